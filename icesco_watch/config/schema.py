@@ -1,0 +1,244 @@
+"""The config schema: pydantic models for every key, with validation that names the fix."""
+
+from __future__ import annotations
+
+import re
+from datetime import timedelta
+from typing import Annotated, Literal
+from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    PlainSerializer,
+    SecretStr,
+    field_validator,
+    model_validator,
+)
+
+_DURATION_PART = re.compile(r"(\d+(?:\.\d+)?)(ms|s|m|h|d)")
+_UNIT_SECONDS = {"ms": 0.001, "s": 1.0, "m": 60.0, "h": 3600.0, "d": 86400.0}
+LANGS = ("en", "ar", "fr")
+
+
+def parse_duration(value: object, *, allow_zero: bool = False) -> timedelta:
+    """'30s', '10m', '2h', '1h30m', '500ms' or a number of seconds -> a positive timedelta."""
+    if isinstance(value, timedelta):
+        seconds = value.total_seconds()
+    elif isinstance(value, bool):
+        raise ValueError("expected a duration such as '30s', '10m' or '2h'")
+    elif isinstance(value, int | float):
+        seconds = float(value)
+    elif isinstance(value, str):
+        text = value.strip().lower().replace(" ", "")
+        parts = _DURATION_PART.findall(text)
+        if not text or "".join(n + u for n, u in parts) != text:
+            raise ValueError(f"{value!r} is not a duration; write it like '30s', '10m' or '2h'")
+        seconds = sum(float(n) * _UNIT_SECONDS[u] for n, u in parts)
+    else:
+        raise ValueError("expected a duration such as '30s', '10m' or '2h'")
+    if seconds < 0 or (seconds == 0 and not allow_zero):
+        raise ValueError(f"{value!r} must be a positive duration, such as '30s' or '10m'")
+    return timedelta(seconds=seconds)
+
+
+def format_duration(value: timedelta) -> str:
+    seconds = value.total_seconds()
+    if seconds == 0:
+        return "0s"
+    for unit in ("d", "h", "m", "s"):
+        size = _UNIT_SECONDS[unit]
+        if seconds >= size and seconds % size == 0:
+            return f"{int(seconds // size)}{unit}"
+    return f"{int(seconds * 1000)}ms"
+
+
+Duration = Annotated[
+    timedelta, BeforeValidator(parse_duration), PlainSerializer(format_duration, return_type=str)
+]
+# A pause may be zero (no delay between requests, for a local replica); an interval may not.
+Pause = Annotated[
+    timedelta,
+    BeforeValidator(lambda v: parse_duration(v, allow_zero=True)),
+    PlainSerializer(format_duration, return_type=str),
+]
+Lang = Literal["en", "ar", "fr"]
+
+
+class Section(BaseModel):
+    """Every section rejects unknown keys, so a typo is an error rather than a silent default."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class StorageConfig(Section):
+    url: str = "sqlite:///data/icesco-watch.db"
+
+    @field_validator("url")
+    @classmethod
+    def _known_scheme(cls, value: str) -> str:
+        if not re.match(r"^(sqlite|postgresql)(\+\w+)?://", value):
+            raise ValueError(
+                "must be an SQLAlchemy URL such as 'sqlite:///data/icesco-watch.db' "
+                "or 'postgresql://user@host/db'"
+            )
+        return value
+
+
+class ScheduleConfig(Section):
+    interval: Duration = timedelta(minutes=10)
+    jitter: Duration = timedelta(seconds=30)
+
+
+class CrawlConfig(Section):
+    """How politely and how patiently the spider fetches pages (applies to every source)."""
+
+    user_agent: str = "icesco-watch/0.1 (news monitor; obeys robots.txt)"
+    delay: Pause = timedelta(seconds=2)
+    timeout: Duration = timedelta(seconds=30)
+    retries: int = Field(default=2, ge=0, le=10)
+    obey_robots: bool = True
+    proxy: str | None = None  # an HTTP proxy every request goes through (also used by the tests)
+
+    @field_validator("proxy")
+    @classmethod
+    def _http_proxy(cls, value: str | None) -> str | None:
+        if value is not None and urlsplit(value).scheme not in ("http", "https"):
+            raise ValueError("must be an http:// or https:// URL such as 'http://127.0.0.1:3128'")
+        return value
+
+
+class Selectors(Section):
+    """Per-source CSS selectors tried before the generic fallbacks (a layout change is a config
+    edit). Each is a list: the first selector that matches wins."""
+
+    title: list[str] = []
+    published: list[str] = []
+    body: list[str] = []
+    listing_links: list[str] = []
+
+
+class SourceConfig(Section):
+    key: str = Field(pattern=r"^[a-z0-9][a-z0-9_-]*$")
+    lang: Lang
+    start_urls: list[str] = Field(min_length=1)
+    max_pages: int = Field(default=3, ge=1, le=100)
+    timezone: str = "Africa/Casablanca"
+    enabled: bool = True
+    selectors: Selectors = Selectors()
+
+    @field_validator("start_urls")
+    @classmethod
+    def _absolute_http(cls, urls: list[str]) -> list[str]:
+        for url in urls:
+            parts = urlsplit(url)
+            if parts.scheme not in ("http", "https") or not parts.netloc:
+                raise ValueError(
+                    f"{url!r} is not an absolute http(s) URL; "
+                    "write it like 'https://icesco.org/en/category/news/'"
+                )
+        return urls
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_zone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError(
+                f"unknown time zone {value!r}; use an IANA name such as 'Africa/Casablanca'"
+            ) from None
+        return value
+
+    @property
+    def zone(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone)
+
+    @property
+    def host(self) -> str:
+        return urlsplit(self.start_urls[0]).hostname or ""
+
+
+class FeedsConfig(Section):
+    dir: str = "data/feeds"
+    items: int = Field(default=50, ge=1, le=1000)
+
+
+class ServerConfig(Section):
+    host: str = "127.0.0.1"
+    port: int = Field(default=8080, ge=0, le=65535)
+
+
+ChatId = Annotated[str, BeforeValidator(lambda v: str(v) if isinstance(v, int) else v)]
+
+
+class RouteConfig(Section):
+    chat: ChatId = Field(pattern=r"^(-?\d+|@\w{4,})$")
+    sectors: list[str] = []
+    topics: list[str] = []
+    langs: list[Lang] = []
+
+
+class TelegramConfig(Section):
+    api_base_url: str = "https://api.telegram.org/bot"
+    admin_chats: list[ChatId] = []
+    rate_per_second: float = Field(default=25, gt=0, le=30)
+    digest_after: int = Field(default=5, ge=1)
+    routes: list[RouteConfig] = []
+
+
+class TopicConfig(Section):
+    key: str = Field(pattern=r"^[a-z0-9][a-z0-9_-]*$")
+    name: str
+    keywords: list[str] = Field(min_length=1)
+
+
+class AlertsConfig(Section):
+    baseline: str = Field(default="silent", pattern=r"^(silent|latest:\d+)$")
+    max_age_days: int = Field(default=7, ge=0)
+    failure_threshold: int = Field(default=3, ge=1)
+
+    @property
+    def baseline_latest(self) -> int:
+        """How many of the newest baseline items are alerted (0 for a silent baseline)."""
+        return 0 if self.baseline == "silent" else int(self.baseline.split(":", 1)[1])
+
+
+class Settings(Section):
+    """The whole configuration, as `config check` prints it."""
+
+    storage: StorageConfig = StorageConfig()
+    schedule: ScheduleConfig = ScheduleConfig()
+    crawl: CrawlConfig = CrawlConfig()
+    sources: list[SourceConfig] = []
+    feeds: FeedsConfig = FeedsConfig()
+    server: ServerConfig = ServerConfig()
+    telegram: TelegramConfig = TelegramConfig()
+    topics: list[TopicConfig] = []
+    alerts: AlertsConfig = AlertsConfig()
+    # Secrets never come from a file: the loader fills this from the environment.
+    telegram_token: SecretStr | None = Field(default=None, exclude=True)
+
+    @model_validator(mode="after")
+    def _unique_keys(self) -> Settings:
+        for label, keys in (
+            ("sources", [s.key for s in self.sources]),
+            ("topics", [t.key for t in self.topics]),
+        ):
+            duplicates = sorted({k for k in keys if keys.count(k) > 1})
+            if duplicates:
+                raise ValueError(
+                    f"{label}: key {', '.join(map(repr, duplicates))} is used more than once; "
+                    "give each entry its own key"
+                )
+        return self
+
+    def source(self, key: str) -> SourceConfig:
+        for source in self.sources:
+            if source.key == key:
+                return source
+        known = ", ".join(s.key for s in self.sources) or "none configured"
+        raise KeyError(f"no source {key!r} (known: {known})")

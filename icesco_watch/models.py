@@ -1,0 +1,138 @@
+"""The data that flows through icesco-watch: news items and cycle reports (no I/O here)."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from datetime import datetime
+from enum import StrEnum
+
+SUMMARY_LIMIT = 400
+
+
+class Outcome(StrEnum):
+    """What the diff layer concluded about one stored item."""
+
+    NEW = "new"  # unknown key after the source's baseline: alert-worthy
+    BASELINE = "baseline"  # unknown key seen during the source's first (silent) run
+    STALE = "stale"  # unknown key, but published too long ago to alert (an old item resurfaced)
+    UPDATED = "updated"  # known key whose content hash changed
+    UNCHANGED = "unchanged"
+
+
+@dataclass(frozen=True, slots=True)
+class NewsItem:
+    """One article as extracted from the site (and, later, tagged)."""
+
+    key: str
+    source: str
+    lang: str
+    url: str
+    title: str
+    published: datetime
+    summary: str = ""
+    body: str = ""
+    image: str | None = None
+    site_categories: tuple[str, ...] = ()
+    sectors: tuple[str, ...] = ()
+    sector_evidence: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    topics: tuple[str, ...] = ()
+    content_hash: str = ""
+
+    def __post_init__(self) -> None:
+        if self.published.tzinfo is None:
+            raise ValueError(f"published must be timezone-aware for {self.key}")
+        if not self.content_hash:
+            object.__setattr__(
+                self, "content_hash", content_hash(self.title, self.published, self.body)
+            )
+
+
+def content_hash(title: str, published: datetime, body: str) -> str:
+    """Fingerprint of what a reader sees; whitespace differences do not count as edits."""
+    canonical = "\n".join((" ".join(title.split()), published.isoformat(), " ".join(body.split())))
+    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+
+
+def summarize(text: str, limit: int = SUMMARY_LIMIT) -> str:
+    """Plain-text summary of at most `limit` characters, cut on a word boundary."""
+    flat = " ".join(text.split())
+    if len(flat) <= limit:
+        return flat
+    cut = flat[: limit - 1]
+    space = cut.rfind(" ")
+    if space > limit // 2:
+        cut = cut[:space]
+    return cut.rstrip(" ,;:.-") + "…"
+
+
+@dataclass(slots=True)
+class CrawlResult:
+    """What the spider brought back for one source, before anything is stored."""
+
+    source: str
+    requests: int = 0
+    pages: int = 0
+    not_modified: bool = False
+    listing_keys: list[str] = field(default_factory=list)  # every article key the listings showed
+    items: list[NewsItem] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+    fatal: bool = False  # the listing failed (fetch error, or no article links at all)
+    etag: str | None = None  # validators of listing page 1, saved only after a clean cycle
+    last_modified: str | None = None
+
+    def fail(self, message: str, *, fatal: bool) -> None:
+        self.errors.append(message)
+        self.fatal = self.fatal or fatal
+
+
+@dataclass(slots=True)
+class SourceReport:
+    """What one cycle did for one source: the counts the CLI prints and `runs` records."""
+
+    source: str
+    started: datetime
+    finished: datetime | None = None
+    requests: int = 0
+    not_modified: bool = False
+    pages: int = 0
+    links: int = 0
+    new: list[str] = field(default_factory=list)
+    updated: list[str] = field(default_factory=list)
+    baseline: list[str] = field(default_factory=list)
+    stale: list[str] = field(default_factory=list)
+    unchanged: int = 0
+    errors: list[str] = field(default_factory=list)
+    fatal: bool = False  # the listing itself failed: nothing about the source is known this cycle
+    health_event: str | None = None  # "failing" when the failure threshold is crossed, "recovered"
+
+    @property
+    def failed(self) -> bool:
+        return self.fatal or bool(self.errors)
+
+    @property
+    def summary_line(self) -> str:
+        state = "FAILED" if self.failed else ("not modified" if self.not_modified else "ok")
+        parts = [
+            f"{self.source}: {state}",
+            f"new={len(self.new)}",
+            f"updated={len(self.updated)}",
+            f"failed={len(self.errors)}",
+        ]
+        if self.baseline:
+            parts.append(f"baseline={len(self.baseline)}")
+        if self.stale:
+            parts.append(f"old-resurfaced={len(self.stale)}")
+        parts.append(f"requests={self.requests}")
+        return "  ".join(parts)
+
+
+@dataclass(slots=True)
+class CycleReport:
+    """One cycle over one or more sources."""
+
+    sources: list[SourceReport] = field(default_factory=list)
+
+    @property
+    def failed(self) -> bool:
+        return any(report.failed for report in self.sources)

@@ -1,0 +1,118 @@
+"""Finding, merging and validating the config; errors name the key and the fix."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+
+from icesco_watch.config.loader import ConfigError, load_config
+from icesco_watch.config.schema import parse_duration
+
+
+def _write(tmp_path: Path, text: str) -> Path:
+    path = tmp_path / "watch.toml"
+    path.write_text(text, "utf-8")
+    return path
+
+
+def test_builtin_defaults_watch_icesco_in_three_languages() -> None:
+    loaded = load_config(environ={})
+    assert loaded.origin == "built-in defaults"
+    settings = loaded.settings
+    assert [(s.key, s.lang) for s in settings.sources] == [
+        ("icesco-en", "en"), ("icesco-fr", "fr"), ("icesco-ar", "ar"),
+    ]
+    assert all(s.host == "icesco.org" for s in settings.sources)
+    assert settings.schedule.interval == timedelta(minutes=10)
+    assert settings.crawl.obey_robots is True
+    assert settings.telegram_token is None
+
+
+def test_a_file_overrides_defaults_section_by_section(tmp_path: Path) -> None:
+    path = _write(tmp_path, '[schedule]\ninterval = "2h"\n[alerts]\nmax_age_days = 0\n')
+    settings = load_config(path, environ={}).settings
+    assert settings.schedule.interval == timedelta(hours=2)
+    assert settings.schedule.jitter == timedelta(seconds=30)  # untouched key keeps its default
+    assert settings.alerts.max_age_days == 0
+    assert len(settings.sources) == 3  # sections the file omits come from the defaults
+
+
+def test_config_is_found_through_the_environment(tmp_path: Path) -> None:
+    path = _write(tmp_path, '[feeds]\nitems = 7\n')
+    loaded = load_config(environ={"ICESCO_WATCH_CONFIG": str(path)})
+    assert loaded.origin == str(path)
+    assert loaded.settings.feeds.items == 7
+
+
+def test_the_token_comes_from_the_environment_and_is_never_printed() -> None:
+    loaded = load_config(environ={"ICESCO_WATCH_TELEGRAM_TOKEN": "123:SECRET-token"})
+    assert loaded.settings.telegram_token is not None
+    assert loaded.settings.telegram_token.get_secret_value() == "123:SECRET-token"
+    assert "SECRET" not in repr(loaded.settings)
+    assert "SECRET" not in loaded.settings.model_dump_json()
+
+
+@pytest.mark.parametrize(
+    ("toml", "expected"),
+    [
+        ('[schedule]\ninterval = "ten minutes"', "schedule.interval: 'ten minutes' is not a duration"),
+        ('[schedule]\ninterval = "0s"', "schedule.interval: '0s' must be a positive duration"),
+        ("[alerts]\nmax_age_days = -1", "alerts.max_age_days: Input should be greater than or equal"),
+        ('[alerts]\nbaseline = "loud"', "alerts.baseline: String should match pattern"),
+        ('[[sources]]\nkey = "x"\nlang = "de"\nstart_urls = ["https://icesco.org/de/"]',
+         "sources[0].lang: Input should be 'en', 'ar' or 'fr' (got 'de')"),
+        ('[[sources]]\nkey = "x"\nlang = "en"\nstart_urls = ["icesco.org/en/"]',
+         "sources[0].start_urls: 'icesco.org/en/' is not an absolute http(s) URL"),
+        ('[[sources]]\nkey = "x"\nlang = "en"\nstart_urls = ["https://a.org/"]\n'
+         'timezone = "Mars/Olympus"', "sources[0].timezone: unknown time zone 'Mars/Olympus'"),
+        ('[[sources]]\nkey = "x"\nlang = "en"\nstart_urls = ["https://a.org/"]\nmax_page = 2',
+         "sources[0].max_page: unknown key; did you mean 'max_pages'?"),
+        ('[[sources]]\nkey = "x"\nlang = "en"', "sources[0].start_urls: is required; add it"),
+        ("[shedule]\ninterval = '1h'", "shedule: unknown key; did you mean 'schedule'?"),
+        ('[[topics]]\nkey = "ai"\nname = "AI"\nkeywords = ["ai"]\n'
+         '[[topics]]\nkey = "ai"\nname = "AI 2"\nkeywords = ["x"]', "topics: key 'ai' is used more"),
+        ('[storage]\nurl = "mysql://x"', "storage.url: must be an SQLAlchemy URL"),
+        ("[feeds\nitems = 3", "TOML syntax error"),
+    ],
+)
+def test_bad_config_names_the_key_and_the_fix(tmp_path: Path, toml: str, expected: str) -> None:
+    with pytest.raises(ConfigError) as caught:
+        load_config(_write(tmp_path, toml), environ={})
+    assert any(expected in problem for problem in caught.value.problems), caught.value.problems
+
+
+def test_every_problem_gets_its_own_line(tmp_path: Path) -> None:
+    path = _write(tmp_path, '[schedule]\ninterval = "x"\njitter = "y"\n[alerts]\nbogus = 1\n')
+    with pytest.raises(ConfigError) as caught:
+        load_config(path, environ={})
+    keys = sorted(p.split(":")[0] for p in caught.value.problems)
+    assert keys == ["alerts.bogus", "schedule.interval", "schedule.jitter"]
+
+
+def test_a_missing_file_is_an_error_not_the_defaults(tmp_path: Path) -> None:
+    with pytest.raises(ConfigError, match="file not found"):
+        load_config(tmp_path / "nope.toml", environ={})
+
+
+def test_sub_minute_interval_against_a_remote_host_is_a_warning(tmp_path: Path) -> None:
+    path = _write(tmp_path, '[schedule]\ninterval = "20s"\n')
+    loaded = load_config(path, environ={})
+    assert loaded.settings.schedule.interval == timedelta(seconds=20)
+    assert any("schedule.interval" in w for w in loaded.warnings)
+    local = _write(
+        tmp_path,
+        '[schedule]\ninterval = "20s"\n[[sources]]\nkey = "r"\nlang = "en"\n'
+        'start_urls = ["http://127.0.0.1:8000/en/category/news/"]\n',
+    )
+    assert load_config(local, environ={}).warnings == []
+
+
+@pytest.mark.parametrize(
+    ("text", "seconds"),
+    [("30s", 30), ("10m", 600), ("2h", 7200), ("1h30m", 5400), ("500ms", 0.5), (45, 45),
+     ("1.5m", 90), ("1d", 86400)],
+)
+def test_durations(text: str | int, seconds: float) -> None:
+    assert parse_duration(text).total_seconds() == seconds
