@@ -1,0 +1,1 @@
+"""Crawling ICESCO's news: the spider, its pure extraction helpers, and the runner."""

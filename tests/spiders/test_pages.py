@@ -1,0 +1,120 @@
+"""Extraction from saved pages, each with the expected result in a JSON file beside it."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import pytest
+from parsel import Selector
+
+from icesco_watch.spiders.pages import (
+    ExtractionError,
+    extract_article,
+    listing_links,
+    next_page_url,
+    numbered_page_url,
+)
+
+FIXTURES = Path(__file__).parent / "fixtures"
+CASABLANCA = ZoneInfo("Africa/Casablanca")
+BOILERPLATE = (
+    "Disclaimer", "Google Tra", "your opinion", "User Feedback", "satisfied", "votre avis",
+    "insatisfait", "رأيك", "تعليقات المستخدمين", "Related", "Copyright",
+)
+CASES = sorted(FIXTURES.glob("*.json"))
+
+
+def _page(name: str) -> Selector:
+    return Selector(text=(FIXTURES / name).read_text("utf-8"))
+
+
+@pytest.mark.parametrize("case", CASES, ids=[c.stem for c in CASES])
+def test_article_extraction(case: Path) -> None:
+    expected: dict[str, Any] = json.loads(case.read_text("utf-8"))
+    fields = extract_article(
+        _page(case.stem + ".html"), expected["url"], expected["lang"], CASABLANCA
+    )
+    assert fields.title == expected["title"]
+    assert fields.published == datetime.fromisoformat(expected["published"])
+    assert fields.published.tzinfo is not None
+    assert fields.published_from == expected["published_from"]
+    assert fields.body.startswith(expected["body_starts"])
+    assert fields.body.endswith(expected.get("body_ends", ""))
+    assert len(fields.body.split("\n\n")) == expected["paragraphs"]
+    assert fields.image == expected["image"]
+    assert list(fields.site_categories) == expected["site_categories"]
+    for phrase in BOILERPLATE:
+        assert phrase.casefold() not in fields.body.casefold()
+
+
+def test_configured_selectors_win_over_the_fallbacks() -> None:
+    sel = _page("modern-en.html")
+    fields = extract_article(
+        sel,
+        "https://icesco.org/en/2024/05/14/x/",
+        "en",
+        CASABLANCA,
+        title_selectors=[".missing", "aside h3"],
+        published_selectors=["aside span"],
+        body_selectors=["aside"],
+    )
+    assert fields.title == "Related"
+    assert fields.published_from == "configured selector"
+    assert fields.published.date().isoformat() == "2024-05-10"
+
+
+def test_a_page_without_any_title_is_an_extraction_error() -> None:
+    with pytest.raises(ExtractionError, match="no title"):
+        extract_article(
+            Selector(text="<html><body><p>text</p></body></html>"),
+            "https://icesco.org/en/2024/05/14/x/", "en", CASABLANCA,
+        )
+
+
+LISTING = """
+<html><body>
+<nav><a href="/en/category/news/">News</a><a href="/fr/2024/05/15/en-francais/">FR</a>
+<a href="/en/areas_of_expertise/education/">Education</a><a href="/en/goal/quality/">Goal</a></nav>
+<div class="posts">
+ <article><h3><a href="https://icesco.org/en/2024/05/20/third/">Third</a></h3>
+   <a href="https://www.icesco.org/en/2024/05/20/third">Read more</a></article>
+ <article><h3><a href="/en/2024/05/18/second/?utm_source=home#comments">Second</a></h3></article>
+ <article><h3><a href="http://icesco.org/en/2024/05/15/first/">First</a></h3></article>
+</div>
+<a href="http://events.example.org/en/2024/05/15/fake/">Event</a>
+<a href="/en/wp-content/uploads/2024/05/file.pdf">PDF</a>
+<a class="next page-numbers" href="/en/category/news/page/2/">Next</a>
+</body></html>
+"""
+
+
+def test_listing_links_are_permalinks_on_the_sources_host_once_each() -> None:
+    links = listing_links(
+        Selector(text=LISTING), "https://icesco.org/en/category/news/", "icesco.org", "en"
+    )
+    assert [link.key for link in links] == [
+        "icesco.org/en/2024/05/20/third",
+        "icesco.org/en/2024/05/18/second",
+        "icesco.org/en/2024/05/15/first",
+    ]
+    assert links[1].url == "https://icesco.org/en/2024/05/18/second/?utm_source=home"
+
+
+def test_listing_selectors_limit_where_links_are_taken_from() -> None:
+    links = listing_links(
+        Selector(text=LISTING), "https://icesco.org/en/category/news/", "icesco.org", "en",
+        selectors=["article:last-child"],
+    )
+    assert [link.key for link in links] == ["icesco.org/en/2024/05/15/first"]
+
+
+def test_next_page_link_and_numbered_fallback() -> None:
+    base = "https://icesco.org/en/category/news/"
+    assert next_page_url(Selector(text=LISTING), base) == base + "page/2/"
+    assert next_page_url(Selector(text="<a href='/x'>2</a>"), base) is None
+    assert numbered_page_url(base, 3) == base + "page/3/"
+    assert numbered_page_url("https://icesco.org/en/category/news", 2) == base + "page/2/"
