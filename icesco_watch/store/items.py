@@ -1,0 +1,150 @@
+"""Items in the store and the diff that decides what is new: insert, version, or leave alone."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import Connection, String, cast, func, insert, select, update
+
+from icesco_watch.config.schema import AlertsConfig
+from icesco_watch.models import NewsItem, Outcome
+from icesco_watch.store.schema import items
+
+
+@dataclass(frozen=True, slots=True)
+class StoredItem:
+    item: NewsItem
+    first_seen: datetime
+    last_seen: datetime
+    version: int
+
+
+def known_keys(conn: Connection, lang: str) -> frozenset[str]:
+    """Every stored key in `lang`: the spider skips their article pages."""
+    return frozenset(conn.scalars(select(items.c.key).where(items.c.lang == lang)))
+
+
+def record_items(
+    conn: Connection,
+    found: Sequence[NewsItem],
+    seen_keys: Sequence[str],
+    now: datetime,
+    alerts: AlertsConfig,
+    baseline: bool,
+) -> dict[str, Outcome]:
+    """Store what a crawl found and classify each item (call inside the cycle's transaction).
+
+    Unknown keys are inserted: during a source's baseline they are BASELINE (silent, except the
+    newest `alerts.baseline` "latest:N"), otherwise NEW, or STALE when published more than
+    `alerts.max_age_days` ago. Known keys with a new content hash become a new version (UPDATED).
+    Every key the listings showed gets `last_seen = now`.
+    """
+    latest = {item.key: item for item in found}  # one row per key, whatever the crawl repeated
+    existing = {
+        row.key: row
+        for row in conn.execute(
+            select(items.c.key, items.c.content_hash, items.c.version).where(
+                items.c.key.in_(list(latest))
+            )
+        )
+    }
+    outcomes: dict[str, Outcome] = {}
+    fresh = [item for key, item in latest.items() if key not in existing]
+    for item in fresh:
+        conn.execute(insert(items).values(**_row(item), first_seen=now, last_seen=now, version=1))
+    outcomes.update(_classify_fresh(fresh, now, alerts, baseline))
+    for key, item in latest.items():
+        row = existing.get(key)
+        if row is None:
+            continue
+        if row.content_hash == item.content_hash:
+            outcomes[key] = Outcome.UNCHANGED
+            continue
+        conn.execute(
+            update(items)
+            .where(items.c.key == key)
+            .values(**_row(item), last_seen=now, version=row.version + 1, updated_at=now)
+        )
+        outcomes[key] = Outcome.UPDATED
+    seen = sorted(set(seen_keys) | set(existing))
+    for start in range(0, len(seen), 500):
+        conn.execute(
+            update(items).where(items.c.key.in_(seen[start : start + 500])).values(last_seen=now)
+        )
+    return outcomes
+
+
+def _classify_fresh(
+    fresh: Sequence[NewsItem], now: datetime, alerts: AlertsConfig, baseline: bool
+) -> dict[str, Outcome]:
+    if baseline:
+        newest = sorted(fresh, key=lambda i: i.published, reverse=True)[: alerts.baseline_latest]
+        chosen = {item.key for item in newest}
+        return {i.key: Outcome.NEW if i.key in chosen else Outcome.BASELINE for i in fresh}
+    oldest_alerted = now - timedelta(days=alerts.max_age_days)
+    return {
+        i.key: Outcome.STALE
+        if alerts.max_age_days and i.published < oldest_alerted
+        else Outcome.NEW
+        for i in fresh
+    }
+
+
+def _row(item: NewsItem) -> dict[str, Any]:
+    return {
+        "key": item.key,
+        "source": item.source,
+        "lang": item.lang,
+        "url": item.url,
+        "title": item.title,
+        "published": item.published,
+        "summary": item.summary,
+        "body": item.body,
+        "image": item.image,
+        "site_categories": list(item.site_categories),
+        "sectors": list(item.sectors),
+        "sector_evidence": {k: list(v) for k, v in item.sector_evidence.items()},
+        "topics": list(item.topics),
+        "content_hash": item.content_hash,
+    }
+
+
+def latest_items(
+    conn: Connection, limit: int = 20, lang: str | None = None, sector: str | None = None
+) -> list[StoredItem]:
+    """Newest first by publication date."""
+    query = select(items).order_by(items.c.published.desc(), items.c.key).limit(limit)
+    if lang:
+        query = query.where(items.c.lang == lang)
+    if sector:
+        # JSON arrays are stored as text on SQLite and cast to text on PostgreSQL alike.
+        query = query.where(cast(items.c.sectors, String).like(f'%"{sector}"%'))
+    return [_stored(row._mapping) for row in conn.execute(query)]
+
+
+def count_by_source(conn: Connection) -> dict[str, int]:
+    query = select(items.c.source, func.count()).group_by(items.c.source)
+    return {source: count for source, count in conn.execute(query)}
+
+
+def _stored(row: Any) -> StoredItem:
+    item = NewsItem(
+        key=row["key"],
+        source=row["source"],
+        lang=row["lang"],
+        url=row["url"],
+        title=row["title"],
+        published=row["published"],
+        summary=row["summary"],
+        body=row["body"],
+        image=row["image"],
+        site_categories=tuple(row["site_categories"]),
+        sectors=tuple(row["sectors"]),
+        sector_evidence={k: tuple(v) for k, v in row["sector_evidence"].items()},
+        topics=tuple(row["topics"]),
+        content_hash=row["content_hash"],
+    )
+    return StoredItem(item, row["first_seen"], row["last_seen"], row["version"])

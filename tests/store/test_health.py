@@ -1,0 +1,59 @@
+"""Source health: failure counters, threshold events, validators saved only after clean runs."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+from sqlalchemy import Engine, func, select
+
+from icesco_watch.models import CrawlResult, SourceReport
+from icesco_watch.store.health import FAILING, RECOVERED, record_run, source_state
+from icesco_watch.store.schema import open_store, runs
+
+T0 = datetime(2026, 11, 22, 12, 0, tzinfo=UTC)
+
+
+@pytest.fixture
+def engine(tmp_path: Path) -> Engine:
+    return open_store(f"sqlite:///{tmp_path}/watch.db")
+
+
+def _run(engine: Engine, error: str | None = None, etag: str | None = None,
+         not_modified: bool = False) -> str | None:
+    result = CrawlResult("src", etag=etag, not_modified=not_modified)
+    if error:
+        result.fail(error, fatal=True)
+    report = SourceReport("src", T0, T0, errors=list(result.errors), fatal=result.fatal,
+                          not_modified=not_modified)
+    with engine.begin() as conn:
+        return record_run(conn, report, result, failure_threshold=3,
+                           baseline_complete=not report.failed)
+
+
+def test_failures_count_up_alert_once_and_recover(engine: Engine) -> None:
+    events = [_run(engine, error=f"listing answered HTTP 500 ({n})") for n in range(5)]
+    assert events == [None, None, FAILING, None, None]
+    with engine.connect() as conn:
+        state = source_state(conn, "src")
+    assert state.consecutive_failures == 5
+    assert state.last_error == "listing answered HTTP 500 (4)"
+    assert not state.baseline_done
+    assert _run(engine, etag='"v1"') == RECOVERED
+    assert _run(engine, etag='"v1"') is None
+    with engine.connect() as conn:
+        state = source_state(conn, "src")
+        assert conn.scalar(select(func.count()).select_from(runs)) == 7  # one row per cycle
+    assert (state.consecutive_failures, state.last_error, state.baseline_done) == (0, None, True)
+
+
+def test_validators_are_kept_on_failure_and_on_304(engine: Engine) -> None:
+    _run(engine, etag='"v1"')
+    _run(engine, error="article x failed", etag='"v2"')
+    _run(engine, not_modified=True)
+    with engine.connect() as conn:
+        assert source_state(conn, "src").etag == '"v1"'
+    _run(engine, etag='"v3"')
+    with engine.connect() as conn:
+        assert source_state(conn, "src").etag == '"v3"'
