@@ -90,7 +90,7 @@ class StorageConfig(Section):
 
 class ScheduleConfig(Section):
     interval: Duration = timedelta(minutes=10)
-    jitter: Duration = timedelta(seconds=30)
+    jitter: Pause = timedelta(seconds=30)
 
 
 class CrawlConfig(Section):

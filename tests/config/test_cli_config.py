@@ -11,12 +11,19 @@ from pathlib import Path
 from icesco_watch.config.schema import Settings
 
 
-def _cli(*args: str, env: dict[str, str] | None = None, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
+def _cli(
+    *args: str, env: dict[str, str] | None = None, cwd: Path | None = None
+) -> subprocess.CompletedProcess[str]:
     environ = {k: v for k, v in os.environ.items() if not k.startswith("ICESCO_WATCH_")}
     environ.update(env or {})
     return subprocess.run(
         [sys.executable, "-c", "from icesco_watch.cli import main; main()", *args],
-        capture_output=True, text=True, env=environ, cwd=cwd, timeout=60, check=False,
+        capture_output=True,
+        text=True,
+        env=environ,
+        cwd=cwd,
+        timeout=60,
+        check=False,
     )
 
 
@@ -43,7 +50,9 @@ def test_config_check_rejects_bad_input_with_exit_2_and_one_line_per_problem(
 
 
 def test_the_token_is_reported_as_set_but_never_shown(tmp_path: Path) -> None:
-    done = _cli("config", "check", env={"ICESCO_WATCH_TELEGRAM_TOKEN": "42:TOPSECRET"}, cwd=tmp_path)
+    done = _cli(
+        "config", "check", env={"ICESCO_WATCH_TELEGRAM_TOKEN": "42:TOPSECRET"}, cwd=tmp_path
+    )
     assert done.returncode == 0
     assert "set (hidden)" in done.stdout
     assert "TOPSECRET" not in done.stdout + done.stderr

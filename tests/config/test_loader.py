@@ -22,7 +22,9 @@ def test_builtin_defaults_watch_icesco_in_three_languages() -> None:
     assert loaded.origin == "built-in defaults"
     settings = loaded.settings
     assert [(s.key, s.lang) for s in settings.sources] == [
-        ("icesco-en", "en"), ("icesco-fr", "fr"), ("icesco-ar", "ar"),
+        ("icesco-en", "en"),
+        ("icesco-fr", "fr"),
+        ("icesco-ar", "ar"),
     ]
     assert all(s.host == "icesco.org" for s in settings.sources)
     assert settings.schedule.interval == timedelta(minutes=10)
@@ -40,7 +42,7 @@ def test_a_file_overrides_defaults_section_by_section(tmp_path: Path) -> None:
 
 
 def test_config_is_found_through_the_environment(tmp_path: Path) -> None:
-    path = _write(tmp_path, '[feeds]\nitems = 7\n')
+    path = _write(tmp_path, "[feeds]\nitems = 7\n")
     loaded = load_config(environ={"ICESCO_WATCH_CONFIG": str(path)})
     assert loaded.origin == str(path)
     assert loaded.settings.feeds.items == 7
@@ -57,22 +59,40 @@ def test_the_token_comes_from_the_environment_and_is_never_printed() -> None:
 @pytest.mark.parametrize(
     ("toml", "expected"),
     [
-        ('[schedule]\ninterval = "ten minutes"', "schedule.interval: 'ten minutes' is not a duration"),
+        (
+            '[schedule]\ninterval = "ten minutes"',
+            "schedule.interval: 'ten minutes' is not a duration",
+        ),
         ('[schedule]\ninterval = "0s"', "schedule.interval: '0s' must be a positive duration"),
-        ("[alerts]\nmax_age_days = -1", "alerts.max_age_days: Input should be greater than or equal"),
+        (
+            "[alerts]\nmax_age_days = -1",
+            "alerts.max_age_days: Input should be greater than or equal",
+        ),
         ('[alerts]\nbaseline = "loud"', "alerts.baseline: String should match pattern"),
-        ('[[sources]]\nkey = "x"\nlang = "de"\nstart_urls = ["https://icesco.org/de/"]',
-         "sources[0].lang: Input should be 'en', 'ar' or 'fr' (got 'de')"),
-        ('[[sources]]\nkey = "x"\nlang = "en"\nstart_urls = ["icesco.org/en/"]',
-         "sources[0].start_urls: 'icesco.org/en/' is not an absolute http(s) URL"),
-        ('[[sources]]\nkey = "x"\nlang = "en"\nstart_urls = ["https://a.org/"]\n'
-         'timezone = "Mars/Olympus"', "sources[0].timezone: unknown time zone 'Mars/Olympus'"),
-        ('[[sources]]\nkey = "x"\nlang = "en"\nstart_urls = ["https://a.org/"]\nmax_page = 2',
-         "sources[0].max_page: unknown key; did you mean 'max_pages'?"),
+        (
+            '[[sources]]\nkey = "x"\nlang = "de"\nstart_urls = ["https://icesco.org/de/"]',
+            "sources[0].lang: Input should be 'en', 'ar' or 'fr' (got 'de')",
+        ),
+        (
+            '[[sources]]\nkey = "x"\nlang = "en"\nstart_urls = ["icesco.org/en/"]',
+            "sources[0].start_urls: 'icesco.org/en/' is not an absolute http(s) URL",
+        ),
+        (
+            '[[sources]]\nkey = "x"\nlang = "en"\nstart_urls = ["https://a.org/"]\n'
+            'timezone = "Mars/Olympus"',
+            "sources[0].timezone: unknown time zone 'Mars/Olympus'",
+        ),
+        (
+            '[[sources]]\nkey = "x"\nlang = "en"\nstart_urls = ["https://a.org/"]\nmax_page = 2',
+            "sources[0].max_page: unknown key; did you mean 'max_pages'?",
+        ),
         ('[[sources]]\nkey = "x"\nlang = "en"', "sources[0].start_urls: is required; add it"),
         ("[shedule]\ninterval = '1h'", "shedule: unknown key; did you mean 'schedule'?"),
-        ('[[topics]]\nkey = "ai"\nname = "AI"\nkeywords = ["ai"]\n'
-         '[[topics]]\nkey = "ai"\nname = "AI 2"\nkeywords = ["x"]', "topics: key 'ai' is used more"),
+        (
+            '[[topics]]\nkey = "ai"\nname = "AI"\nkeywords = ["ai"]\n'
+            '[[topics]]\nkey = "ai"\nname = "AI 2"\nkeywords = ["x"]',
+            "topics: key 'ai' is used more",
+        ),
         ('[storage]\nurl = "mysql://x"', "storage.url: must be an SQLAlchemy URL"),
         ("[feeds\nitems = 3", "TOML syntax error"),
     ],
@@ -111,8 +131,16 @@ def test_sub_minute_interval_against_a_remote_host_is_a_warning(tmp_path: Path) 
 
 @pytest.mark.parametrize(
     ("text", "seconds"),
-    [("30s", 30), ("10m", 600), ("2h", 7200), ("1h30m", 5400), ("500ms", 0.5), (45, 45),
-     ("1.5m", 90), ("1d", 86400)],
+    [
+        ("30s", 30),
+        ("10m", 600),
+        ("2h", 7200),
+        ("1h30m", 5400),
+        ("500ms", 0.5),
+        (45, 45),
+        ("1.5m", 90),
+        ("1d", 86400),
+    ],
 )
 def test_durations(text: str | int, seconds: float) -> None:
     assert parse_duration(text).total_seconds() == seconds

@@ -55,7 +55,8 @@ def test_iso_with_offset_keeps_the_instant() -> None:
 def test_iso_without_offset_is_local_time_of_the_source() -> None:
     parsed = parse_iso("2024-05-15", CASABLANCA)
     assert parsed == at_midnight(date(2024, 5, 15), CASABLANCA)
-    assert parsed is not None and parsed.utcoffset() == timedelta(hours=1)
+    assert parsed is not None
+    assert parsed.utcoffset() == timedelta(hours=1)
 
 
 @pytest.mark.parametrize("text", ["15/05/2024", "yesterday", "2024-13-01", "2024-05-15T25:00"])

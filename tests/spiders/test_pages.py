@@ -22,8 +22,17 @@ from icesco_watch.spiders.pages import (
 FIXTURES = Path(__file__).parent / "fixtures"
 CASABLANCA = ZoneInfo("Africa/Casablanca")
 BOILERPLATE = (
-    "Disclaimer", "Google Tra", "your opinion", "User Feedback", "satisfied", "votre avis",
-    "insatisfait", "رأيك", "تعليقات المستخدمين", "Related", "Copyright",
+    "Disclaimer",
+    "Google Tra",
+    "your opinion",
+    "User Feedback",
+    "satisfied",
+    "votre avis",
+    "insatisfait",
+    "رأيك",
+    "تعليقات المستخدمين",
+    "Related",
+    "Copyright",
 )
 CASES = sorted(FIXTURES.glob("*.json"))
 
@@ -71,7 +80,9 @@ def test_a_page_without_any_title_is_an_extraction_error() -> None:
     with pytest.raises(ExtractionError, match="no title"):
         extract_article(
             Selector(text="<html><body><p>text</p></body></html>"),
-            "https://icesco.org/en/2024/05/14/x/", "en", CASABLANCA,
+            "https://icesco.org/en/2024/05/14/x/",
+            "en",
+            CASABLANCA,
         )
 
 
@@ -106,7 +117,10 @@ def test_listing_links_are_permalinks_on_the_sources_host_once_each() -> None:
 
 def test_listing_selectors_limit_where_links_are_taken_from() -> None:
     links = listing_links(
-        Selector(text=LISTING), "https://icesco.org/en/category/news/", "icesco.org", "en",
+        Selector(text=LISTING),
+        "https://icesco.org/en/category/news/",
+        "icesco.org",
+        "en",
         selectors=["article:last-child"],
     )
     assert [link.key for link in links] == ["icesco.org/en/2024/05/15/first"]

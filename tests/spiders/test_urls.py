@@ -53,7 +53,9 @@ def test_meaningful_query_parameters_are_kept_and_sorted() -> None:
 
 
 def test_a_non_default_port_is_part_of_the_key() -> None:
-    assert canonical_key("http://127.0.0.1:8123/en/2024/01/02/a/") == "127.0.0.1:8123/en/2024/01/02/a"
+    assert (
+        canonical_key("http://127.0.0.1:8123/en/2024/01/02/a/") == "127.0.0.1:8123/en/2024/01/02/a"
+    )
 
 
 @pytest.mark.parametrize(

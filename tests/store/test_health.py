@@ -20,16 +20,19 @@ def engine(tmp_path: Path) -> Engine:
     return open_store(f"sqlite:///{tmp_path}/watch.db")
 
 
-def _run(engine: Engine, error: str | None = None, etag: str | None = None,
-         not_modified: bool = False) -> str | None:
+def _run(
+    engine: Engine, error: str | None = None, etag: str | None = None, not_modified: bool = False
+) -> str | None:
     result = CrawlResult("src", etag=etag, not_modified=not_modified)
     if error:
         result.fail(error, fatal=True)
-    report = SourceReport("src", T0, T0, errors=list(result.errors), fatal=result.fatal,
-                          not_modified=not_modified)
+    report = SourceReport(
+        "src", T0, T0, errors=list(result.errors), fatal=result.fatal, not_modified=not_modified
+    )
     with engine.begin() as conn:
-        return record_run(conn, report, result, failure_threshold=3,
-                           baseline_complete=not report.failed)
+        return record_run(
+            conn, report, result, failure_threshold=3, baseline_complete=not report.failed
+        )
 
 
 def test_failures_count_up_alert_once_and_recover(engine: Engine) -> None:

@@ -21,7 +21,9 @@ def engine(tmp_path: Path) -> Engine:
     return open_store(f"sqlite:///{tmp_path}/nested/dir/watch.db")
 
 
-def _item(slug: str, days_ago: float = 0, title: str | None = None, body: str = "Body.") -> NewsItem:
+def _item(
+    slug: str, days_ago: float = 0, title: str | None = None, body: str = "Body."
+) -> NewsItem:
     published = NOW - timedelta(days=days_ago)
     return NewsItem(
         key=f"icesco.org/en/{published:%Y/%m/%d}/{slug}",
@@ -93,7 +95,8 @@ def test_a_changed_content_hash_bumps_the_version(engine: Engine) -> None:
     with engine.connect() as conn:
         row = conn.execute(select(items).where(items.c.key == edited.key)).one()
     assert (row.version, row.title, row.updated_at) == (2, "Corrected title", NOW)
-    assert row.first_seen == NOW and row.published.tzinfo is not None
+    assert row.first_seen == NOW
+    assert row.published.tzinfo is not None
 
 
 def test_whitespace_only_changes_are_not_edits(engine: Engine) -> None:
