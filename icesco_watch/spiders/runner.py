@@ -1,0 +1,150 @@
+"""Runs the spider: the one place that knows how Scrapy is driven.
+
+Scrapy 2.19 runs here in its reactor-less mode (`TWISTED_REACTOR_ENABLED = False`): the crawl is
+a coroutine on the caller's asyncio loop, so the service's scheduler, bot and feed server share
+one loop with it, and a process can crawl any number of times (no reactor to restart).
+The download handler is Scrapy's aiohttp one, which Scrapy still labels experimental; its
+start-up notice is filtered from the logs, and the subprocess runner below is the fallback if it
+ever misbehaves (`run_crawl_subprocess`, same inputs and outputs, a fresh interpreter per crawl).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import sys
+from collections.abc import Callable, Sequence
+from dataclasses import asdict
+from datetime import datetime
+from typing import Any
+
+from scrapy import Request, signals
+from scrapy.crawler import AsyncCrawlerRunner
+from scrapy.http import Response
+
+from icesco_watch.config.schema import CrawlConfig, SourceConfig
+from icesco_watch.models import CrawlResult, NewsItem
+from icesco_watch.spiders.icesco import IcescoSpider, SourcePlan
+from icesco_watch.spiders.settings import scrapy_settings
+
+ProgressCallback = Callable[[str, str], None]  # (source key, "listing" | "article")
+
+
+class _ExperimentalNotice(logging.Filter):
+    def filter(self, record: logging.LogRecord) -> bool:
+        return "is experimental and is not recommended" not in record.getMessage()
+
+
+logging.getLogger("scrapy.core.downloader.handlers._base_streaming").addFilter(
+    _ExperimentalNotice()
+)
+
+
+async def run_crawl(
+    crawl: CrawlConfig, plans: Sequence[SourcePlan], progress: ProgressCallback | None = None
+) -> dict[str, CrawlResult]:
+    """Crawl every planned source in one spider run; one CrawlResult per source key."""
+    if not plans:
+        return {}
+    runner = AsyncCrawlerRunner(settings=scrapy_settings(crawl))
+    crawler = runner.create_crawler(IcescoSpider)
+    if progress is not None:
+
+        def on_response(response: Response, request: Request, **_: Any) -> None:
+            if "source" in request.meta:
+                progress(request.meta["source"], request.meta.get("kind", "article"))
+
+        crawler.signals.connect(on_response, signal=signals.response_received)
+    await runner.crawl(crawler, plans=list(plans))
+    spider = crawler.spider
+    assert isinstance(spider, IcescoSpider)
+    reason = crawler.stats.get_value("finish_reason") if crawler.stats else None
+    if reason not in (None, "finished"):
+        for result in spider.results.values():
+            result.fail(
+                f"crawl interrupted ({reason}); nothing was lost, retried next cycle", fatal=True
+            )
+    return spider.results
+
+
+# --- the subprocess fallback -------------------------------------------------------------
+
+
+async def run_crawl_subprocess(
+    crawl: CrawlConfig, plans: Sequence[SourcePlan]
+) -> dict[str, CrawlResult]:
+    """The same crawl in a fresh interpreter (`python -m icesco_watch.spiders.runner`)."""
+    payload = json.dumps(
+        {"crawl": crawl.model_dump(mode="json"), "plans": [_plan_to_json(p) for p in plans]}
+    )
+    process = await asyncio.create_subprocess_exec(
+        sys.executable,
+        "-m",
+        "icesco_watch.spiders.runner",
+        stdin=asyncio.subprocess.PIPE,
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.PIPE,
+    )
+    out, err = await process.communicate(payload.encode())
+    if process.returncode != 0:
+        tail = err.decode(errors="replace").strip().splitlines()[-1:] or ["no output"]
+        raise RuntimeError(f"crawler subprocess exited {process.returncode}: {tail[0]}")
+    return {key: _result_from_json(value) for key, value in json.loads(out).items()}
+
+
+def _plan_to_json(plan: SourcePlan) -> dict[str, Any]:
+    return {
+        "source": plan.source.model_dump(mode="json"),
+        "known": sorted(plan.known),
+        "etag": plan.etag,
+        "last_modified": plan.last_modified,
+        "pages": plan.pages,
+        "backfill": plan.backfill,
+    }
+
+
+def _plan_from_json(data: dict[str, Any]) -> SourcePlan:
+    return SourcePlan(
+        SourceConfig.model_validate(data["source"]),
+        frozenset(data["known"]),
+        data["etag"],
+        data["last_modified"],
+        data["pages"],
+        data["backfill"],
+    )
+
+
+def _result_to_json(result: CrawlResult) -> dict[str, Any]:
+    data = asdict(result)
+    data["items"] = [{**asdict(i), "published": i.published.isoformat()} for i in result.items]
+    return data
+
+
+def _result_from_json(data: dict[str, Any]) -> CrawlResult:
+    items = [
+        NewsItem(
+            **{
+                **item,
+                "published": datetime.fromisoformat(item["published"]),
+                "site_categories": tuple(item["site_categories"]),
+                "sectors": tuple(item["sectors"]),
+                "topics": tuple(item["topics"]),
+                "sector_evidence": {k: tuple(v) for k, v in item["sector_evidence"].items()},
+            }
+        )
+        for item in data.pop("items")
+    ]
+    return CrawlResult(**data, items=items)
+
+
+def _main() -> None:
+    request = json.load(sys.stdin)
+    crawl = CrawlConfig.model_validate(request["crawl"])
+    plans = [_plan_from_json(p) for p in request["plans"]]
+    results = asyncio.run(run_crawl(crawl, plans))
+    json.dump({k: _result_to_json(v) for k, v in results.items()}, sys.stdout)
+
+
+if __name__ == "__main__":
+    _main()

@@ -1,0 +1,45 @@
+"""Scrapy settings for icesco-watch, built from the `[crawl]` config section."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from icesco_watch.config.schema import CrawlConfig
+
+BOT_NAME = "icesco_watch"
+SPIDER_MODULES = ["icesco_watch.spiders.icesco"]
+_AIOHTTP_HANDLER = "scrapy.core.downloader.handlers._aiohttp.AiohttpDownloadHandler"
+
+
+def scrapy_settings(crawl: CrawlConfig) -> dict[str, Any]:
+    """Polite, quiet, asyncio-native settings.
+
+    Scrapy runs without a Twisted reactor, on the asyncio loop of the service, so its HTTP
+    handler is the aiohttp one (the Twisted handler needs a reactor).
+    """
+    return {
+        "BOT_NAME": BOT_NAME,
+        "TWISTED_REACTOR_ENABLED": False,
+        "DOWNLOAD_HANDLERS": {"http": _AIOHTTP_HANDLER, "https": _AIOHTTP_HANDLER},
+        # Politeness: robots.txt, an honest User-Agent, one request at a time per host.
+        "ROBOTSTXT_OBEY": crawl.obey_robots,
+        "USER_AGENT": crawl.user_agent,
+        "CONCURRENT_REQUESTS": 8,
+        "CONCURRENT_REQUESTS_PER_DOMAIN": 1,
+        "DOWNLOAD_DELAY": crawl.delay.total_seconds(),
+        "DOWNLOAD_TIMEOUT": crawl.timeout.total_seconds(),
+        "RETRY_ENABLED": crawl.retries > 0,
+        "RETRY_TIMES": crawl.retries,
+        "COOKIES_ENABLED": False,
+        "ICESCO_WATCH_PROXY": crawl.proxy,
+        "DOWNLOADER_MIDDLEWARES": {"icesco_watch.spiders.middlewares.ProxyMiddleware": 740},
+        # No listening sockets and no noise in a long-running service.
+        "REMOTE_CONTROL_ENABLED": False,
+        "TELNETCONSOLE_ENABLED": False,
+        "LOG_LEVEL": "WARNING",
+        "STATS_DUMP": False,
+    }
+
+
+# `scrapy crawl icesco` (scrapy.cfg) reads this module as a settings module: the defaults.
+globals().update({k: v for k, v in scrapy_settings(CrawlConfig()).items() if k != "BOT_NAME"})
