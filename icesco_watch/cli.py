@@ -1,0 +1,255 @@
+"""The `icesco-watch` command: builds components from the config and calls them; nothing else."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import sys
+from collections.abc import Callable, Coroutine
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+from icesco_watch.config.loader import CONFIG_ENV, TOKEN_ENV, ConfigError, load_config
+from icesco_watch.config.render import render_toml
+from icesco_watch.config.schema import Settings, SourceConfig
+from icesco_watch.logs import configure_logging
+from icesco_watch.models import CycleReport
+from icesco_watch.scheduler.cycle import run_cycle
+from icesco_watch.scheduler.service import Service
+from icesco_watch.spiders.runner import ProgressCallback
+from icesco_watch.store.health import all_source_states
+from icesco_watch.store.items import count_by_source, latest_items
+from icesco_watch.store.schema import open_store
+
+app = typer.Typer(
+    help="Watches ICESCO's news (English, Arabic, French), detects new items and records them.\n\n"
+    "Start with `icesco-watch config check` to see what will be watched, then "
+    "`icesco-watch crawl` for one cycle, or `icesco-watch run` for the service.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+items_app = typer.Typer(help="Read the stored news items.", no_args_is_help=True)
+config_app = typer.Typer(help="Inspect the configuration.", no_args_is_help=True)
+app.add_typer(items_app, name="items")
+app.add_typer(config_app, name="config")
+
+
+@dataclass
+class Context:
+    config_path: Path | None
+    verbose: bool
+
+
+@app.callback()
+def _options(
+    ctx: typer.Context,
+    config: Annotated[
+        Path | None,
+        typer.Option(
+            "--config",
+            help=f"Config file (TOML). Default: ${CONFIG_ENV}, else ./icesco-watch.toml, "
+            "else the built-in defaults (icesco.org in en/ar/fr every 10 minutes).",
+        ),
+    ] = None,
+    verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Log progress too.")] = False,
+) -> None:
+    ctx.obj = Context(config, verbose)
+
+
+def _settings(ctx: typer.Context, log_warnings: bool = False) -> Settings:
+    """The effective config, or exit 2 with one line per problem. Warnings go to stderr, or
+    through the (structured) log for the service."""
+    options: Context = ctx.obj
+    try:
+        loaded = load_config(options.config_path)
+    except ConfigError as exc:
+        for problem in exc.problems:
+            typer.echo(f"{exc.origin}: {problem}", err=True)
+        raise typer.Exit(2) from None
+    for warning in loaded.warnings:
+        if log_warnings:
+            logging.getLogger("icesco_watch.config").warning(warning)
+        else:
+            typer.echo(f"warning: {warning}", err=True)
+    return loaded.settings
+
+
+def _choose_sources(settings: Settings, keys: list[str] | None) -> list[SourceConfig]:
+    if not keys:
+        return [s for s in settings.sources if s.enabled]
+    try:
+        return [settings.source(key) for key in keys]
+    except KeyError as exc:
+        typer.echo(f"--source: {exc.args[0]}", err=True)
+        raise typer.Exit(2) from None
+
+
+@app.command()
+def crawl(
+    ctx: typer.Context,
+    source: Annotated[
+        list[str] | None,
+        typer.Option("--source", "-s", help="Crawl only this source key (repeatable)."),
+    ] = None,
+    backfill: Annotated[
+        int | None,
+        typer.Option(
+            min=1,
+            help="Read N listing pages whatever they hold and re-fetch their articles "
+            "(fills history; shows a progress bar on a terminal).",
+        ),
+    ] = None,
+) -> None:
+    """Run one cycle now: crawl, store, report. Exit 1 if any source failed.
+
+    A first run per source stores a silent baseline (reported as baseline=N, new=0).
+    """
+    settings = _settings(ctx)
+    configure_logging(logging.INFO if ctx.obj.verbose else logging.WARNING, structured=False)
+    sources = _choose_sources(settings, source)
+    engine = open_store(settings.storage.url)
+    if backfill and sys.stderr.isatty():
+        report = _with_progress(lambda cb: run_cycle(settings, engine, sources, backfill, cb))
+    else:
+        report = asyncio.run(run_cycle(settings, engine, sources, backfill))
+    for source_report in report.sources:
+        typer.echo(source_report.summary_line)
+        for error in source_report.errors:
+            typer.echo(f"  error: {error}")
+        if source_report.health_event:
+            typer.echo(f"  health: source is now {source_report.health_event}")
+    raise typer.Exit(1 if report.failed else 0)
+
+
+def _with_progress(
+    start: Callable[[ProgressCallback], Coroutine[Any, Any, CycleReport]],
+) -> CycleReport:
+    """Run a cycle under a progress bar that counts pages and articles as they arrive."""
+    columns = (
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+    )
+    with Progress(*columns, transient=True) as progress:
+        task = progress.add_task("backfill: pages and articles fetched", total=None)
+
+        def advance(_source: str, _kind: str) -> None:
+            progress.advance(task)
+
+        return asyncio.run(start(advance))
+
+
+@app.command()
+def run(ctx: typer.Context) -> None:
+    """Run the service: a crawl cycle every `schedule.interval`, structured logs on stderr."""
+    configure_logging(logging.INFO, structured=True)
+    settings = _settings(ctx, log_warnings=True)
+    engine = open_store(settings.storage.url)
+    service = Service(settings, engine, _choose_sources(settings, None))
+    asyncio.run(service.run())
+
+
+@app.command()
+def status(
+    ctx: typer.Context,
+    as_json: Annotated[bool, typer.Option("--json", help="One JSON object per source.")] = False,
+) -> None:
+    """Per-source health: last run, last success, failures in a row, last error, item count."""
+    settings = _settings(ctx)
+    engine = open_store(settings.storage.url)
+    with engine.connect() as conn:
+        states = all_source_states(conn)
+        counts = count_by_source(conn)
+    keys = [s.key for s in settings.sources] + sorted(
+        set(states) - {s.key for s in settings.sources}
+    )
+    for key in keys:
+        state = states.get(key)
+        row = {
+            "key": key,
+            "last_run": state.last_run.isoformat() if state and state.last_run else None,
+            "last_ok": state.last_ok.isoformat() if state and state.last_ok else None,
+            "consecutive_failures": state.consecutive_failures if state else 0,
+            "last_error": state.last_error if state else None,
+            "items": counts.get(key, 0),
+        }
+        if as_json:
+            typer.echo(json.dumps(row, ensure_ascii=False))
+            continue
+        health = (
+            "never run"
+            if state is None
+            else (
+                "ok"
+                if not row["consecutive_failures"]
+                else f"FAILING x{row['consecutive_failures']}"
+            )
+        )
+        typer.echo(
+            f"{key}: {health}  items={row['items']}  last_run={row['last_run'] or '-'}  "
+            f"last_ok={row['last_ok'] or '-'}"
+        )
+        if row["last_error"]:
+            typer.echo(f"  last error: {row['last_error']}")
+
+
+@items_app.command("list")
+def items_list(
+    ctx: typer.Context,
+    as_json: Annotated[bool, typer.Option("--json", help="One JSON object per line.")] = False,
+    limit: Annotated[int, typer.Option(min=1, help="How many items.")] = 20,
+    lang: Annotated[str | None, typer.Option(help="Only this language: en, ar or fr.")] = None,
+    sector: Annotated[str | None, typer.Option(help="Only items tagged with this sector.")] = None,
+) -> None:
+    """The latest stored items, newest first."""
+    if lang is not None and lang not in ("en", "ar", "fr"):
+        typer.echo(f"--lang: {lang!r} is not one of en, ar, fr", err=True)
+        raise typer.Exit(2)
+    settings = _settings(ctx)
+    engine = open_store(settings.storage.url)
+    with engine.connect() as conn:
+        stored = latest_items(conn, limit, lang, sector)
+    for entry in stored:
+        item = entry.item
+        if as_json:
+            typer.echo(
+                json.dumps(
+                    {
+                        "key": item.key,
+                        "url": item.url,
+                        "lang": item.lang,
+                        "title": item.title,
+                        "published": item.published.isoformat(),
+                        "summary": item.summary,
+                        "sectors": list(item.sectors),
+                        "topics": list(item.topics),
+                        "site_categories": list(item.site_categories),
+                        "first_seen": entry.first_seen.isoformat(),
+                    },
+                    ensure_ascii=False,
+                )
+            )
+        else:
+            typer.echo(f"{item.published:%Y-%m-%d}  [{item.lang}]  {item.title}\n  {item.url}")
+
+
+@config_app.command("check")
+def config_check(ctx: typer.Context) -> None:
+    """Validate the config and print the effective settings (exit 2 with one line per problem)."""
+    settings = _settings(ctx)
+    options: Context = ctx.obj
+    origin = load_config(options.config_path).origin
+    token = "set (hidden)" if settings.telegram_token else "not set: Telegram alerts are off"
+    typer.echo(f"# effective config from {origin}\n# ${TOKEN_ENV}: {token}\n")
+    typer.echo(render_toml(settings), nl=False)
+
+
+def main() -> None:
+    app()

@@ -1,0 +1,1 @@
+"""Cycles and the long-running service that schedules them."""

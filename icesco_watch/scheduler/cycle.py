@@ -1,0 +1,130 @@
+"""One cycle: crawl the sources, then diff and record each one in a single transaction."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Awaitable, Callable, Sequence
+from datetime import UTC, datetime
+
+from sqlalchemy import Engine
+
+from icesco_watch.config.schema import CrawlConfig, Settings, SourceConfig
+from icesco_watch.models import CrawlResult, CycleReport, Outcome, SourceReport
+from icesco_watch.spiders.icesco import SourcePlan
+from icesco_watch.spiders.runner import ProgressCallback, run_crawl
+from icesco_watch.store.health import record_run, source_state
+from icesco_watch.store.items import known_keys, record_items
+
+log = logging.getLogger(__name__)
+
+Crawler = Callable[
+    [CrawlConfig, Sequence[SourcePlan], ProgressCallback | None],
+    Awaitable[dict[str, CrawlResult]],
+]
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+def plan_sources(
+    engine: Engine, sources: Sequence[SourceConfig], backfill: int | None = None
+) -> list[SourcePlan]:
+    """What each source's crawl needs from the store: known keys and the listing validators."""
+    plans = []
+    with engine.connect() as conn:
+        for source in sources:
+            state = source_state(conn, source.key)
+            plans.append(
+                SourcePlan(
+                    source=source,
+                    known=known_keys(conn, source.lang),
+                    etag=state.etag,
+                    last_modified=state.last_modified,
+                    pages=backfill,
+                    backfill=backfill is not None,
+                )
+            )
+    return plans
+
+
+async def run_cycle(
+    settings: Settings,
+    engine: Engine,
+    sources: Sequence[SourceConfig],
+    backfill: int | None = None,
+    progress: ProgressCallback | None = None,
+    crawler: Crawler = run_crawl,
+) -> CycleReport:
+    """Crawl `sources` once and record what changed. Failures are recorded, never raised."""
+    started = utcnow()
+    plans = plan_sources(engine, sources, backfill)
+    results = await crawler(settings.crawl, plans, progress)
+    report = CycleReport()
+    for plan in plans:
+        result = results.get(plan.source.key) or CrawlResult(plan.source.key)
+        if plan.source.key not in results:
+            result.fail("the crawler returned nothing for this source", fatal=True)
+        report.sources.append(record_source(settings, engine, result, started))
+    return report
+
+
+def record_source(
+    settings: Settings, engine: Engine, result: CrawlResult, started: datetime
+) -> SourceReport:
+    """Diff, health and the runs row for one source, in one transaction: all or nothing."""
+    report = SourceReport(
+        source=result.source,
+        started=started,
+        requests=result.requests,
+        not_modified=result.not_modified,
+        pages=result.pages,
+        links=len(set(result.listing_keys)),
+        errors=list(result.errors),
+        fatal=result.fatal,
+    )
+    with engine.begin() as conn:
+        baseline = not source_state(conn, result.source).baseline_done
+        now = utcnow()
+        outcomes = record_items(
+            conn, result.items, result.listing_keys, now, settings.alerts, baseline
+        )
+        lists = {
+            Outcome.NEW: report.new,
+            Outcome.UPDATED: report.updated,
+            Outcome.BASELINE: report.baseline,
+            Outcome.STALE: report.stale,
+        }
+        for key, outcome in outcomes.items():
+            if outcome is Outcome.UNCHANGED:
+                report.unchanged += 1
+            else:
+                lists[outcome].append(key)
+        report.finished = utcnow()
+        report.health_event = record_run(
+            conn,
+            report,
+            result,
+            settings.alerts.failure_threshold,
+            baseline_complete=not report.failed,
+        )
+    _log_report(report)
+    return report
+
+
+def _log_report(report: SourceReport) -> None:
+    fields = {
+        "source": report.source,
+        "ok": not report.failed,
+        "not_modified": report.not_modified,
+        "requests": report.requests,
+        "new": len(report.new),
+        "updated": len(report.updated),
+        "baseline": len(report.baseline),
+        "stale": len(report.stale),
+        "errors": report.errors,
+    }
+    level = logging.WARNING if report.failed else logging.INFO
+    log.log(level, "cycle finished", extra={"fields": fields})
+    if report.health_event:
+        log.warning("source %s", report.health_event, extra={"fields": {"source": report.source}})

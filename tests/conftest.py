@@ -1,0 +1,70 @@
+"""Shared fixtures: the replica site on loopback, and settings that crawl it through its proxy."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from sqlalchemy import Engine
+
+from icesco_watch.config.schema import Settings
+from icesco_watch.models import CycleReport, SourceReport
+from icesco_watch.scheduler.cycle import run_cycle
+from icesco_watch.store.schema import open_store
+from tests.replica import ReplicaServer
+
+AR_NEWS = "/ar/category/%D8%A7%D9%84%D9%85%D8%B3%D8%AA%D8%AC%D8%AF%D8%A7%D8%AA/"
+LISTINGS = {
+    "icesco-en": "/en/category/news/",
+    "icesco-fr": "/fr/category/actualites/",
+    "icesco-ar": AR_NEWS,
+}
+
+
+@pytest.fixture
+def replica() -> Iterator[ReplicaServer]:
+    with ReplicaServer(state="before") as server:
+        yield server
+
+
+def replica_config(tmp_path: Path, replica: ReplicaServer, **sections: Any) -> dict[str, Any]:
+    """A config (as TOML-shaped data) that watches the replica's three listings.
+
+    The crawler reaches the replica as its HTTP proxy, so URLs keep their real shape
+    (`http://icesco.org/...`, `www.` variants included) and nothing else is ever contacted.
+    `max_age_days = 0` because the replica's news is dated 2024-2025.
+    """
+    config: dict[str, Any] = {
+        "storage": {"url": f"sqlite:///{tmp_path}/store/watch.db"},
+        "schedule": {"interval": "1s", "jitter": "0s"},
+        "crawl": {"delay": "0s", "timeout": "3s", "retries": 1, "proxy": replica.proxy_url},
+        "sources": [
+            {"key": key, "lang": key[-2:], "start_urls": [f"http://icesco.org{path}"]}
+            for key, path in LISTINGS.items()
+        ],
+        "alerts": {"max_age_days": 0},
+    }
+    for name, values in sections.items():
+        config[name] = {**config.get(name, {}), **values} if isinstance(values, dict) else values
+    return config
+
+
+@pytest.fixture
+def settings(tmp_path: Path, replica: ReplicaServer) -> Settings:
+    return Settings.model_validate(replica_config(tmp_path, replica))
+
+
+@pytest.fixture
+def engine(settings: Settings) -> Engine:
+    return open_store(settings.storage.url)
+
+
+def crawl(settings: Settings, engine: Engine, backfill: int | None = None) -> CycleReport:
+    return asyncio.run(run_cycle(settings, engine, settings.sources, backfill))
+
+
+def by_source(report: CycleReport) -> dict[str, SourceReport]:
+    return {r.source: r for r in report.sources}

@@ -1,0 +1,254 @@
+"""Whole cycles against the replica site: real Scrapy crawls, a real SQLite file.
+
+These are the issue's acceptance checks: silent baseline, exactly the new items afterwards,
+one request per source when nothing changed, and failures that lose nothing.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from datetime import datetime, timedelta
+
+from sqlalchemy import Engine, select
+
+from icesco_watch.config.schema import Settings
+from icesco_watch.spiders.urls import canonical_key, permalink_date
+from icesco_watch.store.health import source_state
+from icesco_watch.store.items import latest_items
+from icesco_watch.store.schema import items
+from tests.conftest import LISTINGS, by_source, crawl
+from tests.replica import ARTICLES, EDITED_KEY, Article, ReplicaServer
+
+
+def _in(state: str, lang: str | None = None) -> list[Article]:
+    return [a for a in ARTICLES if state in a.states and (lang is None or a.lang == lang)]
+
+
+def _source(article: Article) -> str:
+    return f"icesco-{article.lang}"
+
+
+def _stored(engine: Engine) -> dict[str, dict[str, object]]:
+    with engine.connect() as conn:
+        return {row.key: dict(row._mapping) for row in conn.execute(select(items))}
+
+
+def test_baseline_is_silent_then_exactly_the_new_items_are_reported(
+    replica: ReplicaServer, settings: Settings, engine: Engine
+) -> None:
+    first = by_source(crawl(settings, engine))
+    for key, report in first.items():
+        assert not report.failed, (key, report.errors)
+        assert report.new == []
+        assert report.updated == []
+    before = {a.expected_key for a in _in("before")}
+    assert set(_stored(engine)) == before  # every variant of a link collapsed onto one key
+    assert Counter(r.source for r in first.values() for _ in r.baseline) == Counter(
+        _source(a) for a in _in("before")
+    )
+
+    replica.set_state("after")
+    replica.clear_log()
+    second = by_source(crawl(settings, engine))
+    expected = {a for a in _in("after") if "before" not in a.states}
+    assert {k for r in second.values() for k in r.new} == {a.expected_key for a in expected}
+    assert Counter(_source(a) for a in expected) == Counter(
+        {key: len(r.new) for key, r in second.items()}
+    )
+    assert not any(r.failed or r.updated or r.baseline for r in second.values())
+    # Each new article page is fetched once; known articles are not fetched again.
+    fetched = [
+        canonical_key(f"http://{r.host}{r.path}")
+        for r in replica.requests
+        if r.status == 200 and permalink_date(r.path)
+    ]
+    assert sorted(fetched) == sorted(a.expected_key for a in expected)
+
+    stored = _stored(engine)
+    assert {a.lang for a in expected} == {"en", "fr", "ar"}
+    assert {a.theme for a in expected} == {"modern", "classic"}
+    for article in expected:
+        row = stored[article.expected_key]
+        assert row["title"] == article.title
+        assert row["lang"] == article.lang
+        published = row["published"]
+        assert isinstance(published, datetime)
+        local = published.astimezone(settings.source(_source(article)).zone)
+        assert local.date() == article.date
+        assert row["url"] == article.url
+        assert "Satisfied" not in str(row["body"])
+        assert "Disclaimer" not in str(row["body"])
+        assert str(row["summary"])
+        assert len(str(row["summary"])) <= 400
+        assert row["version"] == 1
+
+    third = by_source(crawl(settings, engine))
+    assert all(r.new == [] and not r.failed for r in third.values())  # nothing twice
+
+
+def test_a_crawl_with_nothing_new_costs_one_request_per_source(
+    replica: ReplicaServer, settings: Settings, engine: Engine
+) -> None:
+    crawl(settings, engine)
+    replica.clear_log()
+    report = by_source(crawl(settings, engine))
+    log = replica.requests
+    per_listing = {key: [r for r in log if r.path == path] for key, path in LISTINGS.items()}
+    for key, listing_requests in per_listing.items():
+        assert [r.status for r in listing_requests] == [304], key
+        assert report[key].requests == 1
+        assert report[key].not_modified
+    # Besides the three listings, only robots.txt: read once per crawl for the host.
+    others = [r.path for r in log if r.path not in LISTINGS.values()]
+    assert others == ["/robots.txt"]
+    # Both validators are used: the French listing only sends Last-Modified.
+    assert per_listing["icesco-en"][0].if_none_match
+    fr = per_listing["icesco-fr"][0]
+    assert fr.if_none_match is None
+    assert fr.if_modified_since
+
+
+def test_pagination_continues_while_the_new_items_do(
+    replica: ReplicaServer, settings: Settings, engine: Engine
+) -> None:
+    replica.set_state("after")
+    crawl(settings, engine)
+    replica.set_state("after-more")
+    replica.clear_log()
+    report = by_source(crawl(settings, engine))
+    expected = {a.expected_key for a in _in("after-more") if "after" not in a.states}
+    assert set(report["icesco-en"].new) == expected
+    assert len(expected) == 8
+    listing_paths = [r.path for r in replica.requests if "/category/news/" in r.path]
+    assert listing_paths == ["/en/category/news/", "/en/category/news/page/2/"]
+
+
+def test_a_redesigned_listing_is_a_failure_and_loses_nothing(
+    replica: ReplicaServer, settings: Settings, engine: Engine
+) -> None:
+    crawl(settings, engine)
+    baseline = _stored(engine)
+    replica.set_state("redesign")
+    report = by_source(crawl(settings, engine))
+    en = report["icesco-en"]
+    assert en.failed
+    assert en.fatal
+    assert "no article links" in en.errors[0]
+    assert "layout" in en.errors[0]
+    assert _stored(engine) == baseline
+    with engine.connect() as conn:
+        assert source_state(conn, "icesco-en").consecutive_failures == 1
+
+    replica.set_state("after")
+    recovered = by_source(crawl(settings, engine))
+    assert not recovered["icesco-en"].failed
+    assert set(recovered["icesco-en"].new) == {
+        a.expected_key for a in _in("after", "en") if "before" not in a.states
+    }
+    with engine.connect() as conn:
+        assert source_state(conn, "icesco-en").consecutive_failures == 0
+
+
+def test_a_server_error_is_retried_then_recorded(
+    replica: ReplicaServer, settings: Settings, engine: Engine
+) -> None:
+    crawl(settings, engine)
+    replica.set_state("after")
+    replica.fail(status=500, path_prefix="/fr/category/actualites/")
+    replica.clear_log()
+    report = by_source(crawl(settings, engine))
+    fr = report["icesco-fr"]
+    assert fr.failed
+    assert fr.new == []
+    assert "answered HTTP 500" in fr.errors[0]
+    assert [r.status for r in replica.requests if r.path == LISTINGS["icesco-fr"]] == [500, 500]
+    assert len(report["icesco-en"].new) == 2  # one broken source does not block the others
+
+    replica.clear_faults()
+    again = by_source(crawl(settings, engine))
+    assert len(again["icesco-fr"].new) == 1
+    assert not again["icesco-fr"].failed
+
+
+def test_a_timeout_is_a_recorded_failure(
+    replica: ReplicaServer, settings: Settings, engine: Engine
+) -> None:
+    crawl(settings, engine)
+    stored = set(_stored(engine))
+    patient = settings.crawl.model_copy(update={"retries": 0, "timeout": timedelta(seconds=1)})
+    quick = settings.model_copy(update={"crawl": patient})
+    replica.hang(path_prefix=LISTINGS["icesco-ar"], seconds=10)
+    report = by_source(crawl(quick, engine))
+    ar = report["icesco-ar"]
+    assert ar.failed
+    assert "did not answer within 1s (timeout)" in ar.errors[0]
+    assert set(_stored(engine)) == stored
+    with engine.connect() as conn:
+        state = source_state(conn, "icesco-ar")
+    assert state.consecutive_failures == 1
+    assert state.last_error == ar.errors[0]
+
+
+def test_a_failed_article_is_retried_next_cycle_and_never_duplicated(
+    replica: ReplicaServer, settings: Settings, engine: Engine
+) -> None:
+    crawl(settings, engine)
+    replica.set_state("after")
+    new_en = [a for a in _in("after", "en") if "before" not in a.states]
+    broken, fine = new_en
+    replica.fail(status=503, path_prefix=broken.path)
+    first = by_source(crawl(settings, engine))["icesco-en"]
+    assert first.failed
+    assert not first.fatal
+    assert first.new == [fine.expected_key]
+    assert broken.path in first.errors[0]
+    assert "503" in first.errors[0]
+
+    replica.clear_faults()
+    second = by_source(crawl(settings, engine))["icesco-en"]
+    assert second.new == [broken.expected_key]  # retried (no 304 shortcut), reported once
+    assert not second.failed
+    third = by_source(crawl(settings, engine))["icesco-en"]
+    assert third.new == []
+    assert third.not_modified
+
+
+def test_old_items_that_surface_are_stored_not_alerted(
+    replica: ReplicaServer, settings: Settings, engine: Engine
+) -> None:
+    guarded = settings.model_copy(
+        update={"alerts": settings.alerts.model_copy(update={"max_age_days": 7})}
+    )
+    crawl(guarded, engine)
+    replica.set_state("after")
+    report = by_source(crawl(guarded, engine))
+    expected = {a.expected_key for a in _in("after") if "before" not in a.states}
+    assert {k for r in report.values() for k in r.stale} == expected  # dated 2024-2025
+    assert all(r.new == [] for r in report.values())
+    assert expected <= set(_stored(engine))
+
+
+def test_backfill_refetches_and_versions_an_edited_article(
+    replica: ReplicaServer, settings: Settings, engine: Engine
+) -> None:
+    replica.set_state("after")
+    crawl(settings, engine)
+    replica.set_state("edited")
+    [edited] = [a for a in _in("edited", "en") if a.expected_key == EDITED_KEY]
+    report = by_source(crawl(settings, engine, backfill=3))["icesco-en"]
+    assert report.new == []
+    assert report.updated == [EDITED_KEY]
+    row = _stored(engine)[EDITED_KEY]
+    assert row["version"] == 2
+    assert row["title"] == edited.title
+
+
+def test_items_come_back_newest_first(
+    replica: ReplicaServer, settings: Settings, engine: Engine
+) -> None:
+    crawl(settings, engine)
+    with engine.connect() as conn:
+        latest = latest_items(conn, 5, lang="fr")
+    dates = [s.item.published for s in latest]
+    assert dates == sorted(dates, reverse=True)
+    assert len(dates) == 5

@@ -1,0 +1,72 @@
+"""`icesco-watch run`: scheduled cycles in one long-lived process, JSON logs, clean shutdown."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from sqlalchemy import func, select
+
+from icesco_watch.config.render import render_toml
+from icesco_watch.config.schema import Settings
+from icesco_watch.store.schema import open_store, runs
+from tests.conftest import LISTINGS, replica_config
+from tests.replica import ReplicaServer
+
+
+def test_the_service_runs_cycles_on_schedule_and_stops_cleanly(
+    tmp_path: Path, replica: ReplicaServer
+) -> None:
+    settings = Settings.model_validate(replica_config(tmp_path, replica))
+    config = tmp_path / "watch.toml"
+    config.write_text(render_toml(settings))
+    replica.fail(status=500, path_prefix=LISTINGS["icesco-ar"])  # one source keeps failing
+    env = {k: v for k, v in os.environ.items() if not k.startswith("ICESCO_WATCH_")}
+    env["ICESCO_WATCH_TELEGRAM_TOKEN"] = "12345:NEVER-LOGGED"
+    process = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            "from icesco_watch.cli import main; main()",
+            "--config",
+            str(config),
+            "run",
+        ],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=env,
+        cwd=tmp_path,
+    )
+    engine = open_store(settings.storage.url)
+    deadline = time.monotonic() + 60
+    cycles = 0
+    try:
+        while cycles < 2 * len(settings.sources) and time.monotonic() < deadline:
+            assert process.poll() is None, process.communicate()
+            with engine.connect() as conn:
+                cycles = conn.scalar(select(func.count()).select_from(runs)) or 0
+            time.sleep(0.1)
+    finally:
+        process.send_signal(signal.SIGTERM)
+        out, err = process.communicate(timeout=30)
+    assert cycles >= 2 * len(settings.sources), err
+    assert process.returncode == 0, err
+
+    records = [json.loads(line) for line in err.splitlines()]
+    messages = [r["message"] for r in records]
+    assert messages.index("service started") < messages.index("service stopped")
+    # A 1s interval against icesco.org (reached through the replica's proxy) is warned about.
+    [warning] = [r for r in records if r["logger"] == "icesco_watch.config"]
+    assert warning["level"] == "warning"
+    assert "schedule.interval" in warning["message"]
+    finished = [r for r in records if r["message"] == "cycle finished"]
+    assert {r["source"] for r in finished} == {"icesco-en", "icesco-fr", "icesco-ar"}
+    failing = [r for r in finished if r["source"] == "icesco-ar"]
+    assert all(r["level"] == "warning" and "HTTP 500" in r["errors"][0] for r in failing)
+    assert "NEVER-LOGGED" not in out + err

@@ -1,0 +1,126 @@
+"""The `icesco-watch` command end to end: a real process, a real crawl of the replica."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from icesco_watch.config.render import render_toml
+from icesco_watch.config.schema import Settings
+from tests.conftest import LISTINGS, replica_config
+from tests.replica import ReplicaServer
+
+ITEM_FIELDS = {
+    "key",
+    "url",
+    "lang",
+    "title",
+    "published",
+    "summary",
+    "sectors",
+    "topics",
+    "site_categories",
+    "first_seen",
+}
+
+
+@pytest.fixture
+def config_file(tmp_path: Path, replica: ReplicaServer) -> Path:
+    path = tmp_path / "icesco-watch.toml"
+    path.write_text(render_toml(Settings.model_validate(replica_config(tmp_path, replica))))
+    return path
+
+
+def cli(config: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("ICESCO_WATCH_")}
+    return subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "from icesco_watch.cli import main; main()",
+            "--config",
+            str(config),
+            *args,
+        ],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=config.parent,
+        timeout=120,
+        check=False,
+    )
+
+
+def _lines(done: subprocess.CompletedProcess[str]) -> dict[str, str]:
+    return {line.split(":", 1)[0]: line for line in done.stdout.splitlines() if ": " in line}
+
+
+def test_crawl_reports_counts_per_source_and_exit_codes(
+    config_file: Path, replica: ReplicaServer
+) -> None:
+    first = cli(config_file, "crawl")
+    assert first.returncode == 0, first.stdout + first.stderr
+    lines = _lines(first)
+    assert "new=0" in lines["icesco-en"]
+    assert "baseline=12" in lines["icesco-en"]
+
+    replica.set_state("after")
+    second = _lines(cli(config_file, "crawl"))
+    assert "new=2" in second["icesco-en"]
+    assert "new=1" in second["icesco-fr"]
+    assert "new=1" in second["icesco-ar"]
+
+    replica.fail(status=500, path_prefix=LISTINGS["icesco-ar"])
+    failed = cli(config_file, "crawl")
+    assert failed.returncode == 1
+    assert "icesco-ar: FAILED" in failed.stdout
+    assert "answered HTTP 500" in failed.stdout
+    assert "icesco-en: not modified" in failed.stdout
+
+
+def test_crawl_one_source(config_file: Path, replica: ReplicaServer) -> None:
+    done = cli(config_file, "crawl", "--source", "icesco-fr")
+    assert done.returncode == 0
+    assert list(_lines(done)) == ["icesco-fr"]
+    listings = [r.path for r in replica.requests if "/category/" in r.path]
+    assert listings
+    assert all(path.startswith(LISTINGS["icesco-fr"]) for path in listings)
+
+
+def test_an_unknown_source_is_a_usage_error(config_file: Path) -> None:
+    done = cli(config_file, "crawl", "--source", "icesco-de")
+    assert done.returncode == 2
+    assert "no source 'icesco-de' (known: icesco-en, icesco-fr, icesco-ar)" in done.stderr
+
+
+def test_status_and_items_list(config_file: Path, replica: ReplicaServer) -> None:
+    assert cli(config_file, "status").stdout.count("never run") == 3
+    cli(config_file, "crawl")
+    replica.fail(status=502, path_prefix=LISTINGS["icesco-en"])
+    cli(config_file, "crawl")
+
+    status = [json.loads(line) for line in cli(config_file, "status", "--json").stdout.splitlines()]
+    by_key = {row["key"]: row for row in status}
+    assert by_key["icesco-en"]["consecutive_failures"] == 1
+    assert "HTTP 502" in by_key["icesco-en"]["last_error"]
+    assert by_key["icesco-fr"]["items"] == 7
+    assert by_key["icesco-fr"]["last_error"] is None
+
+    listed = cli(config_file, "items", "list", "--json", "--lang", "ar", "--limit", "3")
+    rows = [json.loads(line) for line in listed.stdout.splitlines()]
+    assert len(rows) == 3
+    assert all(set(row) == ITEM_FIELDS and row["lang"] == "ar" for row in rows)
+    assert [r["published"] for r in rows] == sorted((r["published"] for r in rows), reverse=True)
+    assert all(r["key"].startswith("icesco.org/ar/") and "+" in r["published"] for r in rows)
+
+    text = cli(config_file, "items", "list", "--limit", "2")
+    assert text.returncode == 0
+    assert text.stdout.count("http://icesco.org/") == 2
+    bad = cli(config_file, "items", "list", "--lang", "de")
+    assert bad.returncode == 2
+    assert "--lang" in bad.stderr
