@@ -31,11 +31,12 @@ from icesco_watch.models import CrawlResult, NewsItem, summarize
 from icesco_watch.spiders.pages import (
     ExtractionError,
     extract_article,
+    linked_page_numbers,
     listing_links,
     next_page_url,
     numbered_page_url,
 )
-from icesco_watch.spiders.urls import canonical_key, permalink_date
+from icesco_watch.spiders.urls import article_fetch_url, canonical_key, permalink_date
 
 
 @dataclass(frozen=True)
@@ -142,17 +143,29 @@ class IcescoSpider(Spider):
                 continue
             self._scheduled.add(link.key)
             yield Request(
-                link.url,
+                article_fetch_url(link.url, start_url),
                 callback=self.parse_article,
                 errback=self.article_failed,
                 meta={"source": key, "kind": "article"},
                 cb_kwargs={"key": key},
             )
         if page < plan.page_limit and (plan.backfill or links[-1].key not in plan.known):
-            next_url = next_page_url(response.selector, response.url)
-            if next_url is None or canonical_key(next_url) == canonical_key(response.url):
-                next_url = numbered_page_url(start_url, page + 1)
-            yield self._listing_request(key, next_url, start_url, page=page + 1)
+            next_url = self._next_listing_url(response, start_url, page)
+            if next_url is not None:
+                yield self._listing_request(key, next_url, start_url, page=page + 1)
+
+    @staticmethod
+    def _next_listing_url(response: TextResponse, start_url: str, page: int) -> str | None:
+        """The page's "next" link; else `page/N+1/`, unless the page's own numbered pagination
+        shows this is the last page (which saves a request that would only answer 404)."""
+        next_url = next_page_url(response.selector, response.url)
+        if next_url is not None and canonical_key(next_url) != canonical_key(response.url):
+            return next_url
+        # A link to the current page alone (a menu's "News" on page 1) is not pagination.
+        numbers = linked_page_numbers(response.selector, response.url, start_url) - {page}
+        if numbers and page + 1 not in numbers:
+            return None
+        return numbered_page_url(start_url, page + 1)
 
     def parse_article(self, response: Response, key: str) -> Iterator[NewsItem]:
         """Extract one article into a NewsItem, or record why it could not be."""

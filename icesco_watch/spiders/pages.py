@@ -97,6 +97,22 @@ def next_page_url(sel: Selector, page_url: str) -> str | None:
     return urljoin(page_url, href.strip()) if href else None
 
 
+def linked_page_numbers(sel: Selector, page_url: str, start_url: str) -> set[int]:
+    """Page numbers this listing page links to in its own pagination: `.../page/N/`, and the
+    bare listing address, which is how WordPress links page 1."""
+    listing = urlsplit(numbered_page_url(start_url, 1)).path.removesuffix("page/1/")
+    numbers = set()
+    for href in sel.css("a[href]::attr(href)").getall():
+        path = urlsplit(urljoin(page_url, href.strip())).path
+        if path.rstrip("/") == listing.rstrip("/"):
+            numbers.add(1)
+        elif path.startswith(listing + "page/"):
+            tail = path.removeprefix(listing + "page/").strip("/")
+            if tail.isdigit():
+                numbers.add(int(tail))
+    return numbers
+
+
 def numbered_page_url(start_url: str, page: int) -> str:
     """WordPress's `page/N/` listing address, used when a page has no "next" link."""
     base = start_url.split("?", 1)[0].split("#", 1)[0]

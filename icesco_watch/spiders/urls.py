@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from datetime import date
-from urllib.parse import parse_qsl, quote, unquote_to_bytes, urlencode, urlsplit
+from urllib.parse import parse_qsl, quote, unquote_to_bytes, urlencode, urlsplit, urlunsplit
 
 # /{lang}/YYYY/MM/DD/{slug}/ : WordPress's date permalink, the shape of every ICESCO article.
 _PERMALINK = re.compile(
@@ -73,3 +73,15 @@ def is_article_url(url: str, host: str, lang: str) -> bool:
     if parts.scheme not in ("http", "https") or site_host(parts.hostname or "") != site_host(host):
         return False
     return permalink_date(url, lang) is not None
+
+
+def article_fetch_url(link: str, start_url: str) -> str:
+    """Where to request an article linked as `link`: on the source's own scheme and host, in the
+    permalink's slash form, without query or fragment. Links to `www.` or without the slash
+    would otherwise cost a redirect, a second robots.txt and a second per-host politeness slot.
+    Only for links `is_article_url` accepted (same site)."""
+    path = urlsplit(link).path
+    start = urlsplit(start_url)
+    return urlunsplit(
+        (start.scheme, start.netloc, path if path.endswith("/") else path + "/", "", "")
+    )

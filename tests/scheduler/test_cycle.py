@@ -86,6 +86,20 @@ def test_baseline_is_silent_then_exactly_the_new_items_are_reported(
     assert all(r.new == [] and not r.failed for r in third.values())  # nothing twice
 
 
+def test_a_baseline_wastes_no_requests(
+    replica: ReplicaServer, settings: Settings, engine: Engine
+) -> None:
+    crawl(settings, engine)
+    log = replica.requests
+    # www. and slash-less links are fetched on the source's host in slash form (no 301, no
+    # second robots.txt), and a page whose pagination ends is not followed by a 404 probe.
+    assert {r.host for r in log} == {"icesco.org"}
+    assert {r.status for r in log} == {200}
+    assert [r.path for r in log].count("/robots.txt") == 1
+    articles = [r for r in log if permalink_date(r.path)]
+    assert len(articles) == len(_in("before")) == len({r.path for r in articles})
+
+
 def test_a_crawl_with_nothing_new_costs_one_request_per_source(
     replica: ReplicaServer, settings: Settings, engine: Engine
 ) -> None:

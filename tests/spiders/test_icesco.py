@@ -74,6 +74,25 @@ def test_pagination_stops_at_the_page_limit_and_falls_back_to_page_numbers() -> 
     assert listings == []
 
 
+def test_a_page_whose_own_pagination_ends_is_the_last() -> None:
+    plan = SourcePlan(SOURCE, pages=5)
+    page2 = START + "page/2/"
+    numbered = '<a class="page" href="/en/category/news/">1</a><span class="current">2</span>'
+    body = _listing(["c", "d"], url=page2, next_link=False).text.replace("</body>", numbered)
+    response = HtmlResponse(page2, body=body.encode(), encoding="utf-8", request=Request(page2))
+    listings, articles = _split(_run(plan, response, page=2))
+    assert listings == []
+    assert len(articles) == 2
+
+
+def test_a_menu_link_to_the_listing_is_not_pagination() -> None:
+    menu = '<nav><a href="/en/category/news/">News</a></nav>'
+    body = _listing(["a", "b"], next_link=False).text.replace("<body>", "<body>" + menu)
+    response = HtmlResponse(START, body=body.encode(), encoding="utf-8", request=Request(START))
+    listings, _ = _split(_run(SourcePlan(SOURCE), response))
+    assert listings == [START + "page/2/"]
+
+
 def test_backfill_reads_on_and_refetches_known_articles() -> None:
     known = frozenset({_key("a", 1), _key("b", 2)})
     plan = SourcePlan(SOURCE, known=known, pages=3, backfill=True)

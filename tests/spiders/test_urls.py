@@ -6,7 +6,12 @@ from datetime import date
 
 import pytest
 
-from icesco_watch.spiders.urls import canonical_key, is_article_url, permalink_date
+from icesco_watch.spiders.urls import (
+    article_fetch_url,
+    canonical_key,
+    is_article_url,
+    permalink_date,
+)
 
 SLUG_AR_UPPER = "%D9%85%D9%84%D8%AA%D9%82%D9%89-%D8%A7%D9%84%D8%B4%D8%A8%D8%A7%D8%A8"
 SLUG_AR_LOWER = SLUG_AR_UPPER.lower()
@@ -82,3 +87,11 @@ def test_permalink_date() -> None:
     assert permalink_date("https://icesco.org/ar/2022/08/02/x/") == date(2022, 8, 2)
     assert permalink_date("https://icesco.org/ar/2022/08/02/x/", lang="en") is None
     assert permalink_date("https://icesco.org/en/2022/02/30/x/") is None
+
+
+@pytest.mark.parametrize("link", SAME_ARTICLE)
+def test_articles_are_fetched_on_the_sources_host_in_slash_form(link: str) -> None:
+    start = "https://icesco.org/en/category/news/"
+    assert (
+        article_fetch_url(link, start) == "https://icesco.org/en/2024/05/15/pisa-conference-baku/"
+    )
