@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
+from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from icesco_watch.config.loader import CONFIG_ENV, TOKEN_ENV, ConfigError, load_config
@@ -137,7 +138,7 @@ def _with_progress(
         MofNCompleteColumn(),
         TimeElapsedColumn(),
     )
-    with Progress(*columns, transient=True) as progress:
+    with Progress(*columns, console=Console(stderr=True), transient=True) as progress:
         task = progress.add_task("backfill: pages and articles fetched", total=None)
 
         def advance(_source: str, _kind: str) -> None:

@@ -102,6 +102,9 @@ class CrawlConfig(Section):
     retries: int = Field(default=2, ge=0, le=10)
     obey_robots: bool = True
     proxy: str | None = None  # an HTTP proxy every request goes through (also used by the tests)
+    # "in-process": Scrapy on the service's own asyncio loop. "subprocess": a fresh interpreter
+    # per cycle, the fallback should the in-process crawl ever misbehave.
+    runner: Literal["in-process", "subprocess"] = "in-process"
 
     @field_validator("proxy")
     @classmethod

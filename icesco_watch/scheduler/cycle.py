@@ -11,7 +11,7 @@ from sqlalchemy import Engine
 from icesco_watch.config.schema import CrawlConfig, Settings, SourceConfig
 from icesco_watch.models import CrawlResult, CycleReport, Outcome, SourceReport
 from icesco_watch.spiders.icesco import SourcePlan
-from icesco_watch.spiders.runner import ProgressCallback, run_crawl
+from icesco_watch.spiders.runner import ProgressCallback, crawler_for
 from icesco_watch.store.health import record_run, source_state
 from icesco_watch.store.items import known_keys, record_items
 
@@ -54,12 +54,21 @@ async def run_cycle(
     sources: Sequence[SourceConfig],
     backfill: int | None = None,
     progress: ProgressCallback | None = None,
-    crawler: Crawler = run_crawl,
+    crawler: Crawler | None = None,
 ) -> CycleReport:
-    """Crawl `sources` once and record what changed. Failures are recorded, never raised."""
+    """Crawl `sources` once and record what changed. Failures are recorded, never raised
+    (a crawler that crashes outright is recorded as a failure of every source)."""
     started = utcnow()
     plans = plan_sources(engine, sources, backfill)
-    results = await crawler(settings.crawl, plans, progress)
+    crawl = crawler or crawler_for(settings.crawl)
+    try:
+        results = await crawl(settings.crawl, plans, progress)
+    except Exception as exc:  # the subprocess died, or Scrapy itself raised
+        log.exception("crawler crashed")
+        results = {}
+        for plan in plans:
+            results[plan.source.key] = CrawlResult(plan.source.key)
+            results[plan.source.key].fail(f"crawler crashed: {exc}", fatal=True)
     report = CycleReport()
     for plan in plans:
         result = results.get(plan.source.key) or CrawlResult(plan.source.key)

@@ -22,6 +22,7 @@ from scrapy import Request, Spider, signals
 from scrapy.crawler import Crawler
 from scrapy.exceptions import IgnoreRequest
 from scrapy.http import Response, TextResponse
+from scrapy.settings import BaseSettings
 from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.python.failure import Failure
 
@@ -36,6 +37,7 @@ from icesco_watch.spiders.pages import (
     next_page_url,
     numbered_page_url,
 )
+from icesco_watch.spiders.settings import scrapy_settings
 from icesco_watch.spiders.urls import article_fetch_url, canonical_key, permalink_date
 
 
@@ -65,6 +67,14 @@ class IcescoSpider(Spider):
         self.plans = {plan.source.key: plan for plan in plans}
         self.results = {key: CrawlResult(source=key) for key in self.plans}
         self._scheduled: set[str] = set()
+
+    @classmethod
+    def update_settings(cls, settings: BaseSettings) -> None:
+        """Under `scrapy crawl icesco`, apply the project config's [crawl] section (the runner
+        has already applied it when it drives the spider)."""
+        super().update_settings(settings)
+        if not settings.getbool("ICESCO_WATCH_CONFIGURED"):
+            settings.setdict(scrapy_settings(load_config().settings.crawl), priority="spider")
 
     @classmethod
     def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> Self:

@@ -14,7 +14,7 @@ import asyncio
 import json
 import logging
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Coroutine, Sequence
 from dataclasses import asdict
 from datetime import datetime
 from typing import Any
@@ -39,6 +39,16 @@ class _ExperimentalNotice(logging.Filter):
 logging.getLogger("scrapy.core.downloader.handlers._base_streaming").addFilter(
     _ExperimentalNotice()
 )
+
+
+def crawler_for(
+    crawl: CrawlConfig,
+) -> Callable[
+    [CrawlConfig, Sequence[SourcePlan], ProgressCallback | None],
+    Coroutine[Any, Any, dict[str, CrawlResult]],
+]:
+    """The runner `crawl.runner` names."""
+    return run_crawl_subprocess if crawl.runner == "subprocess" else run_crawl
 
 
 async def run_crawl(
@@ -72,9 +82,10 @@ async def run_crawl(
 
 
 async def run_crawl_subprocess(
-    crawl: CrawlConfig, plans: Sequence[SourcePlan]
+    crawl: CrawlConfig, plans: Sequence[SourcePlan], progress: ProgressCallback | None = None
 ) -> dict[str, CrawlResult]:
-    """The same crawl in a fresh interpreter (`python -m icesco_watch.spiders.runner`)."""
+    """The same crawl in a fresh interpreter (`python -m icesco_watch.spiders.runner`).
+    Progress is not reported from the child; the results are the same."""
     payload = json.dumps(
         {"crawl": crawl.model_dump(mode="json"), "plans": [_plan_to_json(p) for p in plans]}
     )

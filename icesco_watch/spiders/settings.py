@@ -32,6 +32,7 @@ def scrapy_settings(crawl: CrawlConfig) -> dict[str, Any]:
         "RETRY_TIMES": crawl.retries,
         "COOKIES_ENABLED": False,
         "ICESCO_WATCH_PROXY": crawl.proxy,
+        "ICESCO_WATCH_CONFIGURED": True,
         "DOWNLOADER_MIDDLEWARES": {"icesco_watch.spiders.middlewares.ProxyMiddleware": 740},
         # No listening sockets and no noise in a long-running service.
         "REMOTE_CONTROL_ENABLED": False,
@@ -41,5 +42,9 @@ def scrapy_settings(crawl: CrawlConfig) -> dict[str, Any]:
     }
 
 
-# `scrapy crawl icesco` (scrapy.cfg) reads this module as a settings module: the defaults.
-globals().update({k: v for k, v in scrapy_settings(CrawlConfig()).items() if k != "BOT_NAME"})
+# `scrapy crawl icesco` (scrapy.cfg) reads this module as its settings module. These are the
+# process-wide settings; the spider adds the config's [crawl] section in `update_settings`.
+TWISTED_REACTOR_ENABLED = False
+DOWNLOAD_HANDLERS = {"http": _AIOHTTP_HANDLER, "https": _AIOHTTP_HANDLER}
+REMOTE_CONTROL_ENABLED = False
+TELNETCONSOLE_ENABLED = False

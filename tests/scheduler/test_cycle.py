@@ -6,12 +6,15 @@ one request per source when nothing changed, and failures that lose nothing.
 
 from __future__ import annotations
 
+import asyncio
 from collections import Counter
 from datetime import datetime, timedelta
 
 from sqlalchemy import Engine, select
 
 from icesco_watch.config.schema import Settings
+from icesco_watch.models import CrawlResult
+from icesco_watch.scheduler.cycle import run_cycle
 from icesco_watch.spiders.urls import canonical_key, permalink_date
 from icesco_watch.store.health import source_state
 from icesco_watch.store.items import latest_items
@@ -266,3 +269,19 @@ def test_items_come_back_newest_first(
     dates = [s.item.published for s in latest]
     assert dates == sorted(dates, reverse=True)
     assert len(dates) == 5
+
+
+def test_a_crashing_crawler_is_recorded_as_a_failure_of_every_source(
+    replica: ReplicaServer, settings: Settings, engine: Engine
+) -> None:
+    crawl(settings, engine)
+    stored = _stored(engine)
+
+    async def broken(*_: object) -> dict[str, CrawlResult]:
+        raise RuntimeError("crawler subprocess exited -9: killed")
+
+    report = asyncio.run(run_cycle(settings, engine, settings.sources, crawler=broken))
+    assert all(r.fatal and "crawler crashed" in r.errors[0] for r in report.sources)
+    assert _stored(engine) == stored
+    with engine.connect() as conn:
+        assert all(source_state(conn, s.key).consecutive_failures == 1 for s in settings.sources)
