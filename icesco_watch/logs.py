@@ -23,12 +23,24 @@ class JsonFormatter(logging.Formatter):
         return json.dumps(entry, ensure_ascii=False, default=str)
 
 
+class _TerseDownloadErrors(logging.Filter):
+    """Scrapy logs every failed download with a traceback; the cycle's own record already
+    names the URL and the error, so keep Scrapy's one-line message only."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if record.name.startswith("scrapy.downloadermiddlewares"):
+            record.exc_info = None
+            record.exc_text = None
+        return True
+
+
 def configure_logging(level: int = logging.INFO, structured: bool = True) -> None:
     """JSON lines for the service; plain `level: message` lines for one-off commands."""
     handler = logging.StreamHandler(sys.stderr)
     handler.setFormatter(
         JsonFormatter() if structured else logging.Formatter("%(levelname)s: %(message)s")
     )
+    handler.addFilter(_TerseDownloadErrors())
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(level)

@@ -8,6 +8,8 @@ from typing import Annotated, Literal
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from cssselect import ExpressionError, SelectorError
+from parsel.csstranslator import css2xpath
 from pydantic import (
     BaseModel,
     BeforeValidator,
@@ -122,6 +124,18 @@ class Selectors(Section):
     published: list[str] = []
     body: list[str] = []
     listing_links: list[str] = []
+
+    @field_validator("title", "published", "body", "listing_links")
+    @classmethod
+    def _valid_css(cls, selectors: list[str]) -> list[str]:
+        for selector in selectors:
+            try:
+                css2xpath(selector)
+            except (SelectorError, ExpressionError) as exc:
+                raise ValueError(
+                    f"{selector!r} is not a valid CSS selector ({exc}); write it like 'h1.title'"
+                ) from None
+        return selectors
 
 
 class SourceConfig(Section):

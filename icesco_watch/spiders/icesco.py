@@ -14,13 +14,18 @@ robust to pinned items.
 
 from __future__ import annotations
 
+import re
 from collections.abc import AsyncIterator, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any, Self
 
 from scrapy import Request, Spider, signals
 from scrapy.crawler import Crawler
-from scrapy.exceptions import IgnoreRequest
+from scrapy.exceptions import (
+    CannotResolveHostError,
+    DownloadConnectionRefusedError,
+    IgnoreRequest,
+)
 from scrapy.http import Response, TextResponse
 from scrapy.settings import BaseSettings
 from scrapy.spidermiddlewares.httperror import HttpError
@@ -82,7 +87,20 @@ class IcescoSpider(Spider):
             kwargs["plans"] = _plans_from_project_config(kwargs.pop("source", None))
         spider = super().from_crawler(crawler, *args, **kwargs)
         crawler.signals.connect(spider._count_request, signal=signals.request_reached_downloader)
+        crawler.signals.connect(spider._callback_crashed, signal=signals.spider_error)
         return spider
+
+    def _callback_crashed(self, failure: Failure, response: Response, **_: Any) -> None:
+        """A bug in extraction must not drop an article silently: record it as a failure, so
+        the cycle keeps the listing's validators and retries the page next time."""
+        source = response.meta.get("source")
+        if source in self.results:
+            kind = response.meta.get("kind", "page")
+            error = failure.value
+            self.results[source].fail(
+                f"{kind} {response.url} could not be processed: {type(error).__name__}: {error}",
+                fatal=kind == "listing",
+            )
 
     def _count_request(self, request: Request, **_: Any) -> None:
         source = request.meta.get("source")
@@ -237,12 +255,19 @@ def describe_failure(failure: Failure, request: Request) -> str:
     if isinstance(exc, IgnoreRequest) and "robots" in str(exc).lower():
         return f"{request.url} is disallowed by the site's robots.txt"
     name = type(exc).__name__
+    if isinstance(exc, CannotResolveHostError):
+        return f"{request.url} failed: cannot resolve the host name (DNS or no network)"
+    if isinstance(exc, DownloadConnectionRefusedError):
+        return f"{request.url} failed: connection refused"
     if "Timeout" in name:
         timeout = request.meta.get("download_timeout")
         within = f" within {timeout:g}s" if isinstance(timeout, int | float) else ""
         return f"{request.url} did not answer{within} (timeout)"
-    detail = str(exc).strip() or name
+    detail = _OBJECT_REPR.sub("", str(exc)).strip() or name
     return f"{request.url} failed: {name}: {detail}"
+
+
+_OBJECT_REPR = re.compile(r"\s*\w*:?<[\w.]+ object at 0x[0-9a-f]+>")
 
 
 def _header(response: Response, name: bytes) -> str | None:

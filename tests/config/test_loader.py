@@ -94,6 +94,11 @@ def test_the_token_comes_from_the_environment_and_is_never_printed() -> None:
             "topics: key 'ai' is used more",
         ),
         ('[storage]\nurl = "mysql://x"', "storage.url: must be an SQLAlchemy URL"),
+        (
+            '[[sources]]\nkey = "x"\nlang = "en"\nstart_urls = ["https://a.org/"]\n'
+            '[sources.selectors]\ntitle = ["h1["]',
+            "sources[0].selectors.title: 'h1[' is not a valid CSS selector",
+        ),
         ("[feeds\nitems = 3", "TOML syntax error"),
     ],
 )

@@ -285,3 +285,34 @@ def test_a_crashing_crawler_is_recorded_as_a_failure_of_every_source(
     assert _stored(engine) == stored
     with engine.connect() as conn:
         assert all(source_state(conn, s.key).consecutive_failures == 1 for s in settings.sources)
+
+
+def test_an_extraction_bug_is_a_recorded_failure_not_a_lost_article(
+    replica: ReplicaServer, settings: Settings, engine: Engine
+) -> None:
+    crawl(settings, engine)
+    replica.set_state("after")
+    fr = settings.source("icesco-fr")
+    # model_copy skips validation: a selector the config check would reject, standing in for
+    # any exception raised while processing a page.
+    broken = fr.model_copy(update={"selectors": fr.selectors.model_copy(update={"title": ["h1["]})})
+    buggy = settings.model_copy(
+        update={"sources": [broken if s.key == "icesco-fr" else s for s in settings.sources]}
+    )
+    report = by_source(crawl(buggy, engine))["icesco-fr"]
+    assert report.failed
+    assert report.new == []
+    assert "could not be processed: SelectorSyntaxError" in report.errors[0]
+    fixed = by_source(crawl(settings, engine))["icesco-fr"]  # retried: no 304 shortcut
+    assert len(fixed.new) == 1
+
+
+def test_an_unreachable_site_is_a_clear_failure(
+    replica: ReplicaServer, settings: Settings, engine: Engine
+) -> None:
+    replica.stop()  # nothing listens on the proxy's port any more
+    report = crawl(settings, engine)
+    for source in report.sources:
+        assert source.fatal
+        assert source.errors[0].endswith("failed: connection refused"), source.errors
+    assert _stored(engine) == {}
