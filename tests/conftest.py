@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import asyncio
+import os
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -10,6 +12,7 @@ from typing import Any
 import pytest
 from sqlalchemy import Engine
 
+from icesco_watch.config.render import render_toml
 from icesco_watch.config.schema import Settings
 from icesco_watch.models import CycleReport, SourceReport
 from icesco_watch.scheduler.cycle import run_cycle
@@ -22,6 +25,18 @@ LISTINGS = {
     "icesco-fr": "/fr/category/actualites/",
     "icesco-ar": AR_NEWS,
 }
+
+
+# The installed `icesco-watch` command, run with the interpreter of the tests.
+CLI = [sys.executable, "-c", "from icesco_watch.cli import main; main()"]
+
+
+def clean_env(**extra: str) -> dict[str, str]:
+    """This process's environment without any ICESCO_WATCH_* variable, plus `extra`, so that a
+    developer's own config or token never leaks into a test."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("ICESCO_WATCH_")}
+    env.update(extra)
+    return env
 
 
 @pytest.fixture
@@ -50,6 +65,13 @@ def replica_config(tmp_path: Path, replica: ReplicaServer, **sections: Any) -> d
     for name, values in sections.items():
         config[name] = {**config.get(name, {}), **values} if isinstance(values, dict) else values
     return config
+
+
+def write_replica_config(tmp_path: Path, replica: ReplicaServer) -> Path:
+    """The replica config as a TOML file, for tests that run the command line."""
+    path = tmp_path / "icesco-watch.toml"
+    path.write_text(render_toml(Settings.model_validate(replica_config(tmp_path, replica))))
+    return path
 
 
 @pytest.fixture

@@ -3,16 +3,12 @@
 from __future__ import annotations
 
 import json
-import os
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
-from icesco_watch.config.render import render_toml
-from icesco_watch.config.schema import Settings
-from tests.conftest import LISTINGS, replica_config
+from tests.conftest import CLI, LISTINGS, clean_env, write_replica_config
 from tests.replica import ReplicaServer
 
 ITEM_FIELDS = {
@@ -31,25 +27,15 @@ ITEM_FIELDS = {
 
 @pytest.fixture
 def config_file(tmp_path: Path, replica: ReplicaServer) -> Path:
-    path = tmp_path / "icesco-watch.toml"
-    path.write_text(render_toml(Settings.model_validate(replica_config(tmp_path, replica))))
-    return path
+    return write_replica_config(tmp_path, replica)
 
 
 def cli(config: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("ICESCO_WATCH_")}
     return subprocess.run(
-        [
-            sys.executable,
-            "-c",
-            "from icesco_watch.cli import main; main()",
-            "--config",
-            str(config),
-            *args,
-        ],
+        [*CLI, "--config", str(config), *args],
         capture_output=True,
         text=True,
-        env=env,
+        env=clean_env(),
         cwd=config.parent,
         timeout=120,
         check=False,

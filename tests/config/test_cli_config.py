@@ -2,25 +2,22 @@
 
 from __future__ import annotations
 
-import os
 import subprocess
-import sys
 import tomllib
 from pathlib import Path
 
 from icesco_watch.config.schema import Settings
+from tests.conftest import CLI, clean_env
 
 
 def _cli(
     *args: str, env: dict[str, str] | None = None, cwd: Path | None = None
 ) -> subprocess.CompletedProcess[str]:
-    environ = {k: v for k, v in os.environ.items() if not k.startswith("ICESCO_WATCH_")}
-    environ.update(env or {})
     return subprocess.run(
-        [sys.executable, "-c", "from icesco_watch.cli import main; main()", *args],
+        [*CLI, *args],
         capture_output=True,
         text=True,
-        env=environ,
+        env=clean_env(**(env or {})),
         cwd=cwd,
         timeout=60,
         check=False,

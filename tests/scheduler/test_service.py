@@ -3,19 +3,16 @@
 from __future__ import annotations
 
 import json
-import os
 import signal
 import subprocess
-import sys
 import time
 from pathlib import Path
 
 from sqlalchemy import func, select
 
-from icesco_watch.config.render import render_toml
 from icesco_watch.config.schema import Settings
 from icesco_watch.store.schema import open_store, runs
-from tests.conftest import LISTINGS, replica_config
+from tests.conftest import CLI, LISTINGS, clean_env, replica_config, write_replica_config
 from tests.replica import ReplicaServer
 
 
@@ -23,24 +20,14 @@ def test_the_service_runs_cycles_on_schedule_and_stops_cleanly(
     tmp_path: Path, replica: ReplicaServer
 ) -> None:
     settings = Settings.model_validate(replica_config(tmp_path, replica))
-    config = tmp_path / "watch.toml"
-    config.write_text(render_toml(settings))
+    config = write_replica_config(tmp_path, replica)
     replica.fail(status=500, path_prefix=LISTINGS["icesco-ar"])  # one source keeps failing
-    env = {k: v for k, v in os.environ.items() if not k.startswith("ICESCO_WATCH_")}
-    env["ICESCO_WATCH_TELEGRAM_TOKEN"] = "12345:NEVER-LOGGED"
     process = subprocess.Popen(
-        [
-            sys.executable,
-            "-c",
-            "from icesco_watch.cli import main; main()",
-            "--config",
-            str(config),
-            "run",
-        ],
+        [*CLI, "--config", str(config), "run"],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
-        env=env,
+        env=clean_env(ICESCO_WATCH_TELEGRAM_TOKEN="12345:NEVER-LOGGED"),
         cwd=tmp_path,
     )
     engine = open_store(settings.storage.url)

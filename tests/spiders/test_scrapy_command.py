@@ -3,24 +3,20 @@
 from __future__ import annotations
 
 import json
-import os
 import subprocess
 import sys
 from pathlib import Path
 
-from icesco_watch.config.render import render_toml
-from icesco_watch.config.schema import Settings
-from tests.conftest import replica_config
+from tests.conftest import clean_env, write_replica_config
 from tests.replica import ReplicaServer, articles_in
 
 REPO = Path(__file__).resolve().parents[2]
 
 
 def test_scrapy_crawl_exports_a_sources_articles(tmp_path: Path, replica: ReplicaServer) -> None:
-    config = tmp_path / "watch.toml"
-    config.write_text(render_toml(Settings.model_validate(replica_config(tmp_path, replica))))
+    config = write_replica_config(tmp_path, replica)
     out = tmp_path / "out.jsonl"
-    env = {**os.environ, "ICESCO_WATCH_CONFIG": str(config)}
+    env = clean_env(ICESCO_WATCH_CONFIG=str(config))
     done = subprocess.run(
         [
             sys.executable,
