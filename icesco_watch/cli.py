@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+import re
 import sys
 from collections.abc import Callable, Coroutine
 from dataclasses import dataclass
@@ -15,7 +16,13 @@ import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-from icesco_watch.config.loader import CONFIG_ENV, TOKEN_ENV, ConfigError, load_config
+from icesco_watch.config.loader import (
+    CONFIG_ENV,
+    TOKEN_ENV,
+    ConfigError,
+    LoadedConfig,
+    load_config,
+)
 from icesco_watch.config.render import render_toml
 from icesco_watch.config.schema import Settings, SourceConfig
 from icesco_watch.logs import configure_logging
@@ -63,7 +70,7 @@ def _options(
     ctx.obj = Context(config, verbose)
 
 
-def _settings(ctx: typer.Context, log_warnings: bool = False) -> Settings:
+def _load(ctx: typer.Context, log_warnings: bool = False) -> LoadedConfig:
     """The effective config, or exit 2 with one line per problem. Warnings go to stderr, or
     through the (structured) log for the service."""
     options: Context = ctx.obj
@@ -78,7 +85,11 @@ def _settings(ctx: typer.Context, log_warnings: bool = False) -> Settings:
             logging.getLogger("icesco_watch.config").warning(warning)
         else:
             typer.echo(f"warning: {warning}", err=True)
-    return loaded.settings
+    return loaded
+
+
+def _settings(ctx: typer.Context, log_warnings: bool = False) -> Settings:
+    return _load(ctx, log_warnings).settings
 
 
 def _choose_sources(settings: Settings, keys: list[str] | None) -> list[SourceConfig]:
@@ -213,6 +224,9 @@ def items_list(
     if lang is not None and lang not in ("en", "ar", "fr"):
         typer.echo(f"--lang: {lang!r} is not one of en, ar, fr", err=True)
         raise typer.Exit(2)
+    if sector is not None and not re.fullmatch(r"[a-z0-9-]+", sector):
+        typer.echo(f"--sector: {sector!r} is not a sector key such as 'education'", err=True)
+        raise typer.Exit(2)
     settings = _settings(ctx)
     engine = open_store(settings.storage.url)
     with engine.connect() as conn:
@@ -244,12 +258,10 @@ def items_list(
 @config_app.command("check")
 def config_check(ctx: typer.Context) -> None:
     """Validate the config and print the effective settings (exit 2 with one line per problem)."""
-    settings = _settings(ctx)
-    options: Context = ctx.obj
-    origin = load_config(options.config_path).origin
-    token = "set (hidden)" if settings.telegram_token else "not set: Telegram alerts are off"
-    typer.echo(f"# effective config from {origin}\n# ${TOKEN_ENV}: {token}\n")
-    typer.echo(render_toml(settings), nl=False)
+    loaded = _load(ctx)
+    token = "set (hidden)" if loaded.settings.telegram_token else "not set: Telegram alerts are off"
+    typer.echo(f"# effective config from {loaded.origin}\n# ${TOKEN_ENV}: {token}\n")
+    typer.echo(render_toml(loaded.settings), nl=False)
 
 
 def main() -> None:

@@ -107,6 +107,9 @@ def test_status_and_items_list(config_file: Path, replica: ReplicaServer) -> Non
     text = cli(config_file, "items", "list", "--limit", "2")
     assert text.returncode == 0
     assert text.stdout.count("http://icesco.org/") == 2
+    wildcard = cli(config_file, "items", "list", "--sector", "%")
+    assert wildcard.returncode == 2
+    assert "--sector" in wildcard.stderr
     bad = cli(config_file, "items", "list", "--lang", "de")
     assert bad.returncode == 2
     assert "--lang" in bad.stderr

@@ -3,24 +3,19 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Sequence
 from datetime import UTC, datetime
 
 from sqlalchemy import Engine
 
-from icesco_watch.config.schema import CrawlConfig, Settings, SourceConfig
+from icesco_watch.config.schema import Settings, SourceConfig
 from icesco_watch.models import CrawlResult, CycleReport, Outcome, SourceReport
 from icesco_watch.spiders.icesco import SourcePlan
-from icesco_watch.spiders.runner import ProgressCallback, crawler_for
+from icesco_watch.spiders.runner import Crawler, ProgressCallback, crawler_for
 from icesco_watch.store.health import record_run, source_state
 from icesco_watch.store.items import known_keys, record_items
 
 log = logging.getLogger(__name__)
-
-Crawler = Callable[
-    [CrawlConfig, Sequence[SourcePlan], ProgressCallback | None],
-    Awaitable[dict[str, CrawlResult]],
-]
 
 
 def utcnow() -> datetime:

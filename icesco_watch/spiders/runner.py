@@ -29,6 +29,10 @@ from icesco_watch.spiders.icesco import IcescoSpider, SourcePlan
 from icesco_watch.spiders.settings import scrapy_settings
 
 ProgressCallback = Callable[[str, str], None]  # (source key, "listing" | "article")
+Crawler = Callable[
+    [CrawlConfig, Sequence[SourcePlan], ProgressCallback | None],
+    Coroutine[Any, Any, dict[str, CrawlResult]],
+]
 
 
 class _ExperimentalNotice(logging.Filter):
