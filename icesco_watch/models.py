@@ -96,7 +96,6 @@ class SourceReport:
     requests: int = 0
     not_modified: bool = False
     pages: int = 0
-    links: int = 0
     new: list[str] = field(default_factory=list)
     updated: list[str] = field(default_factory=list)
     baseline: list[str] = field(default_factory=list)

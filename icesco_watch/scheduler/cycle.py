@@ -83,7 +83,6 @@ def record_source(
         requests=result.requests,
         not_modified=result.not_modified,
         pages=result.pages,
-        links=len(set(result.listing_keys)),
         errors=list(result.errors),
         fatal=result.fatal,
     )

@@ -93,8 +93,3 @@ def _exists(conn: Connection, key: str) -> bool:
 def _error_line(errors: list[str]) -> str:
     more = f" (and {len(errors) - 1} more)" if len(errors) > 1 else ""
     return (errors[0] if errors else "unknown error") + more
-
-
-def recent_runs(conn: Connection, source: str, limit: int = 10) -> list[dict[str, Any]]:
-    query = select(runs).where(runs.c.source == source).order_by(runs.c.id.desc()).limit(limit)
-    return [dict(row._mapping) for row in conn.execute(query)]
