@@ -213,6 +213,30 @@ class TopicConfig(Section):
     keywords: list[str] = Field(min_length=1)
 
 
+class SectorNames(Section):
+    """A sector's display name in each language (feeds, the index page, bot buttons)."""
+
+    en: str = Field(min_length=1)
+    fr: str = Field(min_length=1)
+    ar: str = Field(min_length=1)
+
+    def get(self, lang: str) -> str:
+        """The name in `lang`; English for "all" or an unknown language."""
+        return {"fr": self.fr, "ar": self.ar}.get(lang, self.en)
+
+
+class SectorConfig(Section):
+    """One ICESCO sector of the taxonomy (key as in feed paths and subscriptions)."""
+
+    key: str = Field(pattern=r"^[a-z0-9][a-z0-9-]*$")
+    name: SectorNames
+
+    @property
+    def hashtag(self) -> str:
+        """`#foresight_ai`: Telegram hashtags allow letters, digits and underscores only."""
+        return "#" + self.key.replace("-", "_")
+
+
 class AlertsConfig(Section):
     baseline: str = Field(default="silent", pattern=r"^(silent|latest:\d+)$")
     max_age_days: int = Field(default=7, ge=0)
@@ -234,6 +258,7 @@ class Settings(Section):
     feeds: FeedsConfig = FeedsConfig()
     server: ServerConfig = ServerConfig()
     telegram: TelegramConfig = TelegramConfig()
+    sectors: list[SectorConfig] = []
     topics: list[TopicConfig] = []
     alerts: AlertsConfig = AlertsConfig()
     # Secrets never come from a file: the loader fills this from the environment.
@@ -243,6 +268,7 @@ class Settings(Section):
     def _unique_keys(self) -> Settings:
         for label, keys in (
             ("sources", [s.key for s in self.sources]),
+            ("sectors", [s.key for s in self.sectors]),
             ("topics", [t.key for t in self.topics]),
         ):
             duplicates = sorted({k for k in keys if keys.count(k) > 1})
@@ -252,6 +278,13 @@ class Settings(Section):
                     "give each entry its own key"
                 )
         return self
+
+    def sector(self, key: str) -> SectorConfig:
+        for sector in self.sectors:
+            if sector.key == key:
+                return sector
+        known = ", ".join(s.key for s in self.sectors) or "none configured"
+        raise KeyError(f"no sector {key!r} (known: {known})")
 
     def source(self, key: str) -> SourceConfig:
         for source in self.sources:
