@@ -10,9 +10,10 @@ import sys
 from collections.abc import Callable, Coroutine
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 import typer
+from pydantic import BaseModel, ConfigDict, ValidationError
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
@@ -31,8 +32,9 @@ from icesco_watch.scheduler.cycle import run_cycle
 from icesco_watch.scheduler.service import Service
 from icesco_watch.spiders.runner import ProgressCallback
 from icesco_watch.store.health import all_source_states
-from icesco_watch.store.items import count_by_source, latest_items
+from icesco_watch.store.items import count_by_source, latest_items, retag_items
 from icesco_watch.store.schema import open_store
+from icesco_watch.tagging import Tagger
 
 app = typer.Typer(
     help="Watches ICESCO's news (English, Arabic, French), detects new items and records them.\n\n"
@@ -253,6 +255,66 @@ def items_list(
             )
         else:
             typer.echo(f"{item.published:%Y-%m-%d}  [{item.lang}]  {item.title}\n  {item.url}")
+
+
+class _ClassifyInput(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    title: str
+    text: str = ""
+    categories: list[str] = []
+    lang: Literal["en", "ar", "fr"] | None = None
+
+
+@app.command()
+def classify(ctx: typer.Context) -> None:
+    """Tag text with the configured taxonomy: JSON lines in, JSON lines out.
+
+    Each stdin line is {"title": ..., "text": ..., "categories": [...]?, "lang": "en|ar|fr"?};
+    each stdout line is {"sectors": [...], "evidence": {sector: [reasons]}, "topics": [...]}.
+    A bad line gets {"error": ..., "line": N} in its place; the exit code is then 1.
+
+    Example: echo '{"title": "ICESCO Education Sector trains teachers"}' | icesco-watch classify
+    """
+    tagger = Tagger(_settings(ctx))
+    bad = 0
+    for number, line in enumerate(sys.stdin, start=1):
+        if not line.strip():
+            continue
+        try:
+            given = _ClassifyInput.model_validate_json(line)
+        except ValidationError as exc:
+            bad += 1
+            problem = "; ".join(
+                f"{'.'.join(map(str, e['loc'])) or 'line'}: {e['msg']}" for e in exc.errors()
+            )
+            typer.echo(json.dumps({"error": problem, "line": number}, ensure_ascii=False))
+            continue
+        tags, topics = tagger.classify(given.title, given.text, tuple(given.categories), given.lang)
+        answer = {
+            "sectors": list(tags.sectors),
+            "evidence": {k: list(v) for k, v in tags.evidence.items()},
+            "topics": list(topics),
+        }
+        typer.echo(json.dumps(answer, ensure_ascii=False))
+    if bad:
+        typer.echo(f"{bad} line(s) could not be read; see the error lines", err=True)
+        raise typer.Exit(1)
+
+
+@app.command()
+def retag(ctx: typer.Context) -> None:
+    """Re-apply the current sector taxonomy and topics to every stored item.
+
+    Run it after editing [[sectors]] or [[topics]] in the config; only tags change (no new
+    alerts, versions untouched).
+    """
+    settings = _settings(ctx)
+    tagger = Tagger(settings)
+    engine = open_store(settings.storage.url)
+    with engine.begin() as conn:
+        examined, changed = retag_items(conn, tagger.tag)
+    typer.echo(f"retagged {examined} item(s): {changed} changed")
 
 
 @config_app.command("check")

@@ -11,6 +11,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from cssselect import ExpressionError, SelectorError
 from parsel.csstranslator import css2xpath
 from pydantic import (
+    AfterValidator,
     BaseModel,
     BeforeValidator,
     ConfigDict,
@@ -74,6 +75,16 @@ class Section(BaseModel):
     """Every section rejects unknown keys, so a typo is an error rather than a silent default."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+def _has_words(values: list[str]) -> list[str]:
+    for value in values:
+        if not any(ch.isalnum() for ch in value):
+            raise ValueError(f"{value!r} has no letters or digits; remove it or write a word")
+    return values
+
+
+Terms = Annotated[list[str], AfterValidator(_has_words)]
 
 
 class StorageConfig(Section):
@@ -208,9 +219,13 @@ class TelegramConfig(Section):
 
 
 class TopicConfig(Section):
+    """A watched topic: an item matches when it contains any keyword and no exclusion
+    (whole words or phrases, any language; plain words, never regular expressions)."""
+
     key: str = Field(pattern=r"^[a-z0-9][a-z0-9_-]*$")
     name: str
-    keywords: list[str] = Field(min_length=1)
+    keywords: Terms = Field(min_length=1)
+    exclude: Terms = []
 
 
 class SectorNames(Section):
@@ -226,10 +241,22 @@ class SectorNames(Section):
 
 
 class SectorConfig(Section):
-    """One ICESCO sector of the taxonomy (key as in feed paths and subscriptions)."""
+    """One ICESCO sector of the taxonomy (key as in feed paths and subscriptions).
+
+    The classifier weighs, strongest first: `units` (the sector's own unit names in any
+    language, old names included), `categories` (site category slugs or names), `people`
+    (heads and experts), then `strong_keywords` (weight 2) and `keywords` (weight 1).
+    Matching is whole-word on normalised text (case, accents and Arabic spelling variants
+    ignored), so one spelling per word is enough.
+    """
 
     key: str = Field(pattern=r"^[a-z0-9][a-z0-9-]*$")
     name: SectorNames
+    units: Terms = []
+    categories: Terms = []
+    people: Terms = []
+    strong_keywords: Terms = []
+    keywords: Terms = []
 
     @property
     def hashtag(self) -> str:
