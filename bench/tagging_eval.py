@@ -14,7 +14,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from icesco_watch.config.loader import load_config
+from icesco_watch.config.loader import default_settings, load_config
 from icesco_watch.tagging.evaluate import Evaluation, evaluate, load_cases
 from icesco_watch.tagging.sectors import SectorClassifier
 
@@ -33,7 +33,7 @@ def main() -> int:
     parser.add_argument("--errors", action="store_true", help="list misclassified cases")
     args = parser.parse_args()
 
-    settings = load_config(args.config, {}).settings
+    settings = load_config(args.config, {}).settings if args.config else default_settings()
     keys = [s.key for s in settings.sectors]
     cases = load_cases(args.cases)
     full = evaluate(SectorClassifier(settings.sectors), cases, keys)

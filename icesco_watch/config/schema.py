@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import difflib
 import re
 from datetime import timedelta
 from typing import Annotated, Literal
@@ -257,6 +258,9 @@ class SectorConfig(Section):
     people: Terms = []
     strong_keywords: Terms = []
     keywords: Terms = []
+    # Sectors whose keywords alone do not count when this one is decided: teaching Arabic
+    # talks of teachers and learners, yet it is the Arabic Language Center's work.
+    absorbs: list[str] = []
 
     @property
     def hashtag(self) -> str:
@@ -273,6 +277,19 @@ class AlertsConfig(Section):
     def baseline_latest(self) -> int:
         """How many of the newest baseline items are alerted (0 for a silent baseline)."""
         return 0 if self.baseline == "silent" else int(self.baseline.split(":", 1)[1])
+
+
+def _unknown(where: str, given: list[str], known: list[str], kind: str) -> list[str]:
+    """One message per key in `given` that is not in `known`, with the closest known key."""
+    problems = []
+    for key in given:
+        if key not in known:
+            close = difflib.get_close_matches(key, known, n=1)
+            hint = f"did you mean {close[0]!r}? " if close else ""
+            problems.append(
+                f"{where}: unknown {kind} {key!r}; {hint}known: {', '.join(known) or 'none'}"
+            )
+    return problems
 
 
 class Settings(Section):
@@ -304,6 +321,20 @@ class Settings(Section):
                     f"{label}: key {', '.join(map(repr, duplicates))} is used more than once; "
                     "give each entry its own key"
                 )
+        return self
+
+    @model_validator(mode="after")
+    def _known_references(self) -> Settings:
+        sectors = [s.key for s in self.sectors]
+        topics = [t.key for t in self.topics]
+        problems = []
+        for i, sector in enumerate(self.sectors):
+            problems += _unknown(f"sectors.{i}.absorbs", sector.absorbs, sectors, "sector")
+        for i, route in enumerate(self.telegram.routes):
+            problems += _unknown(f"telegram.routes.{i}.sectors", route.sectors, sectors, "sector")
+            problems += _unknown(f"telegram.routes.{i}.topics", route.topics, topics, "topic")
+        if problems:
+            raise ValueError("; ".join(problems))
         return self
 
     def sector(self, key: str) -> SectorConfig:

@@ -34,7 +34,7 @@ PERSON = 3.0
 STRONG = 2.0
 WEAK = 1.0
 ICESCO = "\x01icesco"  # cannot come out of tokens(): the text's own words never collide
-FOREIGN = "\x02"  # stands for each word of another body's unit name
+MASKED = "\x02"  # stands for each word of a unit name already scored
 
 ICESCO_NAMES = (
     "Islamic World Educational, Scientific and Cultural Organization",
@@ -217,6 +217,7 @@ class SectorClassifier:
 
     def __init__(self, sectors: Sequence[SectorConfig]) -> None:
         self.keys = tuple(s.key for s in sectors)
+        self.absorbs = {s.key: frozenset(s.absorbs) for s in sectors}
         self.units = sorted(_terms(sectors, "units"), key=lambda t: -len(t.words))
         self.people = _terms(sectors, "people")
         self.strong = _terms(sectors, "strong_keywords")
@@ -240,11 +241,11 @@ class SectorClassifier:
         title_index = PhraseIndex(self._neutralise(tokens(title)), self.max_len)
         words = self._neutralise([*tokens(title), "\x00", *tokens(text)])
         scores = {key: _Score() for key in self.keys}
-        # Another body's unit ("Media and Communication Sector of the League …") is masked, so
-        # the words of its name do not count as keywords either.
-        masked = self._score_units(PhraseIndex(words, self.max_len), scores)
-        for start, size in masked:
-            words[start : start + size] = [FOREIGN] * size
+        # Unit names are masked once scored, so their words do not count again as keywords:
+        # "Human and Social Sciences Sector" is not evidence for science, and another body's
+        # "Media and Communication Sector of the League …" is no evidence for media.
+        for start, size in self._score_units(PhraseIndex(words, self.max_len), scores):
+            words[start : start + size] = [MASKED] * size
         index = PhraseIndex(words, self.max_len)
         self._score_categories(categories, scores)
         for term in self.people:
@@ -276,18 +277,17 @@ class SectorClassifier:
         return out
 
     def _score_units(self, index: PhraseIndex, scores: dict[str, _Score]) -> list[tuple[int, int]]:
-        """Score ICESCO's own units; return the spans of other bodies' units."""
-        foreign: list[tuple[int, int]] = []
-        for term in self.units:  # longest first: "قطاع الإعلام" inside a foreign longer name
+        """Score ICESCO's own units; return the spans of every unit name found."""
+        spans: list[tuple[int, int]] = []
+        for term in self.units:  # longest first: "قطاع الإعلام" inside a longer (foreign) name
             for start in index.positions(term.words):
                 end = start + len(term.words)
-                if any(s <= start and end <= s + n for s, n in foreign):
+                if any(s <= start and end <= s + n for s, n in spans):
                     continue
+                spans.append((start, len(term.words)))
                 if self._own_unit(index.tokens, start, len(term.words)):
                     self._decide(scores[term.sector], UNIT, f"mentions '{term.label}'")
-                else:
-                    foreign.append((start, len(term.words)))
-        return foreign
+        return spans
 
     def _own_unit(self, words: Sequence[str], start: int, size: int) -> bool:
         """False when the unit at `start` is another body's (see `_FOREIGN_BODIES`)."""
@@ -312,11 +312,17 @@ class SectorClassifier:
             score.reasons.append(reason)
 
     def _decide_all(self, scores: dict[str, _Score]) -> SectorTags:
-        best_keywords = max((s.keywords for s in scores.values()), default=0.0)
+        best = max((s.decisive + s.keywords for s in scores.values()), default=0.0)
         chosen: list[tuple[float, str]] = []
         evidence: dict[str, tuple[str, ...]] = {}
+        decided = [k for k, s in scores.items() if s.decisive >= THRESHOLD]
+        absorbed = frozenset().union(*(self.absorbs[k] for k in decided))
         for key, score in scores.items():
-            keyword_ok = score.keywords >= THRESHOLD and score.keywords >= RELATIVE * best_keywords
+            keyword_ok = (
+                score.keywords >= THRESHOLD
+                and score.keywords >= RELATIVE * best
+                and key not in absorbed
+            )
             if score.decisive >= THRESHOLD or keyword_ok:
                 reasons = list(score.reasons)
                 if score.matched:

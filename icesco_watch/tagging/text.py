@@ -12,10 +12,10 @@ Normalisation, applied identically to texts and to keywords:
 - casefold; every run of non-letters and non-digits is a token boundary (so "l'éducation"
   gives "l", "education").
 - Light stemming, the same on both sides: Arabic proclitics (و ف ب ل ك and the article ال) are
-  peeled off when at least three letters remain ("والتربية", "بالتربية", "التربية" all become
-  "تربيه"), and a Latin plural "s" is dropped from words of five letters or more ("sciences" ->
-  "science"). Two different words may share a stem; that costs little precision and buys recall
-  across the clitic-heavy spelling of Arabic news.
+  peeled off when at least three letters remain, two after the article ("والتربية",
+  "بالتربية", "التربية" all become "تربيه"), and a Latin plural "s" is dropped from words of
+  five letters or more ("sciences" -> "science"). Two different words may share a stem; that
+  costs little precision and buys recall across the clitic-heavy spelling of Arabic news.
 """
 
 from __future__ import annotations
@@ -85,7 +85,10 @@ def stem(word: str) -> str:
     """The comparison form of one folded word (see the module docstring)."""
     if word and "\u0621" <= word[0] <= "\u064a":
         for prefix in _AR_PREFIXES:
-            if prefix and word.startswith(prefix) and len(word) - len(prefix) >= _AR_MIN_STEM:
+            # After the article a two-letter stem is a word ("الخط"); without it, "لغة" must
+            # keep its first letter.
+            least = 2 if prefix.endswith(("\u0627\u0644", "\u0644\u0644")) else _AR_MIN_STEM
+            if prefix and word.startswith(prefix) and len(word) - len(prefix) >= least:
                 return word[len(prefix) :]
         return word
     if len(word) >= _LATIN_PLURAL_MIN and word.endswith("s") and not word.endswith("ss"):

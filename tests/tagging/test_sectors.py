@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from icesco_watch.config.loader import load_config
+from icesco_watch.config.loader import default_settings
 from icesco_watch.config.schema import SectorConfig, SectorNames
 from icesco_watch.tagging.sectors import SectorClassifier
 
@@ -15,7 +15,7 @@ NAME_AR = "منظمة العالم الإسلامي للتربية والعلو�
 
 @pytest.fixture(scope="module")
 def classifier() -> SectorClassifier:
-    return SectorClassifier(load_config(None, {}).settings.sectors)
+    return SectorClassifier(default_settings().sectors)
 
 
 CASES = [
