@@ -161,3 +161,22 @@ def test_sub_minute_interval_against_a_remote_host_is_a_warning(tmp_path: Path) 
 )
 def test_durations(text: str | int, seconds: float) -> None:
     assert parse_duration(text).total_seconds() == seconds
+
+
+def test_the_example_config_is_valid_and_keeps_the_builtin_taxonomy() -> None:
+    example = Path(__file__).parents[2] / "config" / "example.toml"
+    settings = load_config(example, environ={}).settings
+    assert [s.key for s in settings.sectors] == [
+        "education",
+        "science",
+        "culture",
+        "media",
+        "social-sciences",
+        "partnerships",
+        "dialogue",
+        "foresight-ai",
+        "arabic-language",
+        "governance",
+        "strategy",
+    ]
+    assert all(s.units and s.name.ar for s in settings.sectors)
