@@ -32,7 +32,8 @@ _STYLE = """
 body { font-family: "DejaVu Sans", sans-serif; max-width: 60rem; margin: 1.5rem auto;
        padding: 0 1rem; line-height: 1.45; color: #1d2733; }
 h1 { margin-bottom: 0.2rem; } h2 { border-bottom: 2px solid #0d6e5c; padding-bottom: 0.2rem; }
-h3 { margin: 1rem 0 0.3rem; } ol { padding-inline-start: 1.4rem; } li { margin: 0.25rem 0; }
+h3 { margin: 1rem 0 0.3rem; } li { margin: 0.25rem 0; }
+ol { padding: 0 1.6rem; } /* both sides: a right-to-left item puts its number on the right */
 time, .tags, .empty { color: #5a6673; font-size: 0.9em; }
 table { border-collapse: collapse; width: 100%; font-size: 0.95em; }
 th, td { border: 1px solid #d5dbe1; padding: 0.25rem 0.5rem; text-align: start; }
@@ -112,7 +113,8 @@ def _item(item: NewsItem, settings: Settings) -> str:
     tags = " · ".join(html.escape(name) for name in names if name)
     return (
         f'<li lang="{lang}"{direction}>{link} '
-        f'<time datetime="{item.published.isoformat()}">{item.published:%Y-%m-%d}</time>'
+        f'<time dir="ltr" datetime="{item.published.isoformat()}">'
+        f"{item.published:%Y-%m-%d}</time>"
         + (f' <span class="tags">{tags}</span>' if tags else "")
         + "</li>"
     )

@@ -64,6 +64,7 @@ class FeedServer:
         self.port = settings.server.port if port is None else port
         self.root = Path(settings.feeds.dir).resolve()
         self.reads = 0  # files read from disk: a poll answered from the cache adds nothing
+        self.not_modified = 0  # 304 answers given
         self._cache: dict[str, CachedFile] = {}
         self._runner: web.AppRunner | None = None
 
@@ -108,6 +109,7 @@ class FeedServer:
             "Vary": "Accept-Encoding",
         }
         if _not_modified(request, cached):
+            self.not_modified += 1
             return web.Response(status=304, headers=headers)
         suffix = Path(relative).suffix
         headers["Content-Type"] = _CONTENT_TYPES[suffix]
