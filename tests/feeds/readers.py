@@ -5,6 +5,8 @@ from __future__ import annotations
 import shutil
 import sqlite3
 import subprocess
+from dataclasses import dataclass, field
+from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
@@ -82,3 +84,53 @@ def chromium(url: str, workdir: Path, screenshot: Path) -> str:
         timeout=120,
     )
     return dom
+
+
+@dataclass
+class Link:
+    href: str
+    text: str
+    section: str  # id of the enclosing <section>
+
+
+@dataclass
+class PageSummary(HTMLParser):
+    """What a test needs from a rendered DOM: links (with their section), <li> attributes,
+    and whether any <script> element exists."""
+
+    links: list[Link] = field(default_factory=list)
+    items: list[dict[str, str | None]] = field(default_factory=list)
+    scripts: int = 0
+    _section: str = ""
+    _link: Link | None = None
+
+    def __post_init__(self) -> None:
+        super().__init__()
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        found = dict(attrs)
+        if tag == "section":
+            self._section = found.get("id") or ""
+        elif tag == "a":
+            self._link = Link(found.get("href") or "", "", self._section)
+        elif tag == "li":
+            self.items.append({"section": self._section, **found})
+        elif tag == "script":
+            self.scripts += 1
+
+    def handle_data(self, data: str) -> None:
+        if self._link is not None:
+            self._link.text += data
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "a" and self._link is not None:
+            self._link.text = " ".join(self._link.text.split())
+            self.links.append(self._link)
+            self._link = None
+
+
+def summarize_page(dom: str) -> PageSummary:
+    page = PageSummary()
+    page.feed(dom)
+    page.close()
+    return page
