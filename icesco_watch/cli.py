@@ -6,6 +6,7 @@ import asyncio
 import json
 import logging
 import re
+import signal
 import sys
 from collections.abc import Callable, Coroutine
 from dataclasses import dataclass
@@ -26,6 +27,8 @@ from icesco_watch.config.loader import (
 )
 from icesco_watch.config.render import render_toml
 from icesco_watch.config.schema import Settings, SourceConfig
+from icesco_watch.feeds.publish import build_all
+from icesco_watch.feeds.server import FeedServer
 from icesco_watch.logs import configure_logging
 from icesco_watch.models import CycleReport
 from icesco_watch.scheduler.cycle import run_cycle
@@ -46,8 +49,10 @@ app = typer.Typer(
 )
 items_app = typer.Typer(help="Read the stored news items.", no_args_is_help=True)
 config_app = typer.Typer(help="Inspect the configuration.", no_args_is_help=True)
+feeds_app = typer.Typer(help="The RSS/Atom feeds written under feeds.dir.", no_args_is_help=True)
 app.add_typer(items_app, name="items")
 app.add_typer(config_app, name="config")
+app.add_typer(feeds_app, name="feeds")
 
 
 @dataclass
@@ -315,6 +320,47 @@ def retag(ctx: typer.Context) -> None:
     with engine.begin() as conn:
         examined, changed = retag_items(conn, tagger.tag)
     typer.echo(f"retagged {examined} item(s): {changed} changed")
+
+
+@feeds_app.command("build")
+def feeds_build(ctx: typer.Context) -> None:
+    """Regenerate every feed, the OPML list and the index page from the store."""
+    settings = _settings(ctx)
+    engine = open_store(settings.storage.url)
+    report = build_all(settings, engine)
+    typer.echo(
+        f"feeds: {len(report.written)} written, {len(report.unchanged)} unchanged "
+        f"in {settings.feeds.dir}"
+    )
+
+
+@app.command()
+def serve(ctx: typer.Context) -> None:
+    """Serve the feeds (and /healthz) alone, without crawling; stop with Ctrl-C."""
+    configure_logging(logging.INFO, structured=True)
+    settings = _settings(ctx, log_warnings=True)
+    engine = open_store(settings.storage.url)
+    if not (Path(settings.feeds.dir) / "index.html").is_file():
+        logging.getLogger("icesco_watch.feeds").warning(
+            "no feeds in %s yet; run `icesco-watch feeds build` or `icesco-watch crawl`",
+            settings.feeds.dir,
+        )
+    asyncio.run(_serve(FeedServer(settings, engine)))
+
+
+async def _serve(server: FeedServer) -> None:
+    stopping = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(signum, stopping.set)
+    await server.start()
+    # On stdout, so a script (or a test with port 0) learns the address.
+    typer.echo(f"serving feeds at {server.url}/")
+    sys.stdout.flush()
+    try:
+        await stopping.wait()
+    finally:
+        await server.stop()
 
 
 @config_app.command("check")

@@ -194,6 +194,22 @@ class SourceConfig(Section):
 class FeedsConfig(Section):
     dir: str = "data/feeds"
     items: int = Field(default=50, ge=1, le=1000)
+    # The public address of the feed server, for absolute links (atom:link rel="self", OPML).
+    # Unset: http://{server.host}:{server.port}.
+    base_url: str | None = None
+
+    @field_validator("base_url")
+    @classmethod
+    def _absolute_base(cls, value: str | None) -> str | None:
+        if value is None:
+            return None
+        parts = urlsplit(value)
+        if parts.scheme not in ("http", "https") or not parts.netloc or parts.query:
+            raise ValueError(
+                f"{value!r} is not an absolute http(s) URL without a query; "
+                "write it like 'https://feeds.example.org' or 'https://example.org/icesco'"
+            )
+        return value.rstrip("/")
 
 
 class ServerConfig(Section):
@@ -217,6 +233,21 @@ class TelegramConfig(Section):
     rate_per_second: float = Field(default=25, gt=0, le=30)
     digest_after: int = Field(default=5, ge=1)
     routes: list[RouteConfig] = []
+    # The bot's public username, for the "follow on Telegram" link of the feeds' index page.
+    bot_username: str | None = None
+
+    @field_validator("bot_username")
+    @classmethod
+    def _bot_name(cls, value: str | None) -> str | None:
+        if value is None:
+            return None
+        name = value.removeprefix("@")
+        if not re.fullmatch(r"[A-Za-z][A-Za-z0-9_]{1,28}[Bb][Oo][Tt]", name):
+            raise ValueError(
+                f"{value!r} is not a Telegram bot username (5-32 letters, digits or '_', "
+                "ending in 'bot'); write it like 'icesco_watch_bot'"
+            )
+        return name
 
 
 class TopicConfig(Section):

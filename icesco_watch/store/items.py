@@ -113,15 +113,21 @@ def _row(item: NewsItem) -> dict[str, Any]:
 
 
 def latest_items(
-    conn: Connection, limit: int = 20, lang: str | None = None, sector: str | None = None
+    conn: Connection,
+    limit: int = 20,
+    lang: str | None = None,
+    sector: str | None = None,
+    topic: str | None = None,
 ) -> list[StoredItem]:
-    """Newest first by publication date."""
+    """Newest first by publication date (ties by key), optionally one language/sector/topic."""
     query = select(items).order_by(items.c.published.desc(), items.c.key).limit(limit)
     if lang:
         query = query.where(items.c.lang == lang)
     if sector:
         # JSON arrays are stored as text on SQLite and cast to text on PostgreSQL alike.
         query = query.where(cast(items.c.sectors, String).like(f'%"{sector}"%'))
+    if topic:
+        query = query.where(cast(items.c.topics, String).like(f'%"{topic}"%'))
     return [_stored(row._mapping) for row in conn.execute(query)]
 
 
