@@ -320,6 +320,10 @@ def retag(ctx: typer.Context) -> None:
     with engine.begin() as conn:
         examined, changed = retag_items(conn, tagger.tag)
     typer.echo(f"retagged {examined} item(s): {changed} changed")
+    if changed:
+        # An item may have left a sector: only a full rebuild drops it from that feed.
+        published = build_all(settings, engine)
+        typer.echo(f"feeds rebuilt: {len(published.written)} file(s) changed")
 
 
 @feeds_app.command("build")

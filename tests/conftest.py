@@ -64,6 +64,7 @@ def replica_config(tmp_path: Path, replica: ReplicaServer, **sections: Any) -> d
             for key, path in LISTINGS.items()
         ],
         "alerts": {"max_age_days": 0},
+        "feeds": {"dir": f"{tmp_path}/feeds"},
         # The built-in taxonomy, as a config without [[sectors]] inherits it from the defaults.
         "sectors": [s.model_dump() for s in DEFAULTS.sectors],
         "topics": [t.model_dump() for t in DEFAULTS.topics],

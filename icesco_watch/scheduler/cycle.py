@@ -1,8 +1,9 @@
-"""One cycle: crawl the sources, tag what was found, then diff and record each source in a
-single transaction."""
+"""One cycle: crawl the sources, tag what was found, diff and record each source in a single
+transaction, then publish the feeds the new or changed items belong to."""
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import Sequence
 from datetime import UTC, datetime
@@ -10,7 +11,8 @@ from datetime import UTC, datetime
 from sqlalchemy import Engine
 
 from icesco_watch.config.schema import Settings, SourceConfig
-from icesco_watch.models import CrawlResult, CycleReport, Outcome, SourceReport
+from icesco_watch.feeds.publish import publish_feeds
+from icesco_watch.models import CrawlResult, CycleReport, NewsItem, Outcome, SourceReport
 from icesco_watch.spiders.icesco import SourcePlan
 from icesco_watch.spiders.runner import Crawler, ProgressCallback, crawler_for
 from icesco_watch.store.health import record_run, source_state
@@ -68,13 +70,28 @@ async def run_cycle(
             results[plan.source.key].fail(f"crawler crashed: {exc}", fatal=True)
     report = CycleReport()
     tagger = Tagger(settings)
+    touched: list[NewsItem] = []
     for plan in plans:
         result = results.get(plan.source.key) or CrawlResult(plan.source.key)
         if plan.source.key not in results:
             result.fail("the crawler returned nothing for this source", fatal=True)
         result.items = [tagger.tag(item) for item in result.items]
-        report.sources.append(record_source(settings, engine, result, started))
+        source_report = record_source(settings, engine, result, started)
+        report.sources.append(source_report)
+        changed = set(source_report.new + source_report.updated)
+        changed |= set(source_report.baseline + source_report.stale)
+        touched.extend(item for item in result.items if item.key in changed)
+    await publish(settings, engine, touched)
     return report
+
+
+async def publish(settings: Settings, engine: Engine, touched: Sequence[NewsItem]) -> None:
+    """Rewrite the feeds the touched items belong to (and any missing feed file). A failure
+    here is logged, never raised: the items are stored and `feeds build` can redo it."""
+    try:
+        await asyncio.to_thread(publish_feeds, settings, engine, touched)
+    except Exception:
+        log.exception("publishing feeds failed; run `icesco-watch feeds build` once it is fixed")
 
 
 def record_source(
