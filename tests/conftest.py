@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+import socket
 import sys
 from collections.abc import Iterator
 from pathlib import Path
@@ -32,6 +33,13 @@ DEFAULTS = default_settings()
 
 # The installed `icesco-watch` command, run with the interpreter of the tests.
 CLI = [sys.executable, "-c", "from icesco_watch.cli import main; main()"]
+
+
+def free_port() -> int:
+    """A loopback port nobody listens on right now (for servers started in a subprocess)."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
 
 
 def clean_env(**extra: str) -> dict[str, str]:
@@ -65,6 +73,7 @@ def replica_config(tmp_path: Path, replica: ReplicaServer, **sections: Any) -> d
         ],
         "alerts": {"max_age_days": 0},
         "feeds": {"dir": f"{tmp_path}/feeds"},
+        "server": {"port": free_port()},
         # The built-in taxonomy, as a config without [[sectors]] inherits it from the defaults.
         "sectors": [s.model_dump() for s in DEFAULTS.sectors],
         "topics": [t.model_dump() for t in DEFAULTS.topics],

@@ -1,25 +1,45 @@
-"""The long-running service: APScheduler runs a crawl cycle every `schedule.interval`.
+"""The long-running service: the lifecycle of everything `icesco-watch run` hosts.
 
-One asyncio process: the scheduler and Scrapy (reactor-less) share the loop. A cycle never
-overlaps the previous one (`max_instances=1`); missed runs collapse into one (`coalesce`).
-SIGINT/SIGTERM stop the service after the cycle in progress has been recorded.
+One asyncio process: APScheduler's AsyncIOScheduler triggers crawl cycles, Scrapy crawls on the
+same loop (reactor-less), the feed server answers readers, and, when a bot token is set, the
+python-telegram-bot Application polls for commands while the outbox sender delivers alerts.
+
+Scheduling: one job crawls every enabled source per `schedule.interval` (one spider run per
+cycle, so robots.txt is read once per host and the per-host politeness limits hold across the
+three language sources; the design's "a job per source" would triple both). `max_instances=1`
+means a cycle never overlaps the previous one, `coalesce` folds missed runs into one, and a
+misfire grace time of one interval lets a late run still happen. The first run is due one
+interval after the last run recorded in the store, so a restart does not re-crawl at once.
+
+Shutdown on SIGINT/SIGTERM: a crawl in flight is cancelled (nothing it found was recorded, and
+the listing validators were not saved, so the next start redoes it), a send in flight finishes
+and is recorded, the bot stops polling, the feed server closes, and the store is released.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import signal
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Coroutine, Sequence
+from datetime import datetime
+from typing import Any
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from apscheduler.triggers.interval import IntervalTrigger
 from sqlalchemy import Engine
 
 from icesco_watch.config.schema import Settings, SourceConfig
-from icesco_watch.scheduler.cycle import run_cycle, utcnow
+from icesco_watch.feeds.server import FeedServer
+from icesco_watch.models import CycleReport
+from icesco_watch.scheduler.cycle import publish, run_cycle, utcnow
+from icesco_watch.store.health import all_source_states
 
 log = logging.getLogger(__name__)
+
+CycleHook = Callable[[CycleReport], Awaitable[None]]
+LongTask = Callable[[asyncio.Event], Coroutine[Any, Any, None]]
 
 
 class Service:
@@ -28,13 +48,17 @@ class Service:
         self.engine = engine
         self.sources = list(sources)
         self.stopping = asyncio.Event()
-        self.idle = asyncio.Event()
-        self.idle.set()
         self.cycles = 0
+        self.feed_server = FeedServer(settings, engine)
+        self.after_cycle: list[CycleHook] = []  # e.g. wake the sender, alert admin chats
+        self._cycle_task: asyncio.Task[None] | None = None
 
     async def cycle(self) -> None:
         """One scheduled cycle; an unexpected error is logged and the schedule goes on."""
-        self.idle.clear()
+        if self.stopping.is_set():
+            return
+        self._cycle_task = asyncio.current_task()
+        started = utcnow()
         try:
             report = await run_cycle(self.settings, self.engine, self.sources)
             self.cycles += 1
@@ -45,46 +69,86 @@ class Service:
                         "cycle": self.cycles,
                         "failed": report.failed,
                         "new": sum(len(s.new) for s in report.sources),
+                        "updated": sum(len(s.updated) for s in report.sources),
+                        "seconds": round((utcnow() - started).total_seconds(), 3),
                     }
                 },
             )
+            for hook in self.after_cycle:
+                await hook(report)
+        except asyncio.CancelledError:
+            log.info("cycle cancelled by shutdown; it is redone at the next start")
+            raise
         except Exception:
             log.exception("cycle crashed; the next one runs on schedule")
         finally:
-            self.idle.set()
+            self._cycle_task = None
 
-    async def run(self) -> None:
+    def first_run(self) -> datetime:
+        """One interval after the oldest last run of the watched sources (now if never run)."""
+        with self.engine.connect() as conn:
+            states = all_source_states(conn)
+        runs = [states[s.key].last_run for s in self.sources if s.key in states]
+        if not self.sources or len(runs) < len(self.sources) or None in runs:
+            return utcnow()
+        due = min(r for r in runs if r is not None) + self.settings.schedule.interval
+        return max(due, utcnow())
+
+    async def run(self, extra: Sequence[LongTask] = ()) -> None:
+        """Serve until SIGINT/SIGTERM. `extra` are long-running tasks (the bot, the sender) that
+        receive the stop event and must return once it is set."""
         schedule = self.settings.schedule
         scheduler = AsyncIOScheduler(timezone="UTC")
+        first = self.first_run()
         scheduler.add_job(
             self.cycle,
             IntervalTrigger(
                 seconds=schedule.interval.total_seconds(),
                 jitter=int(schedule.jitter.total_seconds()) or None,
             ),
-            next_run_time=utcnow(),
+            next_run_time=first,
             max_instances=1,
             coalesce=True,
-            misfire_grace_time=None,
+            misfire_grace_time=max(1, int(schedule.interval.total_seconds())),
             id="crawl",
         )
         loop = asyncio.get_running_loop()
         for signum in (signal.SIGINT, signal.SIGTERM):
             loop.add_signal_handler(signum, self.stopping.set)
+        await publish(self.settings, self.engine, [])  # every feed exists before the first poll
+        await self.feed_server.start()
+        tasks: list[asyncio.Task[None]] = [asyncio.create_task(t(self.stopping)) for t in extra]
         scheduler.start()
-        log.info(
-            "service started",
-            extra={
-                "fields": {
-                    "sources": [s.key for s in self.sources],
-                    "interval_s": schedule.interval.total_seconds(),
-                    "store": self.engine.url.render_as_string(hide_password=True),
-                }
-            },
-        )
+        self._log_start(first)
         try:
             await self.stopping.wait()
         finally:
             scheduler.shutdown(wait=False)
-            await self.idle.wait()  # let a cycle in progress finish recording
+            if self._cycle_task is not None:
+                self._cycle_task.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await asyncio.wait_for(asyncio.shield(self._cycle_task), timeout=3)
+            for task in tasks:
+                with contextlib.suppress(Exception, asyncio.CancelledError):
+                    await asyncio.wait_for(task, timeout=3)
+            await self.feed_server.stop()
+            self.engine.dispose()
             log.info("service stopped", extra={"fields": {"cycles": self.cycles}})
+
+    def _log_start(self, first: datetime) -> None:
+        telegram = self.settings.telegram
+        log.info(
+            "service started",
+            extra={
+                "fields": {
+                    "sources": {s.key: s.start_urls[0] for s in self.sources},
+                    "interval_s": self.settings.schedule.interval.total_seconds(),
+                    "first_cycle_in_s": round(max((first - utcnow()).total_seconds(), 0), 1),
+                    "feeds": f"{self.feed_server.url}/",
+                    "feeds_dir": self.settings.feeds.dir,
+                    "telegram": "on" if self.settings.telegram_token else "off (no token)",
+                    "telegram_api": telegram.api_base_url if self.settings.telegram_token else None,
+                    "store": self.engine.url.render_as_string(hide_password=True),
+                }
+            },
+        )

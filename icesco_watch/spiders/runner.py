@@ -70,11 +70,21 @@ async def run_crawl(
                 progress(request.meta["source"], request.meta.get("kind", "article"))
 
         crawler.signals.connect(on_response, signal=signals.response_received)
-    await runner.crawl(crawler, plans=list(plans))
+    try:
+        await runner.crawl(crawler, plans=list(plans))
+    except asyncio.CancelledError:
+        # The service is shutting down: close Scrapy's engine and connections before leaving.
+        await asyncio.wait_for(runner.stop(), timeout=2)
+        raise
+    task = asyncio.current_task()
+    if task is not None and task.cancelling():
+        # Scrapy may absorb the cancellation and return a half-done crawl: that is still a
+        # shutdown, and nothing of it may be recorded (a "clean" empty baseline would be).
+        raise asyncio.CancelledError
     spider = crawler.spider
     assert isinstance(spider, IcescoSpider)
     reason = crawler.stats.get_value("finish_reason") if crawler.stats else None
-    if reason not in (None, "finished"):
+    if reason != "finished":
         for result in spider.results.values():
             result.fail(
                 f"crawl interrupted ({reason}); nothing was lost, retried next cycle", fatal=True

@@ -6,10 +6,12 @@ import json
 import signal
 import subprocess
 import time
+import urllib.request
 from pathlib import Path
 
 from sqlalchemy import func, select
 
+from icesco_watch.config.loader import load_config
 from icesco_watch.config.schema import Settings
 from icesco_watch.store.schema import open_store, runs
 from tests.conftest import CLI, LISTINGS, clean_env, replica_config, write_replica_config
@@ -57,3 +59,42 @@ def test_the_service_runs_cycles_on_schedule_and_stops_cleanly(
     failing = [r for r in finished if r["source"] == "icesco-ar"]
     assert all(r["level"] == "warning" and "HTTP 500" in r["errors"][0] for r in failing)
     assert "NEVER-LOGGED" not in out + err
+
+
+def test_sigterm_during_a_crawl_exits_zero_quickly_and_serves_feeds_until_then(
+    tmp_path: Path, replica: ReplicaServer
+) -> None:
+    config = write_replica_config(tmp_path, replica)
+    settings = load_config(config, {}).settings
+    replica.hang(path_prefix=LISTINGS["icesco-fr"], seconds=30)  # a crawl stays in flight
+    process = subprocess.Popen(
+        [*CLI, "--config", str(config), "run"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=clean_env(),
+        cwd=tmp_path,
+    )
+    feeds = f"http://127.0.0.1:{settings.server.port}"
+    deadline = time.monotonic() + 30
+    try:
+        # The replica logs a request once answered: another listing answered means the crawl
+        # is under way, and the French one hangs for 30 s.
+        others = {LISTINGS["icesco-en"], LISTINGS["icesco-ar"]}
+        while not any(r.path in others for r in replica.requests):
+            assert process.poll() is None, process.communicate()
+            assert time.monotonic() < deadline, "the crawl never started"
+            time.sleep(0.05)
+        with urllib.request.urlopen(f"{feeds}/en/all.rss", timeout=5) as answer:
+            assert answer.status == 200
+            assert b"<rss" in answer.read()
+    finally:
+        process.send_signal(signal.SIGTERM)
+        _out, err = process.communicate(timeout=5)  # the bound: exit within 5 s
+    assert process.returncode == 0, err
+    messages = [json.loads(line)["message"] for line in err.splitlines()]
+    assert "cycle cancelled by shutdown; it is redone at the next start" in messages
+    assert "service stopped" in messages
+    # Nothing of the interrupted cycle was recorded: the next start redoes it.
+    with open_store(settings.storage.url).connect() as conn:
+        assert conn.scalar(select(func.count()).select_from(runs)) == 0
