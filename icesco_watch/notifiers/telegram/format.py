@@ -1,0 +1,142 @@
+"""Telegram messages for alerts and digests, in HTML parse mode (pure functions, no PTB).
+
+Only tags Telegram allows are produced (`b`, `a href`); every scraped string is escaped, and
+control characters and lone surrogates are dropped. A message never exceeds Telegram's 4096
+characters, counted as Telegram does: UTF-16 code units of the text after entity parsing. The
+summary gives way first (cut at a word boundary), then the title.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+import unicodedata
+from collections.abc import Sequence
+from datetime import datetime
+
+from icesco_watch.config.schema import SectorConfig
+from icesco_watch.models import NewsItem, summarize
+
+LIMIT = 4096
+DIGEST_TITLE = 300
+
+MONTHS = {
+    "en": "January February March April May June July August September October November December",
+    "fr": "janvier février mars avril mai juin juillet août septembre octobre novembre décembre",
+    "ar": "يناير فبراير مارس أبريل مايو يونيو يوليو أغسطس سبتمبر أكتوبر نوفمبر ديسمبر",
+}
+LABELS = {
+    "en": {"read": "Read more", "lang": "English", "digest": "{n} new ICESCO news items"},
+    "fr": {"read": "Lire la suite", "lang": "Français", "digest": "{n} nouvelles de l'ICESCO"},
+    "ar": {"read": "اقرأ المزيد", "lang": "العربية", "digest": "{n} أخبار جديدة من الإيسيسكو"},
+}
+LANG_NAMES = {"en": "English", "fr": "Français", "ar": "العربية"}
+
+_TAG = re.compile(r"<[^>]*>")
+_LINK = re.compile(r'<a href="([^"]*)">(.*?)</a>', re.DOTALL)
+
+
+def telegram_length(message: str) -> int:
+    """Length of `message` as Telegram counts it: UTF-16 units of the text after parsing."""
+    text = html.unescape(_TAG.sub("", message))
+    return len(text.encode("utf-16-le", "surrogatepass")) // 2
+
+
+def to_plain(message: str) -> str:
+    """The same message without markup (for a retry without parse mode); links keep their URL."""
+    linked = _LINK.sub(lambda m: f"{m.group(2)}: {m.group(1)}", message)
+    return html.unescape(_TAG.sub("", linked))
+
+
+def clean(text: str) -> str:
+    """Scraped text safe to send: no control characters (newlines kept), no lone surrogates."""
+    return "".join(
+        ch for ch in text if ch in "\n\t" or unicodedata.category(ch) not in ("Cc", "Cs")
+    )
+
+
+def _esc(text: str) -> str:
+    return html.escape(clean(text), quote=True)
+
+
+def format_date(published: datetime, lang: str) -> str:
+    """ "22 November 2026", "22 novembre 2026", "22 نوفمبر 2026"."""
+    months = MONTHS.get(lang, MONTHS["en"]).split()
+    return f"{published.day} {months[published.month - 1]} {published.year}"
+
+
+def hashtags(item: NewsItem, sectors: Sequence[SectorConfig]) -> str:
+    """`#education #foresight_ai`, in the item's order of relevance; unknown keys are skipped."""
+    by_key = {s.key: s for s in sectors}
+    return " ".join(by_key[k].hashtag for k in item.sectors if k in by_key)
+
+
+def _link(url: str, label: str) -> str:
+    if not url.lower().startswith(("http://", "https://")):
+        return ""
+    return f'<a href="{_esc(url)}">{_esc(label)}</a>'
+
+
+def format_alert(item: NewsItem, sectors: Sequence[SectorConfig], lang: str | None = None) -> str:
+    """One item as an HTML message: bold title, date and language, hashtags, summary, link."""
+    labels = LABELS.get(lang or item.lang, LABELS["en"])
+    meta = f"{format_date(item.published, item.lang)} · {LANG_NAMES.get(item.lang, item.lang)}"
+    tags = hashtags(item, sectors)
+    link = _link(item.url, labels["read"])
+    title = clean(" ".join(item.title.split()))
+    summary = clean(item.summary or summarize(item.body))
+
+    def build(title_text: str, summary_text: str) -> str:
+        parts = [f"<b>{_esc(title_text)}</b>", _esc(meta) + (f"\n{tags}" if tags else "")]
+        if summary_text:
+            parts.append(_esc(summary_text))
+        if link:
+            parts.append(link)
+        return "\n\n".join(parts)
+
+    message = build(title, summary)
+    limit = len(summary)
+    while telegram_length(message) > LIMIT and summary:
+        limit = min(limit, len(summary)) // 2
+        summary = summarize(summary, limit) if limit > 20 else ""
+        message = build(title, summary)
+    while telegram_length(message) > LIMIT:
+        title = summarize(title, max(20, len(title) // 2))
+        message = build(title, summary)
+    return message
+
+
+def format_digest(
+    items: Sequence[NewsItem], sectors: Sequence[SectorConfig], lang: str | None = None
+) -> list[str]:
+    """Several items folded into as few messages as fit, split between items, never inside."""
+    if not items:
+        return []
+    labels = LABELS.get(lang or items[0].lang, LABELS["en"])
+    blocks = [_digest_block(item, sectors) for item in items]
+    messages: list[list[str]] = [[]]
+    size = 0
+    for block in blocks:
+        block_size = telegram_length(block) + 2
+        if messages[-1] and size + block_size > LIMIT - 100:  # room for the header
+            messages.append([])
+            size = 0
+        messages[-1].append(block)
+        size += block_size
+    header = labels["digest"].format(n=len(items))
+    total = len(messages)
+    return [
+        f"<b>{_esc(header)}</b>"
+        + (f" ({n}/{total})" if total > 1 else "")
+        + "\n\n"
+        + "\n\n".join(part)
+        for n, part in enumerate(messages, start=1)
+    ]
+
+
+def _digest_block(item: NewsItem, sectors: Sequence[SectorConfig]) -> str:
+    title = summarize(clean(" ".join(item.title.split())), DIGEST_TITLE)
+    linked = _link(item.url, title) or _esc(title)
+    meta = f"{format_date(item.published, item.lang)} · {LANG_NAMES.get(item.lang, item.lang)}"
+    tags = hashtags(item, sectors)
+    return f"• <b>{linked}</b>\n{_esc(meta)}" + (f" {tags}" if tags else "")
