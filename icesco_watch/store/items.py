@@ -125,6 +125,17 @@ def latest_items(
     return [_stored(row._mapping) for row in conn.execute(query)]
 
 
+def items_by_key(conn: Connection, keys: Sequence[str]) -> dict[str, StoredItem]:
+    """The stored items among `keys` (absent keys are simply missing from the result)."""
+    found: dict[str, StoredItem] = {}
+    unique = sorted(set(keys))
+    for start in range(0, len(unique), 500):
+        query = select(items).where(items.c.key.in_(unique[start : start + 500]))
+        for row in conn.execute(query):
+            found[row.key] = _stored(row._mapping)
+    return found
+
+
 def count_by_source(conn: Connection) -> dict[str, int]:
     query = select(items.c.source, func.count()).group_by(items.c.source)
     return {source: count for source, count in conn.execute(query)}
