@@ -170,10 +170,19 @@ def _mentions(normalized_text: str, normalized_keyword: str) -> bool:
 
 
 def due_deliveries(conn: Connection, now: datetime, limit: int = 1000) -> list[DueDelivery]:
-    """Pending deliveries whose time has come, oldest first, with their items."""
+    """Pending deliveries whose time has come, oldest first, with their items (a chat with an
+    older delivery waiting for its retry is left out until that one is settled)."""
+    # A chat waiting to retry an older delivery gets nothing newer meanwhile: order is kept.
+    waiting = select(deliveries.c.chat).where(
+        deliveries.c.status == "pending", deliveries.c.next_attempt_at > now
+    )
     query = (
         select(deliveries)
-        .where(deliveries.c.status == "pending", deliveries.c.next_attempt_at <= now)
+        .where(
+            deliveries.c.status == "pending",
+            deliveries.c.next_attempt_at <= now,
+            deliveries.c.chat.not_in(waiting),
+        )
         .order_by(deliveries.c.created_at, deliveries.c.id)
         .limit(limit)
     )
