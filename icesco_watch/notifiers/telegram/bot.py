@@ -29,6 +29,7 @@ from icesco_watch.notifiers.telegram.commands import (
     Context,
 )
 from icesco_watch.notifiers.telegram.limits import Pacer
+from icesco_watch.notifiers.telegram.outcomes import ignore_retry_after_deprecation
 from icesco_watch.notifiers.telegram.redact import install_log_redaction, quiet_http_logs
 
 log = logging.getLogger(__name__)
@@ -57,6 +58,7 @@ def build_application(
     token = settings.telegram_token.get_secret_value()
     install_log_redaction(token)
     quiet_http_logs()
+    ignore_retry_after_deprecation()
     timeout = settings.telegram.request_timeout.total_seconds()
     application = (
         ApplicationBuilder()

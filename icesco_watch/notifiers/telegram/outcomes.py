@@ -36,6 +36,7 @@ class Message:
     digest: bool = False
     plain: bool = False  # the retry without parse mode, after Telegram refused the HTML
     attempts: int = 0  # the most attempts any of its deliveries has had
+    refusal: str = ""  # why Telegram refused the HTML, once it has
 
 
 @dataclass(frozen=True, slots=True)
@@ -96,6 +97,15 @@ def judge(message: Message, exc: Exception, redact: Callable[[str], str]) -> Ver
     return Verdict(message, kind="transient", error=error)
 
 
+def ignore_retry_after_deprecation() -> None:
+    """PTB 22 builds every RetryAfter through a property that warns about its future type. The
+    warning is about PTB's own code; unfiltered (or turned into errors) it would break the 429
+    handling itself."""
+    warnings.filterwarnings(
+        "ignore", message=r".*`retry_after` will be of type", category=PTBDeprecationWarning
+    )
+
+
 def _seconds(exc: RetryAfter) -> float:
     # PTB 22 warns when retry_after is read as an int; either form means seconds.
     with warnings.catch_warnings():
@@ -127,10 +137,12 @@ def apply_verdict(
     if verdict.kind == "refused":
         if not message.plain:
             report.plain_retries += 1
-            return replace(message, plain=True)
-        mark_failed(
-            conn, ids, f"Telegram refused the message, as HTML and as plain text: {verdict.error}"
+            return replace(message, plain=True, refusal=verdict.error)
+        reason = (
+            f"Telegram refused the message as HTML ({message.refusal}) "
+            f"and as plain text ({verdict.error})"
         )
+        mark_failed(conn, ids, reason)
         report.failed += len(ids)
         return None
     attempts = message.attempts + 1

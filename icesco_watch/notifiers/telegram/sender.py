@@ -12,7 +12,7 @@ import heapq
 import logging
 import time
 from collections import deque
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
@@ -20,7 +20,8 @@ from sqlalchemy import Engine, select
 from telegram import Bot
 from telegram.constants import ParseMode
 
-from icesco_watch.config.schema import Settings
+from icesco_watch.config.schema import SectorConfig, Settings
+from icesco_watch.models import NewsItem
 from icesco_watch.notifiers.telegram.format import format_alert, format_digest, to_plain
 from icesco_watch.notifiers.telegram.limits import Pacer
 from icesco_watch.notifiers.telegram.outcomes import (
@@ -29,9 +30,14 @@ from icesco_watch.notifiers.telegram.outcomes import (
     Message,
     Verdict,
     apply_verdict,
+    ignore_retry_after_deprecation,
     judge,
 )
-from icesco_watch.notifiers.telegram.redact import Redactor, quiet_http_logs
+from icesco_watch.notifiers.telegram.redact import (
+    Redactor,
+    install_log_redaction,
+    quiet_http_logs,
+)
 from icesco_watch.store.outbox import DueDelivery, due_deliveries, next_due_at, pending_counts
 from icesco_watch.store.schema import chats
 
@@ -46,6 +52,10 @@ def utcnow() -> datetime:
     return datetime.now(UTC)
 
 
+# How one item becomes a message (HTML); format_alert unless a caller needs another form.
+AlertRenderer = Callable[[NewsItem, Sequence[SectorConfig], str | None], str]
+
+
 @dataclass(order=True)
 class _Turn:
     ready: float
@@ -57,18 +67,26 @@ class Sender:
     """Drains the outbox through `bot` (a PTB `Bot`, or an `Application`'s bot)."""
 
     def __init__(
-        self, settings: Settings, engine: Engine, bot: Bot, backoff: Backoff | None = None
+        self,
+        settings: Settings,
+        engine: Engine,
+        bot: Bot,
+        backoff: Backoff | None = None,
+        render_alert: AlertRenderer = format_alert,
     ) -> None:
         self.settings = settings
+        self.render_alert = render_alert
         self.engine = engine
         self.bot = bot
         self.backoff = backoff or Backoff()
         self.pacer = Pacer(settings.telegram.rate_per_second)
         token = settings.telegram_token.get_secret_value() if settings.telegram_token else ""
         self.redact = Redactor(token or bot.token)
+        install_log_redaction(self.redact.token)
         self._wake = asyncio.Event()
         self._lock = asyncio.Lock()
         quiet_http_logs()
+        ignore_retry_after_deprecation()
 
     def wake(self) -> None:
         """New deliveries were enqueued: `run_forever` drains now instead of at its next tick."""
@@ -149,7 +167,7 @@ class Sender:
         return messages
 
     def _alert(self, chat: str, entry: DueDelivery, lang: str | None) -> Message:
-        text = format_alert(entry.item, self.settings.sectors, lang)
+        text = self.render_alert(entry.item, self.settings.sectors, lang)
         return Message(chat, text, (entry.delivery.id,), attempts=entry.delivery.attempts)
 
     def _digest(self, chat: str, group: list[DueDelivery], lang: str | None) -> Message:
