@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import difflib
 import html
 import logging
@@ -84,7 +85,7 @@ class Commands:
         self.engine = engine
         self.request_crawl = request_crawl
         self.status_text = status_text
-        self.pacer = pacer
+        self.pacer = pacer or Pacer(settings.telegram.rate_per_second)
         self.choices = Choices(settings)
 
     async def _reply(
@@ -97,8 +98,11 @@ class Commands:
         chat = update.effective_chat
         if chat is None:
             return
-        if self.pacer is not None:  # the outbox sender then keeps its 1/s per chat
-            self.pacer.record(str(chat.id), time.monotonic())
+        # Replies share the sender's pacer: together they keep Telegram's 1 message/s per chat.
+        key = str(chat.id)
+        now = time.monotonic()
+        await asyncio.sleep(max(0.0, self.pacer.ready_at(key, now) - now))
+        self.pacer.record(key, time.monotonic())
         await context.bot.send_message(
             chat.id, text, parse_mode=ParseMode.HTML, reply_markup=markup
         )

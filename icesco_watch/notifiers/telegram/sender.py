@@ -73,13 +73,15 @@ class Sender:
         bot: Bot,
         backoff: Backoff | None = None,
         render_alert: AlertRenderer = format_alert,
+        pacer: Pacer | None = None,
     ) -> None:
         self.settings = settings
         self.render_alert = render_alert
         self.engine = engine
         self.bot = bot
         self.backoff = backoff or Backoff()
-        self.pacer = Pacer(settings.telegram.rate_per_second)
+        # Shared with the bot's command replies when the service passes one pacer to both.
+        self.pacer = pacer or Pacer(settings.telegram.rate_per_second)
         token = settings.telegram_token.get_secret_value() if settings.telegram_token else ""
         self.redact = Redactor(token or bot.token)
         install_log_redaction(self.redact.token)
