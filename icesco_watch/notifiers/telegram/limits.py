@@ -50,9 +50,11 @@ class Pacer:
         group_per_minute: int = 20,
         margin: float = MARGIN,
     ) -> None:
+        # The global rate is a GCRA: messages 1/rate apart on average, each allowed to leave
+        # up to half an interval early, so a late wake-up of the loop is made up by the next
+        # message instead of being lost for good (no burst beyond one message ever builds up).
         self.interval = 1.0 / rate_per_second
-        # Spacing alone lets a 1 s window hold rate+1 sends; the window caps it at the rate.
-        self._global = SlidingWindow(max(1, int(rate_per_second)), 1.0 + margin)
+        self._tolerance = self.interval / 2
         self._next_global = 0.0
         self._chat_period = per_chat_interval + margin
         self._group_limit = group_per_minute
@@ -63,7 +65,7 @@ class Pacer:
 
     def ready_at(self, chat: str, now: float) -> float:
         """The earliest moment a message to `chat` respects every limit."""
-        times = [now, self._next_global, self._paused_until, self._global.ready_at(now)]
+        times = [now, self._next_global - self._tolerance, self._paused_until]
         if chat in self._chats:
             times.append(self._chats[chat].ready_at(now))
         if chat in self._groups:
@@ -73,7 +75,6 @@ class Pacer:
     def record(self, chat: str, at: float) -> None:
         """A message to `chat` leaves now."""
         self._next_global = max(self._next_global, at) + self.interval
-        self._global.record(at)
         self._chats.setdefault(chat, SlidingWindow(1, self._chat_period)).record(at)
         if is_group(chat):
             window = SlidingWindow(self._group_limit, self._group_period)
