@@ -6,13 +6,15 @@ import asyncio
 import json
 import logging
 import re
+import signal
 import sys
 from collections.abc import Callable, Coroutine
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 import typer
+from pydantic import BaseModel, ConfigDict, ValidationError
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
@@ -25,6 +27,8 @@ from icesco_watch.config.loader import (
 )
 from icesco_watch.config.render import render_toml
 from icesco_watch.config.schema import Settings, SourceConfig
+from icesco_watch.feeds.publish import build_all
+from icesco_watch.feeds.server import FeedServer
 from icesco_watch.logs import configure_logging
 from icesco_watch.models import CycleReport
 from icesco_watch.notifiers.telegram.probe import send_test_alert
@@ -32,8 +36,9 @@ from icesco_watch.scheduler.cycle import run_cycle
 from icesco_watch.scheduler.service import Service
 from icesco_watch.spiders.runner import ProgressCallback
 from icesco_watch.store.health import all_source_states
-from icesco_watch.store.items import count_by_source, latest_items
+from icesco_watch.store.items import count_by_source, latest_items, retag_items
 from icesco_watch.store.schema import open_store
+from icesco_watch.tagging import Tagger
 
 app = typer.Typer(
     help="Watches ICESCO's news (English, Arabic, French), detects new items and records them.\n\n"
@@ -46,8 +51,10 @@ app = typer.Typer(
 items_app = typer.Typer(help="Read the stored news items.", no_args_is_help=True)
 config_app = typer.Typer(help="Inspect the configuration.", no_args_is_help=True)
 telegram_app = typer.Typer(help="Telegram alerts.", no_args_is_help=True)
+feeds_app = typer.Typer(help="The RSS/Atom feeds written under feeds.dir.", no_args_is_help=True)
 app.add_typer(items_app, name="items")
 app.add_typer(config_app, name="config")
+app.add_typer(feeds_app, name="feeds")
 app.add_typer(telegram_app, name="telegram")
 
 
@@ -256,6 +263,107 @@ def items_list(
             )
         else:
             typer.echo(f"{item.published:%Y-%m-%d}  [{item.lang}]  {item.title}\n  {item.url}")
+
+
+class _ClassifyInput(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    title: str
+    text: str = ""
+    categories: list[str] = []
+    lang: Literal["en", "ar", "fr"] | None = None
+
+
+@app.command()
+def classify(ctx: typer.Context) -> None:
+    """Tag text with the configured taxonomy: JSON lines in, JSON lines out.
+
+    Each stdin line is {"title": ..., "text": ..., "categories": [...]?, "lang": "en|ar|fr"?};
+    each stdout line is {"sectors": [...], "evidence": {sector: [reasons]}, "topics": [...]}.
+    A bad line gets {"error": ..., "line": N} in its place; the exit code is then 1.
+
+    Example: echo '{"title": "ICESCO Education Sector trains teachers"}' | icesco-watch classify
+    """
+    tagger = Tagger(_settings(ctx))
+    bad = 0
+    for number, line in enumerate(sys.stdin, start=1):
+        if not line.strip():
+            continue
+        try:
+            given = _ClassifyInput.model_validate_json(line)
+        except ValidationError as exc:
+            bad += 1
+            problem = "; ".join(
+                f"{'.'.join(map(str, e['loc'])) or 'line'}: {e['msg']}" for e in exc.errors()
+            )
+            typer.echo(json.dumps({"error": problem, "line": number}, ensure_ascii=False))
+            continue
+        tags, topics = tagger.classify(given.title, given.text, tuple(given.categories), given.lang)
+        answer = {
+            "sectors": list(tags.sectors),
+            "evidence": {k: list(v) for k, v in tags.evidence.items()},
+            "topics": list(topics),
+        }
+        typer.echo(json.dumps(answer, ensure_ascii=False))
+    if bad:
+        typer.echo(f"{bad} line(s) could not be read; see the error lines", err=True)
+        raise typer.Exit(1)
+
+
+@app.command()
+def retag(ctx: typer.Context) -> None:
+    """Re-apply the current sector taxonomy and topics to every stored item.
+
+    Run it after editing [[sectors]] or [[topics]] in the config; only tags change (no new
+    alerts, versions untouched).
+    """
+    settings = _settings(ctx)
+    tagger = Tagger(settings)
+    engine = open_store(settings.storage.url)
+    with engine.begin() as conn:
+        examined, changed = retag_items(conn, tagger.tag)
+    typer.echo(f"retagged {examined} item(s): {changed} changed")
+
+
+@feeds_app.command("build")
+def feeds_build(ctx: typer.Context) -> None:
+    """Regenerate every feed, the OPML list and the index page from the store."""
+    settings = _settings(ctx)
+    engine = open_store(settings.storage.url)
+    report = build_all(settings, engine)
+    typer.echo(
+        f"feeds: {len(report.written)} written, {len(report.unchanged)} unchanged "
+        f"in {settings.feeds.dir}"
+    )
+
+
+@app.command()
+def serve(ctx: typer.Context) -> None:
+    """Serve the feeds (and /healthz) alone, without crawling; stop with Ctrl-C."""
+    configure_logging(logging.INFO, structured=True)
+    settings = _settings(ctx, log_warnings=True)
+    engine = open_store(settings.storage.url)
+    if not (Path(settings.feeds.dir) / "index.html").is_file():
+        logging.getLogger("icesco_watch.feeds").warning(
+            "no feeds in %s yet; run `icesco-watch feeds build` or `icesco-watch crawl`",
+            settings.feeds.dir,
+        )
+    asyncio.run(_serve(FeedServer(settings, engine)))
+
+
+async def _serve(server: FeedServer) -> None:
+    stopping = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(signum, stopping.set)
+    await server.start()
+    # On stdout, so a script (or a test with port 0) learns the address.
+    typer.echo(f"serving feeds at {server.url}/")
+    sys.stdout.flush()
+    try:
+        await stopping.wait()
+    finally:
+        await server.stop()
 
 
 @config_app.command("check")

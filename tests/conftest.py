@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 from sqlalchemy import Engine
 
+from icesco_watch.config.loader import default_settings
 from icesco_watch.config.render import render_toml
 from icesco_watch.config.schema import Settings
 from icesco_watch.models import CycleReport, SourceReport
@@ -26,6 +27,8 @@ LISTINGS = {
     "icesco-ar": AR_NEWS,
 }
 
+
+DEFAULTS = default_settings()
 
 # The installed `icesco-watch` command, run with the interpreter of the tests.
 CLI = [sys.executable, "-c", "from icesco_watch.cli import main; main()"]
@@ -61,6 +64,9 @@ def replica_config(tmp_path: Path, replica: ReplicaServer, **sections: Any) -> d
             for key, path in LISTINGS.items()
         ],
         "alerts": {"max_age_days": 0},
+        # The built-in taxonomy, as a config without [[sectors]] inherits it from the defaults.
+        "sectors": [s.model_dump() for s in DEFAULTS.sectors],
+        "topics": [t.model_dump() for t in DEFAULTS.topics],
     }
     for name, values in sections.items():
         config[name] = {**config.get(name, {}), **values} if isinstance(values, dict) else values

@@ -45,6 +45,11 @@ def load_defaults_text() -> str:
     return resources.files("icesco_watch.config").joinpath("defaults.toml").read_text("utf-8")
 
 
+def default_settings() -> Settings:
+    """The built-in defaults alone (no file, no environment): what `run` does out of the box."""
+    return Settings.model_validate(_parse_toml(load_defaults_text(), "built-in defaults"))
+
+
 def find_config(explicit: Path | None, environ: Mapping[str, str]) -> Path | None:
     """--config PATH, else $ICESCO_WATCH_CONFIG, else ./icesco-watch.toml, else None (defaults)."""
     if explicit is not None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import difflib
 import re
 from datetime import timedelta
 from typing import Annotated, Literal
@@ -11,6 +12,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from cssselect import ExpressionError, SelectorError
 from parsel.csstranslator import css2xpath
 from pydantic import (
+    AfterValidator,
     BaseModel,
     BeforeValidator,
     ConfigDict,
@@ -74,6 +76,16 @@ class Section(BaseModel):
     """Every section rejects unknown keys, so a typo is an error rather than a silent default."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+def _has_words(values: list[str]) -> list[str]:
+    for value in values:
+        if not any(ch.isalnum() for ch in value):
+            raise ValueError(f"{value!r} has no letters or digits; remove it or write a word")
+    return values
+
+
+Terms = Annotated[list[str], AfterValidator(_has_words)]
 
 
 class StorageConfig(Section):
@@ -182,6 +194,22 @@ class SourceConfig(Section):
 class FeedsConfig(Section):
     dir: str = "data/feeds"
     items: int = Field(default=50, ge=1, le=1000)
+    # The public address of the feed server, for absolute links (atom:link rel="self", OPML).
+    # Unset: http://{server.host}:{server.port}.
+    base_url: str | None = None
+
+    @field_validator("base_url")
+    @classmethod
+    def _absolute_base(cls, value: str | None) -> str | None:
+        if value is None:
+            return None
+        parts = urlsplit(value)
+        if parts.scheme not in ("http", "https") or not parts.netloc or parts.query:
+            raise ValueError(
+                f"{value!r} is not an absolute http(s) URL without a query; "
+                "write it like 'https://feeds.example.org' or 'https://example.org/icesco'"
+            )
+        return value.rstrip("/")
 
 
 class ServerConfig(Section):
@@ -207,12 +235,31 @@ class TelegramConfig(Section):
     # How long one Bot API request may take before it counts as a network failure (retried).
     request_timeout: Duration = timedelta(seconds=10)
     routes: list[RouteConfig] = []
+    # The bot's public username, for the "follow on Telegram" link of the feeds' index page.
+    bot_username: str | None = None
+
+    @field_validator("bot_username")
+    @classmethod
+    def _bot_name(cls, value: str | None) -> str | None:
+        if value is None:
+            return None
+        name = value.removeprefix("@")
+        if not re.fullmatch(r"[A-Za-z][A-Za-z0-9_]{1,28}[Bb][Oo][Tt]", name):
+            raise ValueError(
+                f"{value!r} is not a Telegram bot username (5-32 letters, digits or '_', "
+                "ending in 'bot'); write it like 'icesco_watch_bot'"
+            )
+        return name
 
 
 class TopicConfig(Section):
+    """A watched topic: an item matches when it contains any keyword and no exclusion
+    (whole words or phrases, any language; plain words, never regular expressions)."""
+
     key: str = Field(pattern=r"^[a-z0-9][a-z0-9_-]*$")
     name: str
-    keywords: list[str] = Field(min_length=1)
+    keywords: Terms = Field(min_length=1)
+    exclude: Terms = []
 
 
 class SectorNames(Section):
@@ -228,10 +275,25 @@ class SectorNames(Section):
 
 
 class SectorConfig(Section):
-    """One ICESCO sector of the taxonomy (key as in feed paths and subscriptions)."""
+    """One ICESCO sector of the taxonomy (key as in feed paths and subscriptions).
+
+    The classifier weighs, strongest first: `units` (the sector's own unit names in any
+    language, old names included), `categories` (site category slugs or names), `people`
+    (heads and experts), then `strong_keywords` (weight 2) and `keywords` (weight 1).
+    Matching is whole-word on normalised text (case, accents and Arabic spelling variants
+    ignored), so one spelling per word is enough.
+    """
 
     key: str = Field(pattern=r"^[a-z0-9][a-z0-9-]*$")
     name: SectorNames
+    units: Terms = []
+    categories: Terms = []
+    people: Terms = []
+    strong_keywords: Terms = []
+    keywords: Terms = []
+    # Sectors whose keywords alone do not count when this one is decided: teaching Arabic
+    # talks of teachers and learners, yet it is the Arabic Language Center's work.
+    absorbs: list[str] = []
 
     @property
     def hashtag(self) -> str:
@@ -248,6 +310,19 @@ class AlertsConfig(Section):
     def baseline_latest(self) -> int:
         """How many of the newest baseline items are alerted (0 for a silent baseline)."""
         return 0 if self.baseline == "silent" else int(self.baseline.split(":", 1)[1])
+
+
+def _unknown(where: str, given: list[str], known: list[str], kind: str) -> list[str]:
+    """One message per key in `given` that is not in `known`, with the closest known key."""
+    problems = []
+    for key in given:
+        if key not in known:
+            close = difflib.get_close_matches(key, known, n=1)
+            hint = f"did you mean {close[0]!r}? " if close else ""
+            problems.append(
+                f"{where}: unknown {kind} {key!r}; {hint}known: {', '.join(known) or 'none'}"
+            )
+    return problems
 
 
 class Settings(Section):
@@ -279,6 +354,20 @@ class Settings(Section):
                     f"{label}: key {', '.join(map(repr, duplicates))} is used more than once; "
                     "give each entry its own key"
                 )
+        return self
+
+    @model_validator(mode="after")
+    def _known_references(self) -> Settings:
+        sectors = [s.key for s in self.sectors]
+        topics = [t.key for t in self.topics]
+        problems = []
+        for i, sector in enumerate(self.sectors):
+            problems += _unknown(f"sectors.{i}.absorbs", sector.absorbs, sectors, "sector")
+        for i, route in enumerate(self.telegram.routes):
+            problems += _unknown(f"telegram.routes.{i}.sectors", route.sectors, sectors, "sector")
+            problems += _unknown(f"telegram.routes.{i}.topics", route.topics, topics, "topic")
+        if problems:
+            raise ValueError("; ".join(problems))
         return self
 
     def sector(self, key: str) -> SectorConfig:

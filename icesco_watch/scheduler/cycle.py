@@ -1,4 +1,5 @@
-"""One cycle: crawl the sources, then diff and record each one in a single transaction."""
+"""One cycle: crawl the sources, tag what was found, then diff and record each source in a
+single transaction."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ from icesco_watch.spiders.icesco import SourcePlan
 from icesco_watch.spiders.runner import Crawler, ProgressCallback, crawler_for
 from icesco_watch.store.health import record_run, source_state
 from icesco_watch.store.items import known_keys, record_items
+from icesco_watch.tagging import Tagger
 
 log = logging.getLogger(__name__)
 
@@ -65,10 +67,12 @@ async def run_cycle(
             results[plan.source.key] = CrawlResult(plan.source.key)
             results[plan.source.key].fail(f"crawler crashed: {exc}", fatal=True)
     report = CycleReport()
+    tagger = Tagger(settings)
     for plan in plans:
         result = results.get(plan.source.key) or CrawlResult(plan.source.key)
         if plan.source.key not in results:
             result.fail("the crawler returned nothing for this source", fatal=True)
+        result.items = [tagger.tag(item) for item in result.items]
         report.sources.append(record_source(settings, engine, result, started))
     return report
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -113,15 +113,21 @@ def _row(item: NewsItem) -> dict[str, Any]:
 
 
 def latest_items(
-    conn: Connection, limit: int = 20, lang: str | None = None, sector: str | None = None
+    conn: Connection,
+    limit: int = 20,
+    lang: str | None = None,
+    sector: str | None = None,
+    topic: str | None = None,
 ) -> list[StoredItem]:
-    """Newest first by publication date."""
+    """Newest first by publication date (ties by key), optionally one language/sector/topic."""
     query = select(items).order_by(items.c.published.desc(), items.c.key).limit(limit)
     if lang:
         query = query.where(items.c.lang == lang)
     if sector:
         # JSON arrays are stored as text on SQLite and cast to text on PostgreSQL alike.
         query = query.where(cast(items.c.sectors, String).like(f'%"{sector}"%'))
+    if topic:
+        query = query.where(cast(items.c.topics, String).like(f'%"{topic}"%'))
     return [_stored(row._mapping) for row in conn.execute(query)]
 
 
@@ -134,6 +140,36 @@ def items_by_key(conn: Connection, keys: Sequence[str]) -> dict[str, StoredItem]
         for row in conn.execute(query):
             found[row.key] = _stored(row._mapping)
     return found
+
+
+def retag_items(conn: Connection, tag: Callable[[NewsItem], NewsItem]) -> tuple[int, int]:
+    """Re-apply `tag` to every stored item; rewrite only the tags that changed.
+
+    Returns (items examined, items whose sectors, evidence or topics changed). Versions and
+    content hashes are untouched: a new taxonomy is not an edit of the article.
+    """
+    examined = changed = 0
+    rows = conn.execute(select(items).order_by(items.c.key)).all()
+    for row in rows:
+        old = _stored(row._mapping).item
+        new = tag(old)
+        examined += 1
+        if (new.sectors, new.sector_evidence, new.topics) != (
+            old.sectors,
+            old.sector_evidence,
+            old.topics,
+        ):
+            changed += 1
+            conn.execute(
+                update(items)
+                .where(items.c.key == old.key)
+                .values(
+                    sectors=list(new.sectors),
+                    sector_evidence={k: list(v) for k, v in new.sector_evidence.items()},
+                    topics=list(new.topics),
+                )
+            )
+    return examined, changed
 
 
 def count_by_source(conn: Connection) -> dict[str, int]:

@@ -8,8 +8,6 @@ either stored with its deliveries or not at all.
 
 from __future__ import annotations
 
-import re
-import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -22,6 +20,7 @@ from icesco_watch.config.schema import RouteConfig, Settings
 from icesco_watch.models import NewsItem
 from icesco_watch.store.items import items_by_key
 from icesco_watch.store.schema import chats, deliveries, subscriptions
+from icesco_watch.tagging.topics import match_keywords
 
 STATUSES = ("pending", "sent", "failed", "skipped")
 
@@ -59,16 +58,16 @@ class _Reader:
     everything: bool
     sectors: frozenset[str]
     topics: frozenset[str]
-    keywords: tuple[str, ...]  # normalised
+    keywords: frozenset[str]
 
-    def wants(self, item: NewsItem, text: str) -> bool:
+    def wants(self, item: NewsItem, mentioned: set[str]) -> bool:
         if self.lang is not None and item.lang != self.lang:
             return False
         return (
             self.everything
             or not self.sectors.isdisjoint(item.sectors)
             or not self.topics.isdisjoint(item.topics)
-            or any(_mentions(text, keyword) for keyword in self.keywords)
+            or not self.keywords.isdisjoint(mentioned)
         )
 
 
@@ -85,9 +84,12 @@ def enqueue_deliveries(
     }
     readers = _readers(conn)
     rows: list[dict[str, Any]] = []
+    # Every chat's keywords are matched in one pass over each item's text.
+    keywords = sorted({keyword for reader in readers for keyword in reader.keywords})
     for item in items:
-        text = normalize_text(" ".join((item.title, item.summary, item.body)))
-        targets = {r.chat for r in readers if r.wants(item, text)}
+        parts = (item.title, item.summary, item.body)
+        mentioned = set(match_keywords(parts, keywords)) if keywords else set()
+        targets = {r.chat for r in readers if r.wants(item, mentioned)}
         targets |= {route.chat for route in settings.telegram.routes if _route_wants(route, item)}
         for chat in sorted(targets):
             state = states.get(chat)
@@ -142,28 +144,10 @@ def _readers(conn: Connection) -> list[_Reader]:
             everything=any(kind == "all" for kind, _ in subs),
             sectors=frozenset(v for k, v in subs if k == "sector"),
             topics=frozenset(v for k, v in subs if k == "topic"),
-            keywords=tuple(normalize_text(v) for k, v in subs if k == "keyword"),
+            keywords=frozenset(v for k, v in subs if k == "keyword"),
         )
         for chat, (lang, subs) in grouped.items()
     ]
-
-
-# Keyword matching. TODO(tagging): switch to icesco_watch.tagging.topics.match_keywords once it
-# lands; until then this private matcher does the same job: whole words on normalised text.
-_ARABIC_FOLDS = str.maketrans({"أ": "ا", "إ": "ا", "آ": "ا", "ٱ": "ا", "ى": "ي", "ـ": None})
-
-
-def normalize_text(text: str) -> str:
-    """Casefolded words without accents or Arabic diacritics, joined by single spaces and
-    padded with one space each side (so a whole-word test is a substring test)."""
-    decomposed = unicodedata.normalize("NFKD", text.casefold())
-    stripped = "".join(c for c in decomposed if not unicodedata.combining(c))
-    words = re.findall(r"\w+", stripped.translate(_ARABIC_FOLDS))
-    return " " + " ".join(words) + " "
-
-
-def _mentions(normalized_text: str, normalized_keyword: str) -> bool:
-    return normalized_keyword.strip() != "" and normalized_keyword in normalized_text
 
 
 # The sender's side.

@@ -10,11 +10,11 @@ from typing import Any, Literal, get_args
 from sqlalchemy import Connection, delete, insert, select, update
 
 from icesco_watch.store.schema import chats, subscriptions
+from icesco_watch.tagging.topics import keyword_problem
 
 Kind = Literal["all", "sector", "topic", "keyword"]
 KINDS: tuple[str, ...] = get_args(Kind)
 LANGS = ("en", "ar", "fr")
-KEYWORD_MAX = 64
 KEYWORDS_PER_CHAT = 50
 
 
@@ -52,8 +52,9 @@ def normalize_value(kind: str, value: str) -> str:
         flat = flat.casefold()
         if not flat:
             raise SubscriptionError("a keyword cannot be empty")
-        if len(flat) > KEYWORD_MAX:
-            raise SubscriptionError(f"a keyword is at most {KEYWORD_MAX} characters")
+        problem = keyword_problem(flat)
+        if problem:
+            raise SubscriptionError(problem)
         return flat
     if not re.fullmatch(r"[a-z0-9][a-z0-9_-]*", flat):
         raise SubscriptionError(f"{value!r} is not a {kind} key")

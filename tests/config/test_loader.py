@@ -100,6 +100,18 @@ def test_the_token_comes_from_the_environment_and_is_never_printed() -> None:
             "sources[0].selectors.title: 'h1[' is not a valid CSS selector",
         ),
         ("[feeds\nitems = 3", "TOML syntax error"),
+        (
+            '[[telegram.routes]]\nchat = "@icesco_edu"\nsectors = ["educaton"]',
+            "telegram.routes.0.sectors: unknown sector 'educaton'; did you mean 'education'?",
+        ),
+        (
+            '[[telegram.routes]]\nchat = "@icesco_edu"\ntopics = ["space"]',
+            "telegram.routes.0.topics: unknown topic 'space'",
+        ),
+        (
+            '[[topics]]\nkey = "x"\nname = "X"\nkeywords = ["ok", "--"]',
+            "topics[0].keywords: '--' has no letters or digits; remove it",
+        ),
     ],
 )
 def test_bad_config_names_the_key_and_the_fix(tmp_path: Path, toml: str, expected: str) -> None:
@@ -149,3 +161,22 @@ def test_sub_minute_interval_against_a_remote_host_is_a_warning(tmp_path: Path) 
 )
 def test_durations(text: str | int, seconds: float) -> None:
     assert parse_duration(text).total_seconds() == seconds
+
+
+def test_the_example_config_is_valid_and_keeps_the_builtin_taxonomy() -> None:
+    example = Path(__file__).parents[2] / "config" / "example.toml"
+    settings = load_config(example, environ={}).settings
+    assert [s.key for s in settings.sectors] == [
+        "education",
+        "science",
+        "culture",
+        "media",
+        "social-sciences",
+        "partnerships",
+        "dialogue",
+        "foresight-ai",
+        "arabic-language",
+        "governance",
+        "strategy",
+    ]
+    assert all(s.units and s.name.ar for s in settings.sectors)

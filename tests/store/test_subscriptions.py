@@ -88,7 +88,9 @@ def test_subscriptions_are_unique_normalised_and_removable(store: Engine) -> Non
         ("colour", "red", "unknown kind"),
         ("sector", "Education!", "not a sector key"),
         ("keyword", "   ", "cannot be empty"),
-        ("keyword", "x" * 65, "at most 64"),
+        ("keyword", "x" * 101, "at most 100 characters"),
+        ("keyword", "one two three four five six seven eight nine", "at most 8 words"),
+        ("keyword", "?!", "at least one letter"),
     ],
 )
 def test_invalid_subscriptions_are_refused(

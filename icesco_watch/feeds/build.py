@@ -1,0 +1,109 @@
+"""Feed building (pure): news items in, RSS 2.0 and Atom bytes out, identical for identical input.
+
+Nothing here reads a clock: a feed's dates come from its items, so rebuilding a feed whose items
+did not change gives the same bytes, and the server keeps its ETag and Last-Modified.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from collections.abc import Sequence
+from datetime import UTC, datetime
+
+from feedgen.feed import FeedGenerator
+
+from icesco_watch.config.schema import Settings
+from icesco_watch.feeds.catalog import FeedSpec, Format
+from icesco_watch.models import NewsItem
+
+# XML 1.0 forbids C0 controls other than tab/newline/CR, surrogates and U+FFFE/U+FFFF; C1
+# controls and DEL are allowed but never meant in a news title, and confuse readers.
+_NOT_TEXT = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
+# An empty feed still needs a date (Atom requires <updated>); a fixed one keeps bytes stable.
+EMPTY_FEED_DATE = datetime(2000, 1, 1, tzinfo=UTC)
+GENERATOR = "icesco-watch"
+
+
+def clean_text(text: str) -> str:
+    """Scraped text made safe for XML and HTML: invalid and control characters removed."""
+    return _NOT_TEXT.sub("", text)
+
+
+def clean_line(text: str) -> str:
+    """`clean_text` on one line: any run of whitespace (newlines too) becomes one space."""
+    return " ".join(clean_text(text).split())
+
+
+def feed_items(spec: FeedSpec, items: Sequence[NewsItem], limit: int) -> list[NewsItem]:
+    """The items `spec` holds: its matches, newest first (ties by key, for stable output)."""
+    chosen = [item for item in items if spec.matches(item)]
+    chosen.sort(key=lambda i: i.key)
+    chosen.sort(key=lambda i: i.published, reverse=True)
+    return chosen[:limit]
+
+
+def render_feed(
+    spec: FeedSpec, fmt: Format, items: Sequence[NewsItem], settings: Settings, base: str
+) -> bytes:
+    """One feed document. `items` are the feed's entries, newest first (see `feed_items`);
+    `base` is the absolute address the feeds are served from (no trailing slash)."""
+    self_url = f"{base}/{spec.path(fmt)}"
+    gen = FeedGenerator()
+    gen.title(clean_line(spec.title(settings)))
+    gen.description(clean_line(spec.description(settings)))
+    gen.subtitle(clean_line(spec.description(settings)))
+    gen.id(self_url)
+    # Self first: feedgen takes the RSS channel <link> from the last "alternate" link.
+    gen.link(href=self_url, rel="self", type=_MEDIA_TYPES[fmt])
+    gen.link(href=f"{base}/", rel="alternate", type="text/html")
+    gen.generator(GENERATOR)
+    if spec.lang != "all":
+        gen.language(spec.lang)
+    newest = max((i.published for i in items), default=EMPTY_FEED_DATE)
+    gen.lastBuildDate(newest)
+    gen.updated(newest)
+    for item in items:
+        _add_entry(gen, spec, fmt, item, settings, base)
+    data: bytes = gen.rss_str(pretty=True) if fmt == "rss" else gen.atom_str(pretty=True)
+    return data
+
+
+_MEDIA_TYPES: dict[Format, str] = {"rss": "application/rss+xml", "atom": "application/atom+xml"}
+
+
+def _add_entry(
+    gen: FeedGenerator,
+    spec: FeedSpec,
+    fmt: Format,
+    item: NewsItem,
+    settings: Settings,
+    base: str,
+) -> None:
+    entry = gen.add_entry(order="append")
+    url = clean_line(item.url)
+    entry.guid(url, permalink=True)
+    entry.link(href=url, rel="alternate")
+    entry.title(clean_line(item.title) or url)
+    entry.published(item.published)
+    entry.updated(item.published)
+    summary = clean_line(item.summary)
+    if summary:
+        if fmt == "rss":
+            # An RSS description is HTML to readers: escape the plain text once more, so a
+            # scraped "<script>" is shown as text and never becomes markup.
+            entry.description(html.escape(summary, quote=False))
+        else:
+            entry.summary(summary, type="text")
+    for key in item.sectors:
+        name = _sector_name(settings, key, spec.text_lang)
+        if name is None:
+            continue  # a sector dropped from the config since the item was tagged
+        entry.category(term=key, label=name, scheme=f"{base}/{spec.lang}/sector/")
+
+
+def _sector_name(settings: Settings, key: str, lang: str) -> str | None:
+    try:
+        return settings.sector(key).name.get(lang)
+    except KeyError:
+        return None

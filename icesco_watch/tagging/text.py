@@ -1,0 +1,146 @@
+"""Text normalisation shared by the sector classifier and topic matching (EN, FR, AR).
+
+Matching is done on *tokens*, never with regular expressions built from configured or
+user-supplied words, so a keyword cannot cause catastrophic backtracking: every phrase lookup is
+a set membership test over the text's n-grams, linear in the length of the text.
+
+Normalisation, applied identically to texts and to keywords:
+- Unicode NFKD, then combining marks removed: French accents ("é" -> "e") and Arabic diacritics
+  (harakat, shadda, sukun) disappear, and the hamza/madda forms of alef (أ إ آ ٱ) become a bare
+  alef, as do ؤ -> و and ئ -> ي.
+- Arabic tatweel removed, ى -> ي and ة -> ه folded, Arabic-Indic digits -> ASCII digits.
+- casefold; every run of non-letters and non-digits is a token boundary (so "l'éducation"
+  gives "l", "education").
+- Light stemming, the same on both sides: Arabic proclitics (و ف ب ل ك and the article ال) are
+  peeled off when at least three letters remain, two after the article ("والتربية",
+  "بالتربية", "التربية" all become "تربيه"), and a Latin plural "s" is dropped from words of
+  five letters or more ("sciences" -> "science"). Two different words may share a stem; that
+  costs little precision and buys recall across the clitic-heavy spelling of Arabic news.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from collections.abc import Iterable, Sequence
+from functools import lru_cache
+
+_ARABIC_FOLD = str.maketrans(
+    {
+        "\u0640": None,  # tatweel
+        "\u0649": "\u064a",  # alef maksura -> ya
+        "\u0629": "\u0647",  # ta marbuta -> ha
+        "\u0671": "\u0627",  # alef wasla -> alef
+        "\u06cc": "\u064a",  # Farsi ya -> ya
+        "\u06a9": "\u0643",  # keheh -> kaf
+        **{chr(0x0660 + d): str(d) for d in range(10)},  # Arabic-Indic digits
+        **{chr(0x06F0 + d): str(d) for d in range(10)},  # Extended Arabic-Indic digits
+    }
+)
+
+# Proclitic sequences, longest first: conjunction (و ف), preposition (ب ل ك), article (ال).
+_AR_PREFIXES = tuple(
+    sorted(
+        {
+            c + p + a
+            for c in ("", "\u0648", "\u0641")
+            for p in ("", "\u0628", "\u0644", "\u0643")
+            for a in ("", "\u0627\u0644")
+        }
+        | {"\u0644\u0644", "\u0648\u0644\u0644", "\u0641\u0644\u0644"},  # li + al: "لل"
+        key=len,
+        reverse=True,
+    )
+)
+_AR_MIN_STEM = 3
+_LATIN_PLURAL_MIN = 5
+
+
+def fold(text: str) -> str:
+    """Casefolded text without accents, Arabic diacritics or spelling variants (not tokenised)."""
+    decomposed = unicodedata.normalize("NFKD", text.translate(_ARABIC_FOLD))
+    stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    return stripped.translate(_ARABIC_FOLD).casefold()
+
+
+def _is_word_char(ch: str) -> bool:
+    return ch.isalnum()
+
+
+def _split(text: str) -> list[str]:
+    words: list[str] = []
+    current: list[str] = []
+    for ch in text:
+        if _is_word_char(ch):
+            current.append(ch)
+        elif current:
+            words.append("".join(current))
+            current = []
+    if current:
+        words.append("".join(current))
+    return words
+
+
+@lru_cache(maxsize=65536)
+def stem(word: str) -> str:
+    """The comparison form of one folded word (see the module docstring)."""
+    if word and "\u0621" <= word[0] <= "\u064a":
+        for prefix in _AR_PREFIXES:
+            # After the article a two-letter stem is a word ("الخط"); without it, "لغة" must
+            # keep its first letter.
+            least = 2 if prefix.endswith(("\u0627\u0644", "\u0644\u0644")) else _AR_MIN_STEM
+            if prefix and word.startswith(prefix) and len(word) - len(prefix) >= least:
+                return word[len(prefix) :]
+        return word
+    if len(word) >= _LATIN_PLURAL_MIN and word.endswith("s") and not word.endswith("ss"):
+        return word[:-1]
+    return word
+
+
+def tokens(text: str) -> list[str]:
+    """`text` as a list of normalised, stemmed tokens."""
+    return [stem(word) for word in _split(fold(text))]
+
+
+def phrase(text: str) -> tuple[str, ...]:
+    """A keyword or name in the token form that `PhraseIndex` looks up."""
+    return tuple(tokens(text))
+
+
+class PhraseIndex:
+    """The n-grams of one text, for constant-time phrase lookups.
+
+    Built once per text in O(len(tokens) * max_len); `max_len` is the longest phrase that will
+    be looked up, so the cost stays linear in the text whatever the keywords are.
+    """
+
+    __slots__ = ("_grams", "max_len", "tokens", "work")
+
+    def __init__(self, words: Sequence[str], max_len: int) -> None:
+        self.tokens = tuple(words)
+        self.max_len = max(1, max_len)
+        self._grams: dict[tuple[str, ...], list[int]] = {}
+        self.work = 0  # n-grams recorded: at most len(tokens) * max_len, by construction
+        for start in range(len(self.tokens)):
+            for size in range(1, min(self.max_len, len(self.tokens) - start) + 1):
+                self._grams.setdefault(self.tokens[start : start + size], []).append(start)
+                self.work += 1
+
+    def positions(self, words: tuple[str, ...]) -> list[int]:
+        """Where the phrase starts in the text (empty when absent or longer than `max_len`)."""
+        if not words or len(words) > self.max_len:
+            return []
+        return self._grams.get(words, [])
+
+    def __contains__(self, words: object) -> bool:
+        return isinstance(words, tuple) and bool(self.positions(words))
+
+
+def index_text(parts: Iterable[str], max_len: int) -> PhraseIndex:
+    """One index over several fields (title, body…); a separator keeps phrases from spanning
+    two fields."""
+    words: list[str] = []
+    for part in parts:
+        if words:
+            words.append("\x00")
+        words.extend(tokens(part))
+    return PhraseIndex(words, max_len)

@@ -1,0 +1,68 @@
+"""Watched topics and per-chat keywords: whole-word and phrase matching on normalised text.
+
+Keywords are plain words or phrases in any language, never regular expressions: a user's
+`/watch` keyword cannot make matching slow. Matching builds the text's n-grams once (linear in
+the text, bounded by the longest keyword) and looks each keyword up in a set.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from icesco_watch.config.schema import TopicConfig
+from icesco_watch.tagging.text import PhraseIndex, index_text, phrase
+
+MAX_KEYWORD_WORDS = 8  # a longer "keyword" is a sentence; refused where users type them
+
+
+@dataclass(frozen=True, slots=True)
+class _Topic:
+    key: str
+    keywords: tuple[tuple[str, ...], ...]
+    exclude: tuple[tuple[str, ...], ...]
+
+
+class TopicMatcher:
+    """The configured `[[topics]]`, compiled once."""
+
+    def __init__(self, topics: Sequence[TopicConfig]) -> None:
+        self.topics = [
+            _Topic(
+                t.key,
+                tuple(p for k in t.keywords if (p := phrase(k))),
+                tuple(p for k in t.exclude if (p := phrase(k))),
+            )
+            for t in topics
+        ]
+        lengths = [len(p) for t in self.topics for p in t.keywords + t.exclude]
+        self.max_len = max(lengths, default=1)
+
+    def match(self, parts: Iterable[str]) -> tuple[str, ...]:
+        """Keys of the topics whose keywords occur in `parts` (title, body…), config order."""
+        index = index_text(parts, self.max_len)
+        return tuple(
+            t.key
+            for t in self.topics
+            if any(k in index for k in t.keywords) and not any(x in index for x in t.exclude)
+        )
+
+
+def match_keywords(parts: Iterable[str], keywords: Sequence[str]) -> list[str]:
+    """The keywords (as given) that occur in `parts` as whole words or phrases."""
+    compiled = [(k, phrase(k)) for k in keywords]
+    max_len = max((len(p) for _, p in compiled), default=1)
+    index: PhraseIndex = index_text(parts, max_len)
+    return [k for k, p in compiled if p and p in index]
+
+
+def keyword_problem(keyword: str) -> str | None:
+    """Why a user-typed keyword cannot be watched, or None when it can."""
+    words = phrase(keyword)
+    if not words:
+        return "a keyword needs at least one letter or digit"
+    if len(words) > MAX_KEYWORD_WORDS:
+        return f"a keyword is at most {MAX_KEYWORD_WORDS} words; watch a shorter phrase"
+    if len(keyword) > 100:
+        return "a keyword is at most 100 characters"
+    return None

@@ -1,0 +1,220 @@
+"""The sector classifier on the built-in taxonomy: units, people, categories, keywords, traps."""
+
+from __future__ import annotations
+
+import pytest
+
+from icesco_watch.config.loader import default_settings
+from icesco_watch.config.schema import SectorConfig, SectorNames
+from icesco_watch.tagging.sectors import SectorClassifier
+
+NAME_EN = "The Islamic World Educational, Scientific and Cultural Organization (ICESCO)"
+NAME_FR = "L'Organisation du monde islamique pour l'éducation, la science et la culture (ICESCO)"
+NAME_AR = "منظمة العالم الإسلامي للتربية والعلوم والثقافة (إيسيسكو)"
+
+
+@pytest.fixture(scope="module")
+def classifier() -> SectorClassifier:
+    return SectorClassifier(default_settings().sectors)
+
+
+CASES = [
+    # (id, title, text, categories, expected sectors)
+    (
+        "unit-en",
+        "Workshop in Dakar",
+        "ICESCO's Education Sector gathered inspectors to review reading programmes.",
+        (),
+        {"education"},
+    ),
+    (
+        "old-unit-name",
+        "Young inventors honoured",
+        "The Science and Technology Sector announced the winners of the innovation prize.",
+        (),
+        {"science"},
+    ),
+    (
+        "unit-fr-without-accents",
+        "Atelier a Rabat",
+        "Le Secteur de l'education de l'ICESCO a reuni des inspecteurs.",
+        (),
+        {"education"},
+    ),
+    (
+        "unit-ar-with-clitic",
+        "ورشة في الرباط",
+        "نظم مركز الحوار الحضاري بالإيسيسكو لقاء حول قيم العيش المشترك.",
+        (),
+        {"dialogue"},
+    ),
+    (
+        "own-name-only-en",
+        "ICESCO expresses condolences",
+        f"{NAME_EN} extends its sincere condolences to the families of the victims.",
+        (),
+        set(),
+    ),
+    (
+        "own-name-only-fr",
+        "L'ICESCO présente ses condoléances",
+        f"{NAME_FR} exprime sa solidarité avec les familles.",
+        (),
+        set(),
+    ),
+    (
+        "own-name-only-ar",
+        "الإيسيسكو تعزي",
+        f"تعرب {NAME_AR} عن خالص تعازيها لأسر الضحايا.",
+        (),
+        set(),
+    ),
+    (
+        "other-body-unit-en",
+        "Regional meeting in Cairo",
+        "The Media and Communication Sector of the League of Arab States hosted delegates.",
+        (),
+        set(),
+    ),
+    (
+        "other-body-unit-ar",
+        "اجتماع في القاهرة",
+        "استضاف قطاع الإعلام والاتصال بجامعة الدول العربية وفودا من عدة بلدان.",
+        (),
+        set(),
+    ),
+    (
+        "modifier-makes-another-unit",
+        "Visit to Islamabad",
+        "An ICESCO team met the Girl Education Sector at the host ministry.",
+        (),
+        set(),
+    ),
+    (
+        "another-director-general",
+        "Meeting in Paris",
+        "The UNESCO Director-General welcomed a delegation from Rabat.",
+        (),
+        set(),
+    ),
+    (
+        "governance-dg-acts",
+        "ICESCO Director-General receives the Ambassador of Senegal",
+        "Dr. Salim M. AlMalik discussed ways to strengthen ties with the ambassador.",
+        (),
+        {"governance"},
+    ),
+    (
+        "governance-ar",
+        "المدير العام للإيسيسكو يستقبل سفير السنغال",
+        "استقبل الدكتور سالم بن محمد المالك سفير السنغال وبحث معه سبل التعاون.",
+        (),
+        {"governance"},
+    ),
+    (
+        "executive-council",
+        "Executive Council opens its session",
+        "Member States' delegates began examining the draft budget.",
+        (),
+        {"governance"},
+    ),
+    (
+        "category-slug",
+        "A new call for entries",
+        "Applications are open until the end of March.",
+        ("news", "science-technology"),
+        {"science"},
+    ),
+    (
+        "percent-encoded-arabic-category",
+        "خبر",
+        "تفاصيل لاحقا.",
+        ("%D8%A7%D9%84%D9%85%D8%AF%D9%8A%D8%B1-%D8%A7%D9%84%D8%B9%D8%A7%D9%85",),  # المدير-العام
+        {"governance"},
+    ),
+    (
+        "glued-category-says-nothing",
+        "A new call for entries",
+        "Applications are open until the end of March.",
+        ("front-pagenewsuncategorized",),
+        set(),
+    ),
+    (
+        "person-named",
+        "Expert talk",
+        "Dr. Kais Hammami presented scenarios for the next decade.",
+        (),
+        {"foresight-ai"},
+    ),
+    (
+        "keywords-only-en",
+        "Training for journalists",
+        "Thirty journalists from radio and television stations learned to verify sources.",
+        (),
+        {"media"},
+    ),
+    (
+        "keywords-only-ar",
+        "ترميم المخطوطات",
+        "تدرب أمناء المكتبات على ترميم المخطوطات القديمة وحفظها في المتاحف.",
+        (),
+        {"culture"},
+    ),
+    (
+        "arab-states-is-not-arabic-language",
+        "Statement on the Arab States",
+        "ICESCO welcomed the summit of Arab States held in Riyadh.",
+        (),
+        set(),
+    ),
+    (
+        "multi-label",
+        "MoU signed on teacher training",
+        "The ICESCO Director-General and the minister signed a memorandum of understanding "
+        "to train teachers and modernise school curricula.",
+        (),
+        {"governance", "partnerships", "education"},
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("title", "text", "categories", "expected"),
+    [c[1:] for c in CASES],
+    ids=[c[0] for c in CASES],
+)
+def test_classifies_like_a_careful_reader(
+    classifier: SectorClassifier,
+    title: str,
+    text: str,
+    categories: tuple[str, ...],
+    expected: set[str],
+) -> None:
+    assert set(classifier.classify(title, text, categories).sectors) == expected
+
+
+def test_every_tag_comes_with_readable_evidence(classifier: SectorClassifier) -> None:
+    tags = classifier.classify(
+        "Mishkat programme graduates", "ICESCO's Education Sector trained Arabic teachers."
+    )
+    assert set(tags.sectors) == set(tags.evidence)
+    assert "mentions 'Education Sector'" in tags.evidence["education"]
+    assert any("Mishkat" in reason for reason in tags.evidence["arabic-language"])
+
+
+def test_the_taxonomy_is_data_an_operator_can_edit() -> None:
+    custom = SectorClassifier(
+        [
+            SectorConfig(
+                key="water",
+                name=SectorNames(en="Water", fr="Eau", ar="المياه"),
+                units=["Water Unit"],
+                strong_keywords=["irrigation"],
+            )
+        ]
+    )
+    assert custom.classify("Irrigation pilots", "").sectors == ("water",)
+    assert custom.classify("News", "The Water Unit met.").evidence == {
+        "water": ("mentions 'Water Unit'",)
+    }
+    assert custom.classify("Education Sector", "").sectors == ()

@@ -1,0 +1,81 @@
+"""Normalisation in the three languages: spelling variants of one word compare equal."""
+
+from __future__ import annotations
+
+import pytest
+
+from icesco_watch.tagging.text import PhraseIndex, fold, index_text, phrase, tokens
+
+SAME = [
+    # (written one way, written another way)
+    ("Éducation", "education"),
+    ("ÉCOLE", "école"),
+    ("Coopération internationale", "cooperation internationale"),
+    ("l'éducation", "l’Education"),
+    ("Sciences", "science"),
+    ("ICESCO's", "icesco s"),
+    ("co-operation", "co operation"),
+    # Arabic: hamza forms of alef, diacritics, tatweel, ta marbuta, alef maksura
+    ("الإسلامي", "الاسلامي"),
+    ("أحمد", "احمد"),
+    ("آفاق", "افاق"),
+    ("التَّرْبِيَة", "التربية"),
+    ("التربيـــة", "التربية"),
+    ("التربية", "التربيه"),
+    ("مستشفى", "مستشفي"),
+    ("مسؤول", "مسوول"),
+    # Arabic proclitics: conjunction, preposition, article
+    ("والتربية", "التربية"),
+    ("بالتربية", "تربية"),
+    ("للتربية", "التربية"),
+    ("وللثقافة", "الثقافة"),
+    ("فالعلوم", "علوم"),
+    ("للخط", "الخط"),  # a two-letter stem after the article
+    # Arabic-Indic digits
+    ("٢٠٢٤", "2024"),
+]
+
+DIFFERENT = [
+    ("education", "educational"),  # whole words, not prefixes
+    ("art", "arts-and-crafts"),
+    ("لغة", "غة"),  # a three-letter word keeps its first letter
+    ("news", "new"),  # short words keep their final s
+]
+
+
+@pytest.mark.parametrize(("one", "other"), SAME, ids=[a for a, _ in SAME])
+def test_variants_normalise_alike(one: str, other: str) -> None:
+    assert phrase(one) == phrase(other)
+
+
+@pytest.mark.parametrize(("one", "other"), DIFFERENT, ids=[a for a, _ in DIFFERENT])
+def test_different_words_stay_apart(one: str, other: str) -> None:
+    assert phrase(one) != phrase(other)
+
+
+def test_fold_keeps_letters_and_removes_marks() -> None:
+    assert fold("Réunion à Bakou") == "reunion a bakou"
+    assert fold("قِطاعُ") == "قطاع"
+
+
+def test_punctuation_and_spacing_are_token_boundaries() -> None:
+    assert tokens("  Teacher-training,\tworkshop (Dakar)!  ") == [
+        "teacher",
+        "training",
+        "workshop",
+        "dakar",
+    ]
+
+
+def test_phrase_lookup_finds_positions_and_respects_fields() -> None:
+    index = index_text(["Education Sector", "Sector of Culture"], max_len=3)
+    assert index.positions(phrase("education sector")) == [0]
+    assert phrase("Sector of Culture") in index
+    # The two fields are separate: no phrase runs across the boundary.
+    assert phrase("sector sector") not in index
+
+
+def test_phrases_longer_than_the_index_bound_are_not_found() -> None:
+    index = PhraseIndex(tokens("one two three"), max_len=2)
+    assert index.positions(("one", "two", "three")) == []
+    assert index.work == 5  # 3 unigrams + 2 bigrams

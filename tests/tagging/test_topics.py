@@ -1,0 +1,105 @@
+"""Topic and keyword matching: whole words and phrases, any language, linear in the text."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from icesco_watch.config.schema import TopicConfig
+from icesco_watch.tagging.text import index_text, phrase
+from icesco_watch.tagging.topics import TopicMatcher, keyword_problem, match_keywords
+
+TOPICS = [
+    TopicConfig(
+        key="ai",
+        name="Artificial intelligence",
+        keywords=["artificial intelligence", "الذكاء الاصطناعي", "intelligence artificielle"],
+    ),
+    TopicConfig(key="heritage", name="Heritage", keywords=["heritage", "التراث", "patrimoine"]),
+    TopicConfig(key="water", name="Water", keywords=["water"], exclude=["water polo", "watershed"]),
+]
+
+CASES = [
+    ("Forum on Artificial Intelligence in Baku", ("ai",)),
+    ("Atelier sur l'intelligence artificielle à Rabat", ("ai",)),
+    ("ندوة حول الذكاء الاصطناعي", ("ai",)),
+    ("ندوة حول الذكاء الإصطناعي", ("ai",)),  # hamza variant of the same word
+    ("Inscription au patrimoine du monde islamique", ("heritage",)),
+    ("Célébrer le Patrimoine", ("heritage",)),
+    ("وفد يزور مركز التراث", ("heritage",)),
+    ("Heritage-listing of a historic mosque", ("heritage",)),
+    ("Intelligence of artificial reefs", ()),  # the words, but not the phrase
+    ("Inheritance rules and heirs", ()),  # whole words only, not substrings
+    ("Living heritages", ("heritage",)),  # a plural is the same word
+    ("Clean water for schools", ("water",)),
+    ("A water polo tournament", ()),  # excluded
+    ("", ()),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), CASES, ids=[c[0] or "empty" for c in CASES])
+def test_topics_match_whole_words_and_phrases(text: str, expected: tuple[str, ...]) -> None:
+    assert TopicMatcher(TOPICS).match([text]) == expected
+
+
+def test_match_keywords_returns_the_keywords_as_written() -> None:
+    found = match_keywords(["Les élèves de Dakar", "Teacher training"], ["eleves", "Training", "x"])
+    assert found == ["eleves", "Training"]
+
+
+def test_regex_syntax_in_a_keyword_is_plain_text() -> None:
+    assert match_keywords(["(a+)+$ appears here"], ["(a+)+$"]) == ["(a+)+$"]
+    assert match_keywords(["aaaa"], ["a.*"]) == []
+
+
+@pytest.mark.parametrize(
+    ("keyword", "problem"),
+    [
+        ("", "at least one letter"),
+        ("!!!", "at least one letter"),
+        ("one two three four five six seven eight nine", "at most 8 words"),
+        ("x" * 101, "at most 100 characters"),
+    ],
+)
+def test_unwatchable_keywords_are_explained(keyword: str, problem: str) -> None:
+    assert problem in (keyword_problem(keyword) or "")
+
+
+def test_a_normal_keyword_is_accepted() -> None:
+    assert keyword_problem("intelligence artificielle") is None
+
+
+adversarial_words = st.lists(st.sampled_from(["a", "aa", "b", "أ", "ا", "é", "e"]), max_size=400)
+keyword_lists = st.lists(
+    st.lists(st.sampled_from(["a", "aa", "b", "ا", "e"]), min_size=1, max_size=8).map(" ".join),
+    min_size=1,
+    max_size=30,
+)
+
+
+@settings(max_examples=150, deadline=None)
+@given(words=adversarial_words, keywords=keyword_lists)
+def test_matching_work_is_linear_in_the_text(words: list[str], keywords: list[str]) -> None:
+    """Highly repetitive text against overlapping keywords (the classic backtracking trap):
+    the work done is bounded by len(text) x longest keyword, whatever the keywords are."""
+    longest = max(len(phrase(k)) for k in keywords)
+    text = " ".join(words)
+    index = index_text([text], longest)
+    assert index.work <= len(words) * longest
+    found = match_keywords([text], keywords)
+    # And the answer is right: a keyword is found exactly when its words appear in a row.
+    folded = [phrase(w)[0] for w in words]
+    for keyword in keywords:
+        wanted = list(phrase(keyword))
+        present = any(
+            folded[i : i + len(wanted)] == wanted for i in range(len(folded) - len(wanted) + 1)
+        )
+        assert (keyword in found) == present
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.text(max_size=300), st.lists(st.text(min_size=1, max_size=40), max_size=10))
+def test_arbitrary_text_and_keywords_never_crash(text: str, keywords: list[str]) -> None:
+    found = match_keywords([text], keywords)
+    assert set(found) <= set(keywords)

@@ -1,0 +1,90 @@
+"""`icesco-watch classify` and `icesco-watch retag` as real processes."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+from pathlib import Path
+
+from sqlalchemy import select
+
+from icesco_watch.store.schema import items, open_store
+from tests.conftest import CLI, clean_env, write_replica_config
+from tests.replica import ReplicaServer
+
+
+def run(args: list[str], cwd: Path, stdin: str = "") -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [*CLI, *args],
+        input=stdin,
+        capture_output=True,
+        text=True,
+        env=clean_env(),
+        cwd=cwd,
+        timeout=120,
+        check=False,
+    )
+
+
+def test_classify_answers_each_line_and_reports_bad_ones(tmp_path: Path) -> None:
+    lines = [
+        {"title": "ICESCO Education Sector trains teachers", "text": "Curricula were reviewed."},
+        "this is not JSON",
+        {"text": "no title"},
+        {
+            "title": "Forum sur l'intelligence artificielle",
+            "text": "Le Centre de prospective et d'intelligence artificielle réunit des experts.",
+            "lang": "fr",
+        },
+        {"title": "Nouvelles", "text": "", "categories": ["executive-council"]},
+    ]
+    stdin = "\n".join(x if isinstance(x, str) else json.dumps(x) for x in lines) + "\n"
+    done = run(["classify"], tmp_path, stdin)
+    assert done.returncode == 1
+    assert "2 line(s) could not be read" in done.stderr
+    answers = [json.loads(line) for line in done.stdout.splitlines()]
+    assert len(answers) == 5
+    assert answers[0]["sectors"] == ["education"]
+    assert "mentions 'Education Sector'" in answers[0]["evidence"]["education"]
+    assert answers[0]["topics"] == []
+    assert answers[1]["line"] == 2
+    assert "Invalid JSON" in answers[1]["error"]
+    assert answers[2]["line"] == 3
+    assert "title" in answers[2]["error"]
+    assert answers[3]["sectors"] == ["foresight-ai"]
+    assert answers[3]["topics"] == ["ai"]
+    assert answers[4]["sectors"] == ["governance"]
+
+
+def test_classify_of_good_input_exits_zero(tmp_path: Path) -> None:
+    done = run(["classify"], tmp_path, '{"title": "Condolences", "text": "ICESCO mourns."}\n')
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout) == {"sectors": [], "evidence": {}, "topics": []}
+
+
+def test_retag_applies_an_edited_taxonomy_to_stored_items(
+    tmp_path: Path, replica: ReplicaServer
+) -> None:
+    replica.set_state("after-more")
+    config = write_replica_config(tmp_path, replica)
+    crawl = run(["--config", str(config), "crawl"], tmp_path)
+    assert crawl.returncode == 0, crawl.stderr
+    engine = open_store(f"sqlite:///{tmp_path}/store/watch.db")
+    with engine.connect() as conn:
+        before = {r.key: (r.sectors, r.topics) for r in conn.execute(select(items))}
+    assert any("culture" in sectors for sectors, _ in before.values())
+
+    # An operator adds a topic on manuscripts: retag applies it; nothing else changes.
+    with config.open("a", encoding="utf-8") as out:
+        out.write('\n[[topics]]\nkey = "manuscripts"\nname = "Manuscripts"\n')
+        out.write('keywords = ["manuscript", "manuscrits", "المخطوطات"]\n')
+    done = run(["--config", str(config), "retag"], tmp_path)
+    assert done.returncode == 0, done.stderr
+    with engine.connect() as conn:
+        after = {r.key: (r.sectors, r.topics, r.version) for r in conn.execute(select(items))}
+    changed = [k for k in after if after[k][1] != before[k][1]]
+    assert changed
+    assert all("manuscripts" in after[k][1] for k in changed)
+    assert all(after[k][0] == before[k][0] for k in after)
+    assert all(after[k][2] == 1 for k in after)
+    assert f"retagged {len(after)} item(s): {len(changed)} changed" in done.stdout
