@@ -22,13 +22,9 @@ from telegram.ext import (
 
 from icesco_watch.config.schema import Settings
 from icesco_watch.notifiers.telegram.choices import CALLBACK_PREFIX
-from icesco_watch.notifiers.telegram.commands import (
-    ADMIN_COMMANDS,
-    PUBLIC_COMMANDS,
-    Commands,
-    Context,
-)
+from icesco_watch.notifiers.telegram.commands import Commands, Context
 from icesco_watch.notifiers.telegram.limits import Pacer
+from icesco_watch.notifiers.telegram.menu import ADMIN_COMMANDS, PUBLIC_COMMANDS
 from icesco_watch.notifiers.telegram.outcomes import ignore_retry_after_deprecation
 from icesco_watch.notifiers.telegram.redact import install_log_redaction, quiet_http_logs
 

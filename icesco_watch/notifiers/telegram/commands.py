@@ -19,6 +19,7 @@ from icesco_watch.config.schema import Settings
 from icesco_watch.notifiers.telegram.choices import Choice, Choices
 from icesco_watch.notifiers.telegram.format import format_digest
 from icesco_watch.notifiers.telegram.limits import Pacer
+from icesco_watch.notifiers.telegram.menu import ADMIN_COMMANDS, HELP, PUBLIC_COMMANDS
 from icesco_watch.notifiers.telegram.status import store_status
 from icesco_watch.store.items import latest_items
 from icesco_watch.store.subscriptions import (
@@ -37,33 +38,6 @@ log = logging.getLogger(__name__)
 Context = ContextTypes.DEFAULT_TYPE
 LATEST = 5
 WELCOME_LATEST = 3
-
-PUBLIC_COMMANDS: list[tuple[str, str]] = [
-    ("start", "Register this chat"),
-    ("help", "What the bot can do"),
-    ("sectors", "Choose sectors with buttons"),
-    ("subscribe", "Follow a sector, topic, or all"),
-    ("unsubscribe", "Stop following a sector, topic, or all"),
-    ("watch", "Get alerts for a keyword"),
-    ("unwatch", "Stop watching a keyword"),
-    ("list", "What this chat follows"),
-    ("latest", "The latest news, optionally of a sector"),
-    ("lang", "Only news in en, ar or fr (or all)"),
-    ("pause", "Pause alerts"),
-    ("resume", "Resume alerts"),
-]
-ADMIN_COMMANDS: list[tuple[str, str]] = [
-    ("status", "Sources and delivery queue"),
-    ("crawl", "Run a crawl cycle now"),
-]
-HELP = """<b>ICESCO news alerts</b>
-/sectors: choose sectors with buttons
-/subscribe &lt;sector|topic|all&gt;, /unsubscribe &lt;sector|topic|all&gt;
-/watch &lt;keyword&gt;, /unwatch &lt;keyword&gt;: alerts for news mentioning a keyword
-/list: what this chat follows
-/latest [sector]: the latest news
-/lang en|ar|fr|all: only news in one language
-/pause, /resume: stop and restart alerts"""
 
 
 def utcnow() -> datetime:

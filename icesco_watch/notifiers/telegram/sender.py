@@ -87,6 +87,7 @@ class Sender:
         install_log_redaction(self.redact.token)
         self._wake = asyncio.Event()
         self._lock = asyncio.Lock()
+        self._stop: asyncio.Event | None = None  # run_forever's: a drain ends early when set
         quiet_http_logs()
         ignore_retry_after_deprecation()
 
@@ -95,7 +96,9 @@ class Sender:
         self._wake.set()
 
     async def run_forever(self, stop: asyncio.Event, idle: float = 60.0) -> None:
-        """The service's delivery loop: drain, then sleep until woken, due, or `stop`."""
+        """The service's delivery loop: drain, then sleep until woken, due, or `stop`. On
+        `stop` no new message leaves; the ones in flight are awaited and recorded."""
+        self._stop = stop
         while not stop.is_set():
             self._wake.clear()  # before draining, so a wake() during the drain is not lost
             try:
@@ -116,7 +119,7 @@ class Sender:
         instant) keep going, retries included, until nothing is pending or the deadline."""
         report = DrainReport()
         async with self._lock:
-            while deadline is None or time.monotonic() < deadline:
+            while not self._stopping() and (deadline is None or time.monotonic() < deadline):
                 with self.engine.begin() as conn:
                     due = due_deliveries(conn, utcnow(), BATCH)
                 if due:
@@ -133,6 +136,9 @@ class Sender:
         with self.engine.connect() as conn:
             report.pending = pending_counts(conn)["pending"]
         return report
+
+    def _stopping(self) -> bool:
+        return self._stop is not None and self._stop.is_set()
 
     def _messages(self, due: Sequence[DueDelivery]) -> dict[str, deque[Message]]:
         """Per chat (oldest chat first), its messages: one per item, or digests past the limit."""
@@ -190,7 +196,7 @@ class Sender:
         order = len(turns)
         while turns or running:
             now = time.monotonic()
-            closing = deadline is not None and now >= deadline
+            closing = self._stopping() or (deadline is not None and now >= deadline)
             wait: float | None = None
             if turns and not closing and len(running) < MAX_IN_FLIGHT:
                 turn = turns[0]
@@ -201,7 +207,7 @@ class Sender:
                     self.pacer.record(turn.chat, now)
                     running[asyncio.create_task(self._send(message))] = turn.chat
                     continue
-                wait = ready - now
+                wait = min(ready - now, 1.0)  # look at `stop` at least every second
             elif closing:
                 turns.clear()
             if not running:
