@@ -31,6 +31,7 @@ from icesco_watch.feeds.publish import build_all
 from icesco_watch.feeds.server import FeedServer
 from icesco_watch.logs import configure_logging
 from icesco_watch.models import CycleReport
+from icesco_watch.notifiers.telegram.probe import send_test_alert
 from icesco_watch.scheduler.cycle import run_cycle
 from icesco_watch.scheduler.service import Service
 from icesco_watch.spiders.runner import ProgressCallback
@@ -49,10 +50,12 @@ app = typer.Typer(
 )
 items_app = typer.Typer(help="Read the stored news items.", no_args_is_help=True)
 config_app = typer.Typer(help="Inspect the configuration.", no_args_is_help=True)
+telegram_app = typer.Typer(help="Telegram alerts.", no_args_is_help=True)
 feeds_app = typer.Typer(help="The RSS/Atom feeds written under feeds.dir.", no_args_is_help=True)
 app.add_typer(items_app, name="items")
 app.add_typer(config_app, name="config")
 app.add_typer(feeds_app, name="feeds")
+app.add_typer(telegram_app, name="telegram")
 
 
 @dataclass
@@ -374,6 +377,32 @@ def config_check(ctx: typer.Context) -> None:
     token = "set (hidden)" if loaded.settings.telegram_token else "not set: Telegram alerts are off"
     typer.echo(f"# effective config from {loaded.origin}\n# ${TOKEN_ENV}: {token}\n")
     typer.echo(render_toml(loaded.settings), nl=False)
+
+
+@telegram_app.command("test")
+def telegram_test(
+    ctx: typer.Context,
+    chat: Annotated[
+        str, typer.Option("--chat", help="Chat id (e.g. 123456 or -100123) or @channel.")
+    ],
+) -> None:
+    """Send a test alert (the newest stored item, else a sample) and print Telegram's answer."""
+    settings = _settings(ctx)
+    if settings.telegram_token is None:
+        typer.echo(f"no bot token: set {TOKEN_ENV} to the token @BotFather gave you", err=True)
+        raise typer.Exit(2)
+    if not re.fullmatch(r"-?\d+|@\w{4,}", chat):
+        typer.echo(
+            f"--chat: {chat!r} is not a chat id such as 123456, -100123 or @channel", err=True
+        )
+        raise typer.Exit(2)
+    configure_logging(logging.INFO if ctx.obj.verbose else logging.WARNING, structured=False)
+    engine = open_store(settings.storage.url)
+    result = asyncio.run(send_test_alert(settings, engine, chat))
+    if result.error is not None:
+        typer.echo(f"Telegram refused the test alert to {chat}: {result.error}", err=True)
+        raise typer.Exit(1)
+    typer.echo(f"sent: message_id={result.message_id} chat={chat} item={result.item.key}")
 
 
 def main() -> None:

@@ -232,6 +232,8 @@ class TelegramConfig(Section):
     admin_chats: list[ChatId] = []
     rate_per_second: float = Field(default=25, gt=0, le=30)
     digest_after: int = Field(default=5, ge=1)
+    # How long one Bot API request may take before it counts as a network failure (retried).
+    request_timeout: Duration = timedelta(seconds=10)
     routes: list[RouteConfig] = []
     # The bot's public username, for the "follow on Telegram" link of the feeds' index page.
     bot_username: str | None = None

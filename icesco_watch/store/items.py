@@ -131,6 +131,17 @@ def latest_items(
     return [_stored(row._mapping) for row in conn.execute(query)]
 
 
+def items_by_key(conn: Connection, keys: Sequence[str]) -> dict[str, StoredItem]:
+    """The stored items among `keys` (absent keys are simply missing from the result)."""
+    found: dict[str, StoredItem] = {}
+    unique = sorted(set(keys))
+    for start in range(0, len(unique), 500):
+        query = select(items).where(items.c.key.in_(unique[start : start + 500]))
+        for row in conn.execute(query):
+            found[row.key] = _stored(row._mapping)
+    return found
+
+
 def retag_items(conn: Connection, tag: Callable[[NewsItem], NewsItem]) -> tuple[int, int]:
     """Re-apply `tag` to every stored item; rewrite only the tags that changed.
 

@@ -17,11 +17,13 @@ from sqlalchemy import (
     DateTime,
     Dialect,
     Engine,
+    Index,
     Integer,
     MetaData,
     String,
     Table,
     Text,
+    UniqueConstraint,
     create_engine,
     event,
 )
@@ -100,6 +102,48 @@ runs = Table(
     Column("baseline", Integer, nullable=False, default=0),
     Column("stale", Integer, nullable=False, default=0),
     Column("errors", JSON, nullable=False, default=list),
+)
+
+
+# Telegram. Chat ids are text: numeric ids ("-100123") and @channel names share one column.
+chats = Table(
+    "chats",
+    metadata,
+    Column("chat", String, primary_key=True),
+    Column("lang", String(2)),  # only items in this language; NULL: every language
+    Column("paused", Boolean, nullable=False, default=False),
+    Column("active", Boolean, nullable=False, default=True),  # False once the bot was blocked
+    Column("mode", String, nullable=False, default="instant"),
+    Column("created", UTCDateTime, nullable=False),
+)
+
+subscriptions = Table(
+    "subscriptions",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("chat", String, nullable=False, index=True),
+    Column("kind", String, nullable=False),  # all | sector | topic | keyword
+    Column("value", String, nullable=False, default=""),
+    UniqueConstraint("chat", "kind", "value"),
+)
+
+# The outbox: one row per (item, chat). The unique pair is what makes delivery exactly-once
+# on the enqueue side; `status` moves pending -> sent | failed | skipped.
+deliveries = Table(
+    "deliveries",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("item_key", String, nullable=False),
+    Column("chat", String, nullable=False),
+    Column("status", String, nullable=False, default="pending"),
+    Column("attempts", Integer, nullable=False, default=0),
+    Column("next_attempt_at", UTCDateTime, nullable=False),
+    Column("message_id", Integer),
+    Column("last_error", Text),
+    Column("created_at", UTCDateTime, nullable=False),
+    Column("sent_at", UTCDateTime),
+    UniqueConstraint("item_key", "chat"),
+    Index("deliveries_due", "status", "next_attempt_at"),
 )
 
 

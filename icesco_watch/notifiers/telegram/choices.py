@@ -1,0 +1,100 @@
+"""What a chat can subscribe to, read from the config: resolving what users type, suggesting
+the closest key, and the /sectors keyboard."""
+
+from __future__ import annotations
+
+import difflib
+import html
+from dataclasses import dataclass
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup
+
+from icesco_watch.config.schema import Settings
+from icesco_watch.store.subscriptions import Subscription
+
+CALLBACK_PREFIX = "sub"
+
+
+@dataclass(frozen=True, slots=True)
+class Choice:
+    kind: str  # all | sector | topic
+    value: str  # "" for all
+
+
+class Choices:
+    """The sectors and topics of the config, under every name a user may type."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self._names: dict[str, Choice] = {"all": Choice("all", "")}
+        for sector in settings.sectors:
+            choice = Choice("sector", sector.key)
+            names = (sector.key, sector.hashtag[1:], sector.name.en, sector.name.fr, sector.name.ar)
+            for name in names:
+                self._names.setdefault(_fold(name), choice)
+        for topic in settings.topics:
+            choice = Choice("topic", topic.key)
+            for name in (topic.key, topic.name):
+                self._names.setdefault(_fold(name), choice)
+
+    def resolve(self, text: str) -> Choice | None:
+        """The sector, topic or "all" that `text` names (key, hashtag or name), if any."""
+        return self._names.get(_fold(text.lstrip("#")))
+
+    def suggest(self, text: str) -> str | None:
+        """The closest known key to a mistyped `text`."""
+        keys = [
+            "all",
+            *(s.key for s in self.settings.sectors),
+            *(t.key for t in self.settings.topics),
+        ]
+        folded = {_fold(k): k for k in keys}
+        close = difflib.get_close_matches(_fold(text), list(folded), n=1, cutoff=0.5)
+        return folded[close[0]] if close else None
+
+    def label(self, choice: Choice, lang: str | None = None) -> str:
+        """How a subscription reads in replies (escaped for HTML)."""
+        if choice.kind == "all":
+            return "all news"
+        if choice.kind == "sector":
+            sector = self.settings.sector(choice.value)
+            return f"{html.escape(sector.name.get(lang or 'en'))} ({sector.hashtag})"
+        names = {t.key: t.name for t in self.settings.topics}
+        return f"topic {html.escape(names.get(choice.value, choice.value))}"
+
+    def keys_help(self) -> str:
+        sectors = ", ".join(s.key for s in self.settings.sectors)
+        topics = ", ".join(t.key for t in self.settings.topics)
+        text = f"Sectors: {sectors}."
+        return text + (f"\nTopics: {topics}." if topics else "")
+
+    def keyboard(self, subscribed: list[Subscription], lang: str | None) -> InlineKeyboardMarkup:
+        """One button per sector (✅ when subscribed), two per row, then "all news"."""
+        have = {(s.kind, s.value) for s in subscribed}
+        buttons = [
+            InlineKeyboardButton(
+                ("✅ " if ("sector", s.key) in have else "") + s.name.get(lang or "en"),
+                callback_data=f"{CALLBACK_PREFIX}:sector:{s.key}",
+            )
+            for s in self.settings.sectors
+        ]
+        rows = [buttons[i : i + 2] for i in range(0, len(buttons), 2)]
+        everything = ("✅ " if ("all", "") in have else "") + "All news"
+        rows.append([InlineKeyboardButton(everything, callback_data=f"{CALLBACK_PREFIX}:all:")])
+        return InlineKeyboardMarkup(rows)
+
+    def from_callback(self, data: str) -> Choice | None:
+        """The choice a /sectors button stands for (None for stale or forged data)."""
+        prefix, _, rest = data.partition(":")
+        kind, _, value = rest.partition(":")
+        if prefix != CALLBACK_PREFIX:
+            return None
+        if kind == "all":
+            return Choice("all", "")
+        if kind == "sector" and value in {s.key for s in self.settings.sectors}:
+            return Choice("sector", value)
+        return None
+
+
+def _fold(text: str) -> str:
+    return " ".join(text.casefold().replace("_", "-").split())

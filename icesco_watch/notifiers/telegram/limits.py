@@ -1,0 +1,92 @@
+"""Telegram's flood limits as our own pacing: global rate, 1/s per chat, 20/min per group.
+
+We pace ourselves rather than wait for 429s: Telegram's answer to a burst is a pause for the
+whole bot. Times are `time.monotonic()` seconds. A small margin absorbs the jitter between our
+clock and the moment the request reaches the server.
+"""
+
+from __future__ import annotations
+
+from collections import deque
+
+MARGIN = 0.05
+
+
+def is_group(chat: str) -> bool:
+    """Negative ids are groups and channels; @names are channels (paced like groups)."""
+    return chat.startswith(("-", "@"))
+
+
+class SlidingWindow:
+    """At most `limit` events in any `period` seconds."""
+
+    def __init__(self, limit: int, period: float) -> None:
+        self.limit = limit
+        self.period = period
+        self._times: deque[float] = deque()
+
+    def ready_at(self, now: float) -> float:
+        while self._times and self._times[0] + self.period <= now:
+            self._times.popleft()
+        if len(self._times) < self.limit:
+            return now
+        return self._times[-self.limit] + self.period
+
+    def record(self, at: float) -> None:
+        self._times.append(at)
+
+    def idle(self, now: float) -> bool:
+        self.ready_at(now)  # drops the events that left the window
+        return not self._times
+
+
+class Pacer:
+    """When the next message to a chat may leave, and the bookkeeping once it does."""
+
+    def __init__(
+        self,
+        rate_per_second: float,
+        per_chat_interval: float = 1.0,
+        group_per_minute: int = 20,
+        margin: float = MARGIN,
+    ) -> None:
+        # The global rate is a GCRA: messages 1/rate apart on average, each allowed to leave
+        # up to half an interval early, so a late wake-up of the loop is made up by the next
+        # message instead of being lost for good (no burst beyond one message ever builds up).
+        self.interval = 1.0 / rate_per_second
+        self._tolerance = self.interval / 2
+        self._next_global = 0.0
+        self._chat_period = per_chat_interval + margin
+        self._group_limit = group_per_minute
+        self._group_period = 60.0 + margin
+        self._chats: dict[str, SlidingWindow] = {}
+        self._groups: dict[str, SlidingWindow] = {}
+        self._paused_until = 0.0
+
+    def ready_at(self, chat: str, now: float) -> float:
+        """The earliest moment a message to `chat` respects every limit."""
+        times = [now, self._next_global - self._tolerance, self._paused_until]
+        if chat in self._chats:
+            times.append(self._chats[chat].ready_at(now))
+        if chat in self._groups:
+            times.append(self._groups[chat].ready_at(now))
+        return max(times)
+
+    def record(self, chat: str, at: float) -> None:
+        """A message to `chat` leaves now."""
+        self._next_global = max(self._next_global, at) + self.interval
+        self._chats.setdefault(chat, SlidingWindow(1, self._chat_period)).record(at)
+        if is_group(chat):
+            window = SlidingWindow(self._group_limit, self._group_period)
+            self._groups.setdefault(chat, window).record(at)
+        if len(self._chats) > 10_000:
+            self._forget(at)
+
+    def pause(self, until: float) -> None:
+        """Flood control answered: nothing leaves before `until`."""
+        self._paused_until = max(self._paused_until, until)
+
+    def _forget(self, now: float) -> None:
+        # Chats idle for longer than their window hold no information; keep memory bounded.
+        self._chats = {c: w for c, w in self._chats.items() if not w.idle(now)}
+        self._groups = {c: w for c, w in self._groups.items() if not w.idle(now)}

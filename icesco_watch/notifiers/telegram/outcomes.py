@@ -1,0 +1,155 @@
+"""What a Telegram answer means for the deliveries a message carries, and the record of a drain.
+
+200: sent. 429: wait `retry_after`, keep pending. 403: the chat blocked us, so it becomes
+inactive and its queue is skipped. 400: one retry as plain text, then failed (one bad item never
+blocks the queue). Anything else (timeouts, network errors, 5xx): back off, keep pending, and
+fail after `Backoff.max_attempts`.
+"""
+
+from __future__ import annotations
+
+import warnings
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from datetime import datetime, timedelta
+
+from sqlalchemy import Connection
+from telegram.error import BadRequest, ChatMigrated, Forbidden, RetryAfter
+from telegram.warnings import PTBDeprecationWarning
+
+from icesco_watch.store.outbox import (
+    mark_failed,
+    mark_sent,
+    reschedule,
+    skip_pending_for_chat,
+)
+from icesco_watch.store.subscriptions import set_active
+
+
+@dataclass(frozen=True, slots=True)
+class Message:
+    """One Telegram message to send, and the deliveries it carries."""
+
+    chat: str
+    text: str  # HTML
+    ids: tuple[int, ...]
+    digest: bool = False
+    plain: bool = False  # the retry without parse mode, after Telegram refused the HTML
+    attempts: int = 0  # the most attempts any of its deliveries has had
+    refusal: str = ""  # why Telegram refused the HTML, once it has
+
+
+@dataclass(frozen=True, slots=True)
+class Verdict:
+    """What happened to one request."""
+
+    message: Message
+    message_id: int | None = None
+    kind: str = "sent"  # sent | flood | blocked | refused | transient
+    error: str = ""
+    pause: float = 0.0  # seconds Telegram told us to wait (429)
+
+    @property
+    def keep_going(self) -> bool:
+        """Whether the chat's next message may follow in this pass."""
+        return self.kind in ("sent", "refused")
+
+
+@dataclass(frozen=True, slots=True)
+class Backoff:
+    """Retry delays for transient failures: base, doubling, capped; failed after max_attempts."""
+
+    base: float = 5.0
+    cap: float = 900.0
+    max_attempts: int = 8
+
+    def delay(self, attempt: int) -> timedelta:
+        return timedelta(seconds=min(self.cap, self.base * 2 ** max(attempt - 1, 0)))
+
+
+@dataclass(slots=True)
+class DrainReport:
+    """Counts of deliveries (not messages, except `messages` and `digests`) of one drain."""
+
+    sent: int = 0
+    messages: int = 0
+    digests: int = 0
+    failed: int = 0
+    skipped: int = 0
+    retried: int = 0  # rescheduled after a transient failure
+    plain_retries: int = 0
+    flood_waits: int = 0
+    pending: int = 0  # still pending when the drain ended
+
+
+def judge(message: Message, exc: Exception, redact: Callable[[str], str]) -> Verdict:
+    """The verdict on a request that raised `exc`."""
+    error = redact(f"{type(exc).__name__}: {exc}")
+    if isinstance(exc, RetryAfter):
+        return Verdict(message, kind="flood", error=error, pause=_seconds(exc))
+    if isinstance(exc, Forbidden):
+        return Verdict(message, kind="blocked", error=error)
+    if isinstance(exc, ChatMigrated):
+        error = f"{error} (the group moved to chat {exc.new_chat_id})"
+        return Verdict(message, kind="blocked", error=error)
+    if isinstance(exc, BadRequest):
+        return Verdict(message, kind="refused", error=error)
+    return Verdict(message, kind="transient", error=error)
+
+
+def ignore_retry_after_deprecation() -> None:
+    """PTB 22 builds every RetryAfter through a property that warns about its future type. The
+    warning is about PTB's own code; unfiltered (or turned into errors) it would break the 429
+    handling itself."""
+    warnings.filterwarnings(
+        "ignore", message=r".*`retry_after` will be of type", category=PTBDeprecationWarning
+    )
+
+
+def _seconds(exc: RetryAfter) -> float:
+    # PTB 22 warns when retry_after is read as an int; either form means seconds.
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", PTBDeprecationWarning)
+        value = exc.retry_after
+    return value.total_seconds() if isinstance(value, timedelta) else float(value)
+
+
+def apply_verdict(
+    conn: Connection, verdict: Verdict, backoff: Backoff, now: datetime, report: DrainReport
+) -> Message | None:
+    """Record `verdict` in the outbox; returns a message to send next in its place, if any."""
+    message = verdict.message
+    ids = message.ids
+    if verdict.kind == "sent":
+        assert verdict.message_id is not None
+        mark_sent(conn, ids, verdict.message_id, now)
+        report.sent += len(ids)
+        report.messages += 1
+        report.digests += int(message.digest)
+        return None
+    if verdict.kind == "flood":
+        report.flood_waits += 1
+        return message  # still pending; the pacer holds every chat for the pause
+    if verdict.kind == "blocked":
+        set_active(conn, message.chat, False, now)
+        report.skipped += skip_pending_for_chat(conn, message.chat, verdict.error)
+        return None
+    if verdict.kind == "refused":
+        if not message.plain:
+            report.plain_retries += 1
+            return replace(message, plain=True, refusal=verdict.error)
+        reason = (
+            f"Telegram refused the message as HTML ({message.refusal}) "
+            f"and as plain text ({verdict.error})"
+        )
+        mark_failed(conn, ids, reason)
+        report.failed += len(ids)
+        return None
+    attempts = message.attempts + 1
+    if attempts >= backoff.max_attempts:
+        mark_failed(conn, ids, f"gave up after {attempts} attempts: {verdict.error}")
+        report.failed += len(ids)
+        return None
+    reschedule(conn, ids, now + backoff.delay(attempts), verdict.error)
+    report.retried += len(ids)
+    return None

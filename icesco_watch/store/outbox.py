@@ -1,0 +1,277 @@
+"""The outbox: which chats get which item (enqueue), and each delivery's state until it is final.
+
+A delivery is one (item, chat) pair, unique, so an item is never queued twice for a chat. It
+moves pending -> sent | failed | skipped; only the sender moves it, and only after Telegram
+answered. Enqueueing runs inside the cycle's transaction that stores the items, so an item is
+either stored with its deliveries or not at all.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Connection, func, select, update
+from sqlalchemy.dialects import postgresql, sqlite
+
+from icesco_watch.config.schema import RouteConfig, Settings
+from icesco_watch.models import NewsItem
+from icesco_watch.store.items import items_by_key
+from icesco_watch.store.schema import chats, deliveries, subscriptions
+from icesco_watch.tagging.topics import match_keywords
+
+STATUSES = ("pending", "sent", "failed", "skipped")
+
+
+@dataclass(frozen=True, slots=True)
+class Delivery:
+    """One row of the outbox."""
+
+    id: int
+    item_key: str
+    chat: str
+    status: str
+    attempts: int
+    next_attempt_at: datetime
+    message_id: int | None
+    last_error: str | None
+    created_at: datetime
+    sent_at: datetime | None
+
+
+@dataclass(frozen=True, slots=True)
+class DueDelivery:
+    """A pending delivery with the item it carries."""
+
+    delivery: Delivery
+    item: NewsItem
+
+
+@dataclass(frozen=True, slots=True)
+class _Reader:
+    """A chat that receives items by subscription, with what it subscribed to."""
+
+    chat: str
+    lang: str | None
+    everything: bool
+    sectors: frozenset[str]
+    topics: frozenset[str]
+    keywords: frozenset[str]
+
+    def wants(self, item: NewsItem, mentioned: set[str]) -> bool:
+        if self.lang is not None and item.lang != self.lang:
+            return False
+        return (
+            self.everything
+            or not self.sectors.isdisjoint(item.sectors)
+            or not self.topics.isdisjoint(item.topics)
+            or not self.keywords.isdisjoint(mentioned)
+        )
+
+
+def enqueue_deliveries(
+    conn: Connection, items: Sequence[NewsItem], settings: Settings, now: datetime
+) -> int:
+    """Queue each item for every chat that wants it (routes and subscriptions); returns how many
+    deliveries were added. Paused and inactive chats are skipped; a pair already queued is left
+    alone, so calling this twice for the same items adds nothing."""
+    if not items:
+        return 0
+    states = {
+        row.chat: row for row in conn.execute(select(chats.c.chat, chats.c.paused, chats.c.active))
+    }
+    readers = _readers(conn)
+    rows: list[dict[str, Any]] = []
+    # Every chat's keywords are matched in one pass over each item's text.
+    keywords = sorted({keyword for reader in readers for keyword in reader.keywords})
+    for item in items:
+        parts = (item.title, item.summary, item.body)
+        mentioned = set(match_keywords(parts, keywords)) if keywords else set()
+        targets = {r.chat for r in readers if r.wants(item, mentioned)}
+        targets |= {route.chat for route in settings.telegram.routes if _route_wants(route, item)}
+        for chat in sorted(targets):
+            state = states.get(chat)
+            if state is not None and (state.paused or not state.active):
+                continue
+            rows.append(
+                {
+                    "item_key": item.key,
+                    "chat": chat,
+                    "status": "pending",
+                    "attempts": 0,
+                    "next_attempt_at": now,
+                    "created_at": now,
+                }
+            )
+    added = 0
+    for start in range(0, len(rows), 1000):
+        added += conn.execute(_insert_ignore(conn), rows[start : start + 1000]).rowcount
+    return added
+
+
+def _insert_ignore(conn: Connection) -> Any:
+    if conn.dialect.name == "postgresql":
+        return postgresql.insert(deliveries).on_conflict_do_nothing()
+    return sqlite.insert(deliveries).on_conflict_do_nothing()
+
+
+def _route_wants(route: RouteConfig, item: NewsItem) -> bool:
+    if route.langs and item.lang not in route.langs:
+        return False
+    if not route.sectors and not route.topics:
+        return True
+    return not set(route.sectors).isdisjoint(item.sectors) or not set(route.topics).isdisjoint(
+        item.topics
+    )
+
+
+def _readers(conn: Connection) -> list[_Reader]:
+    """Every active, unpaused chat with at least one subscription."""
+    query = (
+        select(chats.c.chat, chats.c.lang, subscriptions.c.kind, subscriptions.c.value)
+        .join(subscriptions, subscriptions.c.chat == chats.c.chat)
+        .where(chats.c.active.is_(True), chats.c.paused.is_(False))
+    )
+    grouped: dict[str, tuple[str | None, list[tuple[str, str]]]] = {}
+    for row in conn.execute(query):
+        grouped.setdefault(row.chat, (row.lang, []))[1].append((row.kind, row.value))
+    return [
+        _Reader(
+            chat=chat,
+            lang=lang,
+            everything=any(kind == "all" for kind, _ in subs),
+            sectors=frozenset(v for k, v in subs if k == "sector"),
+            topics=frozenset(v for k, v in subs if k == "topic"),
+            keywords=frozenset(v for k, v in subs if k == "keyword"),
+        )
+        for chat, (lang, subs) in grouped.items()
+    ]
+
+
+# The sender's side.
+
+
+def due_deliveries(conn: Connection, now: datetime, limit: int = 1000) -> list[DueDelivery]:
+    """Pending deliveries whose time has come, oldest first, with their items (a chat with an
+    older delivery waiting for its retry is left out until that one is settled)."""
+    # A chat waiting to retry an older delivery gets nothing newer meanwhile: order is kept.
+    waiting = select(deliveries.c.chat).where(
+        deliveries.c.status == "pending", deliveries.c.next_attempt_at > now
+    )
+    query = (
+        select(deliveries)
+        .where(
+            deliveries.c.status == "pending",
+            deliveries.c.next_attempt_at <= now,
+            deliveries.c.chat.not_in(waiting),
+        )
+        .order_by(deliveries.c.created_at, deliveries.c.id)
+        .limit(limit)
+    )
+    found = [_delivery(row._mapping) for row in conn.execute(query)]
+    stored = items_by_key(conn, [d.item_key for d in found])
+    due = []
+    for delivery in found:
+        entry = stored.get(delivery.item_key)
+        if entry is None:  # the item vanished from the store: nothing left to send
+            mark_skipped(conn, [delivery.id], "the item is no longer stored")
+            continue
+        due.append(DueDelivery(delivery, entry.item))
+    return due
+
+
+def next_due_at(conn: Connection) -> datetime | None:
+    """When the earliest pending delivery becomes due (None: nothing pending)."""
+    query = select(func.min(deliveries.c.next_attempt_at)).where(deliveries.c.status == "pending")
+    value: datetime | None = conn.execute(query).scalar()
+    return value
+
+
+def get_deliveries(conn: Connection, chat: str | None = None) -> list[Delivery]:
+    """Every delivery (of one chat), oldest first: for tests, status and diagnosis."""
+    query = select(deliveries).order_by(deliveries.c.created_at, deliveries.c.id)
+    if chat is not None:
+        query = query.where(deliveries.c.chat == chat)
+    return [_delivery(row._mapping) for row in conn.execute(query)]
+
+
+def mark_sent(conn: Connection, ids: Iterable[int], message_id: int, now: datetime) -> None:
+    """Telegram accepted the message `message_id` carrying these deliveries."""
+    _finish(conn, ids, status="sent", message_id=message_id, sent_at=now, last_error=None)
+
+
+def mark_failed(conn: Connection, ids: Iterable[int], error: str) -> None:
+    """Given up for good: `error` says why (kept for `status` and diagnosis)."""
+    _finish(conn, ids, status="failed", last_error=error)
+
+
+def mark_skipped(conn: Connection, ids: Iterable[int], reason: str) -> None:
+    """Not sent and never will be, by decision (the chat blocked the bot, the item vanished)."""
+    _finish(conn, ids, status="skipped", last_error=reason)
+
+
+def reschedule(
+    conn: Connection,
+    ids: Iterable[int],
+    next_attempt_at: datetime,
+    error: str,
+    *,
+    count_attempt: bool = True,
+) -> None:
+    """Keep pending and try again at `next_attempt_at`; flood waits do not count as attempts."""
+    values: dict[str, Any] = {"next_attempt_at": next_attempt_at, "last_error": error}
+    if count_attempt:
+        values["attempts"] = deliveries.c.attempts + 1
+    _update(conn, ids, values)
+
+
+def skip_pending_for_chat(conn: Connection, chat: str, reason: str) -> int:
+    """Skip everything still queued for `chat` (it blocked the bot); returns how many."""
+    query = (
+        update(deliveries)
+        .where(deliveries.c.chat == chat, deliveries.c.status == "pending")
+        .values(status="skipped", last_error=reason)
+    )
+    return conn.execute(query).rowcount
+
+
+def pending_counts(conn: Connection) -> dict[str, int]:
+    """How many deliveries are in each status (every status present, zero included)."""
+    counts = dict.fromkeys(STATUSES, 0)
+    query = select(deliveries.c.status, func.count()).group_by(deliveries.c.status)
+    for status, count in conn.execute(query):
+        counts[status] = count
+    return counts
+
+
+def _finish(conn: Connection, ids: Iterable[int], **values: Any) -> None:
+    # Only a pending delivery can end: a late answer never overwrites a final state.
+    _update(conn, ids, values, only_pending=True)
+
+
+def _update(
+    conn: Connection, ids: Iterable[int], values: dict[str, Any], only_pending: bool = True
+) -> None:
+    chosen = list(ids)
+    for start in range(0, len(chosen), 500):
+        query = update(deliveries).where(deliveries.c.id.in_(chosen[start : start + 500]))
+        if only_pending:
+            query = query.where(deliveries.c.status == "pending")
+        conn.execute(query.values(**values))
+
+
+def _delivery(row: Any) -> Delivery:
+    return Delivery(
+        id=row["id"],
+        item_key=row["item_key"],
+        chat=row["chat"],
+        status=row["status"],
+        attempts=row["attempts"],
+        next_attempt_at=row["next_attempt_at"],
+        message_id=row["message_id"],
+        last_error=row["last_error"],
+        created_at=row["created_at"],
+        sent_at=row["sent_at"],
+    )

@@ -1,0 +1,180 @@
+"""The bot's commands end to end: updates from the fake Bot API, through real PTB polling."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Awaitable, Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from sqlalchemy import Engine
+
+from icesco_watch.config.schema import Settings
+from icesco_watch.notifiers.telegram.bot import build_application, running
+from icesco_watch.notifiers.telegram.limits import Pacer
+from icesco_watch.notifiers.telegram.sender import Sender
+from icesco_watch.store.outbox import get_deliveries
+from icesco_watch.store.schema import open_store
+from icesco_watch.store.subscriptions import get_chat, list_subscriptions
+from tests.fakes.bot_api import FakeBotApi
+from tests.notifiers.telegram.helpers import make_settings, news, store_new
+
+ADMIN = 4242
+
+
+@pytest.fixture
+def api() -> Iterator[FakeBotApi]:
+    with FakeBotApi() as fake:
+        yield fake
+
+
+class Chat:
+    """A user in one chat: sends text, waits for the bot's next reply."""
+
+    def __init__(self, api: FakeBotApi, chat_id: int) -> None:
+        self.api = api
+        self.id = chat_id
+
+    async def ask(self, text: str) -> str:
+        before = len(self.api.messages_to(self.id))
+        self.api.user_sends(self.id, text)
+        await self.api.wait_for_async(lambda fake: len(fake.messages_to(self.id)) > before)
+        return self.api.messages_to(self.id)[before].plain
+
+
+def with_bot(
+    settings: Settings,
+    engine: Engine,
+    scenario: Callable[[Sender], Awaitable[None]],
+    **callbacks: Any,
+) -> None:
+    """Run `scenario` while the bot polls the fake, with a sender sharing its pacer."""
+
+    async def run() -> None:
+        pacer = Pacer(settings.telegram.rate_per_second)
+        application = build_application(settings, engine, pacer=pacer, **callbacks)
+        async with running(application, settings):
+            await scenario(Sender(settings, engine, application.bot, pacer=pacer))
+
+    asyncio.run(run())
+
+
+def test_subscribe_with_a_button_then_get_only_matching_alerts(
+    tmp_path: Path, api: FakeBotApi
+) -> None:
+    settings = make_settings(tmp_path, api)
+    engine = open_store(settings.storage.url)
+    user = Chat(api, 1500)
+
+    async def scenario(sender: Sender) -> None:
+        assert "Welcome" in await user.ask("/start")
+        assert "Tap a sector" in await user.ask("/sectors")
+        keyboard = api.messages_to(1500)[-1]
+        assert keyboard.reply_markup is not None
+        buttons = [b for row in keyboard.reply_markup["inline_keyboard"] for b in row]
+        education = next(b for b in buttons if b["text"] == "Education")
+        api.user_presses(1500, keyboard.message_id, education["callback_data"])
+        await api.wait_for_async(lambda fake: len(fake.edits) == 1 and bool(fake.callback_answers))
+        redrawn = api.edits[0].reply_markup or {}
+        labels = [b["text"] for row in redrawn["inline_keyboard"] for b in row]
+        assert "✅ Education" in labels
+        assert "Following Education" in (api.callback_answers[0].text or "")
+        store_new(
+            engine,
+            settings,
+            [news("lesson", sectors=("education",)), news("poem", sectors=("culture",))],
+        )
+        report = await sender.drain()
+        assert report.sent == 1
+
+    with_bot(settings, engine, scenario)
+    alerts = [m.plain for m in api.messages_to(1500) if "Headline" in m.plain]
+    assert len(alerts) == 1
+    assert "Headline lesson" in alerts[0]
+    assert api.rate_limited == 0
+    with engine.connect() as conn:
+        assert [(s.kind, s.value) for s in list_subscriptions(conn, "1500")] == [
+            ("sector", "education")
+        ]
+
+
+def test_commands_and_helpful_replies(tmp_path: Path, api: FakeBotApi) -> None:
+    settings = make_settings(tmp_path, api, admin_chats=[ADMIN])
+    engine = open_store(settings.storage.url)
+    crawls: list[str] = []
+
+    async def request_crawl() -> str:
+        crawls.append("now")
+        return "Crawl started."
+
+    async def scenario(sender: Sender) -> None:
+        user, admin, other = Chat(api, 1600), Chat(api, ADMIN), Chat(api, 1601)
+        replies = await asyncio.gather(
+            user.ask("/subscribe educaton"),
+            other.ask("/subscribe"),
+            admin.ask("/frobnicate"),
+        )
+        assert "Did you mean /subscribe education?" in replies[0]
+        assert "Usage: /subscribe <sector|topic|all>" in replies[1]
+        assert "Unknown command /frobnicate" in replies[2]
+        replies = await asyncio.gather(
+            user.ask("/subscribe Culture and Communication"),
+            other.ask("/status"),
+            admin.ask("/status"),
+        )
+        assert replies[0] == "Following Culture and Communication (#culture)."
+        assert "admins" in replies[1]
+        assert "deliveries: pending 0" in replies[2]
+        replies = await asyncio.gather(
+            user.ask("/watch <b>Heritage</b>"),
+            other.ask("/lang de"),
+            admin.ask("/crawl"),
+        )
+        assert replies[0] == "Watching “<b>heritage</b>”."  # shown as typed, not as markup
+        assert "Usage: /lang en" in replies[1]
+        assert replies[2] == "Crawl started."
+        lang, typo = await asyncio.gather(user.ask("/lang ar"), other.ask("/subscribee all"))
+        assert lang == "From now on: news in ar."
+        assert "Did you mean /subscribe?" in typo
+        listing = await user.ask("/list")
+        assert "Culture and Communication (#culture)" in listing
+        assert "“<b>heritage</b>”" in listing
+        assert "Language: ar." in listing
+        assert "paused" in await user.ask("/pause")
+        assert "resumed" in await user.ask("/resume")
+        assert await user.ask("/unsubscribe all") == "Removed 2 subscription(s)."
+
+    with_bot(settings, engine, scenario, request_crawl=request_crawl)
+    assert crawls == ["now"]
+    assert not any(c.status == 400 for c in api.calls)
+    menus = [c.params for c in api.calls if c.method == "setMyCommands"]
+    public = {c["command"] for c in menus[0]["commands"]}
+    assert {"start", "sectors", "watch", "latest", "pause"} <= public
+    assert not public & {"status", "crawl"}
+    assert {"status", "crawl"} <= {c["command"] for c in menus[1]["commands"]}
+    assert menus[1]["scope"] == {"type": "chat", "chat_id": ADMIN}
+
+
+def test_a_new_subscriber_sees_the_latest_three_once_not_the_backlog(
+    tmp_path: Path, api: FakeBotApi
+) -> None:
+    settings = make_settings(tmp_path, api)
+    engine = open_store(settings.storage.url)
+    store_new(engine, settings, [news(f"old{n:02d}", minutes_ago=100 - n) for n in range(10)])
+    user = Chat(api, 1700)
+
+    async def scenario(sender: Sender) -> None:
+        await user.ask("/start")
+        await api.wait_for_async(lambda fake: len(fake.messages_to(1700)) == 2)
+        assert "Welcome" in await user.ask("/start")  # again: no second digest
+        assert "Headline old09" in await user.ask("/latest")
+
+    with_bot(settings, engine, scenario)
+    _welcome, digest, _again, _latest = api.messages_to(1700)
+    assert [f"Headline old0{n}" in digest.plain for n in (9, 8, 7, 6)] == [True] * 3 + [False]
+    with engine.connect() as conn:
+        assert get_deliveries(conn) == []
+        chat = get_chat(conn, "1700")
+    assert chat is not None
+    assert chat.active

@@ -1,0 +1,101 @@
+"""A sender killed between sending and marking loses nothing and repeats at most one message."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from icesco_watch.notifiers.telegram.outcomes import Backoff
+from icesco_watch.notifiers.telegram.sender import Sender
+from icesco_watch.store.schema import open_store
+from tests.conftest import clean_env
+from tests.fakes.bot_api import FakeBotApi
+from tests.notifiers.telegram.helpers import (
+    bot_for,
+    deliveries,
+    make_settings,
+    news,
+    store_new,
+    subscribe,
+)
+
+# The sender in a process of its own, so it can be killed for real (SIGKILL: no clean-up runs).
+CHILD = """
+import asyncio, json, sys
+from icesco_watch.config.schema import Settings
+from icesco_watch.notifiers.telegram.sender import Sender
+from icesco_watch.store.schema import open_store
+from tests.notifiers.telegram.helpers import bot_for
+
+settings = Settings.model_validate({**json.loads(sys.argv[1]), "telegram_token": sys.argv[2]})
+
+async def main() -> None:
+    async with bot_for(settings) as bot:
+        await Sender(settings, open_store(settings.storage.url), bot).drain()
+
+asyncio.run(main())
+"""
+ROOT = Path(__file__).resolve().parents[3]
+
+
+def wait_for_sends(api: FakeBotApi, child: subprocess.Popen[str], count: int) -> None:
+    """Until the fake accepted `count` messages; fails at once if the child died first."""
+    deadline = time.monotonic() + 60
+    while True:
+        try:
+            api.wait_for(lambda fake: len(fake.sent) >= count, timeout=0.5)
+            return
+        except AssertionError:
+            if child.poll() is not None:
+                pytest.fail(f"the sender exited by itself: {child.communicate()[1]}")
+            if time.monotonic() > deadline:
+                raise
+
+
+def test_kills_between_send_and_mark_lose_nothing(tmp_path: Path) -> None:
+    with FakeBotApi() as api:
+        settings = make_settings(tmp_path, api)
+        engine = open_store(settings.storage.url)
+        chats = [str(1200 + n) for n in range(8)]
+        for chat in chats:
+            subscribe(engine, chat)
+        found = [news("first", minutes_ago=30), news("second", minutes_ago=20), news("third")]
+        store_new(engine, settings, found)
+        argv = [json.dumps(settings.model_dump(mode="json")), api.token]
+        kills = 0
+        for threshold in (3, 9):
+            child = subprocess.Popen(
+                [sys.executable, "-c", CHILD, *argv],
+                cwd=ROOT,
+                env=clean_env(),
+                stderr=subprocess.PIPE,
+                text=True,
+            )
+            try:
+                wait_for_sends(api, child, threshold)
+            finally:
+                child.send_signal(signal.SIGKILL)
+                _, errors = child.communicate(timeout=30)
+            kills += 1
+            assert api.token not in errors
+        assert len(api.sent) < 24, "the child finished before it was killed"
+
+        async def finish() -> None:
+            async with bot_for(settings) as bot:
+                await Sender(settings, engine, bot, Backoff(base=0.1)).drain()
+
+        asyncio.run(finish())
+        rows = deliveries(engine)
+        assert len(rows) == 24
+        assert {d.status for d in rows} == {"sent"}
+        received = [(m.chat_id, m.plain.split("\n", 1)[0]) for m in api.sent]
+        expected = {(int(c), item.title) for c in chats for item in found}
+        assert set(received) == expected  # nothing lost
+        assert len(received) - len(expected) <= kills  # at most one repeat per kill

@@ -1,0 +1,289 @@
+"""The outbox sender: real PTB against the fake Bot API, a real SQLite store, injected faults."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+
+import pytest
+from sqlalchemy import Engine
+
+from icesco_watch.config.schema import SectorConfig, Settings
+from icesco_watch.models import NewsItem
+from icesco_watch.notifiers.telegram.bot import build_application
+from icesco_watch.notifiers.telegram.outcomes import Backoff, DrainReport
+from icesco_watch.notifiers.telegram.sender import AlertRenderer, Sender
+from icesco_watch.store.outbox import pending_counts
+from icesco_watch.store.schema import open_store
+from icesco_watch.store.subscriptions import get_chat
+from tests.fakes.bot_api import FakeBotApi
+from tests.notifiers.telegram.helpers import (
+    bot_for,
+    deliveries,
+    make_settings,
+    news,
+    store_new,
+    subscribe,
+)
+
+QUICK = Backoff(base=0.1, cap=0.5, max_attempts=6)
+
+
+@pytest.fixture
+def api() -> Iterator[FakeBotApi]:
+    with FakeBotApi() as fake:
+        yield fake
+
+
+def drain(
+    settings: Settings,
+    engine: Engine,
+    seconds: float | None = 60,
+    render: AlertRenderer | None = None,
+) -> DrainReport:
+    """One drain; with `seconds`, until nothing is pending (retries included) or time is up."""
+
+    async def run() -> DrainReport:
+        async with bot_for(settings) as bot:
+            sender = Sender(settings, engine, bot, QUICK)
+            if render is not None:
+                sender = Sender(settings, engine, bot, QUICK, render)
+            deadline = None if seconds is None else time.monotonic() + seconds
+            return await sender.drain(deadline)
+
+    return asyncio.run(run())
+
+
+def times_delivered(api: FakeBotApi, chat: str, item: NewsItem) -> int:
+    chat_id: int | str = int(chat) if chat.lstrip("-").isdigit() else chat
+    return sum(item.title in message.plain for message in api.messages_to(chat_id))
+
+
+def assert_settled(engine: Engine, api: FakeBotApi, found: Sequence[NewsItem]) -> int:
+    """Every delivery is final, with a reason unless sent; a sent one reached its chat under
+    the recorded message id. Returns the number of duplicate messages."""
+    by_key = {item.key: item for item in found}
+    duplicates = 0
+    for delivery in deliveries(engine):
+        assert delivery.status in ("sent", "failed", "skipped"), delivery
+        if delivery.status != "sent":
+            assert delivery.last_error, delivery
+            continue
+        chat_id: int | str = (
+            int(delivery.chat) if delivery.chat.lstrip("-").isdigit() else delivery.chat
+        )
+        ids = {m.message_id for m in api.messages_to(chat_id)}
+        assert delivery.message_id in ids, delivery
+        count = times_delivered(api, delivery.chat, by_key[delivery.item_key])
+        assert count >= 1, delivery
+        duplicates += count - 1
+    return duplicates
+
+
+def test_fault_free_fanout_to_chats_a_group_and_a_channel(tmp_path: Path, api: FakeBotApi) -> None:
+    settings = make_settings(tmp_path, api, routes=[{"chat": "@newsroom"}])
+    engine = open_store(settings.storage.url)
+    chats = ["101", "102", "103", "104", "105", "-100777"]
+    for chat in chats:
+        subscribe(engine, chat)
+    found = [news("alpha", minutes_ago=30), news("beta", minutes_ago=20), news("gamma")]
+    assert store_new(engine, settings, found) == 3 * 7
+    report = drain(settings, engine, seconds=None)
+    assert (report.sent, report.messages, report.pending) == (21, 21, 0)
+    assert assert_settled(engine, api, found) == 0
+    assert api.rate_limited == 0
+    assert all(call.status == 200 for call in api.calls if call.method == "sendMessage")
+    for chat in [*chats, "@newsroom"]:
+        chat_id: int | str = chat if chat.startswith("@") else int(chat)
+        titles = [m.plain.split("\n", 1)[0] for m in api.messages_to(chat_id)]
+        assert [t for t in titles if "Headline" in t] == [
+            "Headline alpha",
+            "Headline beta",
+            "Headline gamma",
+        ], chat
+
+
+def test_every_delivery_ends_final_under_faults(tmp_path: Path, api: FakeBotApi) -> None:
+    settings = make_settings(tmp_path, api, routes=[{"chat": "@newsroom"}])
+    engine = open_store(settings.storage.url)
+    for chat in ("201", "202", "203", "204", "-100888"):
+        subscribe(engine, chat)
+    api.block(204)
+    api.inject("sendMessage", "429", count=2, retry_after=1)
+    api.inject("sendMessage", "500", count=2)
+    api.inject("sendMessage", "502")
+    api.inject("sendMessage", "timeout", seconds=4)
+    api.inject("sendMessage", "drop")
+    api.inject("sendMessage", "lost-reply")
+    found = [news("one", minutes_ago=10), news("two")]
+    store_new(engine, settings, found)
+    report = drain(settings, engine, seconds=60)
+    assert report.pending == 0
+    assert report.flood_waits == 2
+    assert report.retried >= 5  # 500, 500, 502, timeout, drop, lost-reply (some may share)
+    duplicates = assert_settled(engine, api, found)
+    assert duplicates <= 1  # only the lost reply may repeat
+    statuses = {d.chat: d.status for d in deliveries(engine)}
+    assert statuses.pop("204") == "skipped"
+    assert set(statuses.values()) == {"sent"}
+    assert "blocked" in (deliveries(engine, "204")[0].last_error or "")
+    assert not any(c.status == 400 for c in api.calls)  # nothing rejected for format
+    assert api.rate_limited == 0
+    with engine.connect() as conn:
+        blocked = get_chat(conn, "204")
+    assert blocked is not None
+    assert not blocked.active
+
+
+def test_a_blocked_chat_gets_nothing_new(tmp_path: Path, api: FakeBotApi) -> None:
+    settings = make_settings(tmp_path, api)
+    engine = open_store(settings.storage.url)
+    subscribe(engine, "301")
+    api.block(301)
+    store_new(engine, settings, [news("first")])
+    drain(settings, engine, seconds=None)
+    assert store_new(engine, settings, [news("second")]) == 0
+
+
+def test_transient_failures_give_up_with_a_reason(tmp_path: Path, api: FakeBotApi) -> None:
+    settings = make_settings(tmp_path, api)
+    engine = open_store(settings.storage.url)
+    subscribe(engine, "401")
+    api.inject("sendMessage", "500", count=QUICK.max_attempts)
+    store_new(engine, settings, [news("doomed")])
+    report = drain(settings, engine, seconds=60)
+    (delivery,) = deliveries(engine)
+    assert (delivery.status, report.failed) == ("failed", 1)
+    assert delivery.last_error is not None
+    assert delivery.last_error.startswith(f"gave up after {QUICK.max_attempts} attempts")
+    assert api.sent == []
+
+
+def unclosed_bold(item: NewsItem, sectors: Sequence[SectorConfig], lang: str | None) -> str:
+    """A renderer with a markup bug for one item: Telegram can't parse it."""
+    return f"<b>{item.title}" if "broken" in item.title else f"<b>{item.title}</b>"
+
+
+def empty_for_bad(item: NewsItem, sectors: Sequence[SectorConfig], lang: str | None) -> str:
+    """A renderer that leaves nothing to show for one item, as HTML or as plain text."""
+    return "<b></b>" if "hopeless" in item.title else f"<i>{item.title}</i>"
+
+
+def test_a_refused_message_is_retried_as_plain_text(tmp_path: Path, api: FakeBotApi) -> None:
+    settings = make_settings(tmp_path, api)
+    engine = open_store(settings.storage.url)
+    subscribe(engine, "501")
+    found = [news("broken", minutes_ago=10), news("fine")]
+    store_new(engine, settings, found)
+    report = drain(settings, engine, seconds=None, render=unclosed_bold)
+    assert (report.sent, report.plain_retries) == (2, 1)
+    first, second = api.messages_to(501)
+    assert (first.plain, first.parse_mode) == ("Headline broken", None)
+    assert (second.plain, second.parse_mode) == ("Headline fine", "HTML")
+    assert assert_settled(engine, api, found) == 0
+
+
+def test_a_message_refused_twice_fails_without_blocking_the_queue(
+    tmp_path: Path, api: FakeBotApi
+) -> None:
+    settings = make_settings(tmp_path, api)
+    engine = open_store(settings.storage.url)
+    subscribe(engine, "601")
+    found = [news("hopeless", minutes_ago=10), news("after")]
+    store_new(engine, settings, found)
+    report = drain(settings, engine, seconds=None, render=empty_for_bad)
+    assert (report.sent, report.failed) == (1, 1)
+    bad, good = deliveries(engine, "601")
+    assert bad.status == "failed"
+    assert "as HTML (" in (bad.last_error or "")
+    assert "and as plain text (BadRequest: Message text is empty)" in (bad.last_error or "")
+    assert good.status == "sent"
+    assert [m.plain for m in api.messages_to(601)] == ["Headline after"]
+
+
+def test_a_burst_for_one_chat_becomes_one_digest(tmp_path: Path, api: FakeBotApi) -> None:
+    settings = make_settings(tmp_path, api, digest_after=3)
+    engine = open_store(settings.storage.url)
+    subscribe(engine, "701")
+    subscribe(engine, "702", "sector", "culture")
+    found = [news(f"burst{n:02d}", minutes_ago=60 - n) for n in range(5)]
+    found.append(news("cultural", sectors=("culture",)))
+    store_new(engine, settings, found)
+    report = drain(settings, engine, seconds=None)
+    assert (report.sent, report.messages, report.digests) == (7, 2, 1)
+    (digest,) = api.messages_to(701)
+    assert all(item.title in digest.plain for item in found)
+    assert {d.message_id for d in deliveries(engine, "701")} == {digest.message_id}
+    assert [m.plain.count("Headline") for m in api.messages_to(702)] == [1]
+
+
+def test_a_long_digest_is_split_and_each_item_maps_to_its_part(
+    tmp_path: Path, api: FakeBotApi
+) -> None:
+    settings = make_settings(tmp_path, api, digest_after=2)
+    engine = open_store(settings.storage.url)
+    subscribe(engine, "801")
+    words = "Ministers and experts met to discuss the future of schools and libraries "
+    found = [news(f"long{n:02d}", minutes_ago=60 - n, summary=(words * 6)[:390]) for n in range(25)]
+    store_new(engine, settings, found)
+    report = drain(settings, engine, seconds=60)
+    parts = api.messages_to(801)
+    assert len(parts) > 1
+    assert report.messages == len(parts)
+    assert report.digests >= len(parts) - 1  # a last part with one item is a plain alert
+    assert report.sent == 25
+    assert not any(c.status == 400 for c in api.calls)
+    by_id = {m.message_id: m for m in parts}
+    for delivery in deliveries(engine, "801"):
+        item = next(i for i in found if i.key == delivery.item_key)
+        assert delivery.message_id is not None
+        assert item.title in by_id[delivery.message_id].plain
+    assert assert_settled(engine, api, found) == 0
+
+
+def test_run_forever_delivers_when_woken_and_stops(tmp_path: Path, api: FakeBotApi) -> None:
+    settings = make_settings(tmp_path, api)
+    engine = open_store(settings.storage.url)
+    subscribe(engine, "901")
+
+    async def scenario() -> None:
+        async with bot_for(settings) as bot:
+            sender = Sender(settings, engine, bot, QUICK)
+            stop = asyncio.Event()
+            loop = asyncio.create_task(sender.run_forever(stop))
+            store_new(engine, settings, [news("woken")])
+            sender.wake()
+            await api.wait_for_async(lambda fake: len(fake.messages_to(901)) == 1)
+            stop.set()
+            await asyncio.wait_for(loop, 10)
+
+    asyncio.run(scenario())
+    with engine.connect() as conn:
+        assert pending_counts(conn)["sent"] == 1
+
+
+def test_the_token_stays_out_of_logs_and_stored_errors(
+    tmp_path: Path, api: FakeBotApi, caplog: pytest.LogCaptureFixture
+) -> None:
+    settings = make_settings(tmp_path, api)
+    engine = open_store(settings.storage.url)
+    subscribe(engine, "1001")
+    api.inject("sendMessage", "drop")
+    api.inject("sendMessage", "500")
+    store_new(engine, settings, [news("secretive")])
+
+    async def run() -> None:
+        application = build_application(settings, engine)  # as the service does
+        async with application:
+            sender = Sender(settings, engine, application.bot, QUICK)
+            await sender.drain(time.monotonic() + 30)
+
+    with caplog.at_level(logging.DEBUG):
+        asyncio.run(run())
+    assert caplog.records  # PTB and httpx did log at DEBUG
+    assert api.token not in caplog.text
+    assert all(api.token not in (d.last_error or "") for d in deliveries(engine))
+    assert deliveries(engine)[0].status == "sent"
