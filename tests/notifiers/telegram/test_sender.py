@@ -227,7 +227,12 @@ def test_a_long_digest_is_split_and_each_item_maps_to_its_part(
     engine = open_store(settings.storage.url)
     subscribe(engine, "801")
     words = "Ministers and experts met to discuss the future of schools and libraries "
-    found = [news(f"long{n:02d}", minutes_ago=60 - n, summary=(words * 6)[:390]) for n in range(25)]
+    found = [
+        news(
+            f"long{n:02d}", minutes_ago=60 - n, title=(f"Headline long{n:02d} " + words * 3).strip()
+        )
+        for n in range(25)
+    ]
     store_new(engine, settings, found)
     report = drain(settings, engine, seconds=60)
     parts = api.messages_to(801)
