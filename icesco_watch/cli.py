@@ -32,11 +32,13 @@ from icesco_watch.feeds.server import FeedServer
 from icesco_watch.logs import configure_logging
 from icesco_watch.models import CycleReport
 from icesco_watch.notifiers.telegram.probe import send_test_alert
+from icesco_watch.scheduler.alerts import deliver_now
 from icesco_watch.scheduler.cycle import run_cycle
 from icesco_watch.scheduler.service import Service
 from icesco_watch.spiders.runner import ProgressCallback
 from icesco_watch.store.health import all_source_states
 from icesco_watch.store.items import count_by_source, latest_items, retag_items
+from icesco_watch.store.outbox import pending_counts
 from icesco_watch.store.schema import open_store
 from icesco_watch.tagging import Tagger
 
@@ -127,8 +129,16 @@ def crawl(
             "(fills history; shows a progress bar on a terminal).",
         ),
     ] = None,
+    deliver_timeout: Annotated[
+        float,
+        typer.Option(
+            min=0,
+            help="Seconds to keep sending Telegram alerts after the crawl (needs the token); "
+            "whatever is left stays in the outbox for the next run.",
+        ),
+    ] = 120,
 ) -> None:
-    """Run one cycle now: crawl, store, report. Exit 1 if any source failed.
+    """Run one cycle now: crawl, store, publish feeds, send alerts. Exit 1 if a source failed.
 
     A first run per source stores a silent baseline (reported as baseline=N, new=0).
     """
@@ -146,6 +156,17 @@ def crawl(
             typer.echo(f"  error: {error}")
         if source_report.health_event:
             typer.echo(f"  health: source is now {source_report.health_event}")
+    if settings.telegram_token is not None:
+        drained = asyncio.run(deliver_now(settings, engine, deliver_timeout))
+        typer.echo(
+            f"telegram: sent={drained.sent} failed={drained.failed} skipped={drained.skipped} "
+            f"pending={drained.pending}"
+        )
+    else:
+        with engine.connect() as conn:
+            waiting = pending_counts(conn)["pending"]
+        if waiting:
+            typer.echo(f"telegram: off (no {TOKEN_ENV}); {waiting} alert(s) wait in the outbox")
     raise typer.Exit(1 if report.failed else 0)
 
 
@@ -183,7 +204,8 @@ def status(
     ctx: typer.Context,
     as_json: Annotated[bool, typer.Option("--json", help="One JSON object per source.")] = False,
 ) -> None:
-    """Per-source health: last run, last success, failures in a row, last error, item count."""
+    """Per-source health (last run, last success, failures in a row, last error, items), then
+    Telegram deliveries by status (with --json, a last line {"deliveries": {...}})."""
     settings = _settings(ctx)
     engine = open_store(settings.storage.url)
     with engine.connect() as conn:
@@ -220,6 +242,12 @@ def status(
         )
         if row["last_error"]:
             typer.echo(f"  last error: {row['last_error']}")
+    with engine.connect() as conn:
+        counts = pending_counts(conn)
+    if as_json:
+        typer.echo(json.dumps({"deliveries": counts}))
+    else:
+        typer.echo("telegram deliveries: " + "  ".join(f"{k}={v}" for k, v in counts.items()))
 
 
 @items_app.command("list")

@@ -101,6 +101,7 @@ class SourceReport:
     baseline: list[str] = field(default_factory=list)
     stale: list[str] = field(default_factory=list)
     unchanged: int = 0
+    queued: int = 0  # Telegram deliveries enqueued for the new items
     errors: list[str] = field(default_factory=list)
     fatal: bool = False  # the listing itself failed: nothing about the source is known this cycle
     health_event: str | None = None  # "failing" when the failure threshold is crossed, "recovered"

@@ -74,6 +74,8 @@ def replica_config(tmp_path: Path, replica: ReplicaServer, **sections: Any) -> d
         "alerts": {"max_age_days": 0},
         "feeds": {"dir": f"{tmp_path}/feeds"},
         "server": {"port": free_port()},
+        # Never Telegram itself: a closed loopback port unless a test starts the fake Bot API.
+        "telegram": {"api_base_url": "http://127.0.0.1:9/bot"},
         # The built-in taxonomy, as a config without [[sectors]] inherits it from the defaults.
         "sectors": [s.model_dump() for s in DEFAULTS.sectors],
         "topics": [t.model_dump() for t in DEFAULTS.topics],

@@ -17,6 +17,7 @@ from icesco_watch.spiders.icesco import SourcePlan
 from icesco_watch.spiders.runner import Crawler, ProgressCallback, crawler_for
 from icesco_watch.store.health import record_run, source_state
 from icesco_watch.store.items import known_keys, record_items
+from icesco_watch.store.outbox import enqueue_deliveries
 from icesco_watch.tagging import Tagger
 
 log = logging.getLogger(__name__)
@@ -124,6 +125,11 @@ def record_source(
                 report.unchanged += 1
             else:
                 lists[outcome].append(key)
+        # Deliveries are queued in the transaction that stores the items: both or neither.
+        alert = set(report.new)
+        report.queued = enqueue_deliveries(
+            conn, [item for item in result.items if item.key in alert], settings, now
+        )
         report.finished = utcnow()
         report.health_event = record_run(
             conn,
@@ -146,6 +152,7 @@ def _log_report(report: SourceReport) -> None:
         "updated": len(report.updated),
         "baseline": len(report.baseline),
         "stale": len(report.stale),
+        "queued": report.queued,
         "errors": report.errors,
     }
     level = logging.WARNING if report.failed else logging.INFO

@@ -33,6 +33,7 @@ from sqlalchemy import Engine
 from icesco_watch.config.schema import Settings, SourceConfig
 from icesco_watch.feeds.server import FeedServer
 from icesco_watch.models import CycleReport
+from icesco_watch.scheduler.alerts import Telegram
 from icesco_watch.scheduler.cycle import publish, run_cycle, utcnow
 from icesco_watch.store.health import all_source_states
 
@@ -52,6 +53,12 @@ class Service:
         self.feed_server = FeedServer(settings, engine)
         self.after_cycle: list[CycleHook] = []  # e.g. wake the sender, alert admin chats
         self._cycle_task: asyncio.Task[None] | None = None
+        self.crawl_requested = asyncio.Event()  # an admin's /crawl
+        self.telegram = (
+            Telegram(settings, engine, self.crawl_requested) if settings.telegram_token else None
+        )
+        if self.telegram is not None:
+            self.after_cycle.append(self.telegram.after_cycle)
 
     async def cycle(self) -> None:
         """One scheduled cycle; an unexpected error is logged and the schedule goes on."""
@@ -117,7 +124,13 @@ class Service:
             loop.add_signal_handler(signum, self.stopping.set)
         await publish(self.settings, self.engine, [])  # every feed exists before the first poll
         await self.feed_server.start()
-        tasks: list[asyncio.Task[None]] = [asyncio.create_task(t(self.stopping)) for t in extra]
+        long_tasks = list(extra)
+        if self.telegram is not None:
+            long_tasks.append(self.telegram.run)
+        tasks: list[asyncio.Task[None]] = [
+            asyncio.create_task(t(self.stopping)) for t in long_tasks
+        ]
+        tasks.append(asyncio.create_task(self._crawl_on_request(scheduler)))
         scheduler.start()
         self._log_start(first)
         try:
@@ -134,6 +147,18 @@ class Service:
             await self.feed_server.stop()
             self.engine.dispose()
             log.info("service stopped", extra={"fields": {"cycles": self.cycles}})
+
+    async def _crawl_on_request(self, scheduler: AsyncIOScheduler) -> None:
+        """An admin's /crawl brings the next cycle forward to now (never two at once)."""
+        while not self.stopping.is_set():
+            waits = [asyncio.ensure_future(self.stopping.wait())]
+            waits.append(asyncio.ensure_future(self.crawl_requested.wait()))
+            await asyncio.wait(waits, return_when=asyncio.FIRST_COMPLETED)
+            for waiter in waits:
+                waiter.cancel()
+            if self.crawl_requested.is_set() and not self.stopping.is_set():
+                self.crawl_requested.clear()
+                scheduler.modify_job("crawl", next_run_time=utcnow())
 
     def _log_start(self, first: datetime) -> None:
         telegram = self.settings.telegram
