@@ -8,6 +8,7 @@ rebuilt from the store (`icesco-watch feeds build`), and a cycle per file costs 
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
 import tempfile
@@ -120,11 +121,9 @@ def _index_data(conn: Connection, settings: Settings) -> IndexData:
 
 def write_if_changed(path: Path, data: bytes) -> bool:
     """Atomically make `path` hold `data`; False (and no write) when it already does."""
-    try:
+    with contextlib.suppress(FileNotFoundError):
         if path.read_bytes() == data:
             return False
-    except FileNotFoundError:
-        pass
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:

@@ -238,8 +238,9 @@ class SectorClassifier:
         self, title: str, text: str, categories: Sequence[str] = (), lang: str | None = None
     ) -> SectorTags:
         """Sectors of one item from its title, plain text and site categories."""
-        title_index = PhraseIndex(self._neutralise(tokens(title)), self.max_len)
-        words = self._neutralise([*tokens(title), "\x00", *tokens(text)])
+        title_words = self._neutralise(tokens(title))
+        title_index = PhraseIndex(title_words, self.max_len)
+        words = [*title_words, "\x00", *self._neutralise(tokens(text))]
         scores = {key: _Score() for key in self.keys}
         # Unit names are masked once scored, so their words do not count again as keywords:
         # "Human and Social Sciences Sector" is not evidence for science, and another body's

@@ -26,9 +26,9 @@ MONTHS = {
     "ar": "يناير فبراير مارس أبريل مايو يونيو يوليو أغسطس سبتمبر أكتوبر نوفمبر ديسمبر",
 }
 LABELS = {
-    "en": {"read": "Read more", "lang": "English", "digest": "{n} new ICESCO news items"},
-    "fr": {"read": "Lire la suite", "lang": "Français", "digest": "{n} nouvelles de l'ICESCO"},
-    "ar": {"read": "اقرأ المزيد", "lang": "العربية", "digest": "{n} أخبار جديدة من الإيسيسكو"},
+    "en": {"read": "Read more", "digest": "{n} new ICESCO news items"},
+    "fr": {"read": "Lire la suite", "digest": "{n} nouvelles de l'ICESCO"},
+    "ar": {"read": "اقرأ المزيد", "digest": "{n} أخبار جديدة من الإيسيسكو"},
 }
 LANG_NAMES = {"en": "English", "fr": "Français", "ar": "العربية"}
 
