@@ -84,8 +84,9 @@ class Service:
             for hook in self.after_cycle:
                 await hook(report)
         except asyncio.CancelledError:
+            # Only shutdown cancels a cycle. Returning (not re-raising) keeps APScheduler from
+            # logging the cancellation as a job crash with a traceback.
             log.info("cycle cancelled by shutdown; it is redone at the next start")
-            raise
         except Exception:
             log.exception("cycle crashed; the next one runs on schedule")
         finally:
