@@ -1,0 +1,170 @@
+"""The real corpus files (tests/tagging/data/real/*.jsonl) keep the shared format of issue 11.
+
+Every line parses, carries the keys in the agreed order, uses only known sector keys, label
+sources and kinds, has a unique id and URL, a language matching the URL's folder and a publication
+day matching the URL's date path. The files are data for the classifier's evaluation, so a broken
+line would silently shrink or skew it: this check is what keeps them honest.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+REAL = Path(__file__).parent / "data" / "real"
+LANGS = ("en", "ar", "fr")
+KEYS = [
+    "id",
+    "url",
+    "lang",
+    "published",
+    "title",
+    "lead",
+    "body",
+    "categories",
+    "sectors",
+    "label_source",
+    "kinds",
+    "note",
+]
+OPTIONAL_LAST = "same_story"
+SECTORS = {
+    "education",
+    "science",
+    "culture",
+    "media",
+    "social-sciences",
+    "partnerships",
+    "dialogue",
+    "foresight-ai",
+    "arabic-language",
+    "governance",
+    "strategy",
+}
+LABEL_SOURCES = {"category", "explicit unit", "judgement"}
+KINDS = {
+    "dg-minister",
+    "cooperation-no-unit",
+    "centre-abroad",
+    "other-body-unit",
+    "ordinal-governing-body",
+    "no-sector",
+    "short-lead",
+    "international-day",
+    "full-body",
+}
+URL = re.compile(r"^https://(?:www\.)?icesco\.org/(en|ar|fr)/(?:(\d{4})/(\d{2})/(\d{2})/)?\S+$")
+
+
+def problems(lines: list[str], lang: str) -> list[str]:
+    """Every format problem of one corpus file's lines, as 'line N: what' strings."""
+    found: list[str] = []
+    ids: set[str] = set()
+    urls: set[str] = set()
+    for number, line in enumerate(lines, 1):
+        where = f"line {number}"
+        try:
+            item: Any = json.loads(line)
+        except json.JSONDecodeError as error:
+            found.append(f"{where}: not JSON ({error.msg})")
+            continue
+        if not isinstance(item, dict):
+            found.append(f"{where}: not an object")
+            continue
+        keys = list(item)
+        if keys not in (KEYS, [*KEYS, OPTIONAL_LAST]):
+            found.append(f"{where}: keys {keys} are not the agreed ones in order")
+            continue
+        found.extend(f"{where}: {p}" for p in item_problems(item, lang))
+        if item["id"] in ids:
+            found.append(f"{where}: id {item['id']} repeated")
+        if item["url"] in urls:
+            found.append(f"{where}: url {item['url']} repeated")
+        ids.add(item["id"])
+        urls.add(item["url"])
+    return found
+
+
+def item_problems(item: dict[str, Any], lang: str) -> list[str]:
+    """The problems of one parsed item whose keys are already known to be right."""
+    found: list[str] = []
+    texts = ("id", "url", "lang", "published", "title", "lead", "body", "label_source", "note")
+    found += [f"{key} is not a string" for key in texts if not isinstance(item[key], str)]
+    lists = ("categories", "sectors", "kinds")
+    found += [f"{key} is not a list" for key in lists if not isinstance(item[key], list)]
+    if found:
+        return found
+    if item["lang"] != lang or not item["id"].startswith(f"{lang}-"):
+        found.append(f"lang/id {item['lang']}/{item['id']} do not belong in {lang}.jsonl")
+    match = URL.match(item["url"])
+    if match is None:
+        return [*found, f"url {item['url']} is not an icesco.org article address"]
+    if match.group(1) != item["lang"]:
+        found.append(f"url folder /{match.group(1)}/ does not match lang {item['lang']}")
+    try:
+        day = date.fromisoformat(item["published"])
+    except ValueError:
+        return [*found, f"published {item['published']!r} is not a date"]
+    if match.group(2) and day != date(*(int(match.group(i)) for i in (2, 3, 4))):
+        found.append(f"published {day} differs from the url's date path")
+    if not item["title"].strip() or not item["lead"].strip():
+        found.append("empty title or lead")
+    found += [f"unknown sector {s}" for s in item["sectors"] if s not in SECTORS]
+    if len(set(item["sectors"])) != len(item["sectors"]):
+        found.append("a sector is repeated")
+    if item["label_source"] not in LABEL_SOURCES:
+        found.append(f"unknown label_source {item['label_source']}")
+    found += [f"unknown kind {k}" for k in item["kinds"] if k not in KINDS]
+    if ("full-body" in item["kinds"]) != bool(item["body"].strip()):
+        found.append("kind full-body and a non-empty body go together")
+    if ("no-sector" in item["kinds"]) != (not item["sectors"]):
+        found.append("kind no-sector and an empty sector list go together")
+    return found
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_corpus_file_keeps_the_format(lang: str) -> None:
+    path = REAL / f"{lang}.jsonl"
+    if not path.exists():
+        pytest.skip(f"{path.name} is written on another branch")
+    lines = path.read_text(encoding="utf-8").splitlines()
+    assert lines, f"{path.name} is empty"
+    assert problems(lines, lang) == []
+
+
+def test_the_validator_catches_each_kind_of_problem() -> None:
+    good = {
+        "id": "en-0001",
+        "url": "https://icesco.org/en/2024/05/19/some-slug/",
+        "lang": "en",
+        "published": "2024-05-19",
+        "title": "A title",
+        "lead": "A lead.",
+        "body": "",
+        "categories": ["news"],
+        "sectors": ["governance"],
+        "label_source": "judgement",
+        "kinds": [],
+        "note": "why",
+    }
+    assert problems([json.dumps(good)], "en") == []
+    assert problems([json.dumps({**good, "same_story": []})], "en") == []
+    bad = [
+        "{not json",
+        json.dumps({**good, "id": "en-0002", "published": "2024-05-20"}),
+        json.dumps({**good, "id": "en-0003", "url": good["url"].replace("/en/", "/fr/")}),
+        json.dumps({**good, "id": "en-0004", "sectors": ["sport"], "url": good["url"] + "x"}),
+        json.dumps({**good, "id": "en-0005", "kinds": ["full-body"], "url": good["url"] + "y"}),
+        json.dumps({"url": good["url"], **{k: v for k, v in good.items() if k != "url"}}),
+        json.dumps(good),
+        json.dumps({**good, "id": "en-0006", "sectors": [], "url": good["url"] + "z"}),
+        json.dumps({**good, "id": "en-0007", "label_source": "guess", "url": good["url"] + "w"}),
+    ]
+    found = problems(bad, "en")
+    for number in range(1, len(bad) + 1):
+        assert any(p.startswith(f"line {number}:") for p in found), (number, found)
