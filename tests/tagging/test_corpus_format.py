@@ -138,9 +138,10 @@ def test_corpus_file_keeps_the_format(lang: str) -> None:
 
 
 def test_the_validator_catches_each_kind_of_problem() -> None:
-    good = {
+    url = "https://icesco.org/en/2024/05/19/some-slug/"
+    good: dict[str, Any] = {
         "id": "en-0001",
-        "url": "https://icesco.org/en/2024/05/19/some-slug/",
+        "url": url,
         "lang": "en",
         "published": "2024-05-19",
         "title": "A title",
@@ -157,13 +158,13 @@ def test_the_validator_catches_each_kind_of_problem() -> None:
     bad = [
         "{not json",
         json.dumps({**good, "id": "en-0002", "published": "2024-05-20"}),
-        json.dumps({**good, "id": "en-0003", "url": good["url"].replace("/en/", "/fr/")}),
-        json.dumps({**good, "id": "en-0004", "sectors": ["sport"], "url": good["url"] + "x"}),
-        json.dumps({**good, "id": "en-0005", "kinds": ["full-body"], "url": good["url"] + "y"}),
-        json.dumps({"url": good["url"], **{k: v for k, v in good.items() if k != "url"}}),
+        json.dumps({**good, "id": "en-0003", "url": url.replace("/en/", "/fr/")}),
+        json.dumps({**good, "id": "en-0004", "sectors": ["sport"], "url": url + "x"}),
+        json.dumps({**good, "id": "en-0005", "kinds": ["full-body"], "url": url + "y"}),
+        json.dumps({"url": url, **{k: v for k, v in good.items() if k != "url"}}),
         json.dumps(good),
-        json.dumps({**good, "id": "en-0006", "sectors": [], "url": good["url"] + "z"}),
-        json.dumps({**good, "id": "en-0007", "label_source": "guess", "url": good["url"] + "w"}),
+        json.dumps({**good, "id": "en-0006", "sectors": [], "url": url + "z"}),
+        json.dumps({**good, "id": "en-0007", "label_source": "guess", "url": url + "w"}),
     ]
     found = problems(bad, "en")
     for number in range(1, len(bad) + 1):
