@@ -17,6 +17,7 @@ import typer
 from pydantic import BaseModel, ConfigDict, ValidationError
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from sqlalchemy import Engine
 
 from icesco_watch.config.loader import (
     CONFIG_ENV,
@@ -36,8 +37,10 @@ from icesco_watch.scheduler.alerts import deliver_now
 from icesco_watch.scheduler.cycle import run_cycle
 from icesco_watch.scheduler.service import Service
 from icesco_watch.spiders.runner import ProgressCallback
+from icesco_watch.store.engine import StoreError, create_store_engine
 from icesco_watch.store.health import all_source_states
 from icesco_watch.store.items import count_by_source, latest_items, retag_items
+from icesco_watch.store.migrate import current_revision, upgrade
 from icesco_watch.store.outbox import pending_counts
 from icesco_watch.store.schema import open_store
 from icesco_watch.tagging import Tagger
@@ -54,10 +57,16 @@ items_app = typer.Typer(help="Read the stored news items.", no_args_is_help=True
 config_app = typer.Typer(help="Inspect the configuration.", no_args_is_help=True)
 telegram_app = typer.Typer(help="Telegram alerts.", no_args_is_help=True)
 feeds_app = typer.Typer(help="The RSS/Atom feeds written under feeds.dir.", no_args_is_help=True)
+db_app = typer.Typer(
+    help="The store's schema version: `db current` shows it, `db upgrade` migrates the store "
+    "after installing a new icesco-watch (back it up first).",
+    no_args_is_help=True,
+)
 app.add_typer(items_app, name="items")
 app.add_typer(config_app, name="config")
 app.add_typer(feeds_app, name="feeds")
 app.add_typer(telegram_app, name="telegram")
+app.add_typer(db_app, name="db")
 
 
 @dataclass
@@ -104,6 +113,15 @@ def _settings(ctx: typer.Context, log_warnings: bool = False) -> Settings:
     return _load(ctx, log_warnings).settings
 
 
+def _open_store(settings: Settings) -> Engine:
+    """The store at `storage.url`, its schema current; else one line saying what to do, exit 2."""
+    try:
+        return open_store(settings.storage.url)
+    except StoreError as exc:
+        typer.echo(f"store: {exc}", err=True)
+        raise typer.Exit(2) from None
+
+
 def _choose_sources(settings: Settings, keys: list[str] | None) -> list[SourceConfig]:
     if not keys:
         return [s for s in settings.sources if s.enabled]
@@ -145,7 +163,7 @@ def crawl(
     settings = _settings(ctx)
     configure_logging(logging.INFO if ctx.obj.verbose else logging.WARNING, structured=False)
     sources = _choose_sources(settings, source)
-    engine = open_store(settings.storage.url)
+    engine = _open_store(settings)
     if backfill and sys.stderr.isatty():
         report = _with_progress(lambda cb: run_cycle(settings, engine, sources, backfill, cb))
     else:
@@ -194,7 +212,7 @@ def run(ctx: typer.Context) -> None:
     """Run the service: a crawl cycle every `schedule.interval`, structured logs on stderr."""
     configure_logging(logging.INFO, structured=True)
     settings = _settings(ctx, log_warnings=True)
-    engine = open_store(settings.storage.url)
+    engine = _open_store(settings)
     service = Service(settings, engine, _choose_sources(settings, None))
     asyncio.run(service.run())
 
@@ -207,7 +225,7 @@ def status(
     """Per-source health (last run, last success, failures in a row, last error, items), then
     Telegram deliveries by status (with --json, a last line {"deliveries": {...}})."""
     settings = _settings(ctx)
-    engine = open_store(settings.storage.url)
+    engine = _open_store(settings)
     with engine.connect() as conn:
         states = all_source_states(conn)
         counts = count_by_source(conn)
@@ -266,7 +284,7 @@ def items_list(
         typer.echo(f"--sector: {sector!r} is not a sector key such as 'education'", err=True)
         raise typer.Exit(2)
     settings = _settings(ctx)
-    engine = open_store(settings.storage.url)
+    engine = _open_store(settings)
     with engine.connect() as conn:
         stored = latest_items(conn, limit, lang, sector)
     for entry in stored:
@@ -347,7 +365,7 @@ def retag(ctx: typer.Context) -> None:
     """
     settings = _settings(ctx)
     tagger = Tagger(settings)
-    engine = open_store(settings.storage.url)
+    engine = _open_store(settings)
     with engine.begin() as conn:
         examined, changed = retag_items(conn, tagger.tag)
     typer.echo(f"retagged {examined} item(s): {changed} changed")
@@ -361,7 +379,7 @@ def retag(ctx: typer.Context) -> None:
 def feeds_build(ctx: typer.Context) -> None:
     """Regenerate every feed, the OPML list and the index page from the store."""
     settings = _settings(ctx)
-    engine = open_store(settings.storage.url)
+    engine = _open_store(settings)
     report = build_all(settings, engine)
     typer.echo(
         f"feeds: {len(report.written)} written, {len(report.unchanged)} unchanged "
@@ -374,7 +392,7 @@ def serve(ctx: typer.Context) -> None:
     """Serve the feeds (and /healthz) alone, without crawling; stop with Ctrl-C."""
     configure_logging(logging.INFO, structured=True)
     settings = _settings(ctx, log_warnings=True)
-    engine = open_store(settings.storage.url)
+    engine = _open_store(settings)
     if not (Path(settings.feeds.dir) / "index.html").is_file():
         logging.getLogger("icesco_watch.feeds").warning(
             "no feeds in %s yet; run `icesco-watch feeds build` or `icesco-watch crawl`",
@@ -425,12 +443,46 @@ def telegram_test(
         )
         raise typer.Exit(2)
     configure_logging(logging.INFO if ctx.obj.verbose else logging.WARNING, structured=False)
-    engine = open_store(settings.storage.url)
+    engine = _open_store(settings)
     result = asyncio.run(send_test_alert(settings, engine, chat))
     if result.error is not None:
         typer.echo(f"Telegram refused the test alert to {chat}: {result.error}", err=True)
         raise typer.Exit(1)
     typer.echo(f"sent: message_id={result.message_id} chat={chat} item={result.item.key}")
+
+
+@db_app.command("upgrade")
+def db_upgrade(ctx: typer.Context) -> None:
+    """Migrate the store to this version's schema (creates an empty store); safe to repeat."""
+    settings = _settings(ctx)
+    try:
+        engine = create_store_engine(settings.storage.url)
+        before, after = upgrade(engine)
+    except StoreError as exc:
+        typer.echo(f"store: {exc}", err=True)
+        raise typer.Exit(2) from None
+    if before == after:
+        typer.echo(f"store schema already at {after} (current)")
+    else:
+        typer.echo(f"store schema upgraded: {before or 'empty'} -> {after}")
+
+
+@db_app.command("current")
+def db_current(ctx: typer.Context) -> None:
+    """Print the store's schema revision and this version's (exit 1 when they differ)."""
+    settings = _settings(ctx)
+    try:
+        state = current_revision(create_store_engine(settings.storage.url))
+    except StoreError as exc:
+        typer.echo(f"store: {exc}", err=True)
+        raise typer.Exit(2) from None
+    shown = state.current or "empty (no tables yet)"
+    if state.up_to_date:
+        typer.echo(f"store schema: {shown} (current)")
+        return
+    advice = "run `icesco-watch db upgrade`" if state.known else "upgrade icesco-watch"
+    typer.echo(f"store schema: {shown}; this version needs {state.head}: {advice}")
+    raise typer.Exit(1)
 
 
 def main() -> None:

@@ -20,6 +20,7 @@ from icesco_watch.models import CycleReport, SourceReport
 from icesco_watch.scheduler.cycle import run_cycle
 from icesco_watch.store.schema import open_store
 from tests.replica import ReplicaServer
+from tests.stores import close_postgres_connections, store_url
 
 AR_NEWS = "/ar/category/%D8%A7%D9%84%D9%85%D8%B3%D8%AA%D8%AC%D8%AF%D8%A7%D8%AA/"
 LISTINGS = {
@@ -30,6 +31,7 @@ LISTINGS = {
 
 
 DEFAULTS = default_settings()
+__all__ = ["close_postgres_connections"]  # an autouse fixture for every test
 
 # The installed `icesco-watch` command, run with the interpreter of the tests.
 CLI = [sys.executable, "-c", "from icesco_watch.cli import main; main()"]
@@ -64,7 +66,7 @@ def replica_config(tmp_path: Path, replica: ReplicaServer, **sections: Any) -> d
     `max_age_days = 0` because the replica's news is dated 2024-2025.
     """
     config: dict[str, Any] = {
-        "storage": {"url": f"sqlite:///{tmp_path}/store/watch.db"},
+        "storage": {"url": store_url(tmp_path / "store")},
         "schedule": {"interval": "1s", "jitter": "0s"},
         "crawl": {"delay": "0s", "timeout": "3s", "retries": 1, "proxy": replica.proxy_url},
         "sources": [

@@ -11,6 +11,7 @@ from sqlalchemy import select
 from icesco_watch.store.schema import items, open_store
 from tests.conftest import CLI, clean_env, write_replica_config
 from tests.replica import ReplicaServer
+from tests.stores import store_url
 
 
 def run(args: list[str], cwd: Path, stdin: str = "") -> subprocess.CompletedProcess[str]:
@@ -69,7 +70,7 @@ def test_retag_applies_an_edited_taxonomy_to_stored_items(
     config = write_replica_config(tmp_path, replica)
     crawl = run(["--config", str(config), "crawl"], tmp_path)
     assert crawl.returncode == 0, crawl.stderr
-    engine = open_store(f"sqlite:///{tmp_path}/store/watch.db")
+    engine = open_store(store_url(tmp_path / "store"))
     with engine.connect() as conn:
         before = {r.key: (r.sectors, r.topics) for r in conn.execute(select(items))}
     assert any("culture" in sectors for sectors, _ in before.values())

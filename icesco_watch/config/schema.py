@@ -234,6 +234,9 @@ class TelegramConfig(Section):
     digest_after: int = Field(default=5, ge=1)
     # How long one Bot API request may take before it counts as a network failure (retried).
     request_timeout: Duration = timedelta(seconds=10)
+    # Several instances on one store: a sender holds the deliveries it claimed this long; a
+    # sender that dies mid-delivery has its claims taken over by another once they run out.
+    claim_lease: Duration = timedelta(minutes=2)
     routes: list[RouteConfig] = []
     # The bot's public username, for the "follow on Telegram" link of the feeds' index page.
     bot_username: str | None = None

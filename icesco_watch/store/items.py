@@ -93,17 +93,22 @@ def _classify_fresh(
     }
 
 
+def _text(value: str) -> str:
+    """PostgreSQL text cannot hold NUL; scraped text sometimes does (SQLite would keep it)."""
+    return value.replace("\x00", "")
+
+
 def _row(item: NewsItem) -> dict[str, Any]:
     return {
         "key": item.key,
         "source": item.source,
         "lang": item.lang,
-        "url": item.url,
-        "title": item.title,
+        "url": _text(item.url),
+        "title": _text(item.title),
         "published": item.published,
-        "summary": item.summary,
-        "body": item.body,
-        "image": item.image,
+        "summary": _text(item.summary),
+        "body": _text(item.body),
+        "image": _text(item.image) if item.image else item.image,
         "site_categories": list(item.site_categories),
         "sectors": list(item.sectors),
         "sector_evidence": {k: list(v) for k, v in item.sector_evidence.items()},

@@ -10,19 +10,21 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Connection, func, select, update
-from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy import Connection, and_, case, func, or_, select, update
 
 from icesco_watch.config.schema import RouteConfig, Settings
 from icesco_watch.models import NewsItem
+from icesco_watch.store.dialect import insert_ignore, lock_skipping_held
 from icesco_watch.store.items import items_by_key
 from icesco_watch.store.schema import chats, deliveries, subscriptions
 from icesco_watch.tagging.topics import match_keywords
 
 STATUSES = ("pending", "sent", "failed", "skipped")
+# How long a sender holds the deliveries it claimed (config: telegram.claim_lease).
+CLAIM_LEASE = timedelta(minutes=2)
 
 
 @dataclass(frozen=True, slots=True)
@@ -106,15 +108,11 @@ def enqueue_deliveries(
                 }
             )
     added = 0
+    # Counted from RETURNING: a batch's rowcount is -1 on PostgreSQL's driver.
+    statement = insert_ignore(conn, deliveries).returning(deliveries.c.id)
     for start in range(0, len(rows), 1000):
-        added += conn.execute(_insert_ignore(conn), rows[start : start + 1000]).rowcount
+        added += len(conn.execute(statement, rows[start : start + 1000]).all())
     return added
-
-
-def _insert_ignore(conn: Connection) -> Any:
-    if conn.dialect.name == "postgresql":
-        return postgresql.insert(deliveries).on_conflict_do_nothing()
-    return sqlite.insert(deliveries).on_conflict_do_nothing()
 
 
 def _route_wants(route: RouteConfig, item: NewsItem) -> bool:
@@ -153,22 +151,51 @@ def _readers(conn: Connection) -> list[_Reader]:
 # The sender's side.
 
 
-def due_deliveries(conn: Connection, now: datetime, limit: int = 1000) -> list[DueDelivery]:
-    """Pending deliveries whose time has come, oldest first, with their items (a chat with an
-    older delivery waiting for its retry is left out until that one is settled)."""
-    # A chat waiting to retry an older delivery gets nothing newer meanwhile: order is kept.
-    waiting = select(deliveries.c.chat).where(
-        deliveries.c.status == "pending", deliveries.c.next_attempt_at > now
+def claim_deliveries(
+    conn: Connection,
+    owner: str,
+    now: datetime,
+    limit: int = 1000,
+    lease: timedelta = CLAIM_LEASE,
+) -> list[DueDelivery]:
+    """Claim the pending deliveries whose time has come, oldest first, for `owner` (one sender)
+    until `now + lease`, and return them with their items. Run it in its own transaction.
+
+    No two senders hold one delivery: rows another sender holds are skipped (FOR UPDATE SKIP
+    LOCKED on PostgreSQL; SQLite has a single writer), and a claim that outlived its lease (its
+    sender died) is free again. A chat with an older delivery waiting for its retry, or held by
+    another sender, gets nothing newer meanwhile, so each chat's order is kept.
+    """
+    free = or_(deliveries.c.claimed_until.is_(None), deliveries.c.claimed_until <= now)
+    busy = select(deliveries.c.chat).where(
+        deliveries.c.status == "pending",
+        or_(
+            deliveries.c.next_attempt_at > now,
+            and_(deliveries.c.claimed_until > now, deliveries.c.claimed_by != owner),
+        ),
     )
-    query = (
-        select(deliveries)
+    candidates = lock_skipping_held(
+        conn,
+        select(deliveries.c.id)
         .where(
             deliveries.c.status == "pending",
             deliveries.c.next_attempt_at <= now,
-            deliveries.c.chat.not_in(waiting),
+            free,
+            deliveries.c.chat.not_in(busy),
         )
         .order_by(deliveries.c.created_at, deliveries.c.id)
-        .limit(limit)
+        .limit(limit),
+    )
+    claimed = conn.execute(
+        update(deliveries)
+        .where(deliveries.c.id.in_(candidates.scalar_subquery()), free)
+        .values(claimed_by=owner, claimed_until=now + lease)
+        .returning(deliveries.c.id)
+    ).scalars()
+    query = (
+        select(deliveries)
+        .where(deliveries.c.id.in_(list(claimed)))
+        .order_by(deliveries.c.created_at, deliveries.c.id)
     )
     found = [_delivery(row._mapping) for row in conn.execute(query)]
     stored = items_by_key(conn, [d.item_key for d in found])
@@ -182,9 +209,25 @@ def due_deliveries(conn: Connection, now: datetime, limit: int = 1000) -> list[D
     return due
 
 
+def release_claims(conn: Connection, owner: str) -> int:
+    """Give back what `owner` claimed and did not settle (a sender stopping), so another sender
+    takes it at once rather than after the lease; returns how many."""
+    query = (
+        update(deliveries)
+        .where(deliveries.c.claimed_by == owner, deliveries.c.status == "pending")
+        .values(claimed_by=None, claimed_until=None)
+    )
+    return conn.execute(query).rowcount
+
+
 def next_due_at(conn: Connection) -> datetime | None:
-    """When the earliest pending delivery becomes due (None: nothing pending)."""
-    query = select(func.min(deliveries.c.next_attempt_at)).where(deliveries.c.status == "pending")
+    """When the earliest pending delivery becomes due (None: nothing pending); a delivery another
+    sender holds is due when its claim runs out."""
+    due = case(
+        (deliveries.c.claimed_until > deliveries.c.next_attempt_at, deliveries.c.claimed_until),
+        else_=deliveries.c.next_attempt_at,
+    )
+    query = select(func.min(due)).where(deliveries.c.status == "pending")
     value: datetime | None = conn.execute(query).scalar()
     return value
 
@@ -221,7 +264,12 @@ def reschedule(
     count_attempt: bool = True,
 ) -> None:
     """Keep pending and try again at `next_attempt_at`; flood waits do not count as attempts."""
-    values: dict[str, Any] = {"next_attempt_at": next_attempt_at, "last_error": error}
+    values: dict[str, Any] = {
+        "next_attempt_at": next_attempt_at,
+        "last_error": error,
+        "claimed_by": None,  # free for whichever sender is first when it is due again
+        "claimed_until": None,
+    }
     if count_attempt:
         values["attempts"] = deliveries.c.attempts + 1
     _update(conn, ids, values)

@@ -7,8 +7,6 @@ back timezone-aware whatever the backend keeps.
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from pathlib import Path
-from typing import Any
 
 from sqlalchemy import (
     JSON,
@@ -24,11 +22,11 @@ from sqlalchemy import (
     Table,
     Text,
     UniqueConstraint,
-    create_engine,
-    event,
 )
-from sqlalchemy.engine import make_url
 from sqlalchemy.types import TypeDecorator
+
+from icesco_watch.store.engine import create_store_engine
+from icesco_watch.store.migrate import ensure_schema
 
 
 class UTCDateTime(TypeDecorator[datetime]):
@@ -142,28 +140,31 @@ deliveries = Table(
     Column("last_error", Text),
     Column("created_at", UTCDateTime, nullable=False),
     Column("sent_at", UTCDateTime),
+    # A sender's claim: no other sender touches the delivery before `claimed_until`.
+    Column("claimed_by", String),
+    Column("claimed_until", UTCDateTime),
     UniqueConstraint("item_key", "chat"),
     Index("deliveries_due", "status", "next_attempt_at"),
 )
 
+# Leases (store/leases.py): which instance crawls, which polls Telegram; taken over on expiry.
+leases = Table(
+    "leases",
+    metadata,
+    Column("name", String, primary_key=True),
+    Column("holder", String, nullable=False),
+    Column("expires_at", UTCDateTime, nullable=False),
+    Column("acquired_at", UTCDateTime, nullable=False),
+)
+
 
 def open_store(url: str) -> Engine:
-    """An engine on `url` with every table created; a SQLite file's folder is created too."""
-    parsed = make_url(url)
-    if parsed.get_backend_name() == "sqlite" and parsed.database not in (None, "", ":memory:"):
-        Path(parsed.database).expanduser().parent.mkdir(parents=True, exist_ok=True)
-    engine = create_engine(url)
-    if parsed.get_backend_name() == "sqlite":
-        event.listen(engine, "connect", _sqlite_pragmas)
-    metadata.create_all(engine)
+    """An engine on `url` whose schema is current: an empty store is created (its SQLite folder
+    too); a store behind or ahead of this version raises StoreError naming the command to run."""
+    engine = create_store_engine(url)
+    try:
+        ensure_schema(engine)
+    except BaseException:
+        engine.dispose()
+        raise
     return engine
-
-
-def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
-    # WAL lets `status` and the feed server read while a cycle writes; the busy timeout makes
-    # a concurrent writer wait instead of failing.
-    cursor = dbapi_connection.cursor()
-    cursor.execute("PRAGMA journal_mode=WAL")
-    cursor.execute("PRAGMA busy_timeout=10000")
-    cursor.execute("PRAGMA foreign_keys=ON")
-    cursor.close()

@@ -17,6 +17,7 @@ from icesco_watch.feeds.server import FeedServer
 from icesco_watch.models import NewsItem
 from icesco_watch.store.items import record_items
 from icesco_watch.store.schema import open_store
+from tests.stores import store_url
 
 NOW = datetime(2025, 3, 14, 9, 30, tzinfo=UTC)
 TOPICS = [
@@ -28,7 +29,7 @@ TOPICS = [
 def make_settings(tmp_path: Path, **feeds: object) -> Settings:
     """The built-in config (sources, the 11 sectors) with a store and feeds.dir under tmp_path."""
     data = {
-        "storage": {"url": f"sqlite:///{tmp_path}/store/watch.db"},
+        "storage": {"url": store_url(tmp_path / "store")},
         "feeds": {"dir": str(tmp_path / "feeds"), "items": 5, **feeds},
         "server": {"host": "127.0.0.1", "port": 0},
         "telegram": {"bot_username": "icesco_watch_bot"},

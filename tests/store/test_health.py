@@ -11,13 +11,14 @@ from sqlalchemy import Engine, func, select
 from icesco_watch.models import CrawlResult, SourceReport
 from icesco_watch.store.health import FAILING, RECOVERED, record_run, source_state
 from icesco_watch.store.schema import open_store, runs
+from tests.stores import store_url
 
 T0 = datetime(2026, 11, 22, 12, 0, tzinfo=UTC)
 
 
 @pytest.fixture
 def engine(tmp_path: Path) -> Engine:
-    return open_store(f"sqlite:///{tmp_path}/watch.db")
+    return open_store(store_url(tmp_path))
 
 
 def _run(

@@ -12,13 +12,14 @@ from icesco_watch.config.schema import AlertsConfig
 from icesco_watch.models import NewsItem, Outcome
 from icesco_watch.store.items import count_by_source, known_keys, latest_items, record_items
 from icesco_watch.store.schema import items, open_store
+from tests.stores import POSTGRES, store_url
 
 NOW = datetime(2026, 11, 22, 12, 0, tzinfo=UTC)
 
 
 @pytest.fixture
 def engine(tmp_path: Path) -> Engine:
-    return open_store(f"sqlite:///{tmp_path}/nested/dir/watch.db")
+    return open_store(store_url(tmp_path / "nested" / "dir"))
 
 
 def _item(
@@ -46,6 +47,7 @@ def _record(
         )
 
 
+@pytest.mark.skipif(POSTGRES, reason="a SQLite file's folder; PostgreSQL has none")
 def test_the_store_path_is_created(tmp_path: Path, engine: Engine) -> None:
     assert (tmp_path / "nested" / "dir" / "watch.db").is_file()
 

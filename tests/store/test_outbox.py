@@ -13,7 +13,7 @@ from icesco_watch.config.schema import Settings
 from icesco_watch.models import NewsItem
 from icesco_watch.store.items import record_items
 from icesco_watch.store.outbox import (
-    due_deliveries,
+    claim_deliveries,
     enqueue_deliveries,
     get_deliveries,
     mark_failed,
@@ -32,6 +32,7 @@ from icesco_watch.store.subscriptions import (
     set_paused,
     upsert_chat,
 )
+from tests.stores import store_url
 
 NOW = datetime(2025, 3, 1, 12, 0, tzinfo=UTC)
 
@@ -63,7 +64,7 @@ def make_settings(**telegram: Any) -> Settings:
 
 @pytest.fixture
 def store(tmp_path: Path) -> Engine:
-    return open_store(f"sqlite:///{tmp_path}/watch.db")
+    return open_store(store_url(tmp_path))
 
 
 def store_and_enqueue(engine: Engine, found: list[NewsItem], settings: Settings) -> int:
@@ -176,7 +177,7 @@ def test_due_oldest_first_and_state_changes(store: Engine) -> None:
     subscribe(store, "1", "all")
     store_and_enqueue(store, [news("a"), news("b"), news("c"), news("d")], make_settings())
     with store.begin() as conn:
-        due = due_deliveries(conn, NOW, limit=10)
+        due = claim_deliveries(conn, "sender-1", NOW, limit=10)
         assert [d.item.key.rsplit("/", 1)[1] for d in due] == ["a", "b", "c", "d"]
         a, b, c, d = (entry.delivery.id for entry in due)
         mark_sent(conn, [a], 99, NOW)
@@ -185,9 +186,9 @@ def test_due_oldest_first_and_state_changes(store: Engine) -> None:
         reschedule(conn, [c], later, "502 Bad Gateway")
         reschedule(conn, [d], later, "429", count_attempt=False)
         mark_failed(conn, [a], "a late error must not undo a send")
-        assert due_deliveries(conn, NOW, limit=10) == []
+        assert claim_deliveries(conn, "sender-1", NOW, limit=10) == []
         assert next_due_at(conn) == later
-        assert len(due_deliveries(conn, later, limit=10)) == 2
+        assert len(claim_deliveries(conn, "sender-1", later, limit=10)) == 2
         rows = {row.id: row for row in get_deliveries(conn)}
         assert (rows[a].status, rows[a].message_id, rows[a].sent_at) == ("sent", 99, NOW)
         assert (rows[b].status, rows[b].last_error) == ("failed", "400: can't parse entities")

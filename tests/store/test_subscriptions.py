@@ -22,13 +22,14 @@ from icesco_watch.store.subscriptions import (
     set_paused,
     upsert_chat,
 )
+from tests.stores import store_url
 
 NOW = datetime(2025, 3, 1, 12, 0, tzinfo=UTC)
 
 
 @pytest.fixture
 def store(tmp_path: Path) -> Engine:
-    return open_store(f"sqlite:///{tmp_path}/watch.db")
+    return open_store(store_url(tmp_path))
 
 
 def test_start_registers_once_and_reactivates_a_blocked_chat(store: Engine) -> None:

@@ -38,7 +38,14 @@ from icesco_watch.notifiers.telegram.redact import (
     install_log_redaction,
     quiet_http_logs,
 )
-from icesco_watch.store.outbox import DueDelivery, due_deliveries, next_due_at, pending_counts
+from icesco_watch.store.leases import instance_id
+from icesco_watch.store.outbox import (
+    DueDelivery,
+    claim_deliveries,
+    next_due_at,
+    pending_counts,
+    release_claims,
+)
 from icesco_watch.store.schema import chats
 
 log = logging.getLogger(__name__)
@@ -76,6 +83,9 @@ class Sender:
         pacer: Pacer | None = None,
     ) -> None:
         self.settings = settings
+        # Deliveries are claimed under this name; another instance's sender has another.
+        self.owner = instance_id()
+        self.claim_lease = settings.telegram.claim_lease
         self.render_alert = render_alert
         self.engine = engine
         self.bot = bot
@@ -119,23 +129,33 @@ class Sender:
         instant) keep going, retries included, until nothing is pending or the deadline."""
         report = DrainReport()
         async with self._lock:
-            while not self._stopping() and (deadline is None or time.monotonic() < deadline):
-                with self.engine.begin() as conn:
-                    due = due_deliveries(conn, utcnow(), BATCH)
-                if due:
-                    await self._deliver(self._messages(due), report, deadline)
-                    continue
-                if deadline is None:
-                    break
-                with self.engine.connect() as conn:
-                    upcoming = next_due_at(conn)
-                if upcoming is None:
-                    break
-                wait = min((upcoming - utcnow()).total_seconds(), deadline - time.monotonic())
-                await asyncio.sleep(max(wait, 0.01))
+            await self._drain_claimed(report, deadline)
         with self.engine.connect() as conn:
             report.pending = pending_counts(conn)["pending"]
         return report
+
+    async def _drain_claimed(self, report: DrainReport, deadline: float | None) -> None:
+        while not self._stopping() and (deadline is None or time.monotonic() < deadline):
+            with self.engine.begin() as conn:
+                due = claim_deliveries(conn, self.owner, utcnow(), BATCH, self.claim_lease)
+            if due:
+                try:
+                    await self._deliver(self._messages(due), report, deadline)
+                finally:
+                    # A chat's later messages left unsent (its turn ended on an error) wait in
+                    # the queue for whichever sender comes first, not behind this one's claim.
+                    with self.engine.begin() as conn:
+                        release_claims(conn, self.owner)
+                continue
+            if deadline is None:
+                return
+            with self.engine.connect() as conn:
+                upcoming = next_due_at(conn)
+            if upcoming is None:
+                return
+            wait = min((upcoming - utcnow()).total_seconds(), deadline - time.monotonic())
+            # At least a moment: what is due may be held by another instance's sender.
+            await asyncio.sleep(max(wait, 0.25))
 
     def _stopping(self) -> bool:
         return self._stop is not None and self._stop.is_set()

@@ -18,6 +18,7 @@ from icesco_watch.store.items import record_items
 from icesco_watch.store.outbox import Delivery, enqueue_deliveries, get_deliveries
 from icesco_watch.store.subscriptions import add_subscription, upsert_chat
 from tests.fakes.bot_api import FakeBotApi
+from tests.stores import store_url
 
 NOW = datetime.now(UTC)
 SECTORS = {
@@ -33,7 +34,7 @@ def make_settings(tmp_path: Path, api: FakeBotApi, **telegram: Any) -> Settings:
     section = {"api_base_url": api.base_url, "request_timeout": "2s", **telegram}
     return Settings.model_validate(
         {
-            "storage": {"url": f"sqlite:///{tmp_path}/store/watch.db"},
+            "storage": {"url": store_url(tmp_path / "store")},
             "telegram": section,
             "sectors": [
                 {"key": key, "name": {"en": en, "fr": fr, "ar": ar}}

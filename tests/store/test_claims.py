@@ -1,0 +1,111 @@
+"""Several senders on one outbox: claims keep each delivery with one sender, a dead sender's
+claims come back after the lease, and leases give one instance at a time a job to itself."""
+
+from __future__ import annotations
+
+import threading
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+from sqlalchemy import Engine
+
+from icesco_watch.store.leases import acquire, holder_of, release
+from icesco_watch.store.outbox import (
+    DueDelivery,
+    claim_deliveries,
+    mark_sent,
+    next_due_at,
+    release_claims,
+)
+from icesco_watch.store.schema import open_store
+from tests.store.test_outbox import NOW, make_settings, news, store_and_enqueue, subscribe
+from tests.stores import POSTGRES, store_url
+
+LEASE = timedelta(minutes=2)
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> Engine:
+    return open_store(store_url(tmp_path))
+
+
+def _keys(claimed: list[DueDelivery]) -> list[str]:
+    return [entry.item.key.rsplit("/", 1)[1] for entry in claimed]
+
+
+def test_a_claimed_delivery_is_nobody_elses_until_its_lease_ends(store: Engine) -> None:
+    subscribe(store, "1", "all")
+    subscribe(store, "2", "all")
+    store_and_enqueue(store, [news("a"), news("b")], make_settings())
+    with store.begin() as conn:
+        first = claim_deliveries(conn, "A", NOW, limit=10, lease=LEASE)
+    assert len(first) == 4  # two items for two chats
+    with store.begin() as conn:
+        assert claim_deliveries(conn, "B", NOW, lease=LEASE) == []
+        # A's claims are due again when they run out: B sleeps until then, not in a busy loop.
+        assert next_due_at(conn) == NOW + LEASE
+    with store.begin() as conn:
+        taken = claim_deliveries(conn, "B", NOW + LEASE, lease=LEASE)
+    assert sorted(entry.delivery.id for entry in taken) == sorted(e.delivery.id for e in first)
+
+
+def test_a_chat_held_by_one_sender_gets_nothing_newer_from_another(store: Engine) -> None:
+    subscribe(store, "1", "all")
+    store_and_enqueue(store, [news("a")], make_settings())
+    with store.begin() as conn:
+        assert _keys(claim_deliveries(conn, "A", NOW, lease=LEASE)) == ["a"]
+    store_and_enqueue(store, [news("b")], make_settings())
+    with store.begin() as conn:
+        assert claim_deliveries(conn, "B", NOW, lease=LEASE) == []
+        assert _keys(claim_deliveries(conn, "A", NOW, lease=LEASE)) == ["b"]
+
+
+def test_released_claims_are_taken_at_once_and_settled_ones_never(store: Engine) -> None:
+    subscribe(store, "1", "all")
+    subscribe(store, "2", "all")
+    store_and_enqueue(store, [news("a")], make_settings())
+    with store.begin() as conn:
+        held = claim_deliveries(conn, "A", NOW, lease=LEASE)
+        mark_sent(conn, [held[0].delivery.id], 7, NOW)
+        assert release_claims(conn, "A") == 1
+    with store.begin() as conn:
+        again = claim_deliveries(conn, "B", NOW, lease=LEASE)
+    assert [e.delivery.id for e in again] == [held[1].delivery.id]
+
+
+@pytest.mark.skipif(not POSTGRES, reason="concurrent claimers need PostgreSQL's row locks")
+def test_concurrent_claimers_share_the_queue_without_overlap(store: Engine) -> None:
+    for chat in range(40):
+        subscribe(store, str(chat), "all")
+    store_and_enqueue(store, [news("a"), news("b")], make_settings())
+    claimed: dict[str, list[int]] = {}
+    start = threading.Barrier(4)
+
+    def claim(owner: str) -> None:
+        start.wait()
+        with store.begin() as conn:
+            claimed[owner] = [e.delivery.id for e in claim_deliveries(conn, owner, NOW, 15, LEASE)]
+
+    threads = [threading.Thread(target=claim, args=(f"S{n}",)) for n in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    every = [i for ids in claimed.values() for i in ids]
+    assert len(every) == len(set(every)) > 0
+
+
+def test_a_lease_has_one_holder_until_it_expires_or_is_released(store: Engine) -> None:
+    with store.begin() as conn:
+        assert acquire(conn, "crawl", "A", NOW, LEASE)
+        assert not acquire(conn, "crawl", "B", NOW + LEASE / 2, LEASE)
+        assert acquire(conn, "crawl", "A", NOW + LEASE / 2, LEASE)  # renewal
+        assert holder_of(conn, "crawl", NOW + LEASE) == "A"
+        assert not acquire(conn, "crawl", "B", NOW + LEASE, LEASE)
+        assert acquire(conn, "crawl", "B", NOW + LEASE * 2, LEASE)  # A died: taken over
+        release(conn, "crawl", "A")  # a stale holder's release changes nothing
+        assert holder_of(conn, "crawl", NOW + LEASE * 2) == "B"
+        release(conn, "crawl", "B")
+        assert holder_of(conn, "crawl", NOW + LEASE * 2) is None
+        assert acquire(conn, "crawl", "C", NOW + LEASE * 2, LEASE)
