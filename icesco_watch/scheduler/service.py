@@ -32,6 +32,7 @@ from sqlalchemy import Engine
 
 from icesco_watch.config.schema import Settings, SourceConfig
 from icesco_watch.feeds.server import FeedServer
+from icesco_watch.metrics import Metrics
 from icesco_watch.models import CycleReport
 from icesco_watch.scheduler.alerts import Telegram
 from icesco_watch.scheduler.cycle import publish, run_cycle, utcnow
@@ -50,7 +51,8 @@ class Service:
         self.sources = list(sources)
         self.stopping = asyncio.Event()
         self.cycles = 0
-        self.feed_server = FeedServer(settings, engine)
+        self.metrics = Metrics(engine)
+        self.feed_server = FeedServer(settings, engine, metrics=self.metrics)
         self.after_cycle: list[CycleHook] = []  # e.g. wake the sender, alert admin chats
         self._cycle_task: asyncio.Task[None] | None = None
         self.crawl_requested = asyncio.Event()  # an admin's /crawl
@@ -59,6 +61,7 @@ class Service:
         )
         if self.telegram is not None:
             self.after_cycle.append(self.telegram.after_cycle)
+            self.telegram.sender.observers.append(self.metrics.observe_verdict)
 
     async def cycle(self) -> None:
         """One scheduled cycle; an unexpected error is logged and the schedule goes on."""
@@ -69,6 +72,7 @@ class Service:
         try:
             report = await run_cycle(self.settings, self.engine, self.sources)
             self.cycles += 1
+            self.metrics.observe_cycle(report)
             log.info(
                 "cycle done",
                 extra={
