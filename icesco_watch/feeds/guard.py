@@ -3,9 +3,10 @@
 aiohttp's own `keepalive_timeout` closes a connection idle *between* requests, but it has no
 documented limit on how long a client may take to send a request's head, and no cap on
 connections: a few hundred half-sent requests used to hold a file descriptor each until the
-process ran out, and CPython 3.11's accept loop then logged "Too many open files" in a tight
-loop. So every connection passes through `GuardedProtocol`, a thin wrapper around aiohttp's
-protocol that only watches bytes go by:
+process ran out, and CPython 3.11's accept loop then logged "Too many open files" with a
+traceback up to `backlog` times per loop turn (over a gigabyte in minutes). So every
+connection passes through `GuardedProtocol`, a thin wrapper around aiohttp's protocol that only
+watches bytes go by:
 
 - **Request deadline.** A connection must deliver a complete request head (the blank line
   that ends it) within `request_timeout` of opening, and each later head within
@@ -26,7 +27,7 @@ import logging
 import resource
 import time
 from collections import OrderedDict
-from collections.abc import Callable, MutableMapping
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -114,9 +115,6 @@ class ClientLog(logging.LoggerAdapter[logging.Logger]):
         else:
             kwargs.setdefault("extra", {})["fields"] = fields
             self.logger.log(level, msg, *args, **kwargs)
-
-    def process(self, msg: Any, kwargs: MutableMapping[str, Any]) -> tuple[Any, Any]:
-        return msg, kwargs
 
 
 class AcceptErrorFilter(logging.Filter):
