@@ -87,6 +87,13 @@ class RateLimiter:
         return 0 if window is None else window.suppressed
 
 
+def client_error(kind: str, suppressed: int) -> tuple[str, str, int] | tuple[str, str]:
+    """The log message (format and arguments) for a kind of client error."""
+    if suppressed:
+        return "client error: %s (%d more held back since the last line)", kind, suppressed
+    return "client error: %s", kind
+
+
 class ClientLog(logging.LoggerAdapter[logging.Logger]):
     """The logger handed to aiohttp's request handler: one line per kind of error per period.
 
@@ -111,7 +118,7 @@ class ClientLog(logging.LoggerAdapter[logging.Logger]):
             assert isinstance(error, HttpProcessingError)
             fields["detail"] = str(error.message)[:200]
             level = min(level, logging.INFO)  # a client's fault is not our warning
-            self.logger.log(level, "client error: %s", kind, extra={"fields": fields})
+            self.logger.log(level, *client_error(kind, suppressed), extra={"fields": fields})
         else:
             kwargs.setdefault("extra", {})["fields"] = fields
             self.logger.log(level, msg, *args, **kwargs)
@@ -177,7 +184,7 @@ class ConnectionGuard:
         suppressed = self.limiter.allow(kind)
         if suppressed is not None:
             fields = {"kind": kind, "suppressed": suppressed, "live": len(self.live)}
-            self.log.info("client error: %s", kind, extra={"fields": fields})
+            self.log.info(*client_error(kind, suppressed), extra={"fields": fields})
 
 
 class GuardedProtocol(asyncio.Protocol):

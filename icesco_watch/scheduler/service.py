@@ -11,6 +11,10 @@ means a cycle never overlaps the previous one, `coalesce` folds missed runs into
 misfire grace time of one interval lets a late run still happen. The first run is due one
 interval after the last run recorded in the store, so a restart does not re-crawl at once.
 
+Metrics: the service owns one `Metrics` (its own Prometheus registry), counts each finished
+cycle from its report and each Telegram answer the sender recorded, and the feed server serves
+it at /metrics.
+
 Shutdown on SIGINT/SIGTERM: a crawl in flight is cancelled (nothing it found was recorded, and
 the listing validators were not saved, so the next start redoes it), a send in flight finishes
 and is recorded, the bot stops polling, the feed server closes, and the store is released.

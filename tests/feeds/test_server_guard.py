@@ -15,10 +15,11 @@ from pathlib import Path
 from typing import TypeVar
 
 import pytest
+from aiohttp.http_exceptions import BadStatusLine
 from sqlalchemy import Engine
 
 from icesco_watch.config.schema import ServerConfig, Settings
-from icesco_watch.feeds.guard import RateLimiter
+from icesco_watch.feeds.guard import ClientLog, RateLimiter
 from icesco_watch.feeds.publish import build_all
 from icesco_watch.feeds.server import FeedServer
 from tests.feeds.conftest import AWKWARD, store_items
@@ -198,3 +199,25 @@ def test_the_rate_limiter_says_how_many_it_held_back() -> None:
     now[0] = 61
     assert limiter.allow("BadStatusLine") == 5
     assert limiter.allow("BadStatusLine") is None
+
+
+def test_client_faults_are_one_terse_line_and_our_own_faults_keep_their_traceback(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    now = [0.0]
+    log = ClientLog(logging.getLogger("icesco_watch.feeds.test"), RateLimiter(clock=lambda: now[0]))
+    caplog.set_level(logging.INFO, logger="icesco_watch.feeds.test")
+    for _ in range(5):
+        log.exception("Error handling request", exc_info=BadStatusLine("\x16\x03"))
+    log.exception("Error handling request", exc_info=ValueError("our bug"))
+    now[0] = 61.0
+    log.exception("Error handling request", exc_info=BadStatusLine("\x16\x03"))
+    first, bug, later = caplog.records
+    assert (first.levelno, first.exc_info) == (logging.INFO, None)
+    assert first.getMessage() == "client error: BadStatusLine"
+    assert bug.levelno == logging.ERROR
+    assert bug.exc_info is not None
+    assert isinstance(bug.exc_info[1], ValueError)
+    assert (
+        later.getMessage() == "client error: BadStatusLine (4 more held back since the last line)"
+    )
