@@ -122,7 +122,11 @@ class FeedServer:
         await self._runner.setup()
         logging.getLogger("asyncio").addFilter(self._accept_errors)
         site = GuardedSite(self._runner, self.host, self.port, self.guard)
-        await site.start()
+        try:
+            await site.start()
+        except BaseException:  # e.g. the port is taken: leave nothing half-started behind
+            await self.stop()
+            raise
         self.port = self._runner.addresses[0][1]
 
     async def stop(self) -> None:

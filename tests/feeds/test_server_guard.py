@@ -221,3 +221,17 @@ def test_client_faults_are_one_terse_line_and_our_own_faults_keep_their_tracebac
     assert (
         later.getMessage() == "client error: BadStatusLine (4 more held back since the last line)"
     )
+
+
+def test_a_taken_port_raises_and_leaves_nothing_half_started(
+    settings: Settings, engine: Engine
+) -> None:
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        server = FeedServer(settings, engine, host="127.0.0.1", port=port)
+        before = list(logging.getLogger("asyncio").filters)
+        with pytest.raises(OSError, match="address already in use"):
+            asyncio.run(server.start())
+        assert logging.getLogger("asyncio").filters == before
