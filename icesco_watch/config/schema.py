@@ -215,6 +215,11 @@ class FeedsConfig(Section):
 class ServerConfig(Section):
     host: str = "127.0.0.1"
     port: int = Field(default=8080, ge=0, le=65535)
+    # Defences of the feed server (feeds/guard.py): how long a client may take to send one
+    # request, how long an idle keep-alive connection stays open, how many connections at once.
+    request_timeout: Duration = timedelta(seconds=10)
+    idle_timeout: Duration = timedelta(seconds=30)
+    max_connections: int = Field(default=256, ge=1, le=100_000)
 
 
 ChatId = Annotated[str, BeforeValidator(lambda v: str(v) if isinstance(v, int) else v)]

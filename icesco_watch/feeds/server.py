@@ -3,6 +3,7 @@
 Only whitelisted paths are served (no path from the request ever reaches the file system
 unchecked). Each file's bytes, ETag and gzip form are cached by (mtime, size), so a conditional
 request that the file did not change answers 304 after one `stat`, without reading the file.
+Slow, idle, excess and malformed clients are handled by `guard.py`; `/metrics` is Prometheus.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ import asyncio
 import gzip
 import hashlib
 import json
+import logging
 import re
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -23,6 +25,15 @@ from sqlalchemy import Engine
 
 from icesco_watch.config.schema import Settings
 from icesco_watch.feeds.catalog import FEED_PATH, INDEX_FILE, OPML_FILE
+from icesco_watch.feeds.guard import (
+    AcceptErrorFilter,
+    ClientLog,
+    ConnectionGuard,
+    GuardedSite,
+    Limits,
+    RateLimiter,
+)
+from icesco_watch.metrics import CONTENT_TYPE, Metrics
 from icesco_watch.store.health import SourceState, all_source_states
 
 CACHE_CONTROL = "public, max-age=300"
@@ -35,6 +46,9 @@ _CONTENT_TYPES = {
 }
 # The index page never runs scripts; should escaping ever fail, the browser still refuses them.
 _HTML_POLICY = "default-src 'none'; style-src 'unsafe-inline'; img-src 'self'"
+# Seconds the service's shutdown waits for requests in flight (SIGTERM must exit within 5 s).
+SHUTDOWN_TIMEOUT = 2.0
+log = logging.getLogger(__name__)
 
 
 @dataclass(slots=True)
@@ -56,10 +70,25 @@ class FeedServer:
     """Serves `settings.feeds.dir` on `settings.server.host:port` on the caller's event loop."""
 
     def __init__(
-        self, settings: Settings, engine: Engine, host: str | None = None, port: int | None = None
+        self,
+        settings: Settings,
+        engine: Engine,
+        host: str | None = None,
+        port: int | None = None,
+        metrics: Metrics | None = None,
     ) -> None:
         self.settings = settings
         self.engine = engine
+        self.metrics = metrics or Metrics(engine)
+        server = settings.server
+        self.limits = Limits(
+            request_timeout=server.request_timeout.total_seconds(),
+            idle_timeout=server.idle_timeout.total_seconds(),
+            max_connections=server.max_connections,
+        )
+        self.limiter = RateLimiter()
+        self.guard = ConnectionGuard(self.limits, log, self.limiter)
+        self._accept_errors = AcceptErrorFilter(self.limiter)
         self.host = settings.server.host if host is None else host
         self.port = settings.server.port if port is None else port
         self.root = Path(settings.feeds.dir).resolve()
@@ -76,21 +105,35 @@ class FeedServer:
     def app(self) -> web.Application:
         app = web.Application()
         app.router.add_get("/healthz", self._healthz)
+        app.router.add_get("/metrics", self._metrics)
         app.router.add_get("/{path:.*}", self._file)
         return app
 
     async def start(self) -> None:
         """Listen; with port 0 the chosen port is in `self.port` afterwards."""
-        self._runner = web.AppRunner(self.app(), access_log=None)
+        self._runner = web.AppRunner(
+            self.app(),
+            access_log=None,
+            logger=ClientLog(log, self.limiter),
+            keepalive_timeout=self.limits.idle_timeout,
+            lingering_time=self.limits.request_timeout,  # bounds reading a body we never use
+            shutdown_timeout=SHUTDOWN_TIMEOUT,
+        )
         await self._runner.setup()
-        site = web.TCPSite(self._runner, self.host, self.port)
-        await site.start()
+        logging.getLogger("asyncio").addFilter(self._accept_errors)
+        site = GuardedSite(self._runner, self.host, self.port, self.guard)
+        try:
+            await site.start()
+        except BaseException:  # e.g. the port is taken: leave nothing half-started behind
+            await self.stop()
+            raise
         self.port = self._runner.addresses[0][1]
 
     async def stop(self) -> None:
         if self._runner is not None:
             await self._runner.cleanup()
             self._runner = None
+        logging.getLogger("asyncio").removeFilter(self._accept_errors)
 
     async def _file(self, request: web.Request) -> web.StreamResponse:
         path = request.path
@@ -158,6 +201,12 @@ class FeedServer:
             status=status,
             headers={"Cache-Control": "no-store"},
             dumps=lambda data: json.dumps(data, ensure_ascii=False),
+        )
+
+    async def _metrics(self, request: web.Request) -> web.Response:
+        body = await asyncio.to_thread(self.metrics.render)
+        return web.Response(
+            body=body, headers={"Content-Type": CONTENT_TYPE, "Cache-Control": "no-store"}
         )
 
     def _source_states(self) -> dict[str, SourceState]:

@@ -11,6 +11,10 @@ means a cycle never overlaps the previous one, `coalesce` folds missed runs into
 misfire grace time of one interval lets a late run still happen. The first run is due one
 interval after the last run recorded in the store, so a restart does not re-crawl at once.
 
+Metrics: the service owns one `Metrics` (its own Prometheus registry), counts each finished
+cycle from its report and each Telegram answer the sender recorded, and the feed server serves
+it at /metrics.
+
 Shutdown on SIGINT/SIGTERM: a crawl in flight is cancelled (nothing it found was recorded, and
 the listing validators were not saved, so the next start redoes it), a send in flight finishes
 and is recorded, the bot stops polling, the feed server closes, and the store is released.
@@ -32,6 +36,7 @@ from sqlalchemy import Engine
 
 from icesco_watch.config.schema import Settings, SourceConfig
 from icesco_watch.feeds.server import FeedServer
+from icesco_watch.metrics import Metrics
 from icesco_watch.models import CycleReport
 from icesco_watch.scheduler.alerts import Telegram
 from icesco_watch.scheduler.cycle import publish, run_cycle, utcnow
@@ -50,7 +55,8 @@ class Service:
         self.sources = list(sources)
         self.stopping = asyncio.Event()
         self.cycles = 0
-        self.feed_server = FeedServer(settings, engine)
+        self.metrics = Metrics(engine)
+        self.feed_server = FeedServer(settings, engine, metrics=self.metrics)
         self.after_cycle: list[CycleHook] = []  # e.g. wake the sender, alert admin chats
         self._cycle_task: asyncio.Task[None] | None = None
         self.crawl_requested = asyncio.Event()  # an admin's /crawl
@@ -59,6 +65,7 @@ class Service:
         )
         if self.telegram is not None:
             self.after_cycle.append(self.telegram.after_cycle)
+            self.telegram.sender.observers.append(self.metrics.observe_verdict)
 
     async def cycle(self) -> None:
         """One scheduled cycle; an unexpected error is logged and the schedule goes on."""
@@ -69,6 +76,7 @@ class Service:
         try:
             report = await run_cycle(self.settings, self.engine, self.sources)
             self.cycles += 1
+            self.metrics.observe_cycle(report)
             log.info(
                 "cycle done",
                 extra={

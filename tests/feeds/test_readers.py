@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
+import pytest
 from sqlalchemy import Engine
 
 from icesco_watch.config.schema import Settings
@@ -13,10 +13,10 @@ from icesco_watch.feeds.publish import build_all
 from icesco_watch.feeds.server import FeedServer
 from tests.feeds.conftest import AWKWARD, store_items
 from tests.feeds.readers import (
-    ARTIFACTS,
     chromium,
     newsboat_feed_titles,
     newsboat_reload,
+    require,
     summarize_page,
 )
 
@@ -58,10 +58,9 @@ def test_the_index_page_renders_in_chromium_with_items_and_feed_links(
 ) -> None:
     store_items(engine, AWKWARD)
     build_all(settings, engine)
+    # Under tmp_path, never the source tree (pytest keeps the last runs' directories to look at).
     screenshot = tmp_path / "index.png"
     dom = chromium(f"{server.url}/", tmp_path / "chromium", screenshot)
-    ARTIFACTS.mkdir(exist_ok=True)
-    shutil.copyfile(screenshot, ARTIFACTS / "feeds-index.png")
     assert screenshot.read_bytes().startswith(b"\x89PNG\r\n\x1a\n")
     assert screenshot.stat().st_size > 10_000  # a page with text, not a blank image
 
@@ -76,3 +75,15 @@ def test_the_index_page_renders_in_chromium_with_items_and_feed_links(
     assert {"en/all.rss", "ar/sector/culture.atom", "all/topic/ai.rss"} <= feed_links
     hrefs = {link.href for link in page.links}
     assert {"feeds.opml", "https://t.me/icesco_watch_bot", EN.url} <= hrefs
+
+
+def test_a_missing_reader_skips_with_its_reason_locally_and_fails_under_ci(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    monkeypatch.setenv("PATH", str(tmp_path))  # nothing installed here
+    monkeypatch.delenv("CI", raising=False)
+    with pytest.raises(pytest.skip.Exception, match="newsboat is not installed"):
+        require("newsboat", "newsboat")
+    monkeypatch.setenv("CI", "true")
+    with pytest.raises(pytest.fail.Exception, match=r"apt-get install .* newsboat"):
+        require("newsboat", "newsboat")

@@ -129,6 +129,8 @@ class ReplicaServer:
         self._faults: list[_Fault] = []
         self._log: list[LoggedRequest] = []
         self._connections: set[socket.socket] = set()
+        self._held = 0  # requests held by a hang fault right now
+        self._held_changed = threading.Condition(self._lock)
         self._httpd: _HTTPServer | None = None
         self._thread: threading.Thread | None = None
         self._load(state)
@@ -231,6 +233,17 @@ class ReplicaServer:
         """Delay responses to matching paths by ``seconds`` (stop() releases them at once)."""
         with self._lock:
             self._faults.append(_Fault("hang", path_prefix, count, seconds=seconds))
+
+    def wait_for_hang(self, timeout: float = 30.0) -> None:
+        """Block until a request is being held by a hang fault (an event, not a guess)."""
+        with self._held_changed:
+            if not self._held_changed.wait_for(lambda: self._held > 0, timeout=timeout):
+                raise AssertionError(f"no request was held within {timeout} s")
+
+    def _hold(self, delta: int) -> None:
+        with self._held_changed:
+            self._held += delta
+            self._held_changed.notify_all()
 
     def clear_faults(self) -> None:
         with self._lock:
@@ -342,9 +355,15 @@ class ReplicaServer:
 
         candidates = (path, _upper_hex(path))
         delay = self._take_fault("hang", candidates)
-        if delay is not None and self._stop.wait(delay.seconds):
-            h.close_connection = True  # stopped while hanging: drop the connection
-            return self._record(h, host, path, query, 0, received)
+        if delay is not None:
+            self._hold(1)
+            try:
+                stopped = self._stop.wait(delay.seconds)
+            finally:
+                self._hold(-1)
+            if stopped:
+                h.close_connection = True  # stopped while hanging: drop the connection
+                return self._record(h, host, path, query, 0, received)
         failure = self._take_fault("fail", candidates)
         if failure is not None:
             body = f"<html><body><h1>Error {failure.status}</h1></body></html>".encode()

@@ -98,6 +98,7 @@ class Sender:
         self._wake = asyncio.Event()
         self._lock = asyncio.Lock()
         self._stop: asyncio.Event | None = None  # run_forever's: a drain ends early when set
+        self.observers: list[Callable[[Verdict], None]] = []  # after a verdict is recorded
         quiet_http_logs()
         ignore_retry_after_deprecation()
 
@@ -239,6 +240,8 @@ class Sender:
                 verdict = task.result()
                 with self.engine.begin() as conn:
                     retry = apply_verdict(conn, verdict, self.backoff, utcnow(), report)
+                for observe in self.observers:  # e.g. metrics
+                    observe(verdict)
                 if verdict.pause:
                     self.pacer.pause(time.monotonic() + verdict.pause)
                 queue = plans[chat]
