@@ -35,15 +35,19 @@ from icesco_watch.models import CycleReport
 from icesco_watch.notifiers.telegram.probe import send_test_alert
 from icesco_watch.scheduler.alerts import deliver_now
 from icesco_watch.scheduler.cycle import run_cycle
+from icesco_watch.scheduler.instances import CycleBusy, one_cycle
 from icesco_watch.scheduler.service import Service
 from icesco_watch.spiders.runner import ProgressCallback
 from icesco_watch.store.engine import StoreError, create_store_engine
 from icesco_watch.store.health import all_source_states
 from icesco_watch.store.items import count_by_source, latest_items, retag_items
+from icesco_watch.store.leases import instance_id
 from icesco_watch.store.migrate import current_revision, upgrade
 from icesco_watch.store.outbox import pending_counts
 from icesco_watch.store.schema import open_store
 from icesco_watch.tagging import Tagger
+
+CYCLE_WAIT = 600.0  # seconds `crawl` waits for a service's cycle in progress to end
 
 app = typer.Typer(
     help="Watches ICESCO's news (English, Arabic, French), detects new items and records them.\n\n"
@@ -165,9 +169,11 @@ def crawl(
     sources = _choose_sources(settings, source)
     engine = _open_store(settings)
     if backfill and sys.stderr.isatty():
-        report = _with_progress(lambda cb: run_cycle(settings, engine, sources, backfill, cb))
+        report = _with_progress(
+            lambda cb: _exclusive(engine, run_cycle(settings, engine, sources, backfill, cb))
+        )
     else:
-        report = asyncio.run(run_cycle(settings, engine, sources, backfill))
+        report = asyncio.run(_exclusive(engine, run_cycle(settings, engine, sources, backfill)))
     for source_report in report.sources:
         typer.echo(source_report.summary_line)
         for error in source_report.errors:
@@ -186,6 +192,17 @@ def crawl(
         if waiting:
             typer.echo(f"telegram: off (no {TOKEN_ENV}); {waiting} alert(s) wait in the outbox")
     raise typer.Exit(1 if report.failed else 0)
+
+
+async def _exclusive(engine: Engine, cycle: Coroutine[Any, Any, CycleReport]) -> CycleReport:
+    """Run `cycle` once no other instance (a running service) is in a cycle on this store."""
+    try:
+        async with one_cycle(engine, instance_id(), wait=CYCLE_WAIT):
+            return await cycle
+    except CycleBusy as busy:
+        cycle.close()
+        typer.echo(f"crawl: {busy}; try again later", err=True)
+        raise typer.Exit(1) from None
 
 
 def _with_progress(

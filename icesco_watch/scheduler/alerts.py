@@ -7,6 +7,7 @@ deliveries left pending by a crash or a Telegram outage go out without waiting f
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import html
 import logging
 import time
@@ -16,10 +17,17 @@ from telegram.error import TelegramError
 
 from icesco_watch.config.schema import Settings
 from icesco_watch.models import CycleReport
-from icesco_watch.notifiers.telegram.bot import PollApplication, build_application, running
-from icesco_watch.notifiers.telegram.limits import Pacer
+from icesco_watch.notifiers.telegram.bot import (
+    PollApplication,
+    build_application,
+    running,
+    start_polling,
+    stop_polling,
+)
 from icesco_watch.notifiers.telegram.outcomes import DrainReport
 from icesco_watch.notifiers.telegram.sender import Sender
+from icesco_watch.notifiers.telegram.shared import shared_pacer
+from icesco_watch.scheduler.instances import UPDATES, UPDATES_TTL, give_up, take
 
 log = logging.getLogger(__name__)
 
@@ -27,10 +35,14 @@ log = logging.getLogger(__name__)
 class Telegram:
     """The bot and the sender of one service, sharing one pacer (command replies count too)."""
 
-    def __init__(self, settings: Settings, engine: Engine, request_crawl: asyncio.Event) -> None:
+    def __init__(
+        self, settings: Settings, engine: Engine, request_crawl: asyncio.Event, instance: str
+    ) -> None:
         self.settings = settings
+        self.engine = engine
+        self.instance = instance
         self.crawl_requested = request_crawl
-        pacer = Pacer(settings.telegram.rate_per_second)
+        pacer = shared_pacer(settings, engine)
         self.application: PollApplication = build_application(
             settings, engine, request_crawl=self._request_crawl, pacer=pacer
         )
@@ -41,14 +53,18 @@ class Telegram:
         return "A crawl cycle starts now; new items will be alerted as usual."
 
     async def run(self, stop: asyncio.Event) -> None:
-        """Poll for commands and deliver alerts until `stop`; a Telegram outage at start-up is
-        retried, never fatal to the feeds and crawls."""
+        """Deliver alerts, and poll for commands while this instance holds the updates lease,
+        until `stop`; a Telegram outage at start-up is retried, never fatal to feeds and crawls."""
         delay = 5.0
         while not stop.is_set():
             try:
-                async with running(self.application, self.settings):
-                    log.info("telegram bot polling")
-                    await self.sender.run_forever(stop)
+                async with running(self.application, self.settings, poll=False):
+                    poller = asyncio.create_task(self._poll_while_leased(stop))
+                    try:
+                        # Deliveries another instance queued are found within seconds.
+                        await self.sender.run_forever(stop, idle=5.0)
+                    finally:
+                        await poller
                 return
             except (TelegramError, OSError) as exc:
                 log.warning(
@@ -59,6 +75,36 @@ class Telegram:
                     await asyncio.wait_for(stop.wait(), timeout=delay)
                 except TimeoutError:
                     delay = min(delay * 2, 300)
+
+    async def _poll_while_leased(self, stop: asyncio.Event) -> None:
+        """Poll getUpdates only while this instance holds the `telegram-updates` lease (two
+        pollers on one bot get 409 Conflict); take it over when its holder dies."""
+        polling = False
+        try:
+            while not stop.is_set():
+                try:
+                    held = await asyncio.to_thread(
+                        take, self.engine, UPDATES, self.instance, UPDATES_TTL
+                    )
+                    if held and not polling:
+                        await start_polling(self.application)
+                        polling = True
+                        log.info("telegram bot polling (this instance holds the updates lease)")
+                    elif not held and polling:
+                        await stop_polling(self.application)
+                        polling = False
+                        log.info("telegram polling handed over to another instance")
+                except Exception as exc:  # the store or Telegram failing: try again shortly
+                    log.warning(
+                        "telegram polling lease check failed",
+                        extra={"fields": {"error": type(exc).__name__}},
+                    )
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(stop.wait(), UPDATES_TTL.total_seconds() / 3)
+        finally:
+            if polling:
+                await stop_polling(self.application)
+            await asyncio.to_thread(give_up, self.engine, UPDATES, self.instance)
 
     async def after_cycle(self, report: CycleReport) -> None:
         """Wake the sender; tell the admin chats when a source starts failing or recovers."""

@@ -40,7 +40,16 @@ from icesco_watch.metrics import Metrics
 from icesco_watch.models import CycleReport
 from icesco_watch.scheduler.alerts import Telegram
 from icesco_watch.scheduler.cycle import publish, run_cycle, utcnow
+from icesco_watch.scheduler.instances import (
+    CRAWLER,
+    CycleBusy,
+    crawler_ttl,
+    give_up,
+    one_cycle,
+    take,
+)
 from icesco_watch.store.health import all_source_states
+from icesco_watch.store.leases import instance_id
 
 log = logging.getLogger(__name__)
 
@@ -59,9 +68,13 @@ class Service:
         self.feed_server = FeedServer(settings, engine, metrics=self.metrics)
         self.after_cycle: list[CycleHook] = []  # e.g. wake the sender, alert admin chats
         self._cycle_task: asyncio.Task[None] | None = None
+        self._crawler: bool | None = None  # whether this instance held the crawler lease last
         self.crawl_requested = asyncio.Event()  # an admin's /crawl
+        self.instance = instance_id()  # this process's name in the store's leases
         self.telegram = (
-            Telegram(settings, engine, self.crawl_requested) if settings.telegram_token else None
+            Telegram(settings, engine, self.crawl_requested, self.instance)
+            if settings.telegram_token
+            else None
         )
         if self.telegram is not None:
             self.after_cycle.append(self.telegram.after_cycle)
@@ -74,7 +87,10 @@ class Service:
         self._cycle_task = asyncio.current_task()
         started = utcnow()
         try:
-            report = await run_cycle(self.settings, self.engine, self.sources)
+            if not await self._crawl_turn():
+                return
+            async with one_cycle(self.engine, self.instance):
+                report = await run_cycle(self.settings, self.engine, self.sources)
             self.cycles += 1
             self.metrics.observe_cycle(report)
             log.info(
@@ -91,6 +107,8 @@ class Service:
             )
             for hook in self.after_cycle:
                 await hook(report)
+        except CycleBusy as busy:
+            log.info("cycle skipped: %s", busy)
         except asyncio.CancelledError:
             # Only shutdown cancels a cycle. Returning (not re-raising) keeps APScheduler from
             # logging the cancellation as a job crash with a traceback.
@@ -99,6 +117,21 @@ class Service:
             log.exception("cycle crashed; the next one runs on schedule")
         finally:
             self._cycle_task = None
+
+    async def _crawl_turn(self) -> bool:
+        """Whether this instance crawls (it holds or takes the `crawler` lease); several
+        instances on one store crawl one at a time, and another takes over when it dies."""
+        ttl = crawler_ttl(self.settings)
+        mine = await asyncio.to_thread(take, self.engine, CRAWLER, self.instance, ttl)
+        if mine != self._crawler:
+            self._crawler = mine
+            log.info(
+                "this instance crawls"
+                if mine
+                else "another instance crawls; this one serves feeds and sends alerts",
+                extra={"fields": {"instance": self.instance}},
+            )
+        return mine
 
     def first_run(self) -> datetime:
         """One interval after the oldest last run of the watched sources (now if never run)."""
@@ -154,6 +187,8 @@ class Service:
                 with contextlib.suppress(Exception, asyncio.CancelledError):
                     await asyncio.wait_for(task, timeout=3)
             await self.feed_server.stop()
+            if self._crawler:
+                give_up(self.engine, CRAWLER, self.instance)  # the next instance takes over now
             self.engine.dispose()
             log.info("service stopped", extra={"fields": {"cycles": self.cycles}})
 

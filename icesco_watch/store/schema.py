@@ -15,6 +15,7 @@ from sqlalchemy import (
     DateTime,
     Dialect,
     Engine,
+    Float,
     Index,
     Integer,
     MetaData,
@@ -155,6 +156,14 @@ leases = Table(
     Column("holder", String, nullable=False),
     Column("expires_at", UTCDateTime, nullable=False),
     Column("acquired_at", UTCDateTime, nullable=False),
+)
+
+# Telegram's global send rate shared by every instance (store/pacing.py): a GCRA's next slot.
+pacing = Table(
+    "pacing",
+    metadata,
+    Column("name", String, primary_key=True),
+    Column("tat", Float, nullable=False),  # Unix seconds
 )
 
 

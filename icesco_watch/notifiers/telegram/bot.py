@@ -123,8 +123,11 @@ async def register_commands(application: PollApplication, settings: Settings) ->
 
 
 @asynccontextmanager
-async def running(application: PollApplication, settings: Settings) -> AsyncIterator[None]:
-    """Run the bot on the current loop (polling for commands) for the duration of the block.
+async def running(
+    application: PollApplication, settings: Settings, *, poll: bool = True
+) -> AsyncIterator[None]:
+    """Run the bot on the current loop for the duration of the block, polling for commands
+    unless `poll` is False (another instance polls; see `start_polling`/`stop_polling`).
 
     `run_polling` would own the loop; the service already has one, so this is the manual
     lifecycle: initialize, setMyCommands, start, poll ... stop polling, stop, shut down.
@@ -132,12 +135,26 @@ async def running(application: PollApplication, settings: Settings) -> AsyncIter
     async with application:
         await register_commands(application, settings)
         await application.start()
-        assert application.updater is not None
-        await application.updater.start_polling(
-            allowed_updates=["message", "callback_query"], drop_pending_updates=False
-        )
+        if poll:
+            await start_polling(application)
         try:
             yield
         finally:
-            await application.updater.stop()
+            await stop_polling(application)
             await application.stop()
+
+
+async def start_polling(application: PollApplication) -> None:
+    """Start fetching updates (commands) with getUpdates."""
+    assert application.updater is not None
+    if not application.updater.running:
+        await application.updater.start_polling(
+            allowed_updates=["message", "callback_query"], drop_pending_updates=False
+        )
+
+
+async def stop_polling(application: PollApplication) -> None:
+    """Stop fetching updates; commands already fetched are still answered."""
+    assert application.updater is not None
+    if application.updater.running:
+        await application.updater.stop()

@@ -8,8 +8,26 @@ clock and the moment the request reaches the server.
 from __future__ import annotations
 
 from collections import deque
+from collections.abc import Iterable
+from typing import Protocol
 
 MARGIN = 0.05
+
+
+class SlotSource(Protocol):
+    """Global send slots shared with other instances (see notifiers/telegram/shared.py)."""
+
+    def next_slot(self, now: float) -> float:
+        """The monotonic time of the next slot this process holds (reserving more if needed)."""
+        ...
+
+    def consume(self) -> None:
+        """The next slot was used."""
+        ...
+
+    def pause(self, until: float) -> None:
+        """Flood control answered: no instance sends before `until` (monotonic)."""
+        ...
 
 
 def is_group(chat: str) -> bool:
@@ -49,6 +67,7 @@ class Pacer:
         per_chat_interval: float = 1.0,
         group_per_minute: int = 20,
         margin: float = MARGIN,
+        shared: SlotSource | None = None,
     ) -> None:
         # The global rate is a GCRA: messages 1/rate apart on average, each allowed to leave
         # up to half an interval early, so a late wake-up of the loop is made up by the next
@@ -62,10 +81,17 @@ class Pacer:
         self._chats: dict[str, SlidingWindow] = {}
         self._groups: dict[str, SlidingWindow] = {}
         self._paused_until = 0.0
+        # With several instances on one store the global rate is reserved there, slot by slot.
+        self._shared = shared
 
     def ready_at(self, chat: str, now: float) -> float:
         """The earliest moment a message to `chat` respects every limit."""
-        times = [now, self._next_global - self._tolerance, self._paused_until]
+        overall = (
+            self._shared.next_slot(now)
+            if self._shared is not None
+            else self._next_global - self._tolerance
+        )
+        times = [now, overall, self._paused_until]
         if chat in self._chats:
             times.append(self._chats[chat].ready_at(now))
         if chat in self._groups:
@@ -75,6 +101,8 @@ class Pacer:
     def record(self, chat: str, at: float) -> None:
         """A message to `chat` leaves now."""
         self._next_global = max(self._next_global, at) + self.interval
+        if self._shared is not None:
+            self._shared.consume()
         self._chats.setdefault(chat, SlidingWindow(1, self._chat_period)).record(at)
         if is_group(chat):
             window = SlidingWindow(self._group_limit, self._group_period)
@@ -85,6 +113,20 @@ class Pacer:
     def pause(self, until: float) -> None:
         """Flood control answered: nothing leaves before `until`."""
         self._paused_until = max(self._paused_until, until)
+        if self._shared is not None:
+            self._shared.pause(until)
+
+    def prime(self, chat: str, sent: Iterable[float]) -> None:
+        """Sends to `chat` that another instance made (monotonic times), so the per-chat and
+        per-group limits hold across instances. A chat this pacer already tracks is left alone:
+        its own sends are known, and the store's record of them would count twice."""
+        if chat in self._chats:
+            return
+        for at in sorted(sent):
+            self._chats.setdefault(chat, SlidingWindow(1, self._chat_period)).record(at)
+            if is_group(chat):
+                window = SlidingWindow(self._group_limit, self._group_period)
+                self._groups.setdefault(chat, window).record(at)
 
     def _forget(self, now: float) -> None:
         # Chats idle for longer than their window hold no information; keep memory bounded.

@@ -38,6 +38,7 @@ from icesco_watch.notifiers.telegram.redact import (
     install_log_redaction,
     quiet_http_logs,
 )
+from icesco_watch.notifiers.telegram.shared import prime_from_store, shared_pacer
 from icesco_watch.store.leases import instance_id
 from icesco_watch.store.outbox import (
     DueDelivery,
@@ -91,7 +92,7 @@ class Sender:
         self.bot = bot
         self.backoff = backoff or Backoff()
         # Shared with the bot's command replies when the service passes one pacer to both.
-        self.pacer = pacer or Pacer(settings.telegram.rate_per_second)
+        self.pacer = pacer or shared_pacer(settings, engine)
         token = settings.telegram_token.get_secret_value() if settings.telegram_token else ""
         self.redact = Redactor(token or bot.token)
         install_log_redaction(self.redact.token)
@@ -140,6 +141,7 @@ class Sender:
             with self.engine.begin() as conn:
                 due = claim_deliveries(conn, self.owner, utcnow(), BATCH, self.claim_lease)
             if due:
+                prime_from_store(self.pacer, self.engine, [e.delivery.chat for e in due])
                 try:
                     await self._deliver(self._messages(due), report, deadline)
                 finally:
