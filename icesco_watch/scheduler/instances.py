@@ -21,7 +21,7 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy import Engine
 
 from icesco_watch.config.schema import Settings
-from icesco_watch.store.leases import acquire, holder_of, release
+from icesco_watch.store.leases import acquire, holder_of, release, release_dead_here
 
 CRAWLER = "crawler"
 CYCLE = "cycle"
@@ -53,6 +53,12 @@ def give_up(engine: Engine, name: str, holder: str) -> None:
 def holder(engine: Engine, name: str) -> str | None:
     with engine.connect() as conn:
         return holder_of(conn, name, utcnow())
+
+
+def forget_dead_here(engine: Engine) -> list[str]:
+    """At start-up: leases held by a crashed process of this machine are free at once."""
+    with engine.begin() as conn:
+        return release_dead_here(conn)
 
 
 class CycleBusy(Exception):

@@ -44,6 +44,7 @@ from icesco_watch.scheduler.instances import (
     CRAWLER,
     CycleBusy,
     crawler_ttl,
+    forget_dead_here,
     give_up,
     one_cycle,
     take,
@@ -164,6 +165,9 @@ class Service:
         loop = asyncio.get_running_loop()
         for signum in (signal.SIGINT, signal.SIGTERM):
             loop.add_signal_handler(signum, self.stopping.set)
+        freed = await asyncio.to_thread(forget_dead_here, self.engine)
+        if freed:
+            log.info("took over from a crashed instance", extra={"fields": {"leases": freed}})
         await publish(self.settings, self.engine, [])  # every feed exists before the first poll
         await self.feed_server.start()
         long_tasks = list(extra)

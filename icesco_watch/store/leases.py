@@ -24,6 +24,30 @@ def instance_id() -> str:
     return f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
 
 
+def is_dead_here(holder: str) -> bool:
+    """True when `holder` names a process of this machine that no longer runs (a restart after
+    a crash): what it held can be taken over at once instead of after its lease."""
+    host, _, rest = holder.partition(":")
+    pid = rest.partition(":")[0]
+    if host != socket.gethostname() or not pid.isdigit():
+        return False
+    try:
+        os.kill(int(pid), 0)
+    except ProcessLookupError:
+        return True
+    except PermissionError:  # alive, another user's
+        return False
+    return False
+
+
+def release_dead_here(conn: Connection) -> list[str]:
+    """Drop the leases of dead processes of this machine; returns their names."""
+    dead = [row.name for row in conn.execute(select(leases)) if is_dead_here(row.holder)]
+    if dead:
+        conn.execute(delete(leases).where(leases.c.name.in_(dead)))
+    return dead
+
+
 def acquire(conn: Connection, name: str, holder: str, now: datetime, ttl: timedelta) -> bool:
     """Take or renew the lease `name` for `holder` until `now + ttl`; False if another live
     holder has it."""

@@ -8,7 +8,7 @@ either stored with its deliveries or not at all.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -207,6 +207,17 @@ def claim_deliveries(
             continue
         due.append(DueDelivery(delivery, entry.item))
     return due
+
+
+def release_dead_claims(conn: Connection, is_dead: Callable[[str], bool]) -> int:
+    """Give back the claims of senders `is_dead` says are gone (a crashed process of this
+    machine); returns how many deliveries came back."""
+    owners = conn.scalars(
+        select(deliveries.c.claimed_by)
+        .where(deliveries.c.claimed_by.is_not(None), deliveries.c.status == "pending")
+        .distinct()
+    ).all()
+    return sum(release_claims(conn, owner) for owner in owners if is_dead(owner))
 
 
 def release_claims(conn: Connection, owner: str) -> int:

@@ -58,6 +58,8 @@ class FakeBotApi(MethodsMixin):
         self._blocked: set[int | str] = set()
         self._faults: list[Fault] = []
         self._rate_limited = 0
+        self._conflicts = 0
+        self._superseded: set[asyncio.Future[None]] = set()
         self._message_ids: dict[int | str, itertools.count[int]] = {}
         self._messages: dict[tuple[int | str, int], dict[str, Any]] = {}  # current content
         self._updates: list[dict[str, Any]] = []
@@ -221,6 +223,12 @@ class FakeBotApi(MethodsMixin):
         """How many 429s the flood limits caused (injected 429s are not counted)."""
         with self._lock:
             return self._rate_limited
+
+    @property
+    def conflicts(self) -> int:
+        """How many parked getUpdates a newer one ended with 409 (Telegram's one-poller rule)."""
+        with self._lock:
+            return self._conflicts
 
     @property
     def polling(self) -> int:

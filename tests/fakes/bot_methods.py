@@ -17,6 +17,10 @@ from .telegram_html import TextRejected, check_text
 
 Answer = tuple[int, dict[str, Any]]
 BLOCKED = "Forbidden: bot was blocked by the user"
+CONFLICT = (
+    "Conflict: terminated by other getUpdates request; "
+    "make sure that only one bot instance is running"
+)
 NOT_MODIFIED = (
     "Bad Request: message is not modified: specified new message content and reply markup are "
     "exactly the same as a current content and reply markup of the message"
@@ -52,6 +56,8 @@ class MethodsMixin:
     _last_commands: list[dict[str, Any]]
     _blocked: set[int | str]
     _rate_limited: int
+    _conflicts: int
+    _superseded: set[asyncio.Future[None]]
     _messages: dict[tuple[int | str, int], dict[str, Any]]
     _updates: list[dict[str, Any]]
     _open_queries: set[str]
@@ -96,6 +102,14 @@ class MethodsMixin:
         limit = max(1, min(100, int(params.get("limit") or 100)))
         loop = asyncio.get_running_loop()
         deadline = loop.time() + float(params.get("timeout") or 0)
+        with self._lock:
+            # As Telegram: a new getUpdates ends any parked one with 409 Conflict (one poller per
+            # bot). Two live pollers then refuse each other on every poll: a 409 storm.
+            for parked in list(self._waiters):
+                if not parked.done():
+                    self._conflicts += 1
+                    self._superseded.add(parked)
+                    parked.set_result(None)
         while True:
             waiter: asyncio.Future[None] = loop.create_future()
             with self._lock:
@@ -116,6 +130,10 @@ class MethodsMixin:
             finally:
                 with self._lock:
                     self._waiters.discard(waiter)
+            with self._lock:
+                if waiter in self._superseded:
+                    self._superseded.discard(waiter)
+                    return 409, {"ok": False, "error_code": 409, "description": CONFLICT}
 
     def _send_message(self, params: dict[str, Any]) -> Answer:
         chat_id = params.get("chat_id")

@@ -3,6 +3,10 @@ claims come back after the lease, and leases give one instance at a time a job t
 
 from __future__ import annotations
 
+import os
+import socket
+import subprocess
+import sys
 import threading
 from datetime import timedelta
 from pathlib import Path
@@ -10,13 +14,20 @@ from pathlib import Path
 import pytest
 from sqlalchemy import Engine
 
-from icesco_watch.store.leases import acquire, holder_of, release
+from icesco_watch.store.leases import (
+    acquire,
+    holder_of,
+    is_dead_here,
+    release,
+    release_dead_here,
+)
 from icesco_watch.store.outbox import (
     DueDelivery,
     claim_deliveries,
     mark_sent,
     next_due_at,
     release_claims,
+    release_dead_claims,
 )
 from icesco_watch.store.schema import open_store
 from tests.store.test_outbox import NOW, make_settings, news, store_and_enqueue, subscribe
@@ -109,3 +120,30 @@ def test_a_lease_has_one_holder_until_it_expires_or_is_released(store: Engine) -
         release(conn, "crawl", "B")
         assert holder_of(conn, "crawl", NOW + LEASE * 2) is None
         assert acquire(conn, "crawl", "C", NOW + LEASE * 2, LEASE)
+
+
+def test_a_crashed_process_of_this_machine_frees_its_claims_and_leases_at_once(
+    store: Engine,
+) -> None:
+    dead = subprocess.Popen([sys.executable, "-c", "pass"])
+    dead.wait()
+    crashed = f"{socket.gethostname()}:{dead.pid}:0badf00d"
+    alive = f"{socket.gethostname()}:{os.getpid()}:00c0ffee"
+    elsewhere = f"other-host:{dead.pid}:0badf00d"
+    assert is_dead_here(crashed)
+    assert not is_dead_here(alive)
+    assert not is_dead_here(elsewhere)  # another machine's process: only its lease can tell
+    subscribe(store, "1", "all")
+    subscribe(store, "2", "all")
+    subscribe(store, "3", "all")
+    store_and_enqueue(store, [news("a")], make_settings())
+    with store.begin() as conn:
+        claim_deliveries(conn, crashed, NOW, limit=1, lease=LEASE)
+        claim_deliveries(conn, alive, NOW, limit=1, lease=LEASE)
+        claim_deliveries(conn, elsewhere, NOW, limit=1, lease=LEASE)
+        acquire(conn, "crawler", crashed, NOW, LEASE)
+        acquire(conn, "cycle", alive, NOW, LEASE)
+        assert release_dead_claims(conn, is_dead_here) == 1
+        assert release_dead_here(conn) == ["crawler"]
+        assert [e.delivery.chat for e in claim_deliveries(conn, "new", NOW, lease=LEASE)] == ["1"]
+        assert holder_of(conn, "cycle", NOW) == alive

@@ -39,13 +39,14 @@ from icesco_watch.notifiers.telegram.redact import (
     quiet_http_logs,
 )
 from icesco_watch.notifiers.telegram.shared import prime_from_store, shared_pacer
-from icesco_watch.store.leases import instance_id
+from icesco_watch.store.leases import instance_id, is_dead_here
 from icesco_watch.store.outbox import (
     DueDelivery,
     claim_deliveries,
     next_due_at,
     pending_counts,
     release_claims,
+    release_dead_claims,
 )
 from icesco_watch.store.schema import chats
 
@@ -87,6 +88,7 @@ class Sender:
         # Deliveries are claimed under this name; another instance's sender has another.
         self.owner = instance_id()
         self.claim_lease = settings.telegram.claim_lease
+        self._reaped = False
         self.render_alert = render_alert
         self.engine = engine
         self.bot = bot
@@ -131,6 +133,11 @@ class Sender:
         instant) keep going, retries included, until nothing is pending or the deadline."""
         report = DrainReport()
         async with self._lock:
+            if not self._reaped:
+                # A crashed predecessor on this machine: its claims come back now, not at lease end.
+                with self.engine.begin() as conn:
+                    release_dead_claims(conn, is_dead_here)
+                self._reaped = True
             await self._drain_claimed(report, deadline)
         with self.engine.connect() as conn:
             report.pending = pending_counts(conn)["pending"]

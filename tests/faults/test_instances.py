@@ -1,0 +1,106 @@
+"""Two `icesco-watch run` on one PostgreSQL store, against the replica and the fake Bot API, with
+many chats; one is SIGKILLed mid-delivery. Every (item, chat) pair is delivered, repeats are no
+more than what was in flight at the kill, Telegram's limits hold across both (no 429), only one
+polls getUpdates (no 409), and the survivor exits 0 on SIGTERM."""
+
+from __future__ import annotations
+
+import signal
+from collections import Counter
+from pathlib import Path
+
+import pytest
+from sqlalchemy import func, select
+
+from icesco_watch.store.schema import deliveries, items, open_store
+from tests.conftest import free_port
+from tests.fakes.bot_api import FakeBotApi
+from tests.faults.test_service import (
+    TOKEN_PART,
+    count,
+    settings_of,
+    start,
+    stop_with_sigterm,
+    wait,
+    write_config,
+)
+from tests.notifiers.telegram.helpers import subscribe
+from tests.replica import ReplicaServer
+from tests.stores import POSTGRES
+
+CHATS = 30
+RATE = 20  # messages per second, configured and enforced by the fake alike
+
+
+@pytest.mark.skipif(not POSTGRES, reason="several instances share a PostgreSQL store")
+def test_two_instances_one_killed_deliver_everything_once_within_telegrams_limits(
+    tmp_path: Path, replica: ReplicaServer
+) -> None:
+    with FakeBotApi(global_per_second=RATE) as api:
+        config = write_config(
+            tmp_path,
+            replica,
+            api,
+            alerts={"max_age_days": 0, "baseline": "latest:3"},
+            telegram={"digest_after": 100, "rate_per_second": RATE, "claim_lease": "3s"},
+        )
+        settings = settings_of(config)
+        engine = open_store(settings.storage.url)
+        chats = [str(900 + n) for n in range(CHATS)]
+        for chat in chats:
+            subscribe(engine, chat)
+        expected = 9 * CHATS  # the 3 newest items of 3 sources, to every chat
+        logs = [(tmp_path / f"instance-{n}.log").open("w") for n in (1, 2)]
+        # The same store and sources; each instance serves its feeds on a port of its own.
+        other = tmp_path / "second" / "icesco-watch.toml"
+        other.parent.mkdir()
+        port = f"port = {settings.server.port}\n"
+        assert port in config.read_text()
+        other.write_text(config.read_text().replace(port, f"port = {free_port()}\n"))
+        first, second = start(config, api, logs[0]), start(other, api, logs[1])
+        try:
+            wait(lambda: len(api.sent) >= expected // 4, first, "the first alerts")
+            first.send_signal(signal.SIGKILL)  # nothing is cleaned up or recorded
+            first.wait(timeout=30)
+            accepted = {(str(m.chat_id), m.plain.split("\n", 1)[0]) for m in api.sent}
+            # In flight at the kill: accepted by Telegram, still held (pending) by the dead one.
+            held = select(deliveries.c.chat, items.c.title).join(
+                items, items.c.key == deliveries.c.item_key
+            )
+            with engine.connect() as conn:
+                rows = conn.execute(
+                    held.where(
+                        deliveries.c.status == "pending",
+                        deliveries.c.claimed_by.like(f"%:{first.pid}:%"),
+                    )
+                )
+                dead_claims = {(row.chat, row.title) for row in rows}
+            in_flight = len(accepted & dead_claims)
+            sent = count(engine, select(func.count()).where(deliveries.c.status == "sent"))
+            assert sent < expected, "the kill came after the delivery, not during it"
+
+            def all_sent() -> bool:
+                query = select(func.count()).where(deliveries.c.status == "sent")
+                return count(engine, query) == expected
+
+            wait(all_sent, second, "every delivery sent by the survivor", timeout=180)
+        finally:
+            if first.poll() is None:
+                first.kill()
+            if second.poll() is None:
+                stop_with_sigterm(second)
+            for log in logs:
+                log.close()
+        assert second.returncode == 0
+
+    per_pair = Counter((str(m.chat_id), m.text) for m in api.sent)
+    assert len(per_pair) == expected  # every (item, chat) pair arrived
+    assert sum(per_pair.values()) - expected <= in_flight
+    assert api.rate_limited == 0  # the shared pacing kept the global and per-chat limits
+    # One poller at a time: a 409 ends only a request nobody reads any more (the killed
+    # poller's parked long poll at takeover, a stopping poller's last call), never a storm.
+    assert api.conflicts <= 2
+    for n in (1, 2):
+        text = (tmp_path / f"instance-{n}.log").read_text()
+        assert TOKEN_PART not in text
+        assert "Traceback" not in text
