@@ -8,34 +8,35 @@ import logging
 import re
 import signal
 import sys
-from collections.abc import Callable, Coroutine
+import tempfile
 from dataclasses import dataclass
+from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, Any, Literal
+from typing import Annotated, Literal
 
 import typer
 from pydantic import BaseModel, ConfigDict, ValidationError
-from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from icesco_watch.config.loader import (
     CONFIG_ENV,
     TOKEN_ENV,
     ConfigError,
     LoadedConfig,
+    environment_secrets,
     load_config,
 )
 from icesco_watch.config.render import render_toml
 from icesco_watch.config.schema import Settings, SourceConfig
+from icesco_watch.fatal import GuardedGroup, describe
 from icesco_watch.feeds.publish import build_all
 from icesco_watch.feeds.server import FeedServer
-from icesco_watch.logs import configure_logging
-from icesco_watch.models import CycleReport
+from icesco_watch.logs import LogFormat, configure_logging
 from icesco_watch.notifiers.telegram.probe import send_test_alert
+from icesco_watch.progress import crawl_with_progress
+from icesco_watch.redaction import protect_token
 from icesco_watch.scheduler.alerts import deliver_now
 from icesco_watch.scheduler.cycle import run_cycle
 from icesco_watch.scheduler.service import Service
-from icesco_watch.spiders.runner import ProgressCallback
 from icesco_watch.store.health import all_source_states
 from icesco_watch.store.items import count_by_source, latest_items, retag_items
 from icesco_watch.store.outbox import pending_counts
@@ -49,6 +50,7 @@ app = typer.Typer(
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
+    cls=GuardedGroup,
 )
 items_app = typer.Typer(help="Read the stored news items.", no_args_is_help=True)
 config_app = typer.Typer(help="Inspect the configuration.", no_args_is_help=True)
@@ -60,10 +62,18 @@ app.add_typer(feeds_app, name="feeds")
 app.add_typer(telegram_app, name="telegram")
 
 
+class LogFormatOption(StrEnum):
+    auto = "auto"
+    human = "human"
+    json = "json"
+
+
 @dataclass
 class Context:
     config_path: Path | None
     verbose: bool
+    log_format: LogFormat
+    settings: Settings | None = None  # once loaded: lets a fatal error name the key to fix
 
 
 @app.callback()
@@ -77,14 +87,33 @@ def _options(
             "else the built-in defaults (icesco.org in en/ar/fr every 10 minutes).",
         ),
     ] = None,
-    verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Log progress too.")] = False,
+    verbose: Annotated[
+        bool,
+        typer.Option(
+            "--verbose",
+            "-v",
+            help="Log progress too, and show the (secret-free) traceback of an error.",
+        ),
+    ] = False,
+    log_format: Annotated[
+        LogFormatOption,
+        typer.Option(
+            "--log-format",
+            help="Log lines on stderr: 'human' (time, level, message), 'json' (one object per "
+            "line, for journald or a log shipper), or 'auto': human on a terminal, JSON otherwise.",
+        ),
+    ] = LogFormatOption.auto,
 ) -> None:
-    ctx.obj = Context(config, verbose)
+    ctx.obj = Context(config, verbose, log_format.value)
+    # Logging is set up before anything runs (config errors, --help included) and again with
+    # the settings' own secrets once they are read.
+    configure_logging(ctx.obj.log_format, logging.INFO if verbose else logging.WARNING)
 
 
-def _load(ctx: typer.Context, log_warnings: bool = False) -> LoadedConfig:
-    """The effective config, or exit 2 with one line per problem. Warnings go to stderr, or
-    through the (structured) log for the service."""
+def _load(ctx: typer.Context, level: int | None = None) -> LoadedConfig:
+    """The effective config, or exit 2 with one line per problem. Logging is configured from
+    it (its secrets scrubbed everywhere) at `level` (default: warnings, or INFO with -v), and
+    its warnings are logged."""
     options: Context = ctx.obj
     try:
         loaded = load_config(options.config_path)
@@ -92,16 +121,30 @@ def _load(ctx: typer.Context, log_warnings: bool = False) -> LoadedConfig:
         for problem in exc.problems:
             typer.echo(f"{exc.origin}: {problem}", err=True)
         raise typer.Exit(2) from None
+    options.settings = loaded.settings
+    default = logging.INFO if options.verbose else logging.WARNING
+    configure_logging(
+        options.log_format,
+        default if level is None else level,
+        verbose=options.verbose,
+        settings=loaded.settings,
+    )
     for warning in loaded.warnings:
-        if log_warnings:
-            logging.getLogger("icesco_watch.config").warning(warning)
-        else:
-            typer.echo(f"warning: {warning}", err=True)
+        logging.getLogger("icesco_watch.config").warning(warning)
     return loaded
 
 
-def _settings(ctx: typer.Context, log_warnings: bool = False) -> Settings:
-    return _load(ctx, log_warnings).settings
+def _settings(ctx: typer.Context, level: int | None = None) -> Settings:
+    return _load(ctx, level).settings
+
+
+def _writable_dir(folder: str) -> None:
+    """Fail now, with the file that could not be written (the fatal line then names the key
+    that holds it), rather than after a whole crawl."""
+    path = Path(folder)
+    path.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryFile(dir=path):
+        pass
 
 
 def _choose_sources(settings: Settings, keys: list[str] | None) -> list[SourceConfig]:
@@ -143,11 +186,16 @@ def crawl(
     A first run per source stores a silent baseline (reported as baseline=N, new=0).
     """
     settings = _settings(ctx)
-    configure_logging(logging.INFO if ctx.obj.verbose else logging.WARNING, structured=False)
     sources = _choose_sources(settings, source)
     engine = open_store(settings.storage.url)
-    if backfill and sys.stderr.isatty():
-        report = _with_progress(lambda cb: run_cycle(settings, engine, sources, backfill, cb))
+    _writable_dir(settings.feeds.dir)
+    if sys.stderr.isatty():
+        title = "backfill" if backfill else "crawl"
+        report = crawl_with_progress(
+            title,
+            [s.key for s in sources],
+            lambda cb: run_cycle(settings, engine, sources, backfill, cb),
+        )
     else:
         report = asyncio.run(run_cycle(settings, engine, sources, backfill))
     for source_report in report.sources:
@@ -170,31 +218,13 @@ def crawl(
     raise typer.Exit(1 if report.failed else 0)
 
 
-def _with_progress(
-    start: Callable[[ProgressCallback], Coroutine[Any, Any, CycleReport]],
-) -> CycleReport:
-    """Run a cycle under a progress bar that counts pages and articles as they arrive."""
-    columns = (
-        TextColumn("{task.description}"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TimeElapsedColumn(),
-    )
-    with Progress(*columns, console=Console(stderr=True), transient=True) as progress:
-        task = progress.add_task("backfill: pages and articles fetched", total=None)
-
-        def advance(_source: str, _kind: str) -> None:
-            progress.advance(task)
-
-        return asyncio.run(start(advance))
-
-
 @app.command()
 def run(ctx: typer.Context) -> None:
-    """Run the service: a crawl cycle every `schedule.interval`, structured logs on stderr."""
-    configure_logging(logging.INFO, structured=True)
-    settings = _settings(ctx, log_warnings=True)
+    """Run the service: a crawl cycle every `schedule.interval`, the feed server, and Telegram
+    (with the token); logs on stderr (see --log-format). Stop it with Ctrl-C or SIGTERM."""
+    settings = _settings(ctx, logging.INFO)
     engine = open_store(settings.storage.url)
+    _writable_dir(settings.feeds.dir)
     service = Service(settings, engine, _choose_sources(settings, None))
     asyncio.run(service.run())
 
@@ -362,6 +392,7 @@ def feeds_build(ctx: typer.Context) -> None:
     """Regenerate every feed, the OPML list and the index page from the store."""
     settings = _settings(ctx)
     engine = open_store(settings.storage.url)
+    _writable_dir(settings.feeds.dir)
     report = build_all(settings, engine)
     typer.echo(
         f"feeds: {len(report.written)} written, {len(report.unchanged)} unchanged "
@@ -372,8 +403,7 @@ def feeds_build(ctx: typer.Context) -> None:
 @app.command()
 def serve(ctx: typer.Context) -> None:
     """Serve the feeds (and /healthz) alone, without crawling; stop with Ctrl-C."""
-    configure_logging(logging.INFO, structured=True)
-    settings = _settings(ctx, log_warnings=True)
+    settings = _settings(ctx, logging.INFO)
     engine = open_store(settings.storage.url)
     if not (Path(settings.feeds.dir) / "index.html").is_file():
         logging.getLogger("icesco_watch.feeds").warning(
@@ -424,7 +454,6 @@ def telegram_test(
             f"--chat: {chat!r} is not a chat id such as 123456, -100123 or @channel", err=True
         )
         raise typer.Exit(2)
-    configure_logging(logging.INFO if ctx.obj.verbose else logging.WARNING, structured=False)
     engine = open_store(settings.storage.url)
     result = asyncio.run(send_test_alert(settings, engine, chat))
     if result.error is not None:
@@ -434,4 +463,12 @@ def telegram_test(
 
 
 def main() -> None:
-    app()
+    """The `icesco-watch` entry point. The environment's token is protected before anything
+    runs; an error that escapes even the command group's boundary is still one scrubbed line."""
+    for secret in environment_secrets():
+        protect_token(secret)
+    try:
+        app()
+    except Exception as exc:
+        sys.stderr.write(f"icesco-watch: {describe(exc, None)}\n")
+        sys.exit(1)

@@ -6,6 +6,9 @@ back timezone-aware whatever the backend keeps.
 
 from __future__ import annotations
 
+import fcntl
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -26,8 +29,10 @@ from sqlalchemy import (
     UniqueConstraint,
     create_engine,
     event,
+    text,
 )
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import DBAPIError, SQLAlchemyError
 from sqlalchemy.types import TypeDecorator
 
 
@@ -147,16 +152,92 @@ deliveries = Table(
 )
 
 
+class StoreError(Exception):
+    """The store cannot be opened or brought up to date; the message names `storage.url`."""
+
+
 def open_store(url: str) -> Engine:
-    """An engine on `url` with every table created; a SQLite file's folder is created too."""
+    """An engine on `url` with the schema up to date; a SQLite file's folder is created too.
+
+    Safe when several processes open a new store at once: bringing the schema up to date runs
+    under an exclusive lock (see `schema_lock`), so one creates the tables and the others find
+    them. Raises StoreError, naming `storage.url`, when the store cannot be opened or written.
+    """
     parsed = make_url(url)
-    if parsed.get_backend_name() == "sqlite" and parsed.database not in (None, "", ":memory:"):
-        Path(parsed.database).expanduser().parent.mkdir(parents=True, exist_ok=True)
+    shown = parsed.render_as_string(hide_password=True)
+    database = _sqlite_file(url)
+    if database is not None:
+        _check_sqlite_path(database, shown)
     engine = create_engine(url)
     if parsed.get_backend_name() == "sqlite":
         event.listen(engine, "connect", _sqlite_pragmas)
-    metadata.create_all(engine)
+    try:
+        with schema_lock(engine, database):
+            upgrade_schema(engine)
+    except (OSError, SQLAlchemyError) as exc:
+        engine.dispose()
+        reason = exc.orig if isinstance(exc, DBAPIError) else exc
+        detail = getattr(reason, "strerror", None) or str(reason).splitlines()[0]
+        raise StoreError(f"storage.url: cannot open the store {shown}: {detail}") from exc
     return engine
+
+
+def upgrade_schema(engine: Engine) -> None:
+    """Bring the schema up to date (today: create missing tables). Call under `schema_lock`."""
+    metadata.create_all(engine)
+
+
+@contextmanager
+def schema_lock(engine: Engine, database: Path | None) -> Iterator[None]:
+    """Exclusive while the schema is brought up to date, across processes.
+
+    SQLite: an flock on `<database>.lock` beside the file (the database's own locks do not
+    cover "does the table exist? then create it"). PostgreSQL: a session advisory lock.
+    """
+    if database is not None:
+        lock_path = database.with_name(database.name + ".lock")
+        with open(lock_path, "a+b") as lock_file:
+            fcntl.flock(lock_file, fcntl.LOCK_EX)
+            try:
+                yield
+            finally:
+                fcntl.flock(lock_file, fcntl.LOCK_UN)
+        return
+    if engine.dialect.name == "postgresql":
+        with engine.connect() as conn:
+            conn.execute(text("SELECT pg_advisory_lock(:key)"), {"key": _PG_SCHEMA_LOCK})
+            try:
+                yield
+            finally:
+                conn.execute(text("SELECT pg_advisory_unlock(:key)"), {"key": _PG_SCHEMA_LOCK})
+        return
+    yield
+
+
+# Any fixed 64-bit number, the same in every process of this program.
+_PG_SCHEMA_LOCK = 0x1CE5C0
+
+
+def _sqlite_file(url: str) -> Path | None:
+    parsed = make_url(url)
+    if parsed.get_backend_name() != "sqlite" or parsed.database in (None, "", ":memory:"):
+        return None
+    return Path(parsed.database).expanduser()
+
+
+def _check_sqlite_path(database: Path, shown: str) -> None:
+    """Create the file's folder; refuse a folder where the file should be, with the key."""
+    if database.is_dir():
+        raise StoreError(
+            f"storage.url: {database} is a folder; name a file inside it, such as "
+            f"'sqlite:///{database / 'icesco-watch.db'}'"
+        )
+    try:
+        database.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise StoreError(
+            f"storage.url: cannot create the folder of {shown}: {exc.strerror or exc}"
+        ) from exc
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
