@@ -29,6 +29,7 @@ from sqlalchemy import (
     UniqueConstraint,
     create_engine,
     event,
+    false,
     text,
 )
 from sqlalchemy.engine import make_url
@@ -174,6 +175,8 @@ def open_store(url: str) -> Engine:
     try:
         with schema_lock(engine, database):
             upgrade_schema(engine)
+        if database is not None:
+            _check_writable(engine)
     except (OSError, SQLAlchemyError) as exc:
         engine.dispose()
         reason = exc.orig if isinstance(exc, DBAPIError) else exc
@@ -214,6 +217,16 @@ def schema_lock(engine: Engine, database: Path | None) -> Iterator[None]:
     yield
 
 
+def _check_writable(engine: Engine) -> None:
+    """A write rolled back at once: a read-only file fails here, not after a whole crawl."""
+    with engine.connect() as conn:
+        transaction = conn.begin()
+        try:
+            conn.execute(sources.delete().where(false()))
+        finally:
+            transaction.rollback()
+
+
 # Any fixed 64-bit number, the same in every process of this program.
 _PG_SCHEMA_LOCK = 0x1CE5C0
 
@@ -244,7 +257,8 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     # WAL lets `status` and the feed server read while a cycle writes; the busy timeout makes
     # a concurrent writer wait instead of failing.
     cursor = dbapi_connection.cursor()
-    cursor.execute("PRAGMA journal_mode=WAL")
+    # The timeout first: switching to WAL itself waits for a lock another process may hold.
     cursor.execute("PRAGMA busy_timeout=10000")
+    cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.close()
