@@ -8,9 +8,6 @@ import logging
 import re
 import signal
 import sys
-import tempfile
-from dataclasses import dataclass
-from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Literal
 
@@ -20,23 +17,21 @@ from pydantic import BaseModel, ConfigDict, ValidationError
 from icesco_watch.config.loader import (
     CONFIG_ENV,
     TOKEN_ENV,
-    ConfigError,
     LoadedConfig,
     environment_secrets,
-    load_config,
 )
 from icesco_watch.config.render import render_toml
 from icesco_watch.config.schema import Settings, SourceConfig
 from icesco_watch.fatal import GuardedGroup, describe
 from icesco_watch.feeds.publish import build_all
 from icesco_watch.feeds.server import FeedServer
-from icesco_watch.logs import LogFormat, configure_logging
 from icesco_watch.notifiers.telegram.probe import send_test_alert
 from icesco_watch.progress import crawl_with_progress
 from icesco_watch.redaction import protect_token
 from icesco_watch.scheduler.alerts import deliver_now
 from icesco_watch.scheduler.cycle import run_cycle
 from icesco_watch.scheduler.service import Service
+from icesco_watch.session import LogFormatOption, begin, load, require_writable_dir
 from icesco_watch.store.health import all_source_states
 from icesco_watch.store.items import count_by_source, latest_items, retag_items
 from icesco_watch.store.outbox import pending_counts
@@ -60,20 +55,6 @@ app.add_typer(items_app, name="items")
 app.add_typer(config_app, name="config")
 app.add_typer(feeds_app, name="feeds")
 app.add_typer(telegram_app, name="telegram")
-
-
-class LogFormatOption(StrEnum):
-    auto = "auto"
-    human = "human"
-    json = "json"
-
-
-@dataclass
-class Context:
-    config_path: Path | None
-    verbose: bool
-    log_format: LogFormat
-    settings: Settings | None = None  # once loaded: lets a fatal error name the key to fix
 
 
 @app.callback()
@@ -104,47 +85,15 @@ def _options(
         ),
     ] = LogFormatOption.auto,
 ) -> None:
-    ctx.obj = Context(config, verbose, log_format.value)
-    # Logging is set up before anything runs (config errors, --help included) and again with
-    # the settings' own secrets once they are read.
-    configure_logging(ctx.obj.log_format, logging.INFO if verbose else logging.WARNING)
+    ctx.obj = begin(config, verbose, log_format)
 
 
 def _load(ctx: typer.Context, level: int | None = None) -> LoadedConfig:
-    """The effective config, or exit 2 with one line per problem. Logging is configured from
-    it (its secrets scrubbed everywhere) at `level` (default: warnings, or INFO with -v), and
-    its warnings are logged."""
-    options: Context = ctx.obj
-    try:
-        loaded = load_config(options.config_path)
-    except ConfigError as exc:
-        for problem in exc.problems:
-            typer.echo(f"{exc.origin}: {problem}", err=True)
-        raise typer.Exit(2) from None
-    options.settings = loaded.settings
-    default = logging.INFO if options.verbose else logging.WARNING
-    configure_logging(
-        options.log_format,
-        default if level is None else level,
-        verbose=options.verbose,
-        settings=loaded.settings,
-    )
-    for warning in loaded.warnings:
-        logging.getLogger("icesco_watch.config").warning(warning)
-    return loaded
+    return load(ctx.obj, level)
 
 
 def _settings(ctx: typer.Context, level: int | None = None) -> Settings:
-    return _load(ctx, level).settings
-
-
-def _writable_dir(folder: str) -> None:
-    """Fail now, with the file that could not be written (the fatal line then names the key
-    that holds it), rather than after a whole crawl."""
-    path = Path(folder)
-    path.mkdir(parents=True, exist_ok=True)
-    with tempfile.TemporaryFile(dir=path):
-        pass
+    return load(ctx.obj, level).settings
 
 
 def _choose_sources(settings: Settings, keys: list[str] | None) -> list[SourceConfig]:
@@ -188,7 +137,7 @@ def crawl(
     settings = _settings(ctx)
     sources = _choose_sources(settings, source)
     engine = open_store(settings.storage.url)
-    _writable_dir(settings.feeds.dir)
+    require_writable_dir(settings.feeds.dir)
     if sys.stderr.isatty():
         title = "backfill" if backfill else "crawl"
         report = crawl_with_progress(
@@ -220,11 +169,15 @@ def crawl(
 
 @app.command()
 def run(ctx: typer.Context) -> None:
-    """Run the service: a crawl cycle every `schedule.interval`, the feed server, and Telegram
-    (with the token); logs on stderr (see --log-format). Stop it with Ctrl-C or SIGTERM."""
+    """Run the service: crawl every `schedule.interval`, serve the feeds, send Telegram alerts.
+
+    Telegram needs the token in $ICESCO_WATCH_TELEGRAM_TOKEN. Logs go to stderr (see
+    --log-format); a fault such as a port in use ends it with one line naming the key to fix
+    and exit 1. Stop it with Ctrl-C or SIGTERM.
+    """
     settings = _settings(ctx, logging.INFO)
     engine = open_store(settings.storage.url)
-    _writable_dir(settings.feeds.dir)
+    require_writable_dir(settings.feeds.dir)
     service = Service(settings, engine, _choose_sources(settings, None))
     asyncio.run(service.run())
 
@@ -392,7 +345,7 @@ def feeds_build(ctx: typer.Context) -> None:
     """Regenerate every feed, the OPML list and the index page from the store."""
     settings = _settings(ctx)
     engine = open_store(settings.storage.url)
-    _writable_dir(settings.feeds.dir)
+    require_writable_dir(settings.feeds.dir)
     report = build_all(settings, engine)
     typer.echo(
         f"feeds: {len(report.written)} written, {len(report.unchanged)} unchanged "

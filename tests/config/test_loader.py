@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
+from icesco_watch.config.durations import parse_duration
 from icesco_watch.config.loader import ConfigError, load_config
-from icesco_watch.config.schema import parse_duration
 
 
 def _write(tmp_path: Path, text: str) -> Path:
