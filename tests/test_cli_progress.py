@@ -11,6 +11,8 @@ import time
 from pathlib import Path
 
 from tests.conftest import CLI, clean_env, write_replica_config
+from tests.fakes.bot_api import FakeBotApi
+from tests.faults.harness import TOKEN, TOKEN_FORMS
 from tests.replica import ReplicaServer
 
 
@@ -80,3 +82,23 @@ def test_a_backfill_names_itself_and_log_format_can_be_forced(
     assert code == 0, shown
     assert "backfill icesco-fr:" in shown
     assert '"logger": "icesco_watch.config"' in shown  # JSON asked for, on a terminal too
+
+
+def test_a_rejected_token_on_a_terminal_is_one_scrubbed_line(
+    tmp_path: Path, replica: ReplicaServer
+) -> None:
+    """The progress display, human log lines and the fatal line together: no token, no
+    traceback, on the terminal a person reads."""
+    config = write_replica_config(tmp_path, replica)
+    with FakeBotApi() as api:
+        text = config.read_text().replace("http://127.0.0.1:9/bot", api.base_url)
+        config.write_text(text)
+        env = clean_env(COLUMNS="120", TERM="xterm", ICESCO_WATCH_TELEGRAM_TOKEN=TOKEN)
+        code, shown = _run_on_terminal(["--config", str(config), "crawl", "-s", "icesco-en"], env)
+    assert code == 1, shown
+    assert "crawl icesco-en:" in shown
+    [fatal] = [line for line in shown.splitlines() if "InvalidToken" in line]
+    assert " ERROR " in fatal
+    assert "telegram.api_base_url" in fatal
+    assert "Traceback" not in shown
+    assert all(form not in shown for form in TOKEN_FORMS)

@@ -143,6 +143,15 @@ CASES = [
         prepare=_bot_api("/bot"),
         traceback_ok=True,
     ),
+    Case(
+        "telegram-test-token-rejected",
+        ("telegram", "test", "--chat", "5"),
+        1,
+        "Telegram refused the test alert",
+        prepare=_bot_api("/bot"),
+    ),
+    # Typer's own error path: a usage error, with the token in the environment.
+    Case("usage-error", ("crawl", "--backfill", "many"), 2, "--backfill"),
     Case("port-in-use-run", ("run",), 1, "server.port", prepare=_busy_port),
     Case("port-in-use-serve", ("serve",), 1, "server.port", prepare=_busy_port),
     Case(
