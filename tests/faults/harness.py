@@ -21,6 +21,8 @@ none of stdout, stderr or the log files. Reuse it from any `tests/faults/test_<a
   paths are bind-mounted read-only in a private mount namespace of the child when the tests run
   as root (where `chmod` stops nothing), else made non-writable with chmod for the run;
   `memory_mb` bounds the child's address space (an unbounded allocation then fails the case).
+- `start_cli(args, cwd=...)` / `finish(process, args)`: the same for a long-lived `run` or
+  `serve` (SIGTERM, then the outcome), for cases that act on the service while it runs.
 - `assert_clean(outcome, files)`: no token anywhere, no "Traceback" (unless `traceback_ok`).
 - `assert_fault(outcome, exit_code, says)`: the exit code, exactly one stderr line containing
   `says` (a plain line or one JSON log record), and `assert_clean`.
@@ -117,6 +119,29 @@ def run_cli(
             preexec_fn=(lambda: _limit_memory(memory_mb)) if memory_mb else None,
         )
     return Outcome(list(args), done.returncode, done.stdout, done.stderr)
+
+
+def start_cli(
+    args: Sequence[str], *, cwd: Path, env: dict[str, str] | None = None
+) -> subprocess.Popen[str]:
+    """Start a long-lived `icesco-watch ARGS` (`run`, `serve`) with the same clean environment
+    and test token as `run_cli`; end it with `finish`."""
+    return subprocess.Popen(
+        [*CLI, *args],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=clean_env(ICESCO_WATCH_TELEGRAM_TOKEN=TOKEN, **(env or {})),
+        cwd=cwd,
+    )
+
+
+def finish(process: subprocess.Popen[str], args: Sequence[str], timeout: float = 30) -> Outcome:
+    """SIGTERM a process from `start_cli` (if still running) and collect its outcome."""
+    if process.poll() is None:
+        process.terminate()
+    out, err = process.communicate(timeout=timeout)
+    return Outcome(list(args), process.returncode, out, err)
 
 
 def _limit_memory(megabytes: int) -> None:

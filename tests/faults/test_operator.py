@@ -18,7 +18,14 @@ import pytest
 
 from icesco_watch.store.schema import open_store
 from tests.fakes.bot_api import FakeBotApi
-from tests.faults.harness import assert_fault, minimal_config, run_cli
+from tests.faults.harness import (
+    assert_clean,
+    assert_fault,
+    finish,
+    minimal_config,
+    run_cli,
+    start_cli,
+)
 
 Sections = dict[str, dict[str, Any]]
 
@@ -188,3 +195,19 @@ def test_fault(case: Case, tmp_path: Path) -> None:
         done, case.exit_code, case.says, setup.files, traceback_ok=case.traceback_ok
     )
     assert len(line) < 400, line  # one readable line, not a dump
+
+
+def test_the_service_with_a_rejected_token_runs_on_and_never_prints_it(tmp_path: Path) -> None:
+    """`run` with a token Telegram refuses: feeds and crawls go on, Telegram is retried, the
+    token appears in no log line, and SIGTERM still ends it cleanly."""
+    with FakeBotApi() as api:
+        config = minimal_config(tmp_path, telegram={"api_base_url": api.base_url})
+        args = ["--config", str(config), "run"]
+        process = start_cli(args, cwd=tmp_path)
+        try:
+            api.wait_for(lambda a: any(c.status == 401 for c in a.calls), timeout=60)
+        finally:
+            done = finish(process, args)
+    assert done.returncode == 0, done.stderr
+    assert "telegram unavailable, retrying" in done.stderr
+    assert_clean(done, [tmp_path / "store" / "watch.db"])
