@@ -8,37 +8,35 @@ import logging
 import re
 import signal
 import sys
-from collections.abc import Callable, Coroutine
-from dataclasses import dataclass
+from collections.abc import Coroutine
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
 import typer
 from pydantic import BaseModel, ConfigDict, ValidationError
-from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from sqlalchemy import Engine
 
 from icesco_watch.config.loader import (
     CONFIG_ENV,
     TOKEN_ENV,
-    ConfigError,
     LoadedConfig,
-    load_config,
+    environment_secrets,
 )
 from icesco_watch.config.render import render_toml
 from icesco_watch.config.schema import Settings, SourceConfig
+from icesco_watch.fatal import GuardedGroup, describe
 from icesco_watch.feeds.publish import build_all
 from icesco_watch.feeds.server import FeedServer
-from icesco_watch.logs import configure_logging
 from icesco_watch.models import CycleReport
 from icesco_watch.notifiers.telegram.probe import send_test_alert
+from icesco_watch.progress import crawl_with_progress
+from icesco_watch.redaction import protect_token
 from icesco_watch.scheduler.alerts import deliver_now
 from icesco_watch.scheduler.cycle import run_cycle
 from icesco_watch.scheduler.instances import CycleBusy, one_cycle
 from icesco_watch.scheduler.service import Service
-from icesco_watch.spiders.runner import ProgressCallback
-from icesco_watch.store.engine import StoreError, create_store_engine
+from icesco_watch.session import LogFormatOption, begin, load, require_writable_dir
+from icesco_watch.store.engine import create_store_engine
 from icesco_watch.store.health import all_source_states
 from icesco_watch.store.items import count_by_source, latest_items, retag_items
 from icesco_watch.store.leases import instance_id
@@ -56,6 +54,7 @@ app = typer.Typer(
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
+    cls=GuardedGroup,
 )
 items_app = typer.Typer(help="Read the stored news items.", no_args_is_help=True)
 config_app = typer.Typer(help="Inspect the configuration.", no_args_is_help=True)
@@ -73,12 +72,6 @@ app.add_typer(telegram_app, name="telegram")
 app.add_typer(db_app, name="db")
 
 
-@dataclass
-class Context:
-    config_path: Path | None
-    verbose: bool
-
-
 @app.callback()
 def _options(
     ctx: typer.Context,
@@ -90,40 +83,32 @@ def _options(
             "else the built-in defaults (icesco.org in en/ar/fr every 10 minutes).",
         ),
     ] = None,
-    verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Log progress too.")] = False,
+    verbose: Annotated[
+        bool,
+        typer.Option(
+            "--verbose",
+            "-v",
+            help="Log progress too, and show the (secret-free) traceback of an error.",
+        ),
+    ] = False,
+    log_format: Annotated[
+        LogFormatOption,
+        typer.Option(
+            "--log-format",
+            help="Log lines on stderr: 'human' (time, level, message), 'json' (one object per "
+            "line, for journald or a log shipper), or 'auto': human on a terminal, JSON otherwise.",
+        ),
+    ] = LogFormatOption.auto,
 ) -> None:
-    ctx.obj = Context(config, verbose)
+    ctx.obj = begin(config, verbose, log_format)
 
 
-def _load(ctx: typer.Context, log_warnings: bool = False) -> LoadedConfig:
-    """The effective config, or exit 2 with one line per problem. Warnings go to stderr, or
-    through the (structured) log for the service."""
-    options: Context = ctx.obj
-    try:
-        loaded = load_config(options.config_path)
-    except ConfigError as exc:
-        for problem in exc.problems:
-            typer.echo(f"{exc.origin}: {problem}", err=True)
-        raise typer.Exit(2) from None
-    for warning in loaded.warnings:
-        if log_warnings:
-            logging.getLogger("icesco_watch.config").warning(warning)
-        else:
-            typer.echo(f"warning: {warning}", err=True)
-    return loaded
+def _load(ctx: typer.Context, level: int | None = None) -> LoadedConfig:
+    return load(ctx.obj, level)
 
 
-def _settings(ctx: typer.Context, log_warnings: bool = False) -> Settings:
-    return _load(ctx, log_warnings).settings
-
-
-def _open_store(settings: Settings) -> Engine:
-    """The store at `storage.url`, its schema current; else one line saying what to do, exit 2."""
-    try:
-        return open_store(settings.storage.url)
-    except StoreError as exc:
-        typer.echo(f"store: {exc}", err=True)
-        raise typer.Exit(2) from None
+def _settings(ctx: typer.Context, level: int | None = None) -> Settings:
+    return load(ctx.obj, level).settings
 
 
 def _choose_sources(settings: Settings, keys: list[str] | None) -> list[SourceConfig]:
@@ -148,7 +133,7 @@ def crawl(
         typer.Option(
             min=1,
             help="Read N listing pages whatever they hold and re-fetch their articles "
-            "(fills history; shows a progress bar on a terminal).",
+            "(fills history).",
         ),
     ] = None,
     deliver_timeout: Annotated[
@@ -162,15 +147,21 @@ def crawl(
 ) -> None:
     """Run one cycle now: crawl, store, publish feeds, send alerts. Exit 1 if a source failed.
 
-    A first run per source stores a silent baseline (reported as baseline=N, new=0).
+    A first run per source stores a silent baseline (reported as baseline=N, new=0). On a
+    terminal, one progress line per source counts the pages fetched (a first crawl of the three
+    built-in sources takes about a minute at the polite delay). Exit 1 also when Telegram
+    refuses the token or cannot be reached: the line says which key to check.
     """
     settings = _settings(ctx)
-    configure_logging(logging.INFO if ctx.obj.verbose else logging.WARNING, structured=False)
     sources = _choose_sources(settings, source)
-    engine = _open_store(settings)
-    if backfill and sys.stderr.isatty():
-        report = _with_progress(
-            lambda cb: _exclusive(engine, run_cycle(settings, engine, sources, backfill, cb))
+    engine = open_store(settings.storage.url)
+    require_writable_dir(settings.feeds.dir)
+    if sys.stderr.isatty():
+        title = "backfill" if backfill else "crawl"
+        report = crawl_with_progress(
+            title,
+            [s.key for s in sources],
+            lambda cb: _exclusive(engine, run_cycle(settings, engine, sources, backfill, cb)),
         )
     else:
         report = asyncio.run(_exclusive(engine, run_cycle(settings, engine, sources, backfill)))
@@ -205,31 +196,17 @@ async def _exclusive(engine: Engine, cycle: Coroutine[Any, Any, CycleReport]) ->
         raise typer.Exit(1) from None
 
 
-def _with_progress(
-    start: Callable[[ProgressCallback], Coroutine[Any, Any, CycleReport]],
-) -> CycleReport:
-    """Run a cycle under a progress bar that counts pages and articles as they arrive."""
-    columns = (
-        TextColumn("{task.description}"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TimeElapsedColumn(),
-    )
-    with Progress(*columns, console=Console(stderr=True), transient=True) as progress:
-        task = progress.add_task("backfill: pages and articles fetched", total=None)
-
-        def advance(_source: str, _kind: str) -> None:
-            progress.advance(task)
-
-        return asyncio.run(start(advance))
-
-
 @app.command()
 def run(ctx: typer.Context) -> None:
-    """Run the service: a crawl cycle every `schedule.interval`, structured logs on stderr."""
-    configure_logging(logging.INFO, structured=True)
-    settings = _settings(ctx, log_warnings=True)
-    engine = _open_store(settings)
+    """Run the service: crawl every `schedule.interval`, serve the feeds, send Telegram alerts.
+
+    Telegram needs the token in $ICESCO_WATCH_TELEGRAM_TOKEN. Logs go to stderr (see
+    --log-format); a fault such as a port in use ends it with one line naming the key to fix
+    and exit 1. Stop it with Ctrl-C or SIGTERM.
+    """
+    settings = _settings(ctx, logging.INFO)
+    engine = open_store(settings.storage.url)
+    require_writable_dir(settings.feeds.dir)
     service = Service(settings, engine, _choose_sources(settings, None))
     asyncio.run(service.run())
 
@@ -242,7 +219,7 @@ def status(
     """Per-source health (last run, last success, failures in a row, last error, items), then
     Telegram deliveries by status (with --json, a last line {"deliveries": {...}})."""
     settings = _settings(ctx)
-    engine = _open_store(settings)
+    engine = open_store(settings.storage.url)
     with engine.connect() as conn:
         states = all_source_states(conn)
         counts = count_by_source(conn)
@@ -301,7 +278,7 @@ def items_list(
         typer.echo(f"--sector: {sector!r} is not a sector key such as 'education'", err=True)
         raise typer.Exit(2)
     settings = _settings(ctx)
-    engine = _open_store(settings)
+    engine = open_store(settings.storage.url)
     with engine.connect() as conn:
         stored = latest_items(conn, limit, lang, sector)
     for entry in stored:
@@ -382,7 +359,7 @@ def retag(ctx: typer.Context) -> None:
     """
     settings = _settings(ctx)
     tagger = Tagger(settings)
-    engine = _open_store(settings)
+    engine = open_store(settings.storage.url)
     with engine.begin() as conn:
         examined, changed = retag_items(conn, tagger.tag)
     typer.echo(f"retagged {examined} item(s): {changed} changed")
@@ -396,7 +373,8 @@ def retag(ctx: typer.Context) -> None:
 def feeds_build(ctx: typer.Context) -> None:
     """Regenerate every feed, the OPML list and the index page from the store."""
     settings = _settings(ctx)
-    engine = _open_store(settings)
+    engine = open_store(settings.storage.url)
+    require_writable_dir(settings.feeds.dir)
     report = build_all(settings, engine)
     typer.echo(
         f"feeds: {len(report.written)} written, {len(report.unchanged)} unchanged "
@@ -407,9 +385,8 @@ def feeds_build(ctx: typer.Context) -> None:
 @app.command()
 def serve(ctx: typer.Context) -> None:
     """Serve the feeds (and /healthz) alone, without crawling; stop with Ctrl-C."""
-    configure_logging(logging.INFO, structured=True)
-    settings = _settings(ctx, log_warnings=True)
-    engine = _open_store(settings)
+    settings = _settings(ctx, logging.INFO)
+    engine = open_store(settings.storage.url)
     if not (Path(settings.feeds.dir) / "index.html").is_file():
         logging.getLogger("icesco_watch.feeds").warning(
             "no feeds in %s yet; run `icesco-watch feeds build` or `icesco-watch crawl`",
@@ -459,8 +436,7 @@ def telegram_test(
             f"--chat: {chat!r} is not a chat id such as 123456, -100123 or @channel", err=True
         )
         raise typer.Exit(2)
-    configure_logging(logging.INFO if ctx.obj.verbose else logging.WARNING, structured=False)
-    engine = _open_store(settings)
+    engine = open_store(settings.storage.url)
     result = asyncio.run(send_test_alert(settings, engine, chat))
     if result.error is not None:
         typer.echo(f"Telegram refused the test alert to {chat}: {result.error}", err=True)
@@ -472,12 +448,7 @@ def telegram_test(
 def db_upgrade(ctx: typer.Context) -> None:
     """Migrate the store to this version's schema (creates an empty store); safe to repeat."""
     settings = _settings(ctx)
-    try:
-        engine = create_store_engine(settings.storage.url)
-        before, after = upgrade(engine)
-    except StoreError as exc:
-        typer.echo(f"store: {exc}", err=True)
-        raise typer.Exit(2) from None
+    before, after = upgrade(create_store_engine(settings.storage.url))
     if before == after:
         typer.echo(f"store schema already at {after} (current)")
     else:
@@ -488,11 +459,7 @@ def db_upgrade(ctx: typer.Context) -> None:
 def db_current(ctx: typer.Context) -> None:
     """Print the store's schema revision and this version's (exit 1 when they differ)."""
     settings = _settings(ctx)
-    try:
-        state = current_revision(create_store_engine(settings.storage.url))
-    except StoreError as exc:
-        typer.echo(f"store: {exc}", err=True)
-        raise typer.Exit(2) from None
+    state = current_revision(create_store_engine(settings.storage.url))
     shown = state.current or "empty (no tables yet)"
     if state.up_to_date:
         typer.echo(f"store schema: {shown} (current)")
@@ -503,4 +470,12 @@ def db_current(ctx: typer.Context) -> None:
 
 
 def main() -> None:
-    app()
+    """The `icesco-watch` entry point. The environment's token is protected before anything
+    runs; an error that escapes even the command group's boundary is still one scrubbed line."""
+    for secret in environment_secrets():
+        protect_token(secret)
+    try:
+        app()
+    except Exception as exc:
+        sys.stderr.write(f"icesco-watch: {describe(exc, None)}\n")
+        sys.exit(1)

@@ -23,6 +23,17 @@ CONFIG_ENV = "ICESCO_WATCH_CONFIG"
 TOKEN_ENV = "ICESCO_WATCH_TELEGRAM_TOKEN"
 DEFAULT_FILE = Path("icesco-watch.toml")
 LOCAL_HOSTS = ("127.0.0.1", "localhost", "::1")
+TOO_DEEP = (
+    "(top level): arrays or tables nested too deeply to read; no key needs more than 3 levels"
+)
+
+
+def environment_secrets(environ: Mapping[str, str] | None = None) -> list[str]:
+    """The secrets the environment holds (the bot token), to be scrubbed from every output
+    before any config is read, so that even a config error cannot print them."""
+    env = os.environ if environ is None else environ
+    token = env.get(TOKEN_ENV, "").strip()
+    return [token] if token else []
 
 
 class ConfigError(Exception):
@@ -82,6 +93,8 @@ def load_config(path: Path | None = None, environ: Mapping[str, str] | None = No
         settings = Settings.model_validate(merged)
     except ValidationError as exc:
         raise ConfigError(origin, describe_errors(exc)) from None
+    except RecursionError:  # nesting tomllib accepted but validation cannot walk
+        raise ConfigError(origin, [TOO_DEEP]) from None
     if token:
         settings = settings.model_copy(update={"telegram_token": SecretStr(token)})
     return LoadedConfig(settings, origin, _warnings(settings))
@@ -92,6 +105,8 @@ def _parse_toml(text: str, origin: str) -> dict[str, Any]:
         return tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(origin, [f"TOML syntax error: {exc}; fix the line it names"]) from None
+    except RecursionError:
+        raise ConfigError(origin, [TOO_DEEP]) from None
 
 
 def _merge(base: dict[str, Any], override: dict[str, Any]) -> dict[str, Any]:

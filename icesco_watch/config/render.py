@@ -9,7 +9,11 @@ from icesco_watch.config.schema import Settings
 
 
 def render_toml(settings: Settings) -> str:
-    data = settings.model_dump(mode="json", exclude_none=True)
+    return dump_toml(settings.model_dump(mode="json", exclude_none=True))
+
+
+def dump_toml(data: dict[str, Any]) -> str:
+    """TOML for config-shaped data (tables, arrays of tables, scalars), without validating it."""
     lines: list[str] = []
     _table(lines, [], data)
     return "\n".join(lines).strip() + "\n"

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import difflib
+import ipaddress
 import re
 from datetime import timedelta
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -17,58 +18,23 @@ from pydantic import (
     BeforeValidator,
     ConfigDict,
     Field,
-    PlainSerializer,
     SecretStr,
+    ValidationInfo,
     field_validator,
     model_validator,
 )
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError
 
-_DURATION_PART = re.compile(r"(\d+(?:\.\d+)?)(ms|s|m|h|d)")
-_UNIT_SECONDS = {"ms": 0.001, "s": 1.0, "m": 60.0, "h": 3600.0, "d": 86400.0}
+from icesco_watch.config.durations import Duration, Pause, format_duration, parse_duration
+
+_HOST_NAME = re.compile(
+    r"(?=.{1,253}$)[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?"
+    r"(\.[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*\.?"
+)
 LANGS = ("en", "ar", "fr")
 
 
-def parse_duration(value: object, *, allow_zero: bool = False) -> timedelta:
-    """'30s', '10m', '2h', '1h30m', '500ms' or a number of seconds -> a positive timedelta."""
-    if isinstance(value, timedelta):
-        seconds = value.total_seconds()
-    elif isinstance(value, bool):
-        raise ValueError("expected a duration such as '30s', '10m' or '2h'")
-    elif isinstance(value, int | float):
-        seconds = float(value)
-    elif isinstance(value, str):
-        text = value.strip().lower().replace(" ", "")
-        parts = _DURATION_PART.findall(text)
-        if not text or "".join(n + u for n, u in parts) != text:
-            raise ValueError(f"{value!r} is not a duration; write it like '30s', '10m' or '2h'")
-        seconds = sum(float(n) * _UNIT_SECONDS[u] for n, u in parts)
-    else:
-        raise ValueError("expected a duration such as '30s', '10m' or '2h'")
-    if seconds < 0 or (seconds == 0 and not allow_zero):
-        raise ValueError(f"{value!r} must be a positive duration, such as '30s' or '10m'")
-    return timedelta(seconds=seconds)
-
-
-def format_duration(value: timedelta) -> str:
-    seconds = value.total_seconds()
-    if seconds == 0:
-        return "0s"
-    for unit in ("d", "h", "m", "s"):
-        size = _UNIT_SECONDS[unit]
-        if seconds >= size and seconds % size == 0:
-            return f"{int(seconds // size)}{unit}"
-    return f"{int(seconds * 1000)}ms"
-
-
-Duration = Annotated[
-    timedelta, BeforeValidator(parse_duration), PlainSerializer(format_duration, return_type=str)
-]
-# A pause may be zero (no delay between requests, for a local replica); an interval may not.
-Pause = Annotated[
-    timedelta,
-    BeforeValidator(lambda v: parse_duration(v, allow_zero=True)),
-    PlainSerializer(format_duration, return_type=str),
-]
 Lang = Literal["en", "ar", "fr"]
 
 
@@ -99,12 +65,53 @@ class StorageConfig(Section):
                 "must be an SQLAlchemy URL such as 'sqlite:///data/icesco-watch.db' "
                 "or 'postgresql://user@host/db'"
             )
+        try:
+            parsed = make_url(value)
+        except ArgumentError:
+            raise ValueError(f"{value!r} is not an SQLAlchemy URL") from None
+        in_memory = parsed.database in (None, "", ":memory:") or (
+            parsed.query.get("mode") == "memory" or ":memory:" in (parsed.database or "")
+        )
+        if parsed.get_backend_name() == "sqlite" and in_memory:
+            raise ValueError(
+                f"{value!r} is an in-memory SQLite database, which keeps nothing between runs; "
+                "name a file, such as 'sqlite:///data/icesco-watch.db'"
+            )
         return value
 
 
+DEFAULT_JITTER = timedelta(seconds=30)
+
+
 class ScheduleConfig(Section):
+    """`jitter` defaults to 30s, or the interval when that is shorter; a jitter written longer
+    than the interval is an error."""
+
     interval: Duration = timedelta(minutes=10)
-    jitter: Pause = timedelta(seconds=30)
+    jitter: Pause = DEFAULT_JITTER
+
+    @model_validator(mode="before")
+    @classmethod
+    def _default_jitter_within_interval(cls, data: Any) -> Any:
+        if isinstance(data, dict) and "jitter" not in data and "interval" in data:
+            try:
+                interval = parse_duration(data["interval"])
+            except ValueError:
+                return data  # the interval's own validation reports it
+            return {**data, "jitter": min(DEFAULT_JITTER, interval)}
+        return data
+
+    @field_validator("jitter")
+    @classmethod
+    def _within_interval(cls, jitter: timedelta, info: ValidationInfo) -> timedelta:
+        interval = info.data.get("interval")
+        if interval is not None and jitter > interval:
+            raise ValueError(
+                f"{format_duration(jitter)} is longer than schedule.interval "
+                f"({format_duration(interval)}); a cycle could start after the next one is due, "
+                "so keep it at most the interval"
+            )
+        return jitter
 
 
 class CrawlConfig(Section):
@@ -221,6 +228,19 @@ class ServerConfig(Section):
     idle_timeout: Duration = timedelta(seconds=30)
     max_connections: int = Field(default=256, ge=1, le=100_000)
 
+    @field_validator("host")
+    @classmethod
+    def _address_or_name(cls, value: str) -> str:
+        try:
+            ipaddress.ip_address(value)
+        except ValueError:
+            if not _HOST_NAME.fullmatch(value):
+                raise ValueError(
+                    f"{value!r} is neither an IP address nor a host name; write it like "
+                    "'127.0.0.1' (this machine only), '0.0.0.0' (every interface) or 'localhost'"
+                ) from None
+        return value
+
 
 ChatId = Annotated[str, BeforeValidator(lambda v: str(v) if isinstance(v, int) else v)]
 
@@ -245,6 +265,17 @@ class TelegramConfig(Section):
     routes: list[RouteConfig] = []
     # The bot's public username, for the "follow on Telegram" link of the feeds' index page.
     bot_username: str | None = None
+
+    @field_validator("api_base_url")
+    @classmethod
+    def _absolute_api(cls, value: str) -> str:
+        parts = urlsplit(value)
+        if parts.scheme not in ("http", "https") or not parts.hostname:
+            raise ValueError(
+                f"{value!r} is not an absolute http(s) URL; write it like "
+                "'https://api.telegram.org/bot' (the token is appended to it)"
+            )
+        return value
 
     @field_validator("bot_username")
     @classmethod

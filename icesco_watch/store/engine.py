@@ -48,18 +48,35 @@ def create_store_engine(url: str) -> Engine:
             )
         return create_engine(parsed, pool_pre_ping=True, pool_size=5, max_overflow=10)
     if backend == "sqlite" and parsed.database not in (None, "", ":memory:"):
-        Path(parsed.database).expanduser().parent.mkdir(parents=True, exist_ok=True)
+        _prepare_sqlite_path(Path(parsed.database).expanduser(), url)
     engine = create_engine(parsed)
     if backend == "sqlite":
         event.listen(engine, "connect", _sqlite_pragmas)
     return engine
 
 
+def _prepare_sqlite_path(database: Path, url: str) -> None:
+    """Create the file's folder; refuse a folder where the file should be, naming the key."""
+    if database.is_dir():
+        raise StoreError(
+            f"storage.url: {database} is a folder; name a file inside it, such as "
+            f"'sqlite:///{database / 'icesco-watch.db'}'"
+        )
+    try:
+        database.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        shown = make_url(url).render_as_string(hide_password=True)
+        raise StoreError(
+            f"storage.url: cannot create the folder of {shown}: {exc.strerror or exc}"
+        ) from exc
+
+
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     # WAL lets `status` and the feed server read while a cycle writes; the busy timeout makes
     # a concurrent writer wait instead of failing.
     cursor = dbapi_connection.cursor()
-    cursor.execute("PRAGMA journal_mode=WAL")
+    # The timeout first: switching to WAL itself waits for a lock another process may hold.
     cursor.execute("PRAGMA busy_timeout=10000")
+    cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.close()

@@ -23,11 +23,15 @@ from sqlalchemy import (
     Table,
     Text,
     UniqueConstraint,
+    false,
 )
+from sqlalchemy.exc import DBAPIError, SQLAlchemyError
 from sqlalchemy.types import TypeDecorator
 
-from icesco_watch.store.engine import create_store_engine
+from icesco_watch.store.engine import StoreError, create_store_engine
 from icesco_watch.store.migrate import ensure_schema
+
+__all__ = ["StoreError", "metadata", "open_store"]  # StoreError: where callers catch it
 
 
 class UTCDateTime(TypeDecorator[datetime]):
@@ -169,11 +173,31 @@ pacing = Table(
 
 def open_store(url: str) -> Engine:
     """An engine on `url` whose schema is current: an empty store is created (its SQLite folder
-    too); a store behind or ahead of this version raises StoreError naming the command to run."""
+    too), under a lock, so several processes opening a new store at once create it once.
+    Raises StoreError (one line naming `storage.url` or the command to run) when the store
+    cannot be opened or written, or its schema is behind or ahead of this version."""
     engine = create_store_engine(url)
     try:
         ensure_schema(engine)
+        if engine.dialect.name == "sqlite":
+            _check_writable(engine)
+    except (OSError, SQLAlchemyError) as exc:
+        engine.dispose()
+        reason = exc.orig if isinstance(exc, DBAPIError) else exc
+        detail = getattr(reason, "strerror", None) or str(reason).splitlines()[0]
+        shown = engine.url.render_as_string(hide_password=True)
+        raise StoreError(f"storage.url: cannot open the store {shown}: {detail}") from exc
     except BaseException:
         engine.dispose()
         raise
     return engine
+
+
+def _check_writable(engine: Engine) -> None:
+    """A write rolled back at once: a read-only file fails here, not after a whole crawl."""
+    with engine.connect() as conn:
+        transaction = conn.begin()
+        try:
+            conn.execute(sources.delete().where(false()))
+        finally:
+            transaction.rollback()

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
+from icesco_watch.config.durations import parse_duration
 from icesco_watch.config.loader import ConfigError, load_config
-from icesco_watch.config.schema import parse_duration
 
 
 def _write(tmp_path: Path, text: str) -> Path:
@@ -112,6 +112,34 @@ def test_the_token_comes_from_the_environment_and_is_never_printed() -> None:
             '[[topics]]\nkey = "x"\nname = "X"\nkeywords = ["ok", "--"]',
             "topics[0].keywords: '--' has no letters or digits; remove it",
         ),
+        ('[storage]\nurl = "sqlite:///"', "storage.url: 'sqlite:///' is an in-memory SQLite"),
+        ('[storage]\nurl = "sqlite://"', "storage.url: 'sqlite://' is an in-memory SQLite"),
+        ('[storage]\nurl = "sqlite:///:memory:"', "storage.url: 'sqlite:///:memory:' is an in-m"),
+        (
+            '[storage]\nurl = "sqlite:///file:x?mode=memory&uri=true"',
+            "storage.url: 'sqlite:///file:x?mode=memory&uri=true' is an in-memory SQLite",
+        ),
+        (
+            '[telegram]\napi_base_url = "not a url"',
+            "telegram.api_base_url: 'not a url' is not an absolute http(s) URL",
+        ),
+        (
+            '[telegram]\napi_base_url = "ftp://example.org/bot"',
+            "telegram.api_base_url: 'ftp://example.org/bot' is not an absolute http(s) URL",
+        ),
+        (
+            '[schedule]\ninterval = "1m"\njitter = "90s"',
+            "schedule.jitter: 90s is longer than schedule.interval (1m)",
+        ),
+        ("[schedule]\ninterval = 1e308", "schedule.interval: 1e+308 is longer than the maximum"),
+        ("[schedule]\ninterval = inf", "schedule.interval: inf is longer than the maximum, 365d"),
+        ("[schedule]\ninterval = nan", "schedule.interval: nan is not a duration"),
+        ('[crawl]\ntimeout = "366d"', "crawl.timeout: '366d' is longer than the maximum, 365d"),
+        ('[crawl]\ndelay = "99999999999d"', "crawl.delay: '99999999999d' is longer than the max"),
+        ('[schedule]\ninterval = "1e400s"', "schedule.interval: '1e400s' is not a duration"),
+        ('[server]\nhost = "no such host!"', "server.host: 'no such host!' is neither an IP"),
+        ("x = " + "[" * 3000 + "]" * 3000, "nested too deeply"),
+        ("x = " + "{a = " * 900 + "1" + "}" * 900, "nested too deeply"),
     ],
 )
 def test_bad_config_names_the_key_and_the_fix(tmp_path: Path, toml: str, expected: str) -> None:
@@ -180,3 +208,27 @@ def test_the_example_config_is_valid_and_keeps_the_builtin_taxonomy() -> None:
         "strategy",
     ]
     assert all(s.units and s.name.ar for s in settings.sectors)
+
+
+def test_jitter_defaults_to_at_most_the_interval(tmp_path: Path) -> None:
+    """An interval under the 30s default jitter is not refused for a jitter nobody wrote."""
+    short = load_config(_write(tmp_path, '[schedule]\ninterval = "20s"'), environ={}).settings
+    assert short.schedule.jitter == timedelta(seconds=20)
+    written = '[schedule]\ninterval = "20s"\njitter = "5s"'
+    assert load_config(_write(tmp_path, written), environ={}).settings.schedule.jitter == (
+        timedelta(seconds=5)
+    )
+
+
+@pytest.mark.parametrize(
+    "host", ["127.0.0.1", "0.0.0.0", "::", "::1", "localhost", "feeds.example.org", "my-host"]
+)
+def test_server_hosts_that_can_be_listened_on_are_accepted(tmp_path: Path, host: str) -> None:
+    settings = load_config(_write(tmp_path, f'[server]\nhost = "{host}"'), environ={}).settings
+    assert settings.server.host == host
+
+
+def test_a_postgresql_store_and_a_sqlite_file_are_accepted(tmp_path: Path) -> None:
+    for url in ("postgresql://watch@db.example/icesco", f"sqlite:///{tmp_path}/w.db"):
+        settings = load_config(_write(tmp_path, f'[storage]\nurl = "{url}"'), environ={}).settings
+        assert settings.storage.url == url
