@@ -21,6 +21,7 @@ from collections.abc import AsyncIterator, Iterator, Sequence
 from typing import Any, Self
 from urllib.parse import urlsplit
 
+from parsel import Selector
 from scrapy import Request, Spider, signals
 from scrapy.crawler import Crawler
 from scrapy.exceptions import (
@@ -161,7 +162,9 @@ class IcescoSpider(ChannelCrawl, Spider):
             result.fail(f"listing {response.url} is not an HTML page", fatal=page == 1)
             return
         links = listing_links(
-            response.selector,
+            _without_chrome(response)
+            if not plan.source.selectors.listing_links
+            else response.selector,
             response.url,
             plan.source.host,
             plan.source.lang,
@@ -278,6 +281,21 @@ def describe_failure(failure: Failure, request: Request) -> str:
 
 
 _OBJECT_REPR = re.compile(r"\s*\w*:?<[\w.]+ object at 0x[0-9a-f]+>")
+
+
+# Page chrome that lists articles without being the listing: sidebars ("Recent Posts"),
+# menus, widgets. Their links would bring in posts of other categories.
+_CHROME = (
+    "//aside | //nav | //*[@role='complementary' or @role='navigation']"
+    " | //*[contains(concat(' ', normalize-space(@class), ' '), ' widget ')]"
+)
+
+
+def _without_chrome(response: TextResponse) -> Selector:
+    """A copy of the page without sidebars, menus and widgets, for finding listing links."""
+    copy = Selector(text=response.text)
+    copy.xpath(_CHROME).drop()
+    return copy
 
 
 def _header(response: Response, name: bytes) -> str | None:
