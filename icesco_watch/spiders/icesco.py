@@ -161,15 +161,21 @@ class IcescoSpider(ChannelCrawl, Spider):
         if not isinstance(response, TextResponse):
             result.fail(f"listing {response.url} is not an HTML page", fatal=page == 1)
             return
-        links = listing_links(
-            _without_chrome(response)
-            if not plan.source.selectors.listing_links
-            else response.selector,
-            response.url,
-            plan.source.host,
-            plan.source.lang,
-            plan.source.selectors.listing_links,
-        )
+        configured = plan.source.selectors.listing_links
+        listing = response.selector if configured else _without_chrome(response)
+        links = listing_links(listing, response.url, plan.source.host, plan.source.lang, configured)
+        if page == 1 and not configured:
+            kept = {link.key for link in links}
+            everywhere = listing_links(
+                response.selector, response.url, plan.source.host, plan.source.lang
+            )
+            dropped = [link for link in everywhere if link.key not in kept]
+            if dropped:
+                result.warnings.append(
+                    f"{len(dropped)} article link(s) on {response.url} sit in menus, sidebars "
+                    "or widgets and were ignored as navigation (set selectors.listing_links "
+                    "if the news listing is among them)"
+                )
         if not links:
             if page == 1:
                 result.fail(

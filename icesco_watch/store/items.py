@@ -20,6 +20,7 @@ class StoredItem:
     first_seen: datetime
     last_seen: datetime
     version: int
+    updated_at: datetime | None = None  # when an edit last changed it (None: never edited)
 
 
 def known_keys(conn: Connection, lang: str) -> frozenset[str]:
@@ -223,4 +224,6 @@ def _stored(row: Any) -> StoredItem:
         topics=tuple(row["topics"]),
         content_hash=row["content_hash"],
     )
-    return StoredItem(item, row["first_seen"], row["last_seen"], row["version"])
+    return StoredItem(
+        item, row["first_seen"], row["last_seen"], row["version"], row.get("updated_at")
+    )
