@@ -54,6 +54,7 @@ class CountingProxy:
     def __init__(self, host: str, upstream_port: int) -> None:
         self.host, self.upstream_port = host, upstream_port
         self._hits: list[Hit] = []
+        self._faults: dict[str, int] = {}  # path fragment -> status answered instead
         self._lock = threading.Lock()
         self._server = _Server(("127.0.0.1", 0), _Handler)
         self._server.proxy = self
@@ -82,12 +83,29 @@ class CountingProxy:
         with self._lock:
             self._hits.clear()
 
+    def fail(self, fragment: str, status: int = 500) -> None:
+        """Answer `status` (no body) to every request whose path contains `fragment`."""
+        with self._lock:
+            self._faults[fragment] = status
+
+    def heal(self) -> None:
+        with self._lock:
+            self._faults.clear()
+
+    def _fault(self, path: str) -> int | None:
+        with self._lock:
+            return next((s for f, s in self._faults.items() if f in path), None)
+
     def forward(self, h: BaseHTTPRequestHandler) -> None:
         target = urlsplit(h.path)
         host = (target.hostname or "").lower()
         received = len(h.requestline) + 4 + sum(len(k) + len(v) + 4 for k, v in h.headers.items())
         if host != self.host:
             self._answer(h, 502, [], b"", host, target, received)
+            return
+        fault = self._fault(target.path)
+        if fault is not None:
+            self._answer(h, fault, [], b"", host, target, received)
             return
         headers = {k: v for k, v in h.headers.items() if k.lower() not in _HOP_BY_HOP}
         headers["Host"] = host

@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
+import feedparser
 import pytest
 from sqlalchemy import Engine, select
 
@@ -157,6 +158,11 @@ def test_new_edited_and_deleted_posts_on_the_cheapest_channel(
     assert alerted == reported_new  # the edit sent no alert
     assert (row.title, row.version) == (edited_title, 2)
     assert deleted is not None  # a deleted post stays in the store's history, quietly
+    # The French feed shows the edit: new title, and an <updated> after the publication.
+    feed = feedparser.parse((tmp_path / "feeds" / "fr" / "all.atom").read_bytes())
+    entry = next(e for e in feed.entries if e.link == fr_post["link"])
+    assert entry.title == edited_title
+    assert entry.updated_parsed > entry.published_parsed
 
 
 @pytest.mark.parametrize("channel", ["auto", "feed"])

@@ -1,0 +1,48 @@
+"""Channels against real WordPress: a broken channel falls back in the same cycle, the next
+cycle starts from the channel that worked, and a failed cycle discovers again."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from sqlalchemy import Engine
+
+from icesco_watch.store.health import all_source_states
+from tests.wordpress.conftest import WordPress
+from tests.wordpress.test_wordpress import assert_stored_exactly, cycle, open_settings, seed
+
+
+def _channels(engine: Engine) -> dict[str, str | None]:
+    with engine.connect() as conn:
+        return {k: s.channel for k, s in all_source_states(conn).items()}
+
+
+def test_a_broken_channel_falls_back_and_the_store_follows(
+    wordpress: WordPress, tmp_path: Path
+) -> None:
+    posts = seed(wordpress)
+    settings, engine = open_settings(wordpress, tmp_path)
+    wordpress.proxy.fail("/wp-json/", 500)  # the REST API is down (a security plugin...)
+    report = cycle(settings, engine)
+    assert not report.failed, [r.errors for r in report.sources]
+    assert_stored_exactly(engine, posts)
+    assert set(_channels(engine).values()) == {"feed"}
+
+    # The feed breaks too: the HTML listing reads the source in the same cycle.
+    wordpress.proxy.fail("/feed/", 500)
+    wordpress.add("en", "ICESCO programme 50 on education and culture", "2025-02-01 10:00:00", "x")
+    report = cycle(settings, engine)
+    assert not report.failed, [r.errors for r in report.sources]
+    assert {k for r in report.sources for k in r.new} == {
+        "icesco.test/en/2025/02/01/icesco-programme-50-on-education-and-culture"
+    }
+    assert set(_channels(engine).values()) == {"html"}
+
+    # Everything down: the cycle fails and forgets the channel; once healed, discovery
+    # finds the cheapest channel again.
+    wordpress.proxy.fail("/category/", 500)
+    assert cycle(settings, engine).failed
+    assert set(_channels(engine).values()) == {None}
+    wordpress.proxy.heal()
+    assert not cycle(settings, engine).failed
+    assert set(_channels(engine).values()) == {"rest"}
