@@ -237,8 +237,9 @@ def main(argv: list[str] | None = None) -> int:
         "\n  bytes are counted at the replica, per request: 'up' = request line and headers as"
         "\n  the server parsed them, 'down' = status line, headers and body written to the socket"
         "\n  (TCP/IP overhead not included). 'base' = the first cycle on an empty store (every"
-        "\n  listed article fetched); ratios are idle poll / baseline. robots.txt is read afresh"
-        "\n  by every spider run (Scrapy keeps it per crawl, and asks without If-Modified-Since)."
+        "\n  listed article fetched, plus one REST API and one feed probe per source, which the"
+        "\n  HTML-only replica answers 404); ratios are idle poll / baseline. robots.txt comes"
+        "\n  from the store's cache, read once a day and then refreshed conditionally."
     )
     print("\nproblems:" if problems else "\nproblems: none")
     for problem in problems:
