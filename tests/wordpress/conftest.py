@@ -9,6 +9,7 @@ tests skip, saying why; under CI=true they fail instead.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import shutil
@@ -115,12 +116,17 @@ def _wait_for(url: str, deadline: float) -> None:
             time.sleep(0.05)  # polling a server that is starting, within a deadline
 
 
-@pytest.fixture(scope="session")
-def wordpress_server() -> Iterator[CountingProxy]:
+class Unavailable(RuntimeError):
+    """WordPress cannot be served here (not installed, or its database is down)."""
+
+
+@contextlib.contextmanager
+def serve_wordpress() -> Iterator[CountingProxy]:
+    """`php -S` on a free loopback port behind a counting proxy, for tests and benches."""
     if shutil.which("php") is None:
-        _unavailable("php is not installed")
+        raise Unavailable("php is not installed")
     if not CONFIG.exists() or not (DOCROOT / "wp-settings.php").exists():
-        _unavailable(f"{CONFIG} or {DOCROOT} is missing")
+        raise Unavailable(f"{CONFIG} or {DOCROOT} is missing")
     port = free_port()
     server = subprocess.Popen(
         ["php", "-S", f"127.0.0.1:{port}", "-t", str(DOCROOT), str(PHP / "router.php")],
@@ -135,6 +141,15 @@ def wordpress_server() -> Iterator[CountingProxy]:
     finally:
         server.terminate()
         server.wait(timeout=10)
+
+
+@pytest.fixture(scope="session")
+def wordpress_server() -> Iterator[CountingProxy]:
+    try:
+        with serve_wordpress() as proxy:
+            yield proxy
+    except Unavailable as exc:
+        _unavailable(str(exc))
 
 
 @pytest.fixture
