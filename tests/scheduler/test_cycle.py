@@ -14,7 +14,7 @@ from sqlalchemy import Engine, select
 
 from icesco_watch.config.schema import Settings
 from icesco_watch.models import CrawlResult
-from icesco_watch.scheduler.cycle import run_cycle
+from icesco_watch.scheduler.cycle import plan_sources, run_cycle
 from icesco_watch.spiders.urls import canonical_key, permalink_date
 from icesco_watch.store.health import source_state
 from icesco_watch.store.items import latest_items
@@ -322,3 +322,18 @@ def test_an_unreachable_site_is_a_clear_failure(
         assert source.fatal
         assert source.errors[0].endswith("failed: connection refused"), source.errors
     assert _stored(engine) == {}
+
+
+def test_the_channel_found_is_planned_next_time_unless_the_config_pins_another(
+    replica: ReplicaServer, settings: Settings, engine: Engine
+) -> None:
+    crawl(settings, engine)  # discovery: the replica serves HTML only
+    plans = {p.source.key: p for p in plan_sources(engine, settings.sources)}
+    assert {p.channel for p in plans.values()} == {"html"}
+    assert all(p.robots is not None and p.robots.netloc == "icesco.org" for p in plans.values())
+    pinned = [s.model_copy(update={"channel": "feed"}) for s in settings.sources]
+    assert {p.channel for p in plan_sources(engine, pinned)} == {None}
+    # A pinned channel that does not work fails the source plainly (no silent fallback).
+    report = by_source(asyncio.run(run_cycle(settings, engine, pinned[:1])))
+    assert report["icesco-en"].failed
+    assert "feed/atom/ answered 404" in report["icesco-en"].errors[0]

@@ -7,7 +7,9 @@ from pathlib import Path
 
 from sqlalchemy import Engine
 
+from icesco_watch.config.schema import Settings
 from icesco_watch.store.health import all_source_states
+from icesco_watch.store.schema import open_store
 from tests.wordpress.conftest import WordPress
 from tests.wordpress.test_wordpress import assert_stored_exactly, cycle, open_settings, seed
 
@@ -46,3 +48,18 @@ def test_a_broken_channel_falls_back_and_the_store_follows(
     wordpress.proxy.heal()
     assert not cycle(settings, engine).failed
     assert set(_channels(engine).values()) == {"rest"}
+
+
+def test_the_subprocess_runner_carries_channels_validators_and_robots(
+    wordpress: WordPress, tmp_path: Path
+) -> None:
+    seed(wordpress)
+    config = wordpress.config(tmp_path, crawl={"runner": "subprocess"})
+    settings = Settings.model_validate(config)
+    engine = open_store(settings.storage.url)
+    assert not cycle(settings, engine).failed
+    assert set(_channels(engine).values()) == {"rest"}
+    wordpress.proxy.clear()
+    report = cycle(settings, engine)
+    assert all(r.not_modified for r in report.sources)
+    assert [(h.method, h.status) for h in wordpress.hits] == [("HEAD", 304)] * 3
