@@ -3,8 +3,10 @@ cycle starts from the channel that worked, and a failed cycle discovers again.""
 
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 
+import pytest
 from sqlalchemy import Engine
 
 from icesco_watch.config.schema import Settings
@@ -63,3 +65,27 @@ def test_the_subprocess_runner_carries_channels_validators_and_robots(
     report = cycle(settings, engine)
     assert all(r.not_modified for r in report.sources)
     assert [(h.method, h.status) for h in wordpress.hits] == [("HEAD", 304)] * 3
+
+
+def test_channels_that_disagree_about_the_newest_items_are_reported(
+    wordpress: WordPress, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    seed(wordpress)
+    # WordPress's category feed includes sub-categories; its REST filter does not.
+    wordpress.run(
+        {"op": "category", "lang": "en", "slug": "events", "name": "Events", "parent": "news"},
+        {
+            "op": "add",
+            "lang": "en",
+            "title": "An event of the news sub-category",
+            "date": "2025-01-27 10:00:00",
+            "content": "<p>Event.</p>",
+            "category": "events",
+        },
+    )
+    settings, engine = open_settings(wordpress, tmp_path)
+    with caplog.at_level(logging.WARNING, logger="icesco_watch.spiders.channel_crawl"):
+        assert not cycle(settings, engine).failed
+    (warning,) = [r.getMessage() for r in caplog.records if "disagree" in r.getMessage()]
+    assert warning.startswith("wp-en: the REST API and the feed disagree")
+    assert "an-event-of-the-news-sub-category" in warning

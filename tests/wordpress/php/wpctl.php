@@ -7,6 +7,7 @@
  *    "category": "news" (slug; null: none)}           -> {"id", "link", "title", "date_gmt"}
  *   {"op": "edit", "lang": "en", "id": N, "title"?: ..., "content"?: ...}
  *   {"op": "delete", "lang": "en", "id": N}
+ *   {"op": "category", "lang": "en", "slug": "events", "name": "Events", "parent": "news"}
  */
 $_SERVER['HTTP_HOST'] = getenv('HTTP_HOST') ?: 'icesco.test';
 $_SERVER['REQUEST_URI'] = '/';
@@ -94,6 +95,16 @@ foreach (json_decode(stream_get_contents(STDIN), true, 512, JSON_THROW_ON_ERROR)
             break;
         case 'delete':
             $results[] = in_site($op['lang'], fn () => (bool) wp_delete_post($op['id'], true));
+            break;
+        case 'category':
+            $results[] = in_site($op['lang'], function () use ($op) {
+                $found = get_category_by_slug($op['slug']);
+                if ($found) {
+                    return $found->term_id;
+                }
+                $parent = isset($op['parent']) ? get_category_by_slug($op['parent'])->term_id : 0;
+                return wp_insert_term($op['name'], 'category', ['slug' => $op['slug'], 'parent' => $parent])['term_id'];
+            });
             break;
         default:
             throw new RuntimeException("unknown op {$op['op']}");
