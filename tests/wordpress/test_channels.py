@@ -7,11 +7,11 @@ import logging
 from pathlib import Path
 
 import pytest
-from sqlalchemy import Engine
+from sqlalchemy import Engine, select
 
 from icesco_watch.config.schema import Settings
 from icesco_watch.store.health import all_source_states
-from icesco_watch.store.schema import open_store
+from icesco_watch.store.schema import items, open_store
 from tests.wordpress.conftest import WordPress
 from tests.wordpress.test_wordpress import assert_stored_exactly, cycle, open_settings, seed
 
@@ -89,3 +89,19 @@ def test_channels_that_disagree_about_the_newest_items_are_reported(
     (warning,) = [r.getMessage() for r in caplog.records if "disagree" in r.getMessage()]
     assert warning.startswith("wp-en: the REST API and the feed disagree")
     assert "an-event-of-the-news-sub-category" in warning
+
+
+def test_a_feed_of_summaries_leaves_the_body_to_the_article_page(
+    wordpress: WordPress, tmp_path: Path
+) -> None:
+    posts = seed(wordpress)
+    wordpress.run({"op": "option", "lang": "fr", "name": "rss_use_excerpt", "value": 1})
+    settings, engine = open_settings(wordpress, tmp_path, "feed")
+    assert not cycle(settings, engine).failed
+    assert_stored_exactly(engine, posts)
+    fr_articles = [h for h in wordpress.hits if h.path.startswith("/fr/2025/")]
+    assert len(fr_articles) == 3  # the French feed carried summaries only
+    assert not [h for h in wordpress.hits if h.path.startswith("/en/2025/")]
+    with engine.connect() as conn:
+        bodies = conn.execute(select(items.c.lang, items.c.body)).all()
+    assert all("réunion" in body for lang, body in bodies if lang == "fr")

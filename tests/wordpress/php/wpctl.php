@@ -8,6 +8,7 @@
  *   {"op": "edit", "lang": "en", "id": N, "title"?: ..., "content"?: ...}
  *   {"op": "delete", "lang": "en", "id": N}
  *   {"op": "category", "lang": "en", "slug": "events", "name": "Events", "parent": "news"}
+ *   {"op": "option", "lang": "en", "name": "rss_use_excerpt", "value": 1}
  */
 $_SERVER['HTTP_HOST'] = getenv('HTTP_HOST') ?: 'icesco.test';
 $_SERVER['REQUEST_URI'] = '/';
@@ -59,6 +60,7 @@ foreach (json_decode(stream_get_contents(STDIN), true, 512, JSON_THROW_ON_ERROR)
                         wp_delete_post($id, true);
                     }
                     switch_theme('twentytwentyone');
+                    update_option('rss_use_excerpt', 0);
                     return count($ids);
                 });
             }
@@ -95,6 +97,9 @@ foreach (json_decode(stream_get_contents(STDIN), true, 512, JSON_THROW_ON_ERROR)
             break;
         case 'delete':
             $results[] = in_site($op['lang'], fn () => (bool) wp_delete_post($op['id'], true));
+            break;
+        case 'option':
+            $results[] = in_site($op['lang'], fn () => update_option($op['name'], $op['value']));
             break;
         case 'category':
             $results[] = in_site($op['lang'], function () use ($op) {
