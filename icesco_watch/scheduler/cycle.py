@@ -29,10 +29,14 @@ def utcnow() -> datetime:
 
 
 def plan_sources(
-    engine: Engine, sources: Sequence[SourceConfig], backfill: int | None = None
+    engine: Engine,
+    sources: Sequence[SourceConfig],
+    backfill: int | None = None,
+    rediscover: bool = False,
 ) -> list[SourcePlan]:
     """What each source's crawl needs from the store: known keys and their modified times, the
-    channel that worked last, the validators and the cached robots.txt of its host."""
+    channel that worked last (unless `rediscover`: the service's first cycle looks for the
+    cheapest channel again), the validators and the cached robots.txt of its host."""
     plans = []
     with engine.connect() as conn:
         robots = robots_entries(conn)
@@ -47,7 +51,9 @@ def plan_sources(
                     pages=backfill,
                     backfill=backfill is not None,
                     # A channel pinned in the config since the last run starts afresh.
-                    channel=state.channel if source.channel in ("auto", state.channel) else None,
+                    channel=None
+                    if rediscover or source.channel not in ("auto", state.channel)
+                    else state.channel,
                     category_id=state.category_id,
                     validated_url=state.validated_url,
                     modified=known_modified(conn, source.lang),
@@ -64,11 +70,12 @@ async def run_cycle(
     backfill: int | None = None,
     progress: ProgressCallback | None = None,
     crawler: Crawler | None = None,
+    rediscover: bool = False,
 ) -> CycleReport:
     """Crawl `sources` once and record what changed. Failures are recorded, never raised
     (a crawler that crashes outright is recorded as a failure of every source)."""
     started = utcnow()
-    plans = plan_sources(engine, sources, backfill)
+    plans = plan_sources(engine, sources, backfill, rediscover)
     crawl = crawler or crawler_for(settings.crawl)
     try:
         results = await crawl(settings.crawl, plans, progress)

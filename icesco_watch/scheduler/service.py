@@ -67,7 +67,10 @@ class Service:
         self._cycle_task = asyncio.current_task()
         started = utcnow()
         try:
-            report = await run_cycle(self.settings, self.engine, self.sources)
+            # The first cycle of the service discovers each source's channel afresh.
+            report = await run_cycle(
+                self.settings, self.engine, self.sources, rediscover=self.cycles == 0
+            )
             self.cycles += 1
             log.info(
                 "cycle done",

@@ -331,6 +331,8 @@ def test_the_channel_found_is_planned_next_time_unless_the_config_pins_another(
     plans = {p.source.key: p for p in plan_sources(engine, settings.sources)}
     assert {p.channel for p in plans.values()} == {"html"}
     assert all(p.robots is not None and p.robots.netloc == "icesco.org" for p in plans.values())
+    # The service's first cycle discovers again.
+    assert {p.channel for p in plan_sources(engine, settings.sources, rediscover=True)} == {None}
     pinned = [s.model_copy(update={"channel": "feed"}) for s in settings.sources]
     assert {p.channel for p in plan_sources(engine, pinned)} == {None}
     # A pinned channel that does not work fails the source plainly (no silent fallback).
