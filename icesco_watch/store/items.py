@@ -97,7 +97,11 @@ def record_items(
         )
     )
     for key, value in modified.items():
-        if key in stored_modified and stored_modified[key] != value:
+        if key not in stored_modified or stored_modified[key] == value:
+            continue
+        # A new time is kept with a re-read item, or adopted for an item that had none; an
+        # edit whose article could not be read keeps the old time, to be noticed next cycle.
+        if key in latest or stored_modified[key] is None:
             conn.execute(update(items).where(items.c.key == key).values(modified=value))
     seen = sorted(set(seen_keys) | set(existing))
     for start in range(0, len(seen), 500):

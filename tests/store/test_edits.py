@@ -89,3 +89,11 @@ def test_the_channel_is_kept_after_success_and_forgotten_after_a_listing_failure
         state = source_state(conn, "src")
     assert (state.channel, state.category_id) == (None, None)  # the next cycle discovers
     assert state.etag == '"v1"'  # validators stay until a clean cycle replaces them
+
+
+def test_an_edit_that_could_not_be_read_is_noticed_again(engine: Engine) -> None:
+    with engine.begin() as conn:
+        record_items(conn, [_item()], [KEY], T0, ALERTS, False, {KEY: "t1"})
+        # The channel says "modified" but the article page failed: no item this cycle.
+        assert record_items(conn, [], [KEY], T0, ALERTS, False, {KEY: "t2"}) == {}
+        assert known_modified(conn, "en") == {KEY: "t1"}  # so the next crawl reads it again
