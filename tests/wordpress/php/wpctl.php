@@ -1,7 +1,7 @@
 <?php
 /* Changes the test network's content through WordPress's own API, for tests/wordpress.
  * Reads a JSON list of operations on stdin, prints a JSON list of results:
- *   {"op": "reset"}                                   every site: no posts, classic theme
+ *   {"op": "reset"}                                   every site: no posts or pages, classic theme
  *   {"op": "theme", "name": "twentytwentythree"}      every site
  *   {"op": "add", "lang": "en", "title": ..., "date": "2025-03-01 10:00:00", "content": ...,
  *    "category": "news" (slug; null: none)}           -> {"id", "link", "title", "date_gmt"}
@@ -54,7 +54,9 @@ foreach (json_decode(stream_get_contents(STDIN), true, 512, JSON_THROW_ON_ERROR)
                         switch_theme($op['name']);
                         return get_option('stylesheet');
                     }
-                    $ids = get_posts(['post_type' => 'post', 'post_status' => 'any',
+                    // Pages too: the sample page's modified time (the install's) would otherwise
+                    // be the site's newest, which is what its feeds' validators follow.
+                    $ids = get_posts(['post_type' => ['post', 'page'], 'post_status' => 'any',
                                       'numberposts' => -1, 'fields' => 'ids']);
                     foreach ($ids as $id) {
                         wp_delete_post($id, true);
