@@ -108,7 +108,9 @@ class ChannelCrawl:
             return
         message = f"{failed} channel unusable ({reason}); falling back to {order[0]}"
         result.warnings.append(message)
-        log.warning("%s: %s", key, message)
+        # While discovering, a missing channel is expected; a known one breaking is news.
+        discovering = self.plans[key].channel is None
+        log.log(logging.INFO if discovering else logging.WARNING, "%s: %s", key, message)
         yield from self._try_channel(key)
 
     # ---------------------------------------------------------------- requests
