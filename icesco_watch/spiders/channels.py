@@ -5,6 +5,10 @@ A WordPress site offers the same news three ways, cheapest first: the REST API
 Atom feed (`.../category/news/feed/atom/`, bodies included, ETag/Last-Modified and 304), and
 the HTML listing (one page per request, article pages fetched one by one). Everything here is
 pure: the spider asks where to go and in which order, and reports what it found.
+
+Deviation from DESIGN.md section 4 ("the category feed (`.../feed/`)"): the Atom form
+(`.../feed/atom/`) is read, because WordPress's RSS 2.0 items carry no modified time and its
+Atom entries do (`<updated>`), which is how an edit is noticed without reading the article.
 """
 
 from __future__ import annotations

@@ -6,6 +6,9 @@ per-host politeness limits hold across sources. Each source is read through a ch
 mixes in). On the HTML channel a source is crawled as:
 listing page 1 (conditional request) -> links recognised by permalink shape -> article pages for
 unknown keys -> further listing pages while the page's last link was new, up to the page limit.
+Links inside sidebars, menus and widgets (`aside`, `nav`, `.widget`) are not the listing: a
+theme's "Recent Posts" widget would bring in posts of other categories (unless the source's
+`selectors.listing_links` says where the listing is).
 
 Deviation from DESIGN.md section 4 (documented in the closing note): the design follows the
 next page "while every link on the page was new". ICESCO pins featured items on top of page 1,
