@@ -13,6 +13,7 @@ import contextlib
 import json
 import os
 import shutil
+import signal
 import subprocess
 import time
 import urllib.error
@@ -133,13 +134,15 @@ def serve_wordpress() -> Iterator[CountingProxy]:
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
         env={**os.environ, "PHP_CLI_SERVER_WORKERS": "2"},
+        start_new_session=True,  # its own process group: the workers go with it
     )
     try:
         _wait_for(f"http://127.0.0.1:{port}/robots.txt", time.monotonic() + 20)
         with CountingProxy(DOMAIN, port) as proxy:
             yield proxy
     finally:
-        server.terminate()
+        # `php -S` with workers forks; terminating the parent alone would orphan them.
+        os.killpg(server.pid, signal.SIGTERM)
         server.wait(timeout=10)
 
 
