@@ -24,6 +24,7 @@ from icesco_watch.config.loader import (
 )
 from icesco_watch.config.render import render_toml
 from icesco_watch.config.schema import Settings, SourceConfig
+from icesco_watch.doctor import run_doctor
 from icesco_watch.fatal import GuardedGroup, describe
 from icesco_watch.feeds.publish import build_all
 from icesco_watch.feeds.server import FeedServer
@@ -212,6 +213,25 @@ def run(ctx: typer.Context) -> None:
 
 
 @app.command()
+def doctor(
+    ctx: typer.Context,
+    source: Annotated[
+        list[str] | None,
+        typer.Option("--source", "-s", help="Check only this source key (repeatable)."),
+    ] = None,
+) -> None:
+    """Check live sources: robots.txt, which channels answer (REST API, feed, HTML) and which
+    is chosen, the newest items with date, categories and sectors, and plain warnings.
+    Stores nothing. Exit 0 when every checked source is usable, 1 otherwise."""
+    settings = _settings(ctx, logging.INFO if ctx.obj.verbose else logging.ERROR)
+    diagnoses = run_doctor(settings, _choose_sources(settings, source))
+    for diagnosis in diagnoses:
+        typer.echo("\n".join(diagnosis.lines()))
+    if not all(d.usable for d in diagnoses):
+        raise typer.Exit(1)
+
+
+@app.command()
 def status(
     ctx: typer.Context,
     as_json: Annotated[bool, typer.Option("--json", help="One JSON object per source.")] = False,
@@ -235,6 +255,7 @@ def status(
             "consecutive_failures": state.consecutive_failures if state else 0,
             "last_error": state.last_error if state else None,
             "items": counts.get(key, 0),
+            "channel": state.channel if state else None,  # rest | feed | html, once chosen
         }
         if as_json:
             typer.echo(json.dumps(row, ensure_ascii=False))
@@ -249,8 +270,8 @@ def status(
             )
         )
         typer.echo(
-            f"{key}: {health}  items={row['items']}  last_run={row['last_run'] or '-'}  "
-            f"last_ok={row['last_ok'] or '-'}"
+            f"{key}: {health}  items={row['items']}  channel={row['channel'] or '-'}  "
+            f"last_run={row['last_run'] or '-'}  last_ok={row['last_ok'] or '-'}"
         )
         if row["last_error"]:
             typer.echo(f"  last error: {row['last_error']}")

@@ -66,6 +66,17 @@ def summarize(text: str, limit: int = SUMMARY_LIMIT) -> str:
     return cut.rstrip(" ,;:.-") + "…"
 
 
+@dataclass(frozen=True, slots=True)
+class RobotsEntry:
+    """A host's robots.txt as last fetched, kept for a day and then refreshed conditionally."""
+
+    netloc: str  # host[:port], as Scrapy keys robots.txt
+    body: str
+    fetched_at: datetime
+    etag: str | None = None
+    last_modified: str | None = None
+
+
 @dataclass(slots=True)
 class CrawlResult:
     """What the spider brought back for one source, before anything is stored."""
@@ -80,6 +91,13 @@ class CrawlResult:
     fatal: bool = False  # the listing failed (fetch error, or no article links at all)
     etag: str | None = None  # validators of listing page 1, saved only after a clean cycle
     last_modified: str | None = None
+    # Channels (issue 12): which one read the source, what it learnt, what it warned about.
+    channel: str | None = None  # "rest" | "feed" | "html": the channel that answered
+    category_id: int | None = None  # REST: the listing category's id
+    validated_url: str | None = None  # the address `etag`/`last_modified` belong to
+    modified: dict[str, str] = field(default_factory=dict)  # key -> channel's modified time
+    warnings: list[str] = field(default_factory=list)  # worth a log line, not a failure
+    robots: RobotsEntry | None = None  # robots.txt of the source's host, if (re)fetched
 
     def fail(self, message: str, *, fatal: bool) -> None:
         self.errors.append(message)

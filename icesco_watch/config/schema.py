@@ -165,6 +165,9 @@ class SourceConfig(Section):
     timezone: str = "Africa/Casablanca"
     enabled: bool = True
     selectors: Selectors = Selectors()
+    # How the source is read: WordPress's REST API, the category's feed, the HTML listing, or
+    # "auto": the first of those that works, discovered and re-discovered after failures.
+    channel: Literal["auto", "rest", "feed", "html"] = "auto"
 
     @field_validator("start_urls")
     @classmethod

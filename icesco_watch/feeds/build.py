@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import html
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
 
 from feedgen.feed import FeedGenerator
@@ -44,10 +44,17 @@ def feed_items(spec: FeedSpec, items: Sequence[NewsItem], limit: int) -> list[Ne
 
 
 def render_feed(
-    spec: FeedSpec, fmt: Format, items: Sequence[NewsItem], settings: Settings, base: str
+    spec: FeedSpec,
+    fmt: Format,
+    items: Sequence[NewsItem],
+    settings: Settings,
+    base: str,
+    updated: Mapping[str, datetime] | None = None,
 ) -> bytes:
     """One feed document. `items` are the feed's entries, newest first (see `feed_items`);
-    `base` is the absolute address the feeds are served from (no trailing slash)."""
+    `base` is the absolute address the feeds are served from (no trailing slash); `updated`
+    holds when an edited item last changed (by key), its entry's and the feed's <updated>."""
+    updated = updated or {}
     self_url = f"{base}/{spec.path(fmt)}"
     gen = FeedGenerator()
     gen.title(clean_line(spec.title(settings)))
@@ -60,11 +67,11 @@ def render_feed(
     gen.generator(GENERATOR)
     if spec.lang != "all":
         gen.language(spec.lang)
-    newest = max((i.published for i in items), default=EMPTY_FEED_DATE)
+    newest = max((updated.get(i.key, i.published) for i in items), default=EMPTY_FEED_DATE)
     gen.lastBuildDate(newest)
     gen.updated(newest)
     for item in items:
-        _add_entry(gen, spec, fmt, item, settings, base)
+        _add_entry(gen, spec, fmt, item, settings, base, updated.get(item.key))
     data: bytes = gen.rss_str(pretty=True) if fmt == "rss" else gen.atom_str(pretty=True)
     return data
 
@@ -79,6 +86,7 @@ def _add_entry(
     item: NewsItem,
     settings: Settings,
     base: str,
+    updated: datetime | None = None,
 ) -> None:
     entry = gen.add_entry(order="append")
     url = clean_line(item.url)
@@ -86,7 +94,7 @@ def _add_entry(
     entry.link(href=url, rel="alternate")
     entry.title(clean_line(item.title) or url)
     entry.published(item.published)
-    entry.updated(item.published)
+    entry.updated(updated or item.published)
     summary = clean_line(item.summary)
     if summary:
         if fmt == "rss":

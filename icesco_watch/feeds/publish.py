@@ -14,6 +14,7 @@ import os
 import tempfile
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 
 from sqlalchemy import Connection, Engine
@@ -79,9 +80,9 @@ def _publish(settings: Settings, engine: Engine, specs: Sequence[FeedSpec]) -> P
     report = PublishReport()
     with engine.connect() as conn:
         for spec in specs:
-            entries = _feed_entries(conn, spec, settings.feeds.items)
+            entries, updated = _feed_entries(conn, spec, settings.feeds.items)
             for fmt in FORMATS:
-                data = render_feed(spec, fmt, entries, settings, base)
+                data = render_feed(spec, fmt, entries, settings, base, updated)
                 _record(report, spec.path(fmt), write_if_changed(root / spec.path(fmt), data))
         index = _index_data(conn, settings)
     _record(report, OPML_FILE, write_if_changed(root / OPML_FILE, render_opml(settings, base)))
@@ -97,7 +98,10 @@ def _record(report: PublishReport, path: str, written: bool) -> None:
     (report.written if written else report.unchanged).append(path)
 
 
-def _feed_entries(conn: Connection, spec: FeedSpec, limit: int) -> list[NewsItem]:
+def _feed_entries(
+    conn: Connection, spec: FeedSpec, limit: int
+) -> tuple[list[NewsItem], dict[str, datetime]]:
+    """The feed's items, and when the edited ones among them last changed."""
     stored = latest_items(
         conn,
         limit,
@@ -105,7 +109,8 @@ def _feed_entries(conn: Connection, spec: FeedSpec, limit: int) -> list[NewsItem
         sector=spec.key if spec.kind == "sector" else None,
         topic=spec.key if spec.kind == "topic" else None,
     )
-    return [entry.item for entry in stored]
+    edits = {entry.item.key: entry.updated_at for entry in stored if entry.updated_at}
+    return [entry.item for entry in stored], edits
 
 
 def _index_data(conn: Connection, settings: Settings) -> IndexData:

@@ -231,6 +231,7 @@ def health_report(settings: Settings, states: dict[str, SourceState]) -> dict[st
                 "last_run": _iso(state.last_run),
                 "last_ok": _iso(state.last_ok),
                 "last_error": state.last_error,
+                "channel": state.channel,  # rest | feed | html: how the source is read
             }
         )
     return {

@@ -7,6 +7,7 @@ import asyncio
 import logging
 from collections.abc import Sequence
 from datetime import UTC, datetime
+from urllib.parse import urlsplit
 
 from sqlalchemy import Engine
 
@@ -15,8 +16,8 @@ from icesco_watch.feeds.publish import publish_feeds
 from icesco_watch.models import CrawlResult, CycleReport, NewsItem, Outcome, SourceReport
 from icesco_watch.spiders.icesco import SourcePlan
 from icesco_watch.spiders.runner import Crawler, ProgressCallback, crawler_for
-from icesco_watch.store.health import record_run, source_state
-from icesco_watch.store.items import known_keys, record_items
+from icesco_watch.store.health import record_run, robots_entries, save_robots, source_state
+from icesco_watch.store.items import known_keys, known_modified, record_items
 from icesco_watch.store.outbox import enqueue_deliveries
 from icesco_watch.tagging import Tagger
 
@@ -28,11 +29,17 @@ def utcnow() -> datetime:
 
 
 def plan_sources(
-    engine: Engine, sources: Sequence[SourceConfig], backfill: int | None = None
+    engine: Engine,
+    sources: Sequence[SourceConfig],
+    backfill: int | None = None,
+    rediscover: bool = False,
 ) -> list[SourcePlan]:
-    """What each source's crawl needs from the store: known keys and the listing validators."""
+    """What each source's crawl needs from the store: known keys and their modified times, the
+    channel that worked last (unless `rediscover`: the service's first cycle looks for the
+    cheapest channel again), the validators and the cached robots.txt of its host."""
     plans = []
     with engine.connect() as conn:
+        robots = robots_entries(conn)
         for source in sources:
             state = source_state(conn, source.key)
             plans.append(
@@ -43,6 +50,14 @@ def plan_sources(
                     last_modified=state.last_modified,
                     pages=backfill,
                     backfill=backfill is not None,
+                    # A channel pinned in the config since the last run starts afresh.
+                    channel=None
+                    if rediscover or source.channel not in ("auto", state.channel)
+                    else state.channel,
+                    category_id=state.category_id,
+                    validated_url=state.validated_url,
+                    modified=known_modified(conn, source.lang),
+                    robots=robots.get(urlsplit(source.start_urls[0]).netloc),
                 )
             )
     return plans
@@ -55,11 +70,12 @@ async def run_cycle(
     backfill: int | None = None,
     progress: ProgressCallback | None = None,
     crawler: Crawler | None = None,
+    rediscover: bool = False,
 ) -> CycleReport:
     """Crawl `sources` once and record what changed. Failures are recorded, never raised
     (a crawler that crashes outright is recorded as a failure of every source)."""
     started = utcnow()
-    plans = plan_sources(engine, sources, backfill)
+    plans = plan_sources(engine, sources, backfill, rediscover)
     crawl = crawler or crawler_for(settings.crawl)
     try:
         results = await crawl(settings.crawl, plans, progress)
@@ -112,8 +128,16 @@ def record_source(
         baseline = not source_state(conn, result.source).baseline_done
         now = utcnow()
         outcomes = record_items(
-            conn, result.items, result.listing_keys, now, settings.alerts, baseline
+            conn,
+            result.items,
+            result.listing_keys,
+            now,
+            settings.alerts,
+            baseline,
+            result.modified,
         )
+        if result.robots is not None:
+            save_robots(conn, result.robots)
         lists = {
             Outcome.NEW: report.new,
             Outcome.UPDATED: report.updated,
@@ -138,11 +162,11 @@ def record_source(
             settings.alerts.failure_threshold,
             baseline_complete=not report.failed,
         )
-    _log_report(report)
+    _log_report(report, result)
     return report
 
 
-def _log_report(report: SourceReport) -> None:
+def _log_report(report: SourceReport, result: CrawlResult) -> None:
     fields = {
         "source": report.source,
         "ok": not report.failed,
@@ -154,6 +178,8 @@ def _log_report(report: SourceReport) -> None:
         "stale": len(report.stale),
         "queued": report.queued,
         "errors": report.errors,
+        "channel": result.channel,
+        "warnings": result.warnings,
     }
     level = logging.WARNING if report.failed else logging.INFO
     log.log(level, "cycle finished", extra={"fields": fields})

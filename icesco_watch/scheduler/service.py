@@ -91,7 +91,10 @@ class Service:
             if not await self._crawl_turn():
                 return
             async with one_cycle(self.engine, self.instance):
-                report = await run_cycle(self.settings, self.engine, self.sources)
+                # The first cycle of the service discovers each source's channel afresh.
+                report = await run_cycle(
+                    self.settings, self.engine, self.sources, rediscover=self.cycles == 0
+                )
             self.cycles += 1
             self.metrics.observe_cycle(report)
             log.info(

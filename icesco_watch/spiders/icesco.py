@@ -1,9 +1,14 @@
 """The ICESCO news spider: incremental listing crawl, new articles only, failures recorded.
 
 One spider run covers every source of a cycle, so robots.txt is read once per host and the
-per-host politeness limits hold across sources. Each source is crawled as:
+per-host politeness limits hold across sources. Each source is read through a channel
+(WordPress's REST API, its feed, or the HTML listing: see channel_crawl.py, which this spider
+mixes in). On the HTML channel a source is crawled as:
 listing page 1 (conditional request) -> links recognised by permalink shape -> article pages for
 unknown keys -> further listing pages while the page's last link was new, up to the page limit.
+Links inside sidebars, menus and widgets (`aside`, `nav`, `.widget`) are not the listing: a
+theme's "Recent Posts" widget would bring in posts of other categories (unless the source's
+`selectors.listing_links` says where the listing is).
 
 Deviation from DESIGN.md section 4 (documented in the closing note): the design follows the
 next page "while every link on the page was new". ICESCO pins featured items on top of page 1,
@@ -16,9 +21,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import AsyncIterator, Iterator, Sequence
-from dataclasses import dataclass
 from typing import Any, Self
+from urllib.parse import urlsplit
 
+from parsel import Selector
 from scrapy import Request, Spider, signals
 from scrapy.crawler import Crawler
 from scrapy.exceptions import (
@@ -32,8 +38,9 @@ from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.python.failure import Failure
 
 from icesco_watch.config.loader import load_config
-from icesco_watch.config.schema import SourceConfig
-from icesco_watch.models import CrawlResult, NewsItem, summarize
+from icesco_watch.models import CrawlResult, NewsItem, RobotsEntry, summarize
+from icesco_watch.spiders.channel_crawl import ChannelCrawl
+from icesco_watch.spiders.channels import Channel
 from icesco_watch.spiders.pages import (
     ExtractionError,
     extract_article,
@@ -42,27 +49,14 @@ from icesco_watch.spiders.pages import (
     next_page_url,
     numbered_page_url,
 )
+from icesco_watch.spiders.plan import SourcePlan
 from icesco_watch.spiders.settings import scrapy_settings
 from icesco_watch.spiders.urls import article_fetch_url, canonical_key, permalink_date
 
-
-@dataclass(frozen=True)
-class SourcePlan:
-    """What to crawl for one source this cycle."""
-
-    source: SourceConfig
-    known: frozenset[str] = frozenset()  # keys already in the store: their pages are not fetched
-    etag: str | None = None
-    last_modified: str | None = None
-    pages: int | None = None  # listing pages to read at most (None: the source's max_pages)
-    backfill: bool = False  # read `pages` pages whatever they hold, and re-fetch known articles
-
-    @property
-    def page_limit(self) -> int:
-        return self.pages if self.pages is not None else self.source.max_pages
+__all__ = ["IcescoSpider", "SourcePlan", "describe_failure"]
 
 
-class IcescoSpider(Spider):
+class IcescoSpider(ChannelCrawl, Spider):
     """Crawls the listings of one or more sources; see the module docstring for the rules."""
 
     name = "icesco"
@@ -72,6 +66,8 @@ class IcescoSpider(Spider):
         self.plans = {plan.source.key: plan for plan in plans}
         self.results = {key: CrawlResult(source=key) for key in self.plans}
         self._scheduled: set[str] = set()
+        self._orders: dict[str, list[Channel]] = {}
+        self._newest: dict[str, list[str]] = {}
 
     @classmethod
     def update_settings(cls, settings: BaseSettings) -> None:
@@ -108,15 +104,32 @@ class IcescoSpider(Spider):
             self.results[source].requests += 1
 
     async def start(self) -> AsyncIterator[Request]:
+        for key in self.plans:
+            for request in self.open_source(key):
+                yield request
+
+    def html_start(self, key: str) -> Iterator[Request]:
+        """The HTML channel: page 1 of each listing, the first one conditionally."""
+        plan = self.plans[key]
+        for index, url in enumerate(plan.source.start_urls):
+            headers = plan.validators_for(url) if index == 0 else {}
+            yield self._listing_request(key, url, url, page=1, headers=headers)
+
+    def describe(self, failure: Failure, request: Request) -> str:
+        return describe_failure(failure, request)
+
+    def cached_robots(self, netloc: str) -> RobotsEntry | None:
+        """The store's robots.txt for `netloc` (CachedRobotsTxtMiddleware asks)."""
+        for plan in self.plans.values():
+            if plan.robots is not None and plan.robots.netloc == netloc:
+                return plan.robots
+        return None
+
+    def robots_fetched(self, entry: RobotsEntry) -> None:
+        """A fresh robots.txt, reported with every source on its host for the store."""
         for key, plan in self.plans.items():
-            for index, url in enumerate(plan.source.start_urls):
-                headers = {}
-                if index == 0 and not plan.backfill:
-                    if plan.etag:
-                        headers["If-None-Match"] = plan.etag
-                    if plan.last_modified:
-                        headers["If-Modified-Since"] = plan.last_modified
-                yield self._listing_request(key, url, url, page=1, headers=headers)
+            if urlsplit(plan.source.start_urls[0]).netloc == entry.netloc:
+                self.results[key].robots = entry
 
     def _listing_request(
         self, key: str, url: str, start_url: str, page: int, headers: dict[str, str] | None = None
@@ -147,16 +160,25 @@ class IcescoSpider(Spider):
         if page == 1 and start_url == plan.source.start_urls[0]:
             result.etag = _header(response, b"ETag")
             result.last_modified = _header(response, b"Last-Modified")
+            result.validated_url = start_url
         if not isinstance(response, TextResponse):
             result.fail(f"listing {response.url} is not an HTML page", fatal=page == 1)
             return
-        links = listing_links(
-            response.selector,
-            response.url,
-            plan.source.host,
-            plan.source.lang,
-            plan.source.selectors.listing_links,
-        )
+        configured = plan.source.selectors.listing_links
+        listing = response.selector if configured else _without_chrome(response)
+        links = listing_links(listing, response.url, plan.source.host, plan.source.lang, configured)
+        if page == 1 and not configured:
+            kept = {link.key for link in links}
+            everywhere = listing_links(
+                response.selector, response.url, plan.source.host, plan.source.lang
+            )
+            dropped = [link for link in everywhere if link.key not in kept]
+            if dropped:
+                result.warnings.append(
+                    f"{len(dropped)} article link(s) on {response.url} sit in menus, sidebars "
+                    "or widgets and were ignored as navigation (set selectors.listing_links "
+                    "if the news listing is among them)"
+                )
         if not links:
             if page == 1:
                 result.fail(
@@ -268,6 +290,21 @@ def describe_failure(failure: Failure, request: Request) -> str:
 
 
 _OBJECT_REPR = re.compile(r"\s*\w*:?<[\w.]+ object at 0x[0-9a-f]+>")
+
+
+# Page chrome that lists articles without being the listing: sidebars ("Recent Posts"),
+# menus, widgets. Their links would bring in posts of other categories.
+_CHROME = (
+    "//aside | //nav | //*[@role='complementary' or @role='navigation']"
+    " | //*[contains(concat(' ', normalize-space(@class), ' '), ' widget ')]"
+)
+
+
+def _without_chrome(response: TextResponse) -> Selector:
+    """A copy of the page without sidebars, menus and widgets, for finding listing links."""
+    copy = Selector(text=response.text)
+    copy.xpath(_CHROME).drop()
+    return copy
 
 
 def _header(response: Response, name: bytes) -> str | None:

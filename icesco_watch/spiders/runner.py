@@ -24,7 +24,7 @@ from scrapy.crawler import AsyncCrawlerRunner
 from scrapy.http import Response
 
 from icesco_watch.config.schema import CrawlConfig, SourceConfig
-from icesco_watch.models import CrawlResult, NewsItem
+from icesco_watch.models import CrawlResult, NewsItem, RobotsEntry
 from icesco_watch.spiders.icesco import IcescoSpider, SourcePlan
 from icesco_watch.spiders.settings import scrapy_settings
 
@@ -126,6 +126,11 @@ def _plan_to_json(plan: SourcePlan) -> dict[str, Any]:
         "last_modified": plan.last_modified,
         "pages": plan.pages,
         "backfill": plan.backfill,
+        "channel": plan.channel,
+        "category_id": plan.category_id,
+        "validated_url": plan.validated_url,
+        "modified": dict(plan.modified),
+        "robots": _robots_to_json(plan.robots),
     }
 
 
@@ -137,12 +142,30 @@ def _plan_from_json(data: dict[str, Any]) -> SourcePlan:
         data["last_modified"],
         data["pages"],
         data["backfill"],
+        data["channel"],
+        data["category_id"],
+        data["validated_url"],
+        data["modified"],
+        _robots_from_json(data["robots"]),
     )
+
+
+def _robots_to_json(entry: RobotsEntry | None) -> dict[str, Any] | None:
+    if entry is None:
+        return None
+    return {**asdict(entry), "fetched_at": entry.fetched_at.isoformat()}
+
+
+def _robots_from_json(data: dict[str, Any] | None) -> RobotsEntry | None:
+    if data is None:
+        return None
+    return RobotsEntry(**{**data, "fetched_at": datetime.fromisoformat(data["fetched_at"])})
 
 
 def _result_to_json(result: CrawlResult) -> dict[str, Any]:
     data = asdict(result)
     data["items"] = [{**asdict(i), "published": i.published.isoformat()} for i in result.items]
+    data["robots"] = _robots_to_json(result.robots)
     return data
 
 
@@ -160,7 +183,8 @@ def _result_from_json(data: dict[str, Any]) -> CrawlResult:
         )
         for item in data.pop("items")
     ]
-    return CrawlResult(**data, items=items)
+    robots = _robots_from_json(data.pop("robots"))
+    return CrawlResult(**data, items=items, robots=robots)
 
 
 def _main() -> None:

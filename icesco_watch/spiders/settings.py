@@ -33,7 +33,12 @@ def scrapy_settings(crawl: CrawlConfig) -> dict[str, Any]:
         "COOKIES_ENABLED": False,
         "ICESCO_WATCH_PROXY": crawl.proxy,
         "ICESCO_WATCH_CONFIGURED": True,
-        "DOWNLOADER_MIDDLEWARES": {"icesco_watch.spiders.middlewares.ProxyMiddleware": 740},
+        "DOWNLOADER_MIDDLEWARES": {
+            "icesco_watch.spiders.middlewares.ProxyMiddleware": 740,
+            # robots.txt from the store's cache (a day), refreshed conditionally.
+            "scrapy.downloadermiddlewares.robotstxt.RobotsTxtMiddleware": None,
+            "icesco_watch.spiders.robots.CachedRobotsTxtMiddleware": 100,
+        },
         # No listening sockets and no noise in a long-running service.
         "REMOTE_CONTROL_ENABLED": False,
         "TELNETCONSOLE_ENABLED": False,

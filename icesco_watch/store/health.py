@@ -1,4 +1,5 @@
-"""Per-source health and the `runs` log: failure counters, validators, baseline state."""
+"""Per-source health and the `runs` log: failure counters, validators, channel, baseline state,
+and the robots.txt cache the crawls share."""
 
 from __future__ import annotations
 
@@ -8,8 +9,8 @@ from typing import Any
 
 from sqlalchemy import Connection, insert, select, update
 
-from icesco_watch.models import CrawlResult, SourceReport
-from icesco_watch.store.schema import runs, sources
+from icesco_watch.models import CrawlResult, RobotsEntry, SourceReport
+from icesco_watch.store.schema import robots, runs, sources
 
 FAILING = "failing"
 RECOVERED = "recovered"
@@ -25,6 +26,9 @@ class SourceState:
     last_error: str | None = None
     etag: str | None = None
     last_modified: str | None = None
+    channel: str | None = None
+    category_id: int | None = None
+    validated_url: str | None = None
 
 
 def source_state(conn: Connection, key: str) -> SourceState:
@@ -47,7 +51,9 @@ def record_run(
     failure threshold is reached (once), RECOVERED on the first success after that, else None.
 
     Listing validators are saved only after a clean cycle: an article that failed to download
-    must be retried next time, which a 304 on the listing would prevent.
+    must be retried next time, which a 304 on the listing would prevent. The channel that read
+    the source is kept after a success and forgotten after a listing failure, so the next
+    cycle discovers again.
     """
     assert report.finished is not None
     previous = source_state(conn, report.source)
@@ -57,10 +63,17 @@ def record_run(
         failures = previous.consecutive_failures + 1
         values.update(consecutive_failures=failures, last_error=_error_line(report.errors))
         event = FAILING if failures == failure_threshold else None
+        if report.fatal:
+            values.update(channel=None, category_id=None)
     else:
         values.update(consecutive_failures=0, last_error=None, last_ok=report.finished)
+        values.update(channel=result.channel, category_id=result.category_id)
         if not result.not_modified:
-            values.update(etag=result.etag, last_modified=result.last_modified)
+            values.update(
+                etag=result.etag,
+                last_modified=result.last_modified,
+                validated_url=result.validated_url,
+            )
         event = RECOVERED if previous.consecutive_failures >= failure_threshold else None
     values["baseline_done"] = previous.baseline_done or baseline_complete
     if not _exists(conn, report.source):
@@ -84,6 +97,26 @@ def record_run(
         )
     )
     return event
+
+
+def robots_entries(conn: Connection) -> dict[str, RobotsEntry]:
+    """Every cached robots.txt, by host[:port]."""
+    return {row.netloc: RobotsEntry(**row._mapping) for row in conn.execute(select(robots))}
+
+
+def save_robots(conn: Connection, entry: RobotsEntry) -> None:
+    """Replace the cached robots.txt of `entry.netloc`."""
+    values = {
+        "body": entry.body,
+        "fetched_at": entry.fetched_at,
+        "etag": entry.etag,
+        "last_modified": entry.last_modified,
+    }
+    found = conn.execute(select(robots.c.netloc).where(robots.c.netloc == entry.netloc)).first()
+    if found is None:
+        conn.execute(insert(robots).values(netloc=entry.netloc, **values))
+    else:
+        conn.execute(update(robots).where(robots.c.netloc == entry.netloc).values(**values))
 
 
 def _exists(conn: Connection, key: str) -> bool:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -20,11 +20,20 @@ class StoredItem:
     first_seen: datetime
     last_seen: datetime
     version: int
+    updated_at: datetime | None = None  # when an edit last changed it (None: never edited)
 
 
 def known_keys(conn: Connection, lang: str) -> frozenset[str]:
     """Every stored key in `lang`: the spider skips their article pages."""
     return frozenset(conn.scalars(select(items.c.key).where(items.c.lang == lang)))
+
+
+def known_modified(conn: Connection, lang: str) -> dict[str, str]:
+    """The channel's modified time of every stored key in `lang` that has one."""
+    query = select(items.c.key, items.c.modified).where(
+        items.c.lang == lang, items.c.modified.is_not(None)
+    )
+    return {key: value for key, value in conn.execute(query)}
 
 
 def record_items(
@@ -34,27 +43,36 @@ def record_items(
     now: datetime,
     alerts: AlertsConfig,
     baseline: bool,
+    modified: Mapping[str, str] | None = None,
 ) -> dict[str, Outcome]:
     """Store what a crawl found and classify each item (call inside the cycle's transaction).
 
     Unknown keys are inserted: during a source's baseline they are BASELINE (silent, except the
     newest `alerts.baseline` "latest:N"), otherwise NEW, or STALE when published more than
     `alerts.max_age_days` ago. Known keys with a new content hash become a new version (UPDATED).
-    Every key the listings showed gets `last_seen = now`.
+    Every key the listings showed gets `last_seen = now`. `modified` holds the channel's
+    modified time per key (REST API, feed): stored with the item, it is how the next crawl
+    tells an edit (a changed time) from an item it need not read again. An edit is UPDATED
+    only if what a reader sees changed (the content hash); it never alerts.
     """
+    modified = modified or {}
     latest = {item.key: item for item in found}  # one row per key, whatever the crawl repeated
     existing = {
         row.key: row
         for row in conn.execute(
-            select(items.c.key, items.c.content_hash, items.c.version).where(
+            select(items.c.key, items.c.content_hash, items.c.version, items.c.modified).where(
                 items.c.key.in_(list(latest))
             )
         )
     }
     outcomes: dict[str, Outcome] = {}
     fresh = [item for key, item in latest.items() if key not in existing]
-    for item in fresh:
-        conn.execute(insert(items).values(**_row(item), first_seen=now, last_seen=now, version=1))
+    for key, item in ((i.key, i) for i in fresh):
+        conn.execute(
+            insert(items).values(
+                **_row(item), first_seen=now, last_seen=now, version=1, modified=modified.get(key)
+            )
+        )
     outcomes.update(_classify_fresh(fresh, now, alerts, baseline))
     for key, item in latest.items():
         row = existing.get(key)
@@ -69,6 +87,22 @@ def record_items(
             .values(**_row(item), last_seen=now, version=row.version + 1, updated_at=now)
         )
         outcomes[key] = Outcome.UPDATED
+    stored_modified = {key: row.modified for key, row in existing.items()}
+    stored_modified.update(
+        (key, value)
+        for key, value in conn.execute(
+            select(items.c.key, items.c.modified).where(
+                items.c.key.in_([k for k in modified if k not in existing])
+            )
+        )
+    )
+    for key, value in modified.items():
+        if key not in stored_modified or stored_modified[key] == value:
+            continue
+        # A new time is kept with a re-read item, or adopted for an item that had none; an
+        # edit whose article could not be read keeps the old time, to be noticed next cycle.
+        if key in latest or stored_modified[key] is None:
+            conn.execute(update(items).where(items.c.key == key).values(modified=value))
     seen = sorted(set(seen_keys) | set(existing))
     for start in range(0, len(seen), 500):
         conn.execute(
@@ -199,4 +233,6 @@ def _stored(row: Any) -> StoredItem:
         topics=tuple(row["topics"]),
         content_hash=row["content_hash"],
     )
-    return StoredItem(item, row["first_seen"], row["last_seen"], row["version"])
+    return StoredItem(
+        item, row["first_seen"], row["last_seen"], row["version"], row.get("updated_at")
+    )

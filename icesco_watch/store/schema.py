@@ -74,6 +74,8 @@ items = Table(
     Column("last_seen", UTCDateTime, nullable=False),
     Column("version", Integer, nullable=False, default=1),
     Column("updated_at", UTCDateTime),
+    # The modified time the source's channel (REST API, feed) gives: a change is an edit.
+    Column("modified", Text),
 )
 
 sources = Table(
@@ -85,6 +87,22 @@ sources = Table(
     Column("last_ok", UTCDateTime),
     Column("consecutive_failures", Integer, nullable=False, default=0),
     Column("last_error", Text),
+    Column("etag", Text),
+    Column("last_modified", Text),
+    # Channels (issue 12): the one that worked last (NULL: discover it), the REST category id,
+    # and the address the validators above belong to (the feed, or HTML listing page 1).
+    Column("channel", String),
+    Column("category_id", Integer),
+    Column("validated_url", Text),
+)
+
+# robots.txt per host (host[:port]), kept a day, then refreshed with a conditional request.
+robots = Table(
+    "robots",
+    metadata,
+    Column("netloc", String, primary_key=True),
+    Column("body", Text, nullable=False),
+    Column("fetched_at", UTCDateTime, nullable=False),
     Column("etag", Text),
     Column("last_modified", Text),
 )

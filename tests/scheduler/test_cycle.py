@@ -14,7 +14,7 @@ from sqlalchemy import Engine, select
 
 from icesco_watch.config.schema import Settings
 from icesco_watch.models import CrawlResult
-from icesco_watch.scheduler.cycle import run_cycle
+from icesco_watch.scheduler.cycle import plan_sources, run_cycle
 from icesco_watch.spiders.urls import canonical_key, permalink_date
 from icesco_watch.store.health import source_state
 from icesco_watch.store.items import latest_items
@@ -97,7 +97,12 @@ def test_a_baseline_wastes_no_requests(
     # www. and slash-less links are fetched on the source's host in slash form (no 301, no
     # second robots.txt), and a page whose pagination ends is not followed by a 404 probe.
     assert {r.host for r in log} == {"icesco.org"}
-    assert {r.status for r in log} == {200}
+    # Channel discovery asks once per source for WordPress's REST API and feed, which the
+    # replica does not have (404); everything else answers 200.
+    probes = [r for r in log if "/wp-json/" in r.path or r.path.endswith("/feed/atom/")]
+    assert len(probes) == 2 * len(LISTINGS)
+    assert {r.status for r in probes} == {404}
+    assert {r.status for r in log if r not in probes} == {200}
     assert [r.path for r in log].count("/robots.txt") == 1
     articles = [r for r in log if permalink_date(r.path)]
     assert len(articles) == len(_in("before")) == len({r.path for r in articles})
@@ -115,9 +120,10 @@ def test_a_crawl_with_nothing_new_costs_one_request_per_source(
         assert [r.status for r in listing_requests] == [304], key
         assert report[key].requests == 1
         assert report[key].not_modified
-    # Besides the three listings, only robots.txt: read once per crawl for the host.
+    # Nothing besides the three listings: the HTML channel found at the baseline is used
+    # straight away, and robots.txt comes from the store's cache (a day).
     others = [r.path for r in log if r.path not in LISTINGS.values()]
-    assert others == ["/robots.txt"]
+    assert others == []
     # Both validators are used: the French listing only sends Last-Modified.
     assert per_listing["icesco-en"][0].if_none_match
     fr = per_listing["icesco-fr"][0]
@@ -316,3 +322,20 @@ def test_an_unreachable_site_is_a_clear_failure(
         assert source.fatal
         assert source.errors[0].endswith("failed: connection refused"), source.errors
     assert _stored(engine) == {}
+
+
+def test_the_channel_found_is_planned_next_time_unless_the_config_pins_another(
+    replica: ReplicaServer, settings: Settings, engine: Engine
+) -> None:
+    crawl(settings, engine)  # discovery: the replica serves HTML only
+    plans = {p.source.key: p for p in plan_sources(engine, settings.sources)}
+    assert {p.channel for p in plans.values()} == {"html"}
+    assert all(p.robots is not None and p.robots.netloc == "icesco.org" for p in plans.values())
+    # The service's first cycle discovers again.
+    assert {p.channel for p in plan_sources(engine, settings.sources, rediscover=True)} == {None}
+    pinned = [s.model_copy(update={"channel": "feed"}) for s in settings.sources]
+    assert {p.channel for p in plan_sources(engine, pinned)} == {None}
+    # A pinned channel that does not work fails the source plainly (no silent fallback).
+    report = by_source(asyncio.run(run_cycle(settings, engine, pinned[:1])))
+    assert report["icesco-en"].failed
+    assert "feed/atom/ answered 404" in report["icesco-en"].errors[0]

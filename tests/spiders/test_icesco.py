@@ -110,3 +110,49 @@ def test_a_listing_without_article_links_is_a_fatal_failure() -> None:
     assert result.fatal
     assert "no article links" in result.errors[0]
     assert "selectors.listing_links of source 'icesco-en'" in result.errors[0]
+
+
+def test_article_links_in_sidebars_and_widgets_are_navigation_not_news() -> None:
+    chrome = (
+        '<aside class="widget-area"><a href="/en/2025/01/20/recent-elsewhere/">x</a></aside>'
+        '<div class="widget"><a href="/en/2025/01/21/popular/">y</a></div>'
+        '<nav><a href="/en/2025/01/22/menu-item/">z</a></nav>'
+    )
+    response = _listing(["a", "b"])
+    page = response.replace(body=response.body.replace(b"<body>", f"<body>{chrome}".encode()))
+    assert isinstance(page, HtmlResponse)
+    spider = IcescoSpider(plans=[SourcePlan(SOURCE)])
+    requests = list(spider.parse_listing(page, key="icesco-en", page=1, start_url=START))
+    _, articles = _split(requests)
+    assert articles == [
+        "https://icesco.org/en/2025/01/01/a/",
+        "https://icesco.org/en/2025/01/02/b/",
+    ]
+    (warning,) = spider.results["icesco-en"].warnings
+    assert warning.startswith("3 article link(s)")
+    # A configured selector is the operator's word: no filtering, no warning.
+    configured = SOURCE.model_copy(
+        update={"selectors": SOURCE.selectors.model_copy(update={"listing_links": ["body"]})}
+    )
+    spider = IcescoSpider(plans=[SourcePlan(configured)])
+    requests = list(spider.parse_listing(page, key="icesco-en", page=1, start_url=START))
+    assert len(_split(requests)[1]) == 5
+    assert spider.results["icesco-en"].warnings == []
+
+
+def test_the_listing_start_follows_the_channel_order() -> None:
+    spider = IcescoSpider(plans=[SourcePlan(SOURCE)])
+    (first,) = spider.open_source("icesco-en")
+    assert first.url.startswith("https://icesco.org/en/wp-json/wp/v2/categories?slug=news")
+    known = SourcePlan(SOURCE, channel="rest", category_id=4, etag='"e"', validated_url=START)
+    (first,) = IcescoSpider(plans=[known]).open_source("icesco-en")
+    assert first.url.startswith("https://icesco.org/en/wp-json/wp/v2/posts?categories=4")
+    gated = SourcePlan(
+        SOURCE, channel="rest", category_id=4, etag='"e"', validated_url=START + "feed/atom/"
+    )
+    (first,) = IcescoSpider(plans=[gated]).open_source("icesco-en")
+    assert (first.method, first.url) == ("HEAD", START + "feed/atom/")
+    assert first.headers[b"If-None-Match"] == b'"e"'
+    html = SourcePlan(SOURCE, channel="html", etag='"h"')
+    (first,) = IcescoSpider(plans=[html]).open_source("icesco-en")
+    assert (first.url, first.headers[b"If-None-Match"]) == (START, b'"h"')

@@ -1,0 +1,43 @@
+"""What the spider is asked to crawl for one source this cycle (built by the scheduler)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+from icesco_watch.config.schema import SourceConfig
+from icesco_watch.models import RobotsEntry
+
+
+@dataclass(frozen=True)
+class SourcePlan:
+    """What to crawl for one source this cycle."""
+
+    source: SourceConfig
+    known: frozenset[str] = frozenset()  # keys already in the store: their pages are not fetched
+    etag: str | None = None
+    last_modified: str | None = None
+    pages: int | None = None  # listing pages to read at most (None: the source's max_pages)
+    backfill: bool = False  # read `pages` pages whatever they hold, and re-fetch known articles
+    channel: str | None = None  # the channel that worked last; None: discover it
+    category_id: int | None = None  # REST: the listing category's id, once resolved
+    validated_url: str | None = None  # the address `etag`/`last_modified` belong to
+    modified: Mapping[str, str] = field(default_factory=dict)  # key -> stored modified time
+    robots: RobotsEntry | None = None  # the cached robots.txt of the source's host
+
+    @property
+    def page_limit(self) -> int:
+        return self.pages if self.pages is not None else self.source.max_pages
+
+    def validators_for(self, url: str) -> dict[str, str]:
+        """Conditional-request headers for `url`, if the stored validators are its own.
+        (Stores written before channels existed have no `validated_url`: those validators
+        belong to the HTML listing's first page.)"""
+        if self.backfill or (self.validated_url or self.source.start_urls[0]) != url:
+            return {}
+        headers = {}
+        if self.etag:
+            headers["If-None-Match"] = self.etag
+        if self.last_modified:
+            headers["If-Modified-Since"] = self.last_modified
+        return headers

@@ -1,0 +1,120 @@
+<?php
+/* Changes the test network's content through WordPress's own API, for tests/wordpress.
+ * Reads a JSON list of operations on stdin, prints a JSON list of results:
+ *   {"op": "reset"}                                   every site: no posts or pages, classic theme
+ *   {"op": "theme", "name": "twentytwentythree"}      every site
+ *   {"op": "add", "lang": "en", "title": ..., "date": "2025-03-01 10:00:00", "content": ...,
+ *    "category": "news" (slug; null: none)}           -> {"id", "link", "title", "date_gmt"}
+ *   {"op": "edit", "lang": "en", "id": N, "title"?: ..., "content"?: ...}
+ *   {"op": "delete", "lang": "en", "id": N}
+ *   {"op": "category", "lang": "en", "slug": "events", "name": "Events", "parent": "news"}
+ *   {"op": "option", "lang": "en", "name": "rss_use_excerpt", "value": 1}
+ */
+$_SERVER['HTTP_HOST'] = getenv('HTTP_HOST') ?: 'icesco.test';
+$_SERVER['REQUEST_URI'] = '/';
+$_SERVER['SERVER_NAME'] = $_SERVER['HTTP_HOST'];
+$_SERVER['SERVER_PORT'] = 80;
+$_SERVER['REMOTE_ADDR'] = '127.0.0.1';
+require '/usr/share/wordpress/wp-load.php';
+// Edits must not create revisions or ping anyone.
+remove_action('post_updated', 'wp_save_post_revision');
+remove_action('publish_post', '_publish_post_hook', 5);
+
+function site_id(string $lang): int {
+    $id = get_blog_id_from_url('icesco.test', "/$lang/");
+    if (!$id) {
+        throw new RuntimeException("no site /$lang/: run .ci/wordpress.sh");
+    }
+    return (int) $id;
+}
+
+function in_site(string $lang, callable $fn): mixed {
+    switch_to_blog(site_id($lang));
+    try {
+        return $fn();
+    } finally {
+        restore_current_blog();
+    }
+}
+
+function describe(int $id): array {
+    $post = get_post($id);
+    return ['id' => $id, 'link' => get_permalink($id), 'title' => $post->post_title,
+            'date_gmt' => $post->post_date_gmt, 'modified_gmt' => $post->post_modified_gmt];
+}
+
+$results = [];
+foreach (json_decode(stream_get_contents(STDIN), true, 512, JSON_THROW_ON_ERROR) as $op) {
+    switch ($op['op']) {
+        case 'reset':
+        case 'theme':
+            foreach (['en', 'ar', 'fr'] as $lang) {
+                $results[] = in_site($lang, function () use ($op) {
+                    if ($op['op'] === 'theme') {
+                        switch_theme($op['name']);
+                        return get_option('stylesheet');
+                    }
+                    // Pages too: the sample page's modified time (the install's) would otherwise
+                    // be the site's newest, which is what its feeds' validators follow.
+                    $ids = get_posts(['post_type' => ['post', 'page'], 'post_status' => 'any',
+                                      'numberposts' => -1, 'fields' => 'ids']);
+                    foreach ($ids as $id) {
+                        wp_delete_post($id, true);
+                    }
+                    switch_theme('twentytwentyone');
+                    update_option('rss_use_excerpt', 0);
+                    return count($ids);
+                });
+            }
+            break;
+        case 'add':
+            $results[] = in_site($op['lang'], function () use ($op) {
+                $category = $op['category'] ?? null;
+                $terms = $category ? [get_category_by_slug($category)->term_id] : [];
+                $id = wp_insert_post([
+                    'post_title' => $op['title'],
+                    'post_content' => $op['content'],
+                    'post_excerpt' => $op['excerpt'] ?? '',
+                    'post_status' => 'publish',
+                    'post_date' => $op['date'],
+                    'post_category' => $terms,
+                ], true);
+                if (is_wp_error($id)) {
+                    throw new RuntimeException($id->get_error_message());
+                }
+                return describe($id);
+            });
+            break;
+        case 'edit':
+            $results[] = in_site($op['lang'], function () use ($op) {
+                $change = ['ID' => $op['id']];
+                foreach (['title' => 'post_title', 'content' => 'post_content'] as $k => $field) {
+                    if (isset($op[$k])) {
+                        $change[$field] = $op[$k];
+                    }
+                }
+                wp_update_post($change, true);
+                return describe($op['id']);
+            });
+            break;
+        case 'delete':
+            $results[] = in_site($op['lang'], fn () => (bool) wp_delete_post($op['id'], true));
+            break;
+        case 'option':
+            $results[] = in_site($op['lang'], fn () => update_option($op['name'], $op['value']));
+            break;
+        case 'category':
+            $results[] = in_site($op['lang'], function () use ($op) {
+                $found = get_category_by_slug($op['slug']);
+                if ($found) {
+                    return $found->term_id;
+                }
+                $parent = isset($op['parent']) ? get_category_by_slug($op['parent'])->term_id : 0;
+                return wp_insert_term($op['name'], 'category', ['slug' => $op['slug'], 'parent' => $parent])['term_id'];
+            });
+            break;
+        default:
+            throw new RuntimeException("unknown op {$op['op']}");
+    }
+}
+echo json_encode($results, JSON_UNESCAPED_UNICODE | JSON_UNESCAPED_SLASHES), "\n";
