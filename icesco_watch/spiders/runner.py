@@ -24,7 +24,7 @@ from scrapy.crawler import AsyncCrawlerRunner
 from scrapy.http import Response
 
 from icesco_watch.config.schema import CrawlConfig, SourceConfig
-from icesco_watch.models import CrawlResult, NewsItem
+from icesco_watch.models import ArticleFailure, CrawlResult, NewsItem
 from icesco_watch.spiders.icesco import IcescoSpider, SourcePlan
 from icesco_watch.spiders.settings import scrapy_settings
 
@@ -126,6 +126,7 @@ def _plan_to_json(plan: SourcePlan) -> dict[str, Any]:
         "last_modified": plan.last_modified,
         "pages": plan.pages,
         "backfill": plan.backfill,
+        "retry": list(plan.retry),
     }
 
 
@@ -137,6 +138,7 @@ def _plan_from_json(data: dict[str, Any]) -> SourcePlan:
         data["last_modified"],
         data["pages"],
         data["backfill"],
+        tuple(data["retry"]),
     )
 
 
@@ -160,7 +162,8 @@ def _result_from_json(data: dict[str, Any]) -> CrawlResult:
         )
         for item in data.pop("items")
     ]
-    return CrawlResult(**data, items=items)
+    failures = [ArticleFailure(**failure) for failure in data.pop("article_failures")]
+    return CrawlResult(**data, items=items, article_failures=failures)
 
 
 def _main() -> None:

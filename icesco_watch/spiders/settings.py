@@ -33,7 +33,21 @@ def scrapy_settings(crawl: CrawlConfig) -> dict[str, Any]:
         "COOKIES_ENABLED": False,
         "ICESCO_WATCH_PROXY": crawl.proxy,
         "ICESCO_WATCH_CONFIGURED": True,
-        "DOWNLOADER_MIDDLEWARES": {"icesco_watch.spiders.middlewares.ProxyMiddleware": 740},
+        "DOWNLOADER_MIDDLEWARES": {
+            "icesco_watch.spiders.middlewares.ProxyMiddleware": 740,
+            # Its process_response runs before RedirectMiddleware's (600): a redirect to
+            # another host is refused before Scrapy would schedule it.
+            "icesco_watch.spiders.redirects.OffHostRedirectMiddleware": 610,
+        },
+        # A <meta http-equiv="refresh"> could lead off the site behind the middleware's back;
+        # WordPress never needs it.
+        "METAREFRESH_ENABLED": False,
+        # Hostile pages: a body over max_page_size is abandoned while it arrives, and a
+        # compressed one as soon as its decompressed size passes it (HttpCompressionMiddleware
+        # inflates in chunks and checks DOWNLOAD_MAXSIZE after each), so a gzip bomb costs at
+        # most that much memory, not Scrapy's default 1 GiB.
+        "DOWNLOAD_MAXSIZE": crawl.max_page_size,
+        "DOWNLOAD_WARNSIZE": crawl.max_page_size // 4,
         # No listening sockets and no noise in a long-running service.
         "REMOTE_CONTROL_ENABLED": False,
         "TELNETCONSOLE_ENABLED": False,

@@ -290,6 +290,14 @@ def test_failure_modes() -> None:
         server.clear_faults()
         assert fetch(server, url)[0] == 200
 
+        server.respond("/en/category/news/", b"\x1f\x8b", {"Content-Encoding": "gzip"}, count=1)
+        status, headers, body = fetch(server, url)
+        assert (status, headers["content-encoding"], body) == (200, "gzip", b"\x1f\x8b")
+        server.respond("/en/category/", b"", {"Location": "http://elsewhere.example/"}, 301)
+        status, headers, _ = fetch(server, url)
+        assert (status, headers["location"]) == (301, "http://elsewhere.example/")
+        server.clear_faults()
+
         server.hang(path_prefix="/en/category/news/", seconds=30)
         conn = http.client.HTTPConnection("127.0.0.1", server.port, timeout=0.3)
         timed_out = False
