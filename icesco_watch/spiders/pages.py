@@ -16,19 +16,11 @@ from zoneinfo import ZoneInfo
 
 from parsel import Selector
 
-from icesco_watch.spiders.boilerplate import clean_paragraphs, strip_site_suffix
-from icesco_watch.spiders.nodes import NOISE, node_text, select_first
+from icesco_watch.spiders.bodies import BODY_CONTAINERS, extract_body
+from icesco_watch.spiders.boilerplate import strip_site_suffix
+from icesco_watch.spiders.nodes import node_text, select_first
 from icesco_watch.spiders.published import find_published
 from icesco_watch.spiders.urls import canonical_key, is_article_url
-
-_BODY_CONTAINERS = (
-    "[itemprop=articleBody]",
-    ".elementor-widget-theme-post-content",
-    ".entry-content",
-    ".td-post-content",
-    ".post-content",
-    "article .content",
-)
 
 
 class ExtractionError(ValueError):
@@ -120,7 +112,7 @@ def extract_article(
     if found is None:
         raise ExtractionError(f"no publication date found on {url}")
     published, published_from = found
-    body = "\n\n".join(clean_paragraphs(_body_paragraphs(sel, body_selectors)))
+    body = extract_body(sel, body_selectors)
     return ArticleFields(
         title=title,
         published=published,
@@ -146,39 +138,10 @@ def _title(sel: Selector, selectors: Sequence[str]) -> str:
     return ""
 
 
-def _body_paragraphs(sel: Selector, selectors: Sequence[str]) -> list[str]:
-    container = select_first(sel, [*selectors, *_BODY_CONTAINERS])
-    if container:
-        paragraphs = _paragraphs(container[0])
-        if paragraphs:
-            return paragraphs
-    return _densest_block(sel)
-
-
-def _paragraphs(node: Selector) -> list[str]:
-    blocks = node.xpath(".//p | .//li[not(.//p)] | .//h2 | .//h3 | .//blockquote[not(.//p)]")
-    texts = [node_text(b) for b in blocks if not b.xpath(f"ancestor::*[{NOISE}]")]
-    if not texts:
-        texts = [t for t in (node_text(node),) if t]
-    return [t for t in texts if t]
-
-
-def _densest_block(sel: Selector) -> list[str]:
-    """Generic main-text extractor: the element whose own <p> children hold the most text."""
-    best: list[str] = []
-    best_size = 0
-    for parent in sel.xpath(f"//*[p][not(ancestor-or-self::*[{NOISE}])]"):
-        texts = [t for t in (node_text(p) for p in parent.xpath("./p")) if t]
-        size = sum(len(t) for t in texts)
-        if size > best_size:
-            best, best_size = texts, size
-    return best
-
-
 def _image(sel: Selector, url: str) -> str | None:
     src = (
         sel.css("meta[property='og:image']::attr(content)").get()
-        or sel.css(", ".join(f"{c} img::attr(src)" for c in _BODY_CONTAINERS)).get()
+        or sel.css(", ".join(f"{c} img::attr(src)" for c in BODY_CONTAINERS)).get()
     )
     return urljoin(url, src.strip()) if src else None
 
