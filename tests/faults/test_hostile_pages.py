@@ -197,3 +197,24 @@ def test_the_gzip_bomb_is_real() -> None:
     while chunk := stream.read(8 * MiB):
         total += len(chunk)
     assert total == BOMB_SIZE + len(b"<html><head><title>x</title></head><body><p>")
+
+
+def test_every_new_article_failing_is_a_failure_of_the_source(
+    replica: ReplicaServer, settings: Settings, engine: Engine
+) -> None:
+    """Quarantine is for one bad page; a site whose every new article breaks (a template
+    change, an outage behind the listing) must still show as failing."""
+    crawl(settings, engine)
+    replica.set_state("after")
+    hostile, fine = _new_english()
+    for article in (hostile, fine):
+        replica.fail(status=500, path_prefix=article.path)
+    report = _en(crawl(settings, engine))
+    assert report.failed
+    assert not report.fatal
+    assert report.errors[0].startswith("all 2 new articles fetched this cycle failed")
+    assert len(report.quarantined) == 2
+    replica.clear_faults()
+    recovered = _en(crawl(settings, engine))  # both retried the next cycle
+    assert not recovered.failed
+    assert sorted(recovered.new) == sorted([hostile.expected_key, fine.expected_key])
