@@ -38,7 +38,8 @@ from charset_normalizer import from_bytes
 from htmldate import find_date
 from parsel import Selector
 
-from icesco_watch.spiders.published import HtmldateMode, find_published
+from icesco_watch.spiders.dates import find_visible_date
+from icesco_watch.spiders.published import HtmldateMode, find_published, text_after_title
 
 UTC = ZoneInfo("UTC")
 SETS = ("eval_mediacloud_2020.json", "eval_default.json")
@@ -126,6 +127,34 @@ def paired(a: list[bool], b: list[bool], rng: random.Random) -> tuple[float, flo
     return sum(diffs) / n, means[int(0.025 * RESAMPLES)], means[int(0.975 * RESAMPLES) - 1]
 
 
+def compare_visible_step(pages: list[Page]) -> None:
+    """The visible-date step alone: our EN/FR/AR regexes against dateparser's search (EN, FR,
+    AR, as ICESCO needs) over the same text, the first text nodes after the page's <h1>."""
+    from dateparser.search import search_dates
+
+    strict = {"STRICT_PARSING": True, "REQUIRE_PARTS": ["day", "month", "year"]}
+
+    def regexes(page: Page) -> date | None:
+        return find_visible_date(" ".join(text_after_title(page.sel)), "en")
+
+    def dateparser(page: Page) -> date | None:
+        text = " ".join(text_after_title(page.sel))
+        try:
+            found = search_dates(text, languages=["en", "fr", "ar"], settings=strict)
+        except (ValueError, OverflowError):
+            return None
+        return found[0][1].date() if found else None
+
+    print(f"\nvisible-date step alone ({len(pages)} pages): right / found, precision, s/page")
+    for name, step in (("our regexes", regexes), ("dateparser", dateparser)):
+        started = time.perf_counter()
+        answers = [step(page) for page in pages]
+        elapsed = (time.perf_counter() - started) / len(pages)
+        found = sum(a is not None for a in answers)
+        right = sum(a == p.expected for a, p in zip(answers, pages, strict=True))
+        print(f"  {name:12} {right:4d} / {found:4d}  {right / max(found, 1):.3f}  {elapsed:.4f}")
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawTextHelpFormatter
@@ -133,6 +162,11 @@ def main() -> int:
     parser.add_argument("data", nargs="?", default=os.environ.get("HTMLDATE_EVAL"))
     parser.add_argument("--limit", type=int, default=None, help="only the first N pages")
     parser.add_argument("--errors", action="store_true", help="list pages ours+htmldate misses")
+    parser.add_argument(
+        "--visible-step",
+        action="store_true",
+        help="also compare our visible-date regexes with dateparser on the text under the title",
+    )
     args = parser.parse_args()
     if not args.data or not (Path(args.data) / SETS[1]).is_file():
         print(
@@ -165,6 +199,8 @@ def main() -> int:
         if name != best:
             mean, low, high = paired(hits[name], hits[best], rng)
             print(f"  {name:26} {mean:+.3f} [{low:+.3f}, {high:+.3f}]")
+    if args.visible_step:
+        compare_visible_step(pages)
     if args.errors:
         chosen = "ours+htmldate-fast"
         for page, answer, hit in zip(pages, answers[chosen], hits[chosen], strict=True):
