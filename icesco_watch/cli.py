@@ -43,6 +43,7 @@ from icesco_watch.store.items import count_by_source, latest_items, retag_items
 from icesco_watch.store.leases import instance_id
 from icesco_watch.store.migrate import current_revision, upgrade
 from icesco_watch.store.outbox import pending_counts
+from icesco_watch.store.quarantine import quarantined
 from icesco_watch.store.schema import open_store
 from icesco_watch.tagging import Tagger
 
@@ -243,6 +244,7 @@ def status(
     with engine.connect() as conn:
         states = all_source_states(conn)
         counts = count_by_source(conn)
+        held = quarantined(conn)
     keys = [s.key for s in settings.sources] + sorted(
         set(states) - {s.key for s in settings.sources}
     )
@@ -256,6 +258,7 @@ def status(
             "last_error": state.last_error if state else None,
             "items": counts.get(key, 0),
             "channel": state.channel if state else None,  # rest | feed | html, once chosen
+            "quarantined": sum(article.source == key for article in held),
         }
         if as_json:
             typer.echo(json.dumps(row, ensure_ascii=False))
@@ -275,6 +278,13 @@ def status(
         )
         if row["last_error"]:
             typer.echo(f"  last error: {row['last_error']}")
+        mine = [article for article in held if article.source == key]
+        if mine:  # soonest retry first
+            typer.echo(
+                f"  quarantined: {len(mine)} article(s), next retry "
+                f"{mine[0].next_attempt_at.isoformat(timespec='minutes')} "
+                f"({mine[0].url}, {mine[0].failures} failure(s): {mine[0].last_error})"
+            )
     with engine.connect() as conn:
         counts = pending_counts(conn)
     if as_json:

@@ -16,6 +16,7 @@ from pydantic import (
     AfterValidator,
     BaseModel,
     BeforeValidator,
+    ByteSize,
     ConfigDict,
     Field,
     SecretStr,
@@ -126,6 +127,10 @@ class CrawlConfig(Section):
     # "in-process": Scrapy on the service's own asyncio loop. "subprocess": a fresh interpreter
     # per cycle, the fallback should the in-process crawl ever misbehave.
     runner: Literal["in-process", "subprocess"] = "in-process"
+    # Largest page body, after decompression, before it is abandoned ("4MiB", "512KiB" or
+    # bytes): ICESCO's pages weigh tens of KiB, so this only ever stops a hostile or broken
+    # answer (a gzip bomb) long before Scrapy's own 1 GiB default would.
+    max_page_size: ByteSize = Field(default=ByteSize(4 * 1024 * 1024), ge=64 * 1024, le=1024**3)
 
     @field_validator("proxy")
     @classmethod

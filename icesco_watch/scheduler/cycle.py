@@ -9,7 +9,7 @@ from collections.abc import Sequence
 from datetime import UTC, datetime
 from urllib.parse import urlsplit
 
-from sqlalchemy import Engine
+from sqlalchemy import Connection, Engine
 
 from icesco_watch.config.schema import Settings, SourceConfig
 from icesco_watch.feeds.publish import publish_feeds
@@ -19,6 +19,7 @@ from icesco_watch.spiders.runner import Crawler, ProgressCallback, crawler_for
 from icesco_watch.store.health import record_run, robots_entries, save_robots, source_state
 from icesco_watch.store.items import known_keys, known_modified, record_items
 from icesco_watch.store.outbox import enqueue_deliveries
+from icesco_watch.store.quarantine import quarantined, record_failures, release, split_due
 from icesco_watch.tagging import Tagger
 
 log = logging.getLogger(__name__)
@@ -36,16 +37,20 @@ def plan_sources(
 ) -> list[SourcePlan]:
     """What each source's crawl needs from the store: known keys and their modified times, the
     channel that worked last (unless `rediscover`: the service's first cycle looks for the
-    cheapest channel again), the validators and the cached robots.txt of its host."""
+    cheapest channel again), the validators, the cached robots.txt of its host, and the
+    quarantined articles (due ones are retried; the others are left alone like known keys)."""
     plans = []
+    now = utcnow()
     with engine.connect() as conn:
         robots = robots_entries(conn)
         for source in sources:
             state = source_state(conn, source.key)
+            due, waiting = split_due(quarantined(conn, source.key), now)
             plans.append(
                 SourcePlan(
                     source=source,
-                    known=known_keys(conn, source.lang),
+                    known=known_keys(conn, source.lang) | waiting,
+                    retry=tuple(article.url for article in due),
                     etag=state.etag,
                     last_modified=state.last_modified,
                     pages=backfill,
@@ -127,6 +132,7 @@ def record_source(
     with engine.begin() as conn:
         baseline = not source_state(conn, result.source).baseline_done
         now = utcnow()
+        _quarantine(conn, result, report, now)
         outcomes = record_items(
             conn,
             result.items,
@@ -166,6 +172,34 @@ def record_source(
     return report
 
 
+def _quarantine(conn: Connection, result: CrawlResult, report: SourceReport, now: datetime) -> None:
+    """Failed articles into quarantine, extracted ones out of it. One bad article does not fail
+    its source; every new article of a cycle failing (two or more) does: that is a broken site
+    or extractor, not one hostile page."""
+    release(conn, [item.key for item in result.items])
+    fresh = 0  # articles failing for the first time (retries of quarantined ones do not count)
+    for article in record_failures(conn, result.source, result.article_failures, now):
+        fresh += article.failures == 1
+        report.quarantined.append(f"{article.key}: {article.last_error}")
+        log.warning(
+            "article quarantined",
+            extra={
+                "fields": {
+                    "source": result.source,
+                    "key": article.key,
+                    "failures": article.failures,
+                    "next_attempt_at": article.next_attempt_at.isoformat(),
+                    "error": article.last_error,
+                }
+            },
+        )
+    if fresh >= 2 and not result.items:
+        report.errors.append(
+            f"all {fresh} new articles fetched this cycle failed, "
+            f"e.g. {result.article_failures[0].error}"
+        )
+
+
 def _log_report(report: SourceReport, result: CrawlResult) -> None:
     fields = {
         "source": report.source,
@@ -177,6 +211,7 @@ def _log_report(report: SourceReport, result: CrawlResult) -> None:
         "baseline": len(report.baseline),
         "stale": len(report.stale),
         "queued": report.queued,
+        "quarantined": len(report.quarantined),
         "errors": report.errors,
         "channel": result.channel,
         "warnings": result.warnings,

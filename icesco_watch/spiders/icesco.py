@@ -51,7 +51,12 @@ from icesco_watch.spiders.pages import (
 )
 from icesco_watch.spiders.plan import SourcePlan
 from icesco_watch.spiders.settings import scrapy_settings
-from icesco_watch.spiders.urls import article_fetch_url, canonical_key, permalink_date
+from icesco_watch.spiders.urls import (
+    article_fetch_url,
+    canonical_key,
+    permalink_date,
+    site_host,
+)
 
 __all__ = ["IcescoSpider", "SourcePlan", "describe_failure"]
 
@@ -87,16 +92,20 @@ class IcescoSpider(ChannelCrawl, Spider):
         return spider
 
     def _callback_crashed(self, failure: Failure, response: Response, **_: Any) -> None:
-        """A bug in extraction must not drop an article silently: record it as a failure, so
-        the cycle keeps the listing's validators and retries the page next time."""
+        """A bug in extraction must not drop an article silently: a listing's is a failure of
+        the source (its validators are kept, the page retried next time); an article's (a page
+        that breaks the parser is one) puts the article in quarantine, retried later."""
         source = response.meta.get("source")
         if source in self.results:
             kind = response.meta.get("kind", "page")
             error = failure.value
-            self.results[source].fail(
-                f"{kind} {response.url} could not be processed: {type(error).__name__}: {error}",
-                fatal=kind == "listing",
+            message = (
+                f"{kind} {response.url} could not be processed: {type(error).__name__}: {error}"
             )
+            if kind == "article":
+                self._article_failed(response.request or Request(response.url), message)
+            else:
+                self.results[source].fail(message, fatal=kind == "listing")
 
     def _count_request(self, request: Request, **_: Any) -> None:
         source = request.meta.get("source")
@@ -107,6 +116,16 @@ class IcescoSpider(ChannelCrawl, Spider):
         for key in self.plans:
             for request in self.open_source(key):
                 yield request
+            for request in self._retry_requests(key):
+                yield request
+
+    def _retry_requests(self, key: str) -> Iterator[Request]:
+        """Quarantined articles whose time has come, fetched directly (also after a 304)."""
+        for url in self.plans[key].retry:
+            article_key = canonical_key(url)
+            if article_key not in self._scheduled:
+                self._scheduled.add(article_key)
+                yield self._article_request(key, url, article_key)
 
     def html_start(self, key: str) -> Iterator[Request]:
         """The HTML channel: page 1 of each listing, the first one conditionally."""
@@ -192,13 +211,7 @@ class IcescoSpider(ChannelCrawl, Spider):
             if link.key in self._scheduled or (link.key in plan.known and not plan.backfill):
                 continue
             self._scheduled.add(link.key)
-            yield Request(
-                article_fetch_url(link.url, start_url),
-                callback=self.parse_article,
-                errback=self.article_failed,
-                meta={"source": key, "kind": "article"},
-                cb_kwargs={"key": key},
-            )
+            yield self._article_request(key, article_fetch_url(link.url, start_url), link.key)
         if page < plan.page_limit and (plan.backfill or links[-1].key not in plan.known):
             next_url = self._next_listing_url(response, start_url, page)
             if next_url is not None:
@@ -217,15 +230,35 @@ class IcescoSpider(ChannelCrawl, Spider):
             return None
         return numbered_page_url(start_url, page + 1)
 
+    def _article_request(self, key: str, url: str, article_key: str) -> Request:
+        return Request(
+            url,
+            callback=self.parse_article,
+            errback=self.article_failed,
+            meta={"source": key, "kind": "article", "article_key": article_key},
+            cb_kwargs={"key": key},
+        )
+
     def parse_article(self, response: Response, key: str) -> Iterator[NewsItem]:
-        """Extract one article into a NewsItem, or record why it could not be."""
-        plan, result = self.plans[key], self.results[key]
+        """Extract one article into a NewsItem, or record why it could not be (the article is
+        then quarantined, not the source failed)."""
+        plan = self.plans[key]
         source = plan.source
+        request = response.request or Request(response.url)
+
+        def failed(message: str) -> None:
+            self._article_failed(request, f"article {message}")
+
+        if site_host(urlsplit(response.url).hostname or "") != site_host(source.host):
+            # Redirects off the site are refused by OffHostRedirectMiddleware; this catches any
+            # other way of landing elsewhere. Never stored, never alerted as ICESCO news.
+            failed(f"{request.url} ended up off the site at {response.url}; not stored")
+            return
         if not isinstance(response, TextResponse):
-            result.fail(f"article {response.url} is not an HTML page", fatal=False)
+            failed(f"{response.url} is not an HTML page")
             return
         if permalink_date(response.url, source.lang) is None:
-            result.fail(f"article link redirected to {response.url}, not an article", fatal=False)
+            failed(f"link {request.url} redirected to {response.url}, not an article")
             return
         try:
             fields = extract_article(
@@ -238,7 +271,7 @@ class IcescoSpider(ChannelCrawl, Spider):
                 source.selectors.body,
             )
         except ExtractionError as exc:
-            result.fail(f"article {exc}", fatal=False)
+            failed(str(exc))
             return
         item = NewsItem(
             key=canonical_key(response.url),
@@ -252,7 +285,7 @@ class IcescoSpider(ChannelCrawl, Spider):
             image=fields.image,
             site_categories=fields.site_categories,
         )
-        result.items.append(item)
+        self.results[key].items.append(item)
         yield item
 
     def listing_failed(self, failure: Failure) -> None:
@@ -263,9 +296,11 @@ class IcescoSpider(ChannelCrawl, Spider):
 
     def article_failed(self, failure: Failure) -> None:
         request = failure.request  # type: ignore[attr-defined]
-        self.results[request.meta["source"]].fail(
-            f"article {describe_failure(failure, request)}", fatal=False
-        )
+        self._article_failed(request, f"article {describe_failure(failure, request)}")
+
+    def _article_failed(self, request: Request, message: str) -> None:
+        key = request.meta.get("article_key") or canonical_key(request.url)
+        self.results[request.meta["source"]].article_failed(key, request.url, message)
 
 
 def describe_failure(failure: Failure, request: Request) -> str:

@@ -7,44 +7,20 @@ fields come from structured data first and generic fallbacks after, and per-sour
 
 from __future__ import annotations
 
-import json
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
 from urllib.parse import unquote, urljoin, urlsplit
 from zoneinfo import ZoneInfo
 
-from parsel import Selector, SelectorList
+from parsel import Selector
 
-from icesco_watch.spiders.boilerplate import clean_paragraphs, strip_site_suffix
-from icesco_watch.spiders.dates import at_midnight, find_visible_date, parse_iso
-from icesco_watch.spiders.urls import canonical_key, is_article_url, permalink_date
-
-_BODY_CONTAINERS = (
-    "[itemprop=articleBody]",
-    ".elementor-widget-theme-post-content",
-    ".entry-content",
-    ".td-post-content",
-    ".post-content",
-    "article .content",
-)
-_ARTICLE_TYPES = {"article", "newsarticle", "blogposting", "reportagenewsarticle"}
-_NOISE_TAGS = (
-    "script",
-    "style",
-    "noscript",
-    "template",
-    "nav",
-    "header",
-    "footer",
-    "aside",
-    "form",
-    "button",
-    "svg",
-)
-_NOISE = " or ".join(f"self::{tag}" for tag in _NOISE_TAGS)  # an XPath test: "is page chrome"
+from icesco_watch.spiders.bodies import BODY_CONTAINERS, extract_body
+from icesco_watch.spiders.boilerplate import strip_site_suffix
+from icesco_watch.spiders.nodes import node_text, select_first
+from icesco_watch.spiders.published import find_published
+from icesco_watch.spiders.urls import canonical_key, is_article_url
 
 
 class ExtractionError(ValueError):
@@ -71,7 +47,7 @@ def listing_links(
     sel: Selector, page_url: str, host: str, lang: str, selectors: Sequence[str] = ()
 ) -> list[ListingLink]:
     """Article permalinks on a listing page, in page order, one per canonical key."""
-    anchors = _select_first(sel, [f"{s} a[href], {s}[href]" for s in selectors]) or sel.css(
+    anchors = select_first(sel, [f"{s} a[href], {s}[href]" for s in selectors]) or sel.css(
         "a[href]"
     )
     seen: set[str] = set()
@@ -132,8 +108,11 @@ def extract_article(
     title = _title(sel, title_selectors)
     if not title:
         raise ExtractionError(f"no title found on {url} (no og:title, <h1> or <title>)")
-    published, published_from = _published(sel, url, lang, zone, published_selectors)
-    body = "\n\n".join(clean_paragraphs(_body_paragraphs(sel, body_selectors)))
+    found = find_published(sel, url, lang, zone, published_selectors)
+    if found is None:
+        raise ExtractionError(f"no publication date found on {url}")
+    published, published_from = found
+    body = extract_body(sel, body_selectors)
     return ArticleFields(
         title=title,
         published=published,
@@ -144,24 +123,12 @@ def extract_article(
     )
 
 
-def _select_first(sel: Selector, selectors: Sequence[str]) -> SelectorList[Selector] | None:
-    for css in selectors:
-        found = sel.css(css)
-        if found:
-            return found
-    return None
-
-
-def _text(node: Selector) -> str:
-    return " ".join(" ".join(node.xpath(".//text()").getall()).split())
-
-
 def _title(sel: Selector, selectors: Sequence[str]) -> str:
-    configured = _select_first(sel, selectors)
-    candidates = [_text(configured[0])] if configured else []
+    configured = select_first(sel, selectors)
+    candidates = [node_text(configured[0])] if configured else []
     candidates += [
         sel.css("meta[property='og:title']::attr(content)").get(""),
-        *(_text(h1) for h1 in sel.css("h1")[:1]),
+        *(node_text(h1) for h1 in sel.css("h1")[:1]),
         sel.css("title::text").get(""),
     ]
     for candidate in candidates:
@@ -171,129 +138,10 @@ def _title(sel: Selector, selectors: Sequence[str]) -> str:
     return ""
 
 
-def _published(
-    sel: Selector, url: str, lang: str, zone: ZoneInfo, selectors: Sequence[str]
-) -> tuple[datetime, str]:
-    """Structured data first, then what the page shows, then the URL; never a modified date."""
-    configured = _select_first(sel, selectors)
-    if configured:
-        node = configured[0]
-        raw = node.attrib.get("datetime") or node.attrib.get("content") or _text(node)
-        found = parse_iso(raw, zone) or _visible(raw, lang, zone)
-        if found:
-            return found, "configured selector"
-    for label, value in (
-        (
-            "article:published_time",
-            sel.css("meta[property='article:published_time']::attr(content)").get(),
-        ),
-        ("JSON-LD datePublished", _json_ld_published(sel)),
-        (
-            "itemprop datePublished",
-            sel.css(
-                "[itemprop=datePublished]::attr(content), [itemprop=datePublished]::attr(datetime)"
-            ).get(),
-        ),
-        ("<time datetime>", _time_element(sel)),
-    ):
-        if value and (parsed := parse_iso(value, zone)):
-            return parsed, label
-    visible = _visible(" ".join(_text_after_title(sel)), lang, zone)
-    if visible:
-        return visible, "visible date"
-    day = permalink_date(url)
-    if day is None:
-        raise ExtractionError(f"no publication date found on {url}")
-    return at_midnight(day, zone), "URL date"
-
-
-def _visible(text: str, lang: str, zone: ZoneInfo) -> datetime | None:
-    day = find_visible_date(text, lang)
-    return at_midnight(day, zone) if day else None
-
-
-def _text_after_title(sel: Selector, limit: int = 60) -> list[str]:
-    """The first text nodes after the page's <h1>: where themes print the date. Looking only
-    there keeps dates in menus, tickers or related-posts blocks out."""
-    texts = sel.xpath(f"(//h1)[1]/following::text()[not(ancestor::*[{_NOISE}])]").getall()
-    return [t.strip() for t in texts[: limit * 2] if t.strip()][:limit]
-
-
-def _time_element(sel: Selector) -> str | None:
-    for css in (
-        "time.published::attr(datetime)",
-        "time.entry-date::attr(datetime)",
-        "article time[datetime]:not(.updated)::attr(datetime)",
-        "time[datetime]:not(.updated)::attr(datetime)",
-    ):
-        value = sel.css(css).get()
-        if value:
-            return value
-    return None
-
-
-def _json_ld_published(sel: Selector) -> str | None:
-    fallback = None
-    for raw in sel.css("script[type='application/ld+json']::text").getall():
-        try:
-            data = json.loads(raw)
-        except ValueError:
-            continue
-        for node in _json_nodes(data):
-            value = node.get("datePublished")
-            if not isinstance(value, str):
-                continue
-            types = node.get("@type", [])
-            names = {t.lower() for t in ([types] if isinstance(types, str) else types)}
-            if names & _ARTICLE_TYPES:
-                return value
-            fallback = fallback or value
-    return fallback
-
-
-def _json_nodes(data: Any) -> Iterator[dict[str, Any]]:
-    if isinstance(data, dict):
-        yield data
-        for value in data.values():
-            yield from _json_nodes(value)
-    elif isinstance(data, list):
-        for value in data:
-            yield from _json_nodes(value)
-
-
-def _body_paragraphs(sel: Selector, selectors: Sequence[str]) -> list[str]:
-    container = _select_first(sel, [*selectors, *_BODY_CONTAINERS])
-    if container:
-        paragraphs = _paragraphs(container[0])
-        if paragraphs:
-            return paragraphs
-    return _densest_block(sel)
-
-
-def _paragraphs(node: Selector) -> list[str]:
-    blocks = node.xpath(".//p | .//li[not(.//p)] | .//h2 | .//h3 | .//blockquote[not(.//p)]")
-    texts = [_text(b) for b in blocks if not b.xpath(f"ancestor::*[{_NOISE}]")]
-    if not texts:
-        texts = [t for t in (_text(node),) if t]
-    return [t for t in texts if t]
-
-
-def _densest_block(sel: Selector) -> list[str]:
-    """Generic main-text extractor: the element whose own <p> children hold the most text."""
-    best: list[str] = []
-    best_size = 0
-    for parent in sel.xpath(f"//*[p][not(ancestor-or-self::*[{_NOISE}])]"):
-        texts = [t for t in (_text(p) for p in parent.xpath("./p")) if t]
-        size = sum(len(t) for t in texts)
-        if size > best_size:
-            best, best_size = texts, size
-    return best
-
-
 def _image(sel: Selector, url: str) -> str | None:
     src = (
         sel.css("meta[property='og:image']::attr(content)").get()
-        or sel.css(", ".join(f"{c} img::attr(src)" for c in _BODY_CONTAINERS)).get()
+        or sel.css(", ".join(f"{c} img::attr(src)" for c in BODY_CONTAINERS)).get()
     )
     return urljoin(url, src.strip()) if src else None
 

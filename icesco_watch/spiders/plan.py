@@ -24,6 +24,7 @@ class SourcePlan:
     validated_url: str | None = None  # the address `etag`/`last_modified` belong to
     modified: Mapping[str, str] = field(default_factory=dict)  # key -> stored modified time
     robots: RobotsEntry | None = None  # the cached robots.txt of the source's host
+    retry: tuple[str, ...] = ()  # URLs of quarantined articles due again: fetched directly
 
     @property
     def page_limit(self) -> int:

@@ -24,7 +24,7 @@ from scrapy.crawler import AsyncCrawlerRunner
 from scrapy.http import Response
 
 from icesco_watch.config.schema import CrawlConfig, SourceConfig
-from icesco_watch.models import CrawlResult, NewsItem, RobotsEntry
+from icesco_watch.models import ArticleFailure, CrawlResult, NewsItem, RobotsEntry
 from icesco_watch.spiders.icesco import IcescoSpider, SourcePlan
 from icesco_watch.spiders.settings import scrapy_settings
 
@@ -131,6 +131,7 @@ def _plan_to_json(plan: SourcePlan) -> dict[str, Any]:
         "validated_url": plan.validated_url,
         "modified": dict(plan.modified),
         "robots": _robots_to_json(plan.robots),
+        "retry": list(plan.retry),
     }
 
 
@@ -147,6 +148,7 @@ def _plan_from_json(data: dict[str, Any]) -> SourcePlan:
         data["validated_url"],
         data["modified"],
         _robots_from_json(data["robots"]),
+        tuple(data["retry"]),
     )
 
 
@@ -184,7 +186,8 @@ def _result_from_json(data: dict[str, Any]) -> CrawlResult:
         for item in data.pop("items")
     ]
     robots = _robots_from_json(data.pop("robots"))
-    return CrawlResult(**data, items=items, robots=robots)
+    failures = [ArticleFailure(**failure) for failure in data.pop("article_failures")]
+    return CrawlResult(**data, items=items, robots=robots, article_failures=failures)
 
 
 def _main() -> None:

@@ -38,7 +38,19 @@ def scrapy_settings(crawl: CrawlConfig) -> dict[str, Any]:
             # robots.txt from the store's cache (a day), refreshed conditionally.
             "scrapy.downloadermiddlewares.robotstxt.RobotsTxtMiddleware": None,
             "icesco_watch.spiders.robots.CachedRobotsTxtMiddleware": 100,
+            # Its process_response runs before RedirectMiddleware's (600): a redirect to
+            # another host is refused before Scrapy would schedule it.
+            "icesco_watch.spiders.redirects.OffHostRedirectMiddleware": 610,
         },
+        # A <meta http-equiv="refresh"> could lead off the site behind the middleware's back;
+        # WordPress never needs it.
+        "METAREFRESH_ENABLED": False,
+        # Hostile pages: a body over max_page_size is abandoned while it arrives, and a
+        # compressed one as soon as its decompressed size passes it (HttpCompressionMiddleware
+        # inflates in chunks and checks DOWNLOAD_MAXSIZE after each), so a gzip bomb costs at
+        # most that much memory, not Scrapy's default 1 GiB.
+        "DOWNLOAD_MAXSIZE": crawl.max_page_size,
+        "DOWNLOAD_WARNSIZE": crawl.max_page_size // 4,
         # No listening sockets and no noise in a long-running service.
         "REMOTE_CONTROL_ENABLED": False,
         "TELNETCONSOLE_ENABLED": False,

@@ -125,6 +125,20 @@ runs = Table(
     Column("errors", JSON, nullable=False, default=list),
 )
 
+# Articles that failed (too big, unparsable, an error answer, an off-site redirect): retried
+# when due with a growing delay instead of on every cycle, without failing their source.
+quarantine = Table(
+    "quarantine",
+    metadata,
+    Column("key", String, primary_key=True),  # the article's canonical key
+    Column("source", String, nullable=False, index=True),
+    Column("url", Text, nullable=False),  # where to fetch it again
+    Column("failures", Integer, nullable=False, default=1),  # in a row
+    Column("next_attempt_at", UTCDateTime, nullable=False),
+    Column("last_error", Text, nullable=False),
+    Column("first_failed", UTCDateTime, nullable=False),
+)
+
 
 # Telegram. Chat ids are text: numeric ids ("-100123") and @channel names share one column.
 chats = Table(

@@ -40,11 +40,15 @@ class LoggedRequest:
 
 @dataclass
 class _Fault:
-    kind: str  # "fail": answer ``status``; "hang": delay the response by ``seconds``
+    # "fail": answer ``status``; "hang": delay the response by ``seconds``; "respond": answer
+    # ``status`` with ``headers`` and ``body`` as given (hostile pages: bombs, redirects ...)
+    kind: str
     prefix: str
     count: int | None
     status: int = 0
     seconds: float = 0.0
+    headers: dict[str, str] | None = None
+    body: bytes = b""
 
 
 def _upper_hex(path: str) -> str:
@@ -245,6 +249,22 @@ class ReplicaServer:
             self._held += delta
             self._held_changed.notify_all()
 
+    def respond(
+        self,
+        path_prefix: str,
+        body: bytes,
+        headers: dict[str, str] | None = None,
+        status: int = 200,
+        count: int | None = None,
+    ) -> None:
+        """Answer matching paths with exactly ``status``, ``headers`` and ``body`` (no
+        validators, no 304): for hostile pages such as a gzip bomb, a huge page or a redirect
+        to another host. ``Content-Length`` is the body's length."""
+        with self._lock:
+            self._faults.append(
+                _Fault("respond", path_prefix, count, status=status, headers=headers, body=body)
+            )
+
     def clear_faults(self) -> None:
         with self._lock:
             self._faults.clear()
@@ -368,6 +388,9 @@ class ReplicaServer:
         if failure is not None:
             body = f"<html><body><h1>Error {failure.status}</h1></body></html>".encode()
             return answer(failure.status, body, html)
+        canned = self._take_fault("respond", candidates)
+        if canned is not None:
+            return answer(canned.status, canned.body, canned.headers or html)
 
         with self._lock:
             found = self._find(path)

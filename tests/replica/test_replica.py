@@ -292,6 +292,14 @@ def test_failure_modes() -> None:
         server.clear_faults()
         assert fetch(server, url)[0] == 200
 
+        server.respond("/en/category/news/", b"\x1f\x8b", {"Content-Encoding": "gzip"}, count=1)
+        status, headers, body = fetch(server, url)
+        assert (status, headers["content-encoding"], body) == (200, "gzip", b"\x1f\x8b")
+        server.respond("/en/category/", b"", {"Location": "http://elsewhere.example/"}, 301)
+        status, headers, _ = fetch(server, url)
+        assert (status, headers["location"]) == (301, "http://elsewhere.example/")
+        server.clear_faults()
+
         # Held for an hour: stop() must release it at once, not wait for it.
         server.hang(path_prefix="/en/category/news/", seconds=3600)
         conn = http.client.HTTPConnection("127.0.0.1", server.port, timeout=60)

@@ -221,16 +221,19 @@ def test_a_failed_article_is_retried_next_cycle_and_never_duplicated(
     broken, fine = new_en
     replica.fail(status=503, path_prefix=broken.path)
     first = by_source(crawl(settings, engine))["icesco-en"]
-    assert first.failed
-    assert not first.fatal
+    assert not first.failed  # one bad article is quarantined, its source is fine
     assert first.new == [fine.expected_key]
-    assert broken.path in first.errors[0]
-    assert "503" in first.errors[0]
+    [held] = first.quarantined
+    assert held.startswith(broken.expected_key + ": ")
+    assert broken.path in held
+    assert "503" in held
 
     replica.clear_faults()
     second = by_source(crawl(settings, engine))["icesco-en"]
-    assert second.new == [broken.expected_key]  # retried (no 304 shortcut), reported once
+    assert second.new == [broken.expected_key]  # retried from quarantine, reported once
+    assert second.not_modified  # the listing itself was clean last time: a 304 now
     assert not second.failed
+    assert second.quarantined == []
     third = by_source(crawl(settings, engine))["icesco-en"]
     assert third.new == []
     assert third.not_modified
@@ -306,11 +309,12 @@ def test_an_extraction_bug_is_a_recorded_failure_not_a_lost_article(
         update={"sources": [broken if s.key == "icesco-fr" else s for s in settings.sources]}
     )
     report = by_source(crawl(buggy, engine))["icesco-fr"]
-    assert report.failed
     assert report.new == []
-    assert "could not be processed: SelectorSyntaxError" in report.errors[0]
-    fixed = by_source(crawl(settings, engine))["icesco-fr"]  # retried: no 304 shortcut
+    [held] = report.quarantined  # the one new article: quarantined, retried next cycle
+    assert "could not be processed: SelectorSyntaxError" in held
+    fixed = by_source(crawl(settings, engine))["icesco-fr"]
     assert len(fixed.new) == 1
+    assert fixed.quarantined == []
 
 
 def test_an_unreachable_site_is_a_clear_failure(

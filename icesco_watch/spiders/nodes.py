@@ -1,0 +1,37 @@
+"""Helpers over parsel nodes that every extractor shares: a node's text, the first matching
+configured selector, and the XPath test for page chrome (menus, headers, scripts)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from parsel import Selector, SelectorList
+
+_NOISE_TAGS = (
+    "script",
+    "style",
+    "noscript",
+    "template",
+    "nav",
+    "header",
+    "footer",
+    "aside",
+    "form",
+    "button",
+    "svg",
+)
+NOISE = " or ".join(f"self::{tag}" for tag in _NOISE_TAGS)  # an XPath test: "is page chrome"
+
+
+def select_first(sel: Selector, selectors: Sequence[str]) -> SelectorList[Selector] | None:
+    """The nodes of the first selector in `selectors` that matches anything."""
+    for css in selectors:
+        found = sel.css(css)
+        if found:
+            return found
+    return None
+
+
+def node_text(node: Selector) -> str:
+    """All the text under `node`, whitespace collapsed."""
+    return " ".join(" ".join(node.xpath(".//text()").getall()).split())

@@ -1,0 +1,66 @@
+"""Publication dates: our structured reading first, htmldate as the check and the fallback."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta, timezone
+from zoneinfo import ZoneInfo
+
+import pytest
+from parsel import Selector
+
+from icesco_watch.spiders.published import HtmldateMode, find_published
+
+CASABLANCA = ZoneInfo("Africa/Casablanca")
+URL = "https://icesco.org/en/2024/07/11/x/"
+META = '<meta property="article:published_time" content="2024-07-11T10:00:00+01:00">'
+# The first date after the <h1> belongs to a related post; the page's own date is in a
+# <meta name="date"> our steps do not read and htmldate does.
+RELATED_FIRST = (
+    '<html><head><meta name="date" content="2024-07-09"></head><body><h1>T</h1>'
+    "<div><p>Related: 3 March 2021</p></div><p>text</p></body></html>"
+)
+FREE_TEXT = (
+    "<html><head><title>T</title></head><body><div><p>Some text.</p>"
+    "<p>Posted 9 July 2024 by admin</p></div></body></html>"
+)
+
+
+def _published(html: str, mode: HtmldateMode = "extensive", **kw: list[str]) -> tuple[str, str]:
+    found = find_published(Selector(text=html), URL, "en", CASABLANCA, htmldate=mode, **kw)
+    assert found is not None
+    return found[0].isoformat(), found[1]
+
+
+def test_structured_data_keeps_its_time_when_htmldate_agrees() -> None:
+    page = f"<html><head>{META}</head><body><h1>T</h1><p>x</p></body></html>"
+    assert _published(page) == ("2024-07-11T10:00:00+01:00", "article:published_time")
+
+
+def test_htmldate_overrules_a_disagreeing_reading_with_its_day() -> None:
+    assert _published(RELATED_FIRST, "off") == ("2021-03-03T00:00:00+01:00", "visible date")
+    assert _published(RELATED_FIRST) == ("2024-07-09T00:00:00+01:00", "htmldate")
+
+
+def test_htmldate_fills_in_before_the_permalink_date() -> None:
+    assert _published(FREE_TEXT, "off") == ("2024-07-11T00:00:00+01:00", "URL date")
+    assert _published(FREE_TEXT) == ("2024-07-09T00:00:00+01:00", "htmldate")
+
+
+@pytest.mark.parametrize("mode", ["off", "fast", "extensive"])
+def test_a_configured_selector_wins_whatever_htmldate_says(mode: HtmldateMode) -> None:
+    found = _published(RELATED_FIRST, mode, selectors=["div p"])
+    assert found == ("2021-03-03T00:00:00+01:00", "configured selector")
+
+
+def test_no_date_anywhere_is_none() -> None:
+    page = Selector(text="<html><body><h1>T</h1><p>nothing dated</p></body></html>")
+    assert find_published(page, "https://icesco.org/en/about/", "en", CASABLANCA) is None
+
+
+def test_a_utc_timestamp_stays_the_same_instant() -> None:
+    page = '<html><head><meta property="article:published_time" content="2024-07-10T23:30:00Z">'
+    found = find_published(
+        Selector(text=page + "</head><body></body></html>"), URL, "en", CASABLANCA
+    )
+    assert found is not None
+    assert found[0] == datetime(2024, 7, 10, 23, 30, tzinfo=timezone(timedelta(0)))
