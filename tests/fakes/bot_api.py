@@ -26,7 +26,7 @@ from .bot_methods import MethodsMixin
 from .bot_objects import Call, CallbackAnswer, Edit, Fault, SentMessage
 from .rate_limits import FloodControl
 
-FAULT_KINDS = ("500", "502", "429", "timeout", "drop", "lost-reply")
+FAULT_KINDS = ("500", "502", "429", "timeout", "drop", "lost-reply", "late")
 _ERRORS = {
     500: "Internal Server Error",
     401: "Unauthorized",
@@ -56,6 +56,7 @@ class FakeBotApi(MethodsMixin):
         self._commands: dict[str, list[dict[str, Any]]] = {}  # scope+language -> commands
         self._last_commands: list[dict[str, Any]] = []
         self._blocked: set[int | str] = set()
+        self._members: dict[tuple[int | str, int], str] = {}  # (chat, user) -> status
         self._faults: list[Fault] = []
         self._rate_limited = 0
         self._message_ids: dict[int | str, itertools.count[int]] = {}
@@ -153,6 +154,13 @@ class FakeBotApi(MethodsMixin):
         with self._lock:
             self._blocked.discard(obj.chat_key(chat_id))
 
+    def set_member(self, chat_id: int | str, user_id: int, status: str) -> None:
+        """What getChatMember answers for `user_id` in `chat_id` (default: "member")."""
+        if status not in obj.MEMBER_STATUSES:
+            raise ValueError(f"unknown status {status!r}; expected one of {obj.MEMBER_STATUSES}")
+        with self._lock:
+            self._members[(obj.chat_key(chat_id), user_id)] = status
+
     def inject(
         self,
         method: str,
@@ -166,7 +174,9 @@ class FakeBotApi(MethodsMixin):
         kind: "500" / "502" (nginx's HTML page, as Telegram's front end sends it) / "429"
         (with `retry_after`); "timeout": hold the request `seconds` (or until stop), then close
         the connection unprocessed; "drop": close the connection at once, unprocessed;
-        "lost-reply": process the call (a message IS sent), then close the connection unanswered.
+        "lost-reply": process the call (a message IS sent), then close the connection unanswered;
+        "late": hold the request `seconds` (or until stop), then process it (a message IS sent)
+        whether or not the client is still waiting: Telegram accepting after the client gave up.
         """
         if kind not in FAULT_KINDS:
             raise ValueError(f"unknown fault kind {kind!r}; expected one of {FAULT_KINDS}")
@@ -221,6 +231,13 @@ class FakeBotApi(MethodsMixin):
         """How many 429s the flood limits caused (injected 429s are not counted)."""
         with self._lock:
             return self._rate_limited
+
+    @property
+    def pending_updates(self) -> int:
+        """Updates not yet confirmed by a later getUpdates offset (not yet fetched, or fetched
+        in the last batch)."""
+        with self._lock:
+            return len(self._updates)
 
     @property
     def polling(self) -> int:
@@ -330,6 +347,12 @@ class FakeBotApi(MethodsMixin):
         if token != self._token:
             return self._answer(method, params, at, *_failure(401))
         fault = self._take_fault(key)
+        if fault is not None and fault.kind == "late":
+            assert self._stopping is not None
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._stopping.wait(), fault.seconds)
+            status, payload = await self._dispatch(key, params)
+            return self._drop(request, method, params, at, status)
         if fault is not None and fault.kind in ("timeout", "drop"):
             if fault.kind == "timeout":
                 assert self._stopping is not None

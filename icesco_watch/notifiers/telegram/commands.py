@@ -37,6 +37,10 @@ from icesco_watch.store.subscriptions import (
 log = logging.getLogger(__name__)
 Context = ContextTypes.DEFAULT_TYPE
 LATEST = 5
+SLOW_DOWN = (
+    "That is a lot of commands at once: I will ignore this chat for a little while. "
+    "Please send them more slowly."
+)
 WELCOME_LATEST = 3
 
 
@@ -65,7 +69,7 @@ class Commands:
     async def _reply(
         self,
         update: Update,
-        context: Context,
+        context: Context | None,
         text: str,
         markup: InlineKeyboardMarkup | None = None,
     ) -> None:
@@ -73,13 +77,20 @@ class Commands:
         if chat is None:
             return
         # Replies share the sender's pacer: together they keep Telegram's 1 message/s per chat.
+        # The slot is booked before sleeping, so concurrent replies (to several chats) queue
+        # behind one another instead of all leaving at the same instant.
         key = str(chat.id)
         now = time.monotonic()
-        await asyncio.sleep(max(0.0, self.pacer.ready_at(key, now) - now))
-        self.pacer.record(key, time.monotonic())
-        await context.bot.send_message(
+        ready = self.pacer.ready_at(key, now)
+        self.pacer.record(key, ready)
+        await asyncio.sleep(max(0.0, ready - now))
+        await update.get_bot().send_message(
             chat.id, text, parse_mode=ParseMode.HTML, reply_markup=markup
         )
+
+    async def slow_down(self, update: Update) -> None:
+        """A chat went over its command budget: say so once (`fairness` then ignores it)."""
+        await self._reply(update, None, SLOW_DOWN)
 
     async def start(self, update: Update, context: Context) -> None:
         """Register the chat; a new chat gets the latest few items once, not the backlog."""
