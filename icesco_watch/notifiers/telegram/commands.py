@@ -20,6 +20,7 @@ from icesco_watch.notifiers.telegram.choices import Choice, Choices
 from icesco_watch.notifiers.telegram.format import format_digest
 from icesco_watch.notifiers.telegram.limits import Pacer
 from icesco_watch.notifiers.telegram.menu import ADMIN_COMMANDS, HELP, PUBLIC_COMMANDS
+from icesco_watch.notifiers.telegram.replies import ECHO, bound, echo
 from icesco_watch.notifiers.telegram.status import store_status
 from icesco_watch.store.items import latest_items
 from icesco_watch.store.subscriptions import (
@@ -76,17 +77,24 @@ class Commands:
         chat = update.effective_chat
         if chat is None:
             return
-        # Replies share the sender's pacer: together they keep Telegram's 1 message/s per chat.
-        # The slot is booked before sleeping, so concurrent replies (to several chats) queue
-        # behind one another instead of all leaving at the same instant.
-        key = str(chat.id)
+        parts = bound(text)  # the one place a reply is held to Telegram's length limit
+        for n, part in enumerate(parts, start=1):
+            await self._pace(str(chat.id))
+            await update.get_bot().send_message(
+                chat.id,
+                part,
+                parse_mode=ParseMode.HTML,
+                reply_markup=markup if n == len(parts) else None,
+            )
+
+    async def _pace(self, chat: str) -> None:
+        """Wait for the chat's turn. Replies share the sender's pacer, so together they keep
+        Telegram's 1 message/s per chat; the slot is booked before sleeping, so concurrent
+        replies to several chats queue behind one another instead of leaving at one instant."""
         now = time.monotonic()
-        ready = self.pacer.ready_at(key, now)
-        self.pacer.record(key, ready)
+        ready = self.pacer.ready_at(chat, now)
+        self.pacer.record(chat, ready)
         await asyncio.sleep(max(0.0, ready - now))
-        await update.get_bot().send_message(
-            chat.id, text, parse_mode=ParseMode.HTML, reply_markup=markup
-        )
 
     async def slow_down(self, update: Update) -> None:
         """A chat went over its command budget: say so once (`fairness` then ignores it)."""
@@ -185,8 +193,8 @@ class Commands:
         if not text:
             reply = f"Usage: /{command} &lt;sector|topic|all&gt;, for example /{command} education."
         else:
-            reply = f"I don't know {html.escape(text)!r}."
-            suggestion = self.choices.suggest(text)
+            reply = f"I don't know “{echo(text)}”."
+            suggestion = self.choices.suggest(text[:ECHO])
             if suggestion:
                 reply += f" Did you mean /{command} {html.escape(suggestion)}?"
         await self._reply(update, context, reply + "\n" + html.escape(self.choices.keys_help()))
@@ -217,9 +225,9 @@ class Commands:
                     conn, chat, "keyword", keyword
                 )
         except SubscriptionError as exc:
-            await self._reply(update, context, html.escape(f"Sorry: {exc}."))
+            await self._reply(update, context, f"Sorry: {echo(str(exc), 200)}.")
             return
-        shown = html.escape(" ".join(keyword.split()).casefold())
+        shown = echo(keyword.casefold())
         if add:
             text = f"Watching “{shown}”." if changed else f"Already watching “{shown}”."
         else:
@@ -319,11 +327,9 @@ class Commands:
         text = (update.effective_message.text or "") if update.effective_message else ""
         name = text.split()[0].lstrip("/").split("@")[0] if text.split() else ""
         known = [c for c, _ in PUBLIC_COMMANDS + ADMIN_COMMANDS]
-        close = difflib.get_close_matches(name.casefold(), known, n=1, cutoff=0.5)
+        close = difflib.get_close_matches(name[:ECHO].casefold(), known, n=1, cutoff=0.5)
         hint = f" Did you mean /{close[0]}?" if close else ""
-        await self._reply(
-            update, context, f"Unknown command /{html.escape(name)}.{hint} Send /help."
-        )
+        await self._reply(update, context, f"Unknown command /{echo(name)}.{hint} Send /help.")
 
 
 def _chat(update: Update) -> str:
