@@ -285,19 +285,24 @@ class FakeBotApi(MethodsMixin):
     # ------------------------------------------------------------ updates
 
     def user_sends(
-        self, chat_id: int, text: str, user_id: int | None = None, chat_type: str = "private"
+        self,
+        chat_id: int,
+        text: str,
+        user_id: int | None = None,
+        chat_type: str = "private",
+        anonymous: bool = False,
     ) -> int:
-        """Queue a message from a user (a /command gets its bot_command entity); the update id."""
+        """Queue a message from a user (a /command gets its bot_command entity); the update id.
+        `anonymous`: a group admin writing on behalf of the group (`sender_chat` is the group)."""
         sender = obj.user(user_id if user_id is not None else (chat_id if chat_id > 0 else 1001))
+        group = obj.chat(chat_id, chat_type)
+        if anonymous:
+            sender = obj.ANONYMOUS_ADMIN
         with self._lock:
             message_id = self._next_message_id(chat_id)
-            body = obj.message(
-                message_id,
-                obj.chat(chat_id, chat_type),
-                sender,
-                text,
-                obj.command_entities(text),
-            )
+            body = obj.message(message_id, group, sender, text, obj.command_entities(text))
+            if anonymous:
+                body["sender_chat"] = group
             return self._push_update({"message": body})
 
     def user_presses(

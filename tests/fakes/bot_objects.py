@@ -42,6 +42,13 @@ _JSON_PARAMS = {
     "allowed_updates",
     "reply_parameters",
 }
+# Telegram's stand-in sender for an admin who writes on behalf of the group
+ANONYMOUS_ADMIN = {
+    "id": 1087968824,
+    "is_bot": True,
+    "first_name": "Group",
+    "username": "GroupAnonymousBot",
+}
 MEMBER_STATUSES = ("creator", "administrator", "member", "restricted", "left", "kicked")
 _NUMERIC_ID = re.compile(r"-?\d+")
 

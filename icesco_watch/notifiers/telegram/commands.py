@@ -20,6 +20,7 @@ from icesco_watch.notifiers.telegram.choices import Choice, Choices
 from icesco_watch.notifiers.telegram.format import format_digest
 from icesco_watch.notifiers.telegram.limits import Pacer
 from icesco_watch.notifiers.telegram.menu import ADMIN_COMMANDS, HELP, PUBLIC_COMMANDS
+from icesco_watch.notifiers.telegram.permissions import Permissions
 from icesco_watch.notifiers.telegram.replies import ECHO, bound, echo
 from icesco_watch.notifiers.telegram.status import store_status
 from icesco_watch.store.items import latest_items
@@ -66,6 +67,7 @@ class Commands:
         self.status_text = status_text
         self.pacer = pacer or Pacer(settings.telegram.rate_per_second)
         self.choices = Choices(settings)
+        self.permissions = Permissions(settings.telegram.admin_chats)
 
     async def _reply(
         self,
@@ -135,6 +137,10 @@ class Commands:
         query = update.callback_query
         if query is None or update.effective_chat is None:
             return
+        refusal = await self.permissions.settings_refusal(update)
+        if refusal is not None:
+            await query.answer(refusal)
+            return
         choice = self.choices.from_callback(query.data or "")
         if choice is None:
             await query.answer("This button is out of date; send /sectors again.")
@@ -153,6 +159,8 @@ class Commands:
 
     async def subscribe(self, update: Update, context: Context) -> None:
         """/subscribe <sector|topic|all>."""
+        if not await self._may_change(update, context):
+            return
         choice = await self._choice(update, context, "subscribe")
         if choice is None:
             return
@@ -167,6 +175,8 @@ class Commands:
 
     async def unsubscribe(self, update: Update, context: Context) -> None:
         """/unsubscribe <sector|topic|all>; "all" removes every subscription and keyword."""
+        if not await self._may_change(update, context):
+            return
         chat = _chat(update)
         if [a.casefold() for a in context.args or []] == ["all"]:
             with self.engine.begin() as conn:
@@ -209,6 +219,8 @@ class Commands:
         await self._keyword(update, context, add=False)
 
     async def _keyword(self, update: Update, context: Context, add: bool) -> None:
+        if not await self._may_change(update, context):
+            return
         command = "watch" if add else "unwatch"
         keyword = " ".join(context.args or [])
         if not keyword:
@@ -278,6 +290,8 @@ class Commands:
 
     async def lang(self, update: Update, context: Context) -> None:
         """/lang en|ar|fr|all."""
+        if not await self._may_change(update, context):
+            return
         wanted = (context.args or [""])[0].casefold()
         if wanted not in ("en", "ar", "fr", "all"):
             await self._reply(update, context, "Usage: /lang en, /lang ar, /lang fr or /lang all.")
@@ -289,12 +303,16 @@ class Commands:
 
     async def pause(self, update: Update, context: Context) -> None:
         """Stop alerts (nothing is queued while paused)."""
+        if not await self._may_change(update, context):
+            return
         with self.engine.begin() as conn:
             set_paused(conn, _chat(update), True, utcnow())
         await self._reply(update, context, "Alerts paused. /resume to restart them.")
 
     async def resume(self, update: Update, context: Context) -> None:
         """Restart alerts from now on."""
+        if not await self._may_change(update, context):
+            return
         with self.engine.begin() as conn:
             set_paused(conn, _chat(update), False, utcnow())
         await self._reply(update, context, "Alerts resumed.")
@@ -317,10 +335,19 @@ class Commands:
         await self._reply(update, context, html.escape(answer or "Crawl requested."))
 
     async def _admin(self, update: Update, context: Context) -> bool:
-        if _chat(update) in self.settings.telegram.admin_chats:
-            return True
-        await self._reply(update, context, "Sorry, that command is for the bot's admins.")
-        return False
+        """Whether /status and /crawl may run here; replies with the reason when not."""
+        refusal = await self.permissions.operations_refusal(update)
+        if refusal is not None:
+            await self._reply(update, context, refusal)
+        return refusal is None
+
+    async def _may_change(self, update: Update, context: Context) -> bool:
+        """Whether the sender may change this chat's subscriptions and settings (in a group:
+        its administrators); replies with the reason when not."""
+        refusal = await self.permissions.settings_refusal(update)
+        if refusal is not None:
+            await self._reply(update, context, refusal)
+        return refusal is None
 
     async def unknown(self, update: Update, context: Context) -> None:
         """Any other command: say so and suggest the closest one."""
