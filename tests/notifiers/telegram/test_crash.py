@@ -1,4 +1,5 @@
-"""A sender killed between sending and marking loses nothing and repeats at most one message."""
+"""A sender killed between sending and marking loses nothing and repeats, per chat, at most the
+one message in flight to it."""
 
 from __future__ import annotations
 
@@ -98,4 +99,9 @@ def test_kills_between_send_and_mark_lose_nothing(tmp_path: Path) -> None:
         received = [(m.chat_id, m.plain.split("\n", 1)[0]) for m in api.sent]
         expected = {(int(c), item.title) for c in chats for item in found}
         assert set(received) == expected  # nothing lost
-        assert len(received) - len(expected) <= kills  # at most one repeat per kill
+        # The sender keeps one message per chat in flight (chats interleave), so a kill may
+        # repeat one message in each chat: never more. (A bound on the total was flaky: how many
+        # chats have a message in flight at the kill depends on timing.)
+        for chat in chats:
+            repeats = sum(1 for c, _ in received if c == int(chat)) - len(found)
+            assert repeats <= kills, chat
