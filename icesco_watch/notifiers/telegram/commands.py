@@ -13,6 +13,7 @@ from datetime import UTC, datetime
 from sqlalchemy import Connection, Engine
 from telegram import InlineKeyboardMarkup, Update
 from telegram.constants import ParseMode
+from telegram.error import RetryAfter
 from telegram.ext import ContextTypes
 
 from icesco_watch.config.schema import Settings
@@ -20,6 +21,7 @@ from icesco_watch.notifiers.telegram.choices import Choice, Choices
 from icesco_watch.notifiers.telegram.format import format_digest
 from icesco_watch.notifiers.telegram.limits import Pacer
 from icesco_watch.notifiers.telegram.menu import ADMIN_COMMANDS, HELP, PUBLIC_COMMANDS
+from icesco_watch.notifiers.telegram.outcomes import retry_after_seconds
 from icesco_watch.notifiers.telegram.permissions import Permissions
 from icesco_watch.notifiers.telegram.replies import ECHO, bound, echo
 from icesco_watch.notifiers.telegram.status import store_status
@@ -81,22 +83,28 @@ class Commands:
             return
         parts = bound(text)  # the one place a reply is held to Telegram's length limit
         for n, part in enumerate(parts, start=1):
+            keyboard = markup if n == len(parts) else None
             await self._pace(str(chat.id))
-            await update.get_bot().send_message(
-                chat.id,
-                part,
-                parse_mode=ParseMode.HTML,
-                reply_markup=markup if n == len(parts) else None,
-            )
+            try:
+                await self._send(update, chat.id, part, keyboard)
+            except RetryAfter as exc:  # Telegram's clock disagreed with ours: wait, once
+                await asyncio.sleep(retry_after_seconds(exc))
+                await self._send(update, chat.id, part, keyboard)
+
+    async def _send(
+        self, update: Update, chat_id: int, text: str, markup: InlineKeyboardMarkup | None
+    ) -> None:
+        await update.get_bot().send_message(
+            chat_id, text, parse_mode=ParseMode.HTML, reply_markup=markup
+        )
 
     async def _pace(self, chat: str) -> None:
         """Wait for the chat's turn. Replies share the sender's pacer, so together they keep
-        Telegram's 1 message/s per chat; the slot is booked before sleeping, so concurrent
-        replies to several chats queue behind one another instead of leaving at one instant."""
+        Telegram's 1 message/s per chat (a chat's commands run one at a time, see
+        `fairness`); the send is recorded when it really leaves, after the sleep."""
         now = time.monotonic()
-        ready = self.pacer.ready_at(chat, now)
-        self.pacer.record(chat, ready)
-        await asyncio.sleep(max(0.0, ready - now))
+        await asyncio.sleep(max(0.0, self.pacer.ready_at(chat, now) - now))
+        self.pacer.record(chat, time.monotonic())
 
     async def slow_down(self, update: Update) -> None:
         """A chat went over its command budget: say so once (`fairness` then ignores it)."""

@@ -97,7 +97,7 @@ def judge(message: Message, exc: Exception, redact: Callable[[str], str]) -> Ver
     """The verdict on a request that raised `exc`."""
     error = redact(f"{type(exc).__name__}: {exc}")
     if isinstance(exc, RetryAfter):
-        return Verdict(message, kind="flood", error=error, pause=_seconds(exc))
+        return Verdict(message, kind="flood", error=error, pause=retry_after_seconds(exc))
     if isinstance(exc, Forbidden):
         return Verdict(message, kind="blocked", error=error)
     if isinstance(exc, ChatMigrated):
@@ -136,7 +136,8 @@ def ignore_retry_after_deprecation() -> None:
     )
 
 
-def _seconds(exc: RetryAfter) -> float:
+def retry_after_seconds(exc: RetryAfter) -> float:
+    """How long a 429 asks us to wait, in seconds."""
     # PTB 22 warns when retry_after is read as an int; either form means seconds.
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", PTBDeprecationWarning)
