@@ -145,5 +145,7 @@ async def running(application: PollApplication, settings: Settings) -> AsyncIter
         try:
             yield
         finally:
+            if isinstance(application.update_processor, FairUpdateProcessor):
+                application.update_processor.close()
             await application.updater.stop()
             await application.stop()

@@ -127,6 +127,12 @@ class FairUpdateProcessor(BaseUpdateProcessor):
         self.warn = warn
         self._slots = asyncio.Semaphore(max_concurrent)
         self._turns: dict[str, _Turn] = {}
+        self._closing = False
+
+    def close(self) -> None:
+        """The bot is stopping: updates still waiting for their chat's turn are dropped, so a
+        stop waits for the commands being answered, not for every chat's queue."""
+        self._closing = True
 
     async def initialize(self) -> None:
         """Nothing to allocate."""
@@ -162,6 +168,9 @@ class FairUpdateProcessor(BaseUpdateProcessor):
         turn.users += 1
         try:
             async with turn.lock, self._slots:
+                if self._closing:
+                    _discard(coroutine)
+                    return
                 await coroutine
         finally:
             turn.users -= 1

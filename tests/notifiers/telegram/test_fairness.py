@@ -69,3 +69,21 @@ def test_a_flood_from_one_chat_does_not_delay_another(tmp_path: Path, api: FakeB
     assert len(texts) == burst + 1
     assert texts.count(SLOW_DOWN) == 1
     assert texts[-1] == SLOW_DOWN
+
+
+def test_stopping_drops_commands_still_waiting_for_their_turn(
+    tmp_path: Path, api: FakeBotApi
+) -> None:
+    settings = make_settings(tmp_path, api)
+    engine = open_store(settings.storage.url)
+    busy = Chat(api, 7101)
+
+    async def scenario(sender: Sender) -> None:
+        for _ in range(10):  # within the budget, answered at 1 message/s: 10 s of work
+            busy.send("/help")
+        await api.wait_for_async(lambda fake: len(fake.messages_to(7101)) >= 1)
+        await api.wait_for_async(lambda fake: fake.pending_updates == 0)
+
+    with_bot(settings, engine, scenario, budget=CommandBudget(per_minute=20, burst=10))
+    answered = len(api.messages_to(7101))
+    assert 1 <= answered < 10  # the stop waited for the reply in progress, not for the queue
