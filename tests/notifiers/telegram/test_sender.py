@@ -128,7 +128,14 @@ def test_every_delivery_ends_final_under_faults(tmp_path: Path, api: FakeBotApi)
     assert duplicates <= 1  # only the lost reply may repeat
     statuses = {d.chat: d.status for d in deliveries(engine)}
     assert statuses.pop("204") == "skipped"
-    assert set(statuses.values()) == {"sent"}
+    # A delivery hit by two of the three unanswered sends (timeout, drop, lost-reply) is given
+    # up on purpose (see outcomes.py); every other one is sent.
+    for delivery in deliveries(engine):
+        if delivery.chat != "204" and delivery.status != "sent":
+            assert delivery.status == "failed", delivery
+            assert delivery.unconfirmed == 1, delivery
+            assert "may have arrived" in (delivery.last_error or ""), delivery
+    assert "sent" in statuses.values()
     assert "blocked" in (deliveries(engine, "204")[0].last_error or "")
     assert not any(c.status == 400 for c in api.calls)  # nothing rejected for format
     assert api.rate_limited == 0
