@@ -247,7 +247,7 @@ class Commands:
         except SubscriptionError as exc:
             await self._reply(update, context, f"Sorry: {echo(str(exc), 200)}.")
             return
-        shown = echo(keyword.casefold())
+        shown = echo(keyword.casefold(), 100)  # a watched keyword is at most 100 characters
         if add:
             text = f"Watching “{shown}”." if changed else f"Already watching “{shown}”."
         else:
