@@ -41,6 +41,7 @@ class Delivery:
     last_error: str | None
     created_at: datetime
     sent_at: datetime | None
+    unconfirmed: int = 0  # sends whose outcome is unknown (no answer came back)
 
 
 @dataclass(frozen=True, slots=True)
@@ -273,8 +274,10 @@ def reschedule(
     error: str,
     *,
     count_attempt: bool = True,
+    unconfirmed: bool = False,
 ) -> None:
-    """Keep pending and try again at `next_attempt_at`; flood waits do not count as attempts."""
+    """Keep pending and try again at `next_attempt_at`; flood waits do not count as attempts;
+    `unconfirmed`: the failed send may have reached Telegram all the same."""
     values: dict[str, Any] = {
         "next_attempt_at": next_attempt_at,
         "last_error": error,
@@ -283,6 +286,8 @@ def reschedule(
     }
     if count_attempt:
         values["attempts"] = deliveries.c.attempts + 1
+    if unconfirmed:
+        values["unconfirmed"] = deliveries.c.unconfirmed + 1
     _update(conn, ids, values)
 
 
@@ -333,4 +338,5 @@ def _delivery(row: Any) -> Delivery:
         last_error=row["last_error"],
         created_at=row["created_at"],
         sent_at=row["sent_at"],
+        unconfirmed=row["unconfirmed"],
     )

@@ -172,6 +172,9 @@ deliveries = Table(
     Column("chat", String, nullable=False),
     Column("status", String, nullable=False, default="pending"),
     Column("attempts", Integer, nullable=False, default=0),
+    # Sends whose outcome is unknown (the request left, no answer came back): after one such
+    # send, one retry at most, so a Telegram that accepts late shows a message twice at most.
+    Column("unconfirmed", Integer, nullable=False, default=0, server_default="0"),
     Column("next_attempt_at", UTCDateTime, nullable=False),
     Column("message_id", Integer),
     Column("last_error", Text),

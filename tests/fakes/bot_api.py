@@ -26,7 +26,7 @@ from .bot_methods import MethodsMixin
 from .bot_objects import Call, CallbackAnswer, Edit, Fault, SentMessage
 from .rate_limits import FloodControl
 
-FAULT_KINDS = ("500", "502", "429", "timeout", "drop", "lost-reply")
+FAULT_KINDS = ("500", "502", "429", "timeout", "drop", "lost-reply", "late")
 _ERRORS = {
     500: "Internal Server Error",
     401: "Unauthorized",
@@ -56,6 +56,7 @@ class FakeBotApi(MethodsMixin):
         self._commands: dict[str, list[dict[str, Any]]] = {}  # scope+language -> commands
         self._last_commands: list[dict[str, Any]] = []
         self._blocked: set[int | str] = set()
+        self._members: dict[tuple[int | str, int], str] = {}  # (chat, user) -> status
         self._faults: list[Fault] = []
         self._rate_limited = 0
         self._conflicts = 0
@@ -155,6 +156,13 @@ class FakeBotApi(MethodsMixin):
         with self._lock:
             self._blocked.discard(obj.chat_key(chat_id))
 
+    def set_member(self, chat_id: int | str, user_id: int, status: str) -> None:
+        """What getChatMember answers for `user_id` in `chat_id` (default: "member")."""
+        if status not in obj.MEMBER_STATUSES:
+            raise ValueError(f"unknown status {status!r}; expected one of {obj.MEMBER_STATUSES}")
+        with self._lock:
+            self._members[(obj.chat_key(chat_id), user_id)] = status
+
     def inject(
         self,
         method: str,
@@ -168,7 +176,9 @@ class FakeBotApi(MethodsMixin):
         kind: "500" / "502" (nginx's HTML page, as Telegram's front end sends it) / "429"
         (with `retry_after`); "timeout": hold the request `seconds` (or until stop), then close
         the connection unprocessed; "drop": close the connection at once, unprocessed;
-        "lost-reply": process the call (a message IS sent), then close the connection unanswered.
+        "lost-reply": process the call (a message IS sent), then close the connection unanswered;
+        "late": hold the request `seconds` (or until stop), then process it (a message IS sent)
+        whether or not the client is still waiting: Telegram accepting after the client gave up.
         """
         if kind not in FAULT_KINDS:
             raise ValueError(f"unknown fault kind {kind!r}; expected one of {FAULT_KINDS}")
@@ -231,6 +241,13 @@ class FakeBotApi(MethodsMixin):
             return self._conflicts
 
     @property
+    def pending_updates(self) -> int:
+        """Updates not yet confirmed by a later getUpdates offset (not yet fetched, or fetched
+        in the last batch)."""
+        with self._lock:
+            return len(self._updates)
+
+    @property
     def polling(self) -> int:
         """How many getUpdates long polls are parked, waiting for an update."""
         with self._lock:
@@ -276,19 +293,24 @@ class FakeBotApi(MethodsMixin):
     # ------------------------------------------------------------ updates
 
     def user_sends(
-        self, chat_id: int, text: str, user_id: int | None = None, chat_type: str = "private"
+        self,
+        chat_id: int,
+        text: str,
+        user_id: int | None = None,
+        chat_type: str = "private",
+        anonymous: bool = False,
     ) -> int:
-        """Queue a message from a user (a /command gets its bot_command entity); the update id."""
+        """Queue a message from a user (a /command gets its bot_command entity); the update id.
+        `anonymous`: a group admin writing on behalf of the group (`sender_chat` is the group)."""
         sender = obj.user(user_id if user_id is not None else (chat_id if chat_id > 0 else 1001))
+        group = obj.chat(chat_id, chat_type)
+        if anonymous:
+            sender = obj.ANONYMOUS_ADMIN
         with self._lock:
             message_id = self._next_message_id(chat_id)
-            body = obj.message(
-                message_id,
-                obj.chat(chat_id, chat_type),
-                sender,
-                text,
-                obj.command_entities(text),
-            )
+            body = obj.message(message_id, group, sender, text, obj.command_entities(text))
+            if anonymous:
+                body["sender_chat"] = group
             return self._push_update({"message": body})
 
     def user_presses(
@@ -338,6 +360,12 @@ class FakeBotApi(MethodsMixin):
         if token != self._token:
             return self._answer(method, params, at, *_failure(401))
         fault = self._take_fault(key)
+        if fault is not None and fault.kind == "late":
+            assert self._stopping is not None
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._stopping.wait(), fault.seconds)
+            status, payload = await self._dispatch(key, params)
+            return self._drop(request, method, params, at, status)
         if fault is not None and fault.kind in ("timeout", "drop"):
             if fault.kind == "timeout":
                 assert self._stopping is not None

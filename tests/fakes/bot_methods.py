@@ -55,6 +55,7 @@ class MethodsMixin:
     _commands: dict[str, list[dict[str, Any]]]
     _last_commands: list[dict[str, Any]]
     _blocked: set[int | str]
+    _members: dict[tuple[int | str, int], str]
     _rate_limited: int
     _conflicts: int
     _superseded: set[asyncio.Future[None]]
@@ -83,6 +84,7 @@ class MethodsMixin:
             "deletemycommands": self._delete_my_commands,
             "deletewebhook": lambda _: _ok(True),
             "getwebhookinfo": self._get_webhook_info,
+            "getchatmember": self._get_chat_member,
         }.get(method)
         if handler is None:
             return 404, {"ok": False, "error_code": 404, "description": "Not Found"}
@@ -90,6 +92,18 @@ class MethodsMixin:
 
     def _get_me(self, params: dict[str, Any]) -> Answer:
         return _ok(obj.bot_user(self._token))
+
+    def _get_chat_member(self, params: dict[str, Any]) -> Answer:
+        """A member's status in a chat: what `set_member` said, else "member"."""
+        chat_id, user_id = params.get("chat_id"), params.get("user_id")
+        if chat_id in (None, ""):
+            return _bad("Bad Request: chat_id is empty")
+        if not isinstance(user_id, int):
+            return _bad("Bad Request: invalid user_id specified")
+        assert isinstance(chat_id, int | str)
+        with self._lock:
+            status = self._members.get((chat_id, user_id), "member")
+        return _ok(obj.chat_member(status, obj.user(user_id)))
 
     def _get_webhook_info(self, params: dict[str, Any]) -> Answer:
         with self._lock:

@@ -23,6 +23,7 @@ _INT_PARAMS = {
     "cache_time",
     "message_thread_id",
     "reply_to_message_id",
+    "user_id",
 }
 _BOOL_PARAMS = {
     "disable_web_page_preview",
@@ -41,6 +42,14 @@ _JSON_PARAMS = {
     "allowed_updates",
     "reply_parameters",
 }
+# Telegram's stand-in sender for an admin who writes on behalf of the group
+ANONYMOUS_ADMIN = {
+    "id": 1087968824,
+    "is_bot": True,
+    "first_name": "Group",
+    "username": "GroupAnonymousBot",
+}
+MEMBER_STATUSES = ("creator", "administrator", "member", "restricted", "left", "kicked")
 _NUMERIC_ID = re.compile(r"-?\d+")
 
 
@@ -205,3 +214,49 @@ def too_many_requests(retry_after: int) -> dict[str, Any]:
 
 def bad_request(description: str) -> dict[str, Any]:
     return {"ok": False, "error_code": 400, "description": description}
+
+
+def chat_member(status: str, member: dict[str, Any]) -> dict[str, Any]:
+    """A ChatMember object of `status` with the fields the Bot API always sends for it."""
+    body: dict[str, Any] = {"status": status, "user": member}
+    if status == "creator":
+        body["is_anonymous"] = False
+    elif status == "administrator":
+        body.update(
+            {"can_be_edited": False, "is_anonymous": False} | dict.fromkeys(_ADMIN_RIGHTS, True)
+        )
+    elif status == "restricted":
+        body.update({"is_member": True, "until_date": 0} | dict.fromkeys(_MEMBER_RIGHTS, False))
+    elif status == "kicked":
+        body["until_date"] = 0
+    return body
+
+
+_ADMIN_RIGHTS = (
+    "can_manage_chat",
+    "can_delete_messages",
+    "can_manage_video_chats",
+    "can_restrict_members",
+    "can_promote_members",
+    "can_change_info",
+    "can_invite_users",
+    "can_post_stories",
+    "can_edit_stories",
+    "can_delete_stories",
+)
+_MEMBER_RIGHTS = (
+    "can_send_messages",
+    "can_send_audios",
+    "can_send_documents",
+    "can_send_photos",
+    "can_send_videos",
+    "can_send_video_notes",
+    "can_send_voice_notes",
+    "can_send_polls",
+    "can_send_other_messages",
+    "can_add_web_page_previews",
+    "can_change_info",
+    "can_invite_users",
+    "can_pin_messages",
+    "can_manage_topics",
+)

@@ -23,6 +23,7 @@ from telegram.ext import (
 from icesco_watch.config.schema import Settings
 from icesco_watch.notifiers.telegram.choices import CALLBACK_PREFIX
 from icesco_watch.notifiers.telegram.commands import Commands, Context
+from icesco_watch.notifiers.telegram.fairness import CommandBudget, FairUpdateProcessor
 from icesco_watch.notifiers.telegram.limits import Pacer
 from icesco_watch.notifiers.telegram.menu import ADMIN_COMMANDS, PUBLIC_COMMANDS
 from icesco_watch.notifiers.telegram.outcomes import ignore_retry_after_deprecation
@@ -42,12 +43,14 @@ def build_application(
     request_crawl: Callable[[], Awaitable[str | None]] | None = None,
     status_text: Callable[[], Awaitable[str]] | None = None,
     pacer: Pacer | None = None,
+    budget: CommandBudget | None = None,
 ) -> PollApplication:
     """The bot, talking to `telegram.api_base_url`. Raises ValueError without a token.
 
     `request_crawl` runs for an admin's /crawl (its text is the reply); `status_text` answers
     /status (default: read from the store); `pacer` is the sender's, so that command replies
-    count against the per-chat limit the outbox keeps.
+    count against the per-chat limit the outbox keeps; `budget` is each chat's command budget
+    (default: `fairness.COMMANDS_PER_MINUTE`, `fairness.BURST`).
     """
     if settings.telegram_token is None:
         raise ValueError(TOKEN_MISSING)
@@ -56,6 +59,8 @@ def build_application(
     quiet_http_logs()
     ignore_retry_after_deprecation()
     timeout = settings.telegram.request_timeout.total_seconds()
+    commands = Commands(settings, engine, request_crawl, status_text, pacer)
+    processor = FairUpdateProcessor(budget or CommandBudget(), commands.slow_down)
     application = (
         ApplicationBuilder()
         .token(token)
@@ -66,9 +71,10 @@ def build_application(
         .get_updates_read_timeout(timeout)
         .get_updates_connect_timeout(timeout)
         .job_queue(None)  # APScheduler in the service schedules; PTB needs no second scheduler
+        .concurrent_updates(processor)  # fair across chats, ordered within one
         .build()
     )
-    add_handlers(application, Commands(settings, engine, request_crawl, status_text, pacer))
+    add_handlers(application, commands)
     return application
 
 
@@ -140,6 +146,8 @@ async def running(
         try:
             yield
         finally:
+            if isinstance(application.update_processor, FairUpdateProcessor):
+                application.update_processor.close()
             await stop_polling(application)
             await application.stop()
 

@@ -13,6 +13,7 @@ from datetime import UTC, datetime
 from sqlalchemy import Connection, Engine
 from telegram import InlineKeyboardMarkup, Update
 from telegram.constants import ParseMode
+from telegram.error import RetryAfter
 from telegram.ext import ContextTypes
 
 from icesco_watch.config.schema import Settings
@@ -20,6 +21,9 @@ from icesco_watch.notifiers.telegram.choices import Choice, Choices
 from icesco_watch.notifiers.telegram.format import format_digest
 from icesco_watch.notifiers.telegram.limits import Pacer
 from icesco_watch.notifiers.telegram.menu import ADMIN_COMMANDS, HELP, PUBLIC_COMMANDS
+from icesco_watch.notifiers.telegram.outcomes import retry_after_seconds
+from icesco_watch.notifiers.telegram.permissions import Permissions
+from icesco_watch.notifiers.telegram.replies import ECHO, bound, echo
 from icesco_watch.notifiers.telegram.status import store_status
 from icesco_watch.store.items import latest_items
 from icesco_watch.store.subscriptions import (
@@ -37,6 +41,10 @@ from icesco_watch.store.subscriptions import (
 log = logging.getLogger(__name__)
 Context = ContextTypes.DEFAULT_TYPE
 LATEST = 5
+SLOW_DOWN = (
+    "That is a lot of commands at once: I will ignore this chat for a little while. "
+    "Please send them more slowly."
+)
 WELCOME_LATEST = 3
 
 
@@ -61,25 +69,46 @@ class Commands:
         self.status_text = status_text
         self.pacer = pacer or Pacer(settings.telegram.rate_per_second)
         self.choices = Choices(settings)
+        self.permissions = Permissions(settings.telegram.admin_chats)
 
     async def _reply(
         self,
         update: Update,
-        context: Context,
+        context: Context | None,
         text: str,
         markup: InlineKeyboardMarkup | None = None,
     ) -> None:
         chat = update.effective_chat
         if chat is None:
             return
-        # Replies share the sender's pacer: together they keep Telegram's 1 message/s per chat.
-        key = str(chat.id)
-        now = time.monotonic()
-        await asyncio.sleep(max(0.0, self.pacer.ready_at(key, now) - now))
-        self.pacer.record(key, time.monotonic())
-        await context.bot.send_message(
-            chat.id, text, parse_mode=ParseMode.HTML, reply_markup=markup
+        parts = bound(text)  # the one place a reply is held to Telegram's length limit
+        for n, part in enumerate(parts, start=1):
+            keyboard = markup if n == len(parts) else None
+            await self._pace(str(chat.id))
+            try:
+                await self._send(update, chat.id, part, keyboard)
+            except RetryAfter as exc:  # Telegram's clock disagreed with ours: wait, once
+                await asyncio.sleep(retry_after_seconds(exc))
+                await self._send(update, chat.id, part, keyboard)
+
+    async def _send(
+        self, update: Update, chat_id: int, text: str, markup: InlineKeyboardMarkup | None
+    ) -> None:
+        await update.get_bot().send_message(
+            chat_id, text, parse_mode=ParseMode.HTML, reply_markup=markup
         )
+
+    async def _pace(self, chat: str) -> None:
+        """Wait for the chat's turn. Replies share the sender's pacer, so together they keep
+        Telegram's 1 message/s per chat (a chat's commands run one at a time, see
+        `fairness`); the send is recorded when it really leaves, after the sleep."""
+        now = time.monotonic()
+        await asyncio.sleep(max(0.0, self.pacer.ready_at(chat, now) - now))
+        self.pacer.record(chat, time.monotonic())
+
+    async def slow_down(self, update: Update) -> None:
+        """A chat went over its command budget: say so once (`fairness` then ignores it)."""
+        await self._reply(update, None, SLOW_DOWN)
 
     async def start(self, update: Update, context: Context) -> None:
         """Register the chat; a new chat gets the latest few items once, not the backlog."""
@@ -116,6 +145,10 @@ class Commands:
         query = update.callback_query
         if query is None or update.effective_chat is None:
             return
+        refusal = await self.permissions.settings_refusal(update)
+        if refusal is not None:
+            await query.answer(refusal)
+            return
         choice = self.choices.from_callback(query.data or "")
         if choice is None:
             await query.answer("This button is out of date; send /sectors again.")
@@ -134,6 +167,8 @@ class Commands:
 
     async def subscribe(self, update: Update, context: Context) -> None:
         """/subscribe <sector|topic|all>."""
+        if not await self._may_change(update, context):
+            return
         choice = await self._choice(update, context, "subscribe")
         if choice is None:
             return
@@ -148,6 +183,8 @@ class Commands:
 
     async def unsubscribe(self, update: Update, context: Context) -> None:
         """/unsubscribe <sector|topic|all>; "all" removes every subscription and keyword."""
+        if not await self._may_change(update, context):
+            return
         chat = _chat(update)
         if [a.casefold() for a in context.args or []] == ["all"]:
             with self.engine.begin() as conn:
@@ -174,8 +211,8 @@ class Commands:
         if not text:
             reply = f"Usage: /{command} &lt;sector|topic|all&gt;, for example /{command} education."
         else:
-            reply = f"I don't know {html.escape(text)!r}."
-            suggestion = self.choices.suggest(text)
+            reply = f"I don't know “{echo(text)}”."
+            suggestion = self.choices.suggest(text[:ECHO])
             if suggestion:
                 reply += f" Did you mean /{command} {html.escape(suggestion)}?"
         await self._reply(update, context, reply + "\n" + html.escape(self.choices.keys_help()))
@@ -190,6 +227,8 @@ class Commands:
         await self._keyword(update, context, add=False)
 
     async def _keyword(self, update: Update, context: Context, add: bool) -> None:
+        if not await self._may_change(update, context):
+            return
         command = "watch" if add else "unwatch"
         keyword = " ".join(context.args or [])
         if not keyword:
@@ -206,9 +245,9 @@ class Commands:
                     conn, chat, "keyword", keyword
                 )
         except SubscriptionError as exc:
-            await self._reply(update, context, html.escape(f"Sorry: {exc}."))
+            await self._reply(update, context, f"Sorry: {echo(str(exc), 200)}.")
             return
-        shown = html.escape(" ".join(keyword.split()).casefold())
+        shown = echo(keyword.casefold(), 100)  # a watched keyword is at most 100 characters
         if add:
             text = f"Watching “{shown}”." if changed else f"Already watching “{shown}”."
         else:
@@ -259,6 +298,8 @@ class Commands:
 
     async def lang(self, update: Update, context: Context) -> None:
         """/lang en|ar|fr|all."""
+        if not await self._may_change(update, context):
+            return
         wanted = (context.args or [""])[0].casefold()
         if wanted not in ("en", "ar", "fr", "all"):
             await self._reply(update, context, "Usage: /lang en, /lang ar, /lang fr or /lang all.")
@@ -270,12 +311,16 @@ class Commands:
 
     async def pause(self, update: Update, context: Context) -> None:
         """Stop alerts (nothing is queued while paused)."""
+        if not await self._may_change(update, context):
+            return
         with self.engine.begin() as conn:
             set_paused(conn, _chat(update), True, utcnow())
         await self._reply(update, context, "Alerts paused. /resume to restart them.")
 
     async def resume(self, update: Update, context: Context) -> None:
         """Restart alerts from now on."""
+        if not await self._may_change(update, context):
+            return
         with self.engine.begin() as conn:
             set_paused(conn, _chat(update), False, utcnow())
         await self._reply(update, context, "Alerts resumed.")
@@ -298,21 +343,28 @@ class Commands:
         await self._reply(update, context, html.escape(answer or "Crawl requested."))
 
     async def _admin(self, update: Update, context: Context) -> bool:
-        if _chat(update) in self.settings.telegram.admin_chats:
-            return True
-        await self._reply(update, context, "Sorry, that command is for the bot's admins.")
-        return False
+        """Whether /status and /crawl may run here; replies with the reason when not."""
+        refusal = await self.permissions.operations_refusal(update)
+        if refusal is not None:
+            await self._reply(update, context, refusal)
+        return refusal is None
+
+    async def _may_change(self, update: Update, context: Context) -> bool:
+        """Whether the sender may change this chat's subscriptions and settings (in a group:
+        its administrators); replies with the reason when not."""
+        refusal = await self.permissions.settings_refusal(update)
+        if refusal is not None:
+            await self._reply(update, context, refusal)
+        return refusal is None
 
     async def unknown(self, update: Update, context: Context) -> None:
         """Any other command: say so and suggest the closest one."""
         text = (update.effective_message.text or "") if update.effective_message else ""
         name = text.split()[0].lstrip("/").split("@")[0] if text.split() else ""
         known = [c for c, _ in PUBLIC_COMMANDS + ADMIN_COMMANDS]
-        close = difflib.get_close_matches(name.casefold(), known, n=1, cutoff=0.5)
+        close = difflib.get_close_matches(name[:ECHO].casefold(), known, n=1, cutoff=0.5)
         hint = f" Did you mean /{close[0]}?" if close else ""
-        await self._reply(
-            update, context, f"Unknown command /{html.escape(name)}.{hint} Send /help."
-        )
+        await self._reply(update, context, f"Unknown command /{echo(name)}.{hint} Send /help.")
 
 
 def _chat(update: Update) -> str:

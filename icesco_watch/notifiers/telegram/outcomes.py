@@ -2,8 +2,16 @@
 
 200: sent. 429: wait `retry_after`, keep pending. 403: the chat blocked us, so it becomes
 inactive and its queue is skipped. 400: one retry as plain text, then failed (one bad item never
-blocks the queue). Anything else (timeouts, network errors, 5xx): back off, keep pending, and
-fail after `Backoff.max_attempts`.
+blocks the queue). A request that certainly never reached Telegram (connection refused, connect
+or pool timeout) and a 5xx answer: back off, keep pending, fail after `Backoff.max_attempts`.
+
+A request that left but got no answer (read or write timeout, connection closed before the
+answer) is *unconfirmed*: Telegram may have accepted it late, and resending it at every retry
+showed users the same alert three times. After one unconfirmed send a delivery gets one retry;
+a second unconfirmed send marks it failed, with a reason saying it may have arrived. Failed, not
+sent: "sent" means Telegram accepted it (we hold its message id), which we cannot claim; failed
+with that reason keeps `status` honest and points the operator at a possible, not a certain,
+loss. A user thus sees an alert at most twice, never three times.
 """
 
 from __future__ import annotations
@@ -13,6 +21,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
+import httpx
 from sqlalchemy import Connection
 from telegram.error import BadRequest, ChatMigrated, Forbidden, RetryAfter
 from telegram.warnings import PTBDeprecationWarning
@@ -37,6 +46,7 @@ class Message:
     plain: bool = False  # the retry without parse mode, after Telegram refused the HTML
     attempts: int = 0  # the most attempts any of its deliveries has had
     refusal: str = ""  # why Telegram refused the HTML, once it has
+    unconfirmed: int = 0  # the most unconfirmed sends any of its deliveries has had
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,7 +55,7 @@ class Verdict:
 
     message: Message
     message_id: int | None = None
-    kind: str = "sent"  # sent | flood | blocked | refused | transient
+    kind: str = "sent"  # sent | flood | blocked | refused | transient | unconfirmed
     error: str = ""
     pause: float = 0.0  # seconds Telegram told us to wait (429)
 
@@ -76,7 +86,8 @@ class DrainReport:
     digests: int = 0
     failed: int = 0
     skipped: int = 0
-    retried: int = 0  # rescheduled after a transient failure
+    retried: int = 0  # rescheduled after a transient failure or a first unconfirmed send
+    unconfirmed: int = 0  # failed after a second unconfirmed send (may have arrived)
     plain_retries: int = 0
     flood_waits: int = 0
     pending: int = 0  # still pending when the drain ended
@@ -86,7 +97,7 @@ def judge(message: Message, exc: Exception, redact: Callable[[str], str]) -> Ver
     """The verdict on a request that raised `exc`."""
     error = redact(f"{type(exc).__name__}: {exc}")
     if isinstance(exc, RetryAfter):
-        return Verdict(message, kind="flood", error=error, pause=_seconds(exc))
+        return Verdict(message, kind="flood", error=error, pause=retry_after_seconds(exc))
     if isinstance(exc, Forbidden):
         return Verdict(message, kind="blocked", error=error)
     if isinstance(exc, ChatMigrated):
@@ -94,7 +105,26 @@ def judge(message: Message, exc: Exception, redact: Callable[[str], str]) -> Ver
         return Verdict(message, kind="blocked", error=error)
     if isinstance(exc, BadRequest):
         return Verdict(message, kind="refused", error=error)
+    if _left_without_answer(exc):
+        return Verdict(message, kind="unconfirmed", error=error)
     return Verdict(message, kind="transient", error=error)
+
+
+# httpx errors raised before a request could reach Telegram: resending is always safe.
+_NEVER_SENT = (
+    httpx.ConnectError,
+    httpx.ConnectTimeout,
+    httpx.PoolTimeout,
+    httpx.UnsupportedProtocol,
+)
+
+
+def _left_without_answer(exc: Exception) -> bool:
+    """The request may have reached Telegram, but no answer came back (PTB wraps the transport
+    error: TimedOut / NetworkError raised from an httpx exception). A 5xx has no httpx cause:
+    Telegram answered, and did not send."""
+    cause = exc.__cause__
+    return isinstance(cause, httpx.TransportError) and not isinstance(cause, _NEVER_SENT)
 
 
 def ignore_retry_after_deprecation() -> None:
@@ -106,7 +136,8 @@ def ignore_retry_after_deprecation() -> None:
     )
 
 
-def _seconds(exc: RetryAfter) -> float:
+def retry_after_seconds(exc: RetryAfter) -> float:
+    """How long a 429 asks us to wait, in seconds."""
     # PTB 22 warns when retry_after is read as an int; either form means seconds.
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", PTBDeprecationWarning)
@@ -146,10 +177,20 @@ def apply_verdict(
         report.failed += len(ids)
         return None
     attempts = message.attempts + 1
+    if verdict.kind == "unconfirmed" and message.unconfirmed >= 1:
+        reason = (
+            f"no answer from Telegram twice ({verdict.error}); the message may have arrived, so "
+            "it is not sent a third time"
+        )
+        mark_failed(conn, ids, reason)
+        report.failed += len(ids)
+        report.unconfirmed += len(ids)
+        return None
     if attempts >= backoff.max_attempts:
         mark_failed(conn, ids, f"gave up after {attempts} attempts: {verdict.error}")
         report.failed += len(ids)
         return None
-    reschedule(conn, ids, now + backoff.delay(attempts), verdict.error)
+    unconfirmed = verdict.kind == "unconfirmed"
+    reschedule(conn, ids, now + backoff.delay(attempts), verdict.error, unconfirmed=unconfirmed)
     report.retried += len(ids)
     return None

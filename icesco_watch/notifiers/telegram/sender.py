@@ -206,7 +206,14 @@ class Sender:
 
     def _alert(self, chat: str, entry: DueDelivery, lang: str | None) -> Message:
         text = self.render_alert(entry.item, self.settings.sectors, lang)
-        return Message(chat, text, (entry.delivery.id,), attempts=entry.delivery.attempts)
+        delivery = entry.delivery
+        return Message(
+            chat,
+            text,
+            (delivery.id,),
+            attempts=delivery.attempts,
+            unconfirmed=delivery.unconfirmed,
+        )
 
     def _digest(self, chat: str, group: list[DueDelivery], lang: str | None) -> Message:
         if len(group) == 1:
@@ -214,7 +221,8 @@ class Sender:
         text = format_digest([e.item for e in group], self.settings.sectors, lang)[0]
         ids = tuple(e.delivery.id for e in group)
         attempts = max(e.delivery.attempts for e in group)
-        return Message(chat, text, ids, digest=True, attempts=attempts)
+        unconfirmed = max(e.delivery.unconfirmed for e in group)
+        return Message(chat, text, ids, digest=True, attempts=attempts, unconfirmed=unconfirmed)
 
     async def _deliver(
         self, plans: dict[str, deque[Message]], report: DrainReport, deadline: float | None

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+import asyncio
+from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -14,6 +15,9 @@ from telegram.request import HTTPXRequest
 
 from icesco_watch.config.schema import Settings
 from icesco_watch.models import NewsItem
+from icesco_watch.notifiers.telegram.bot import build_application, running
+from icesco_watch.notifiers.telegram.limits import Pacer
+from icesco_watch.notifiers.telegram.sender import Sender
 from icesco_watch.store.items import record_items
 from icesco_watch.store.outbox import Delivery, enqueue_deliveries, get_deliveries
 from icesco_watch.store.subscriptions import add_subscription, upsert_chat
@@ -96,3 +100,46 @@ async def bot_for(settings: Settings) -> AsyncIterator[Bot]:
     )
     async with bot:
         yield bot
+
+
+class Chat:
+    """A user in one chat: sends text, waits for the bot's next reply. In a group, `user_id`
+    is the member who types and `chat_type` the group's kind."""
+
+    def __init__(
+        self,
+        api: FakeBotApi,
+        chat_id: int,
+        user_id: int | None = None,
+        chat_type: str = "private",
+    ) -> None:
+        self.api = api
+        self.id = chat_id
+        self.user_id = user_id
+        self.chat_type = chat_type
+
+    def send(self, text: str) -> int:
+        return self.api.user_sends(self.id, text, self.user_id, self.chat_type)
+
+    async def ask(self, text: str, timeout: float = 10) -> str:
+        before = len(self.api.messages_to(self.id))
+        self.send(text)
+        await self.api.wait_for_async(lambda fake: len(fake.messages_to(self.id)) > before, timeout)
+        return self.api.messages_to(self.id)[before].plain
+
+
+def with_bot(
+    settings: Settings,
+    engine: Engine,
+    scenario: Callable[[Sender], Awaitable[None]],
+    **callbacks: Any,
+) -> None:
+    """Run `scenario` while the bot polls the fake, with a sender sharing its pacer."""
+
+    async def run() -> None:
+        pacer = Pacer(settings.telegram.rate_per_second)
+        application = build_application(settings, engine, pacer=pacer, **callbacks)
+        async with running(application, settings):
+            await scenario(Sender(settings, engine, application.bot, pacer=pacer))
+
+    asyncio.run(run())

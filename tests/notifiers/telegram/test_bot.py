@@ -3,22 +3,17 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Awaitable, Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
 
 import pytest
-from sqlalchemy import Engine
 
-from icesco_watch.config.schema import Settings
-from icesco_watch.notifiers.telegram.bot import build_application, running
-from icesco_watch.notifiers.telegram.limits import Pacer
 from icesco_watch.notifiers.telegram.sender import Sender
 from icesco_watch.store.outbox import get_deliveries
 from icesco_watch.store.schema import open_store
 from icesco_watch.store.subscriptions import get_chat, list_subscriptions
 from tests.fakes.bot_api import FakeBotApi
-from tests.notifiers.telegram.helpers import make_settings, news, store_new
+from tests.notifiers.telegram.helpers import Chat, make_settings, news, store_new, with_bot
 
 ADMIN = 4242
 
@@ -27,37 +22,6 @@ ADMIN = 4242
 def api() -> Iterator[FakeBotApi]:
     with FakeBotApi() as fake:
         yield fake
-
-
-class Chat:
-    """A user in one chat: sends text, waits for the bot's next reply."""
-
-    def __init__(self, api: FakeBotApi, chat_id: int) -> None:
-        self.api = api
-        self.id = chat_id
-
-    async def ask(self, text: str) -> str:
-        before = len(self.api.messages_to(self.id))
-        self.api.user_sends(self.id, text)
-        await self.api.wait_for_async(lambda fake: len(fake.messages_to(self.id)) > before)
-        return self.api.messages_to(self.id)[before].plain
-
-
-def with_bot(
-    settings: Settings,
-    engine: Engine,
-    scenario: Callable[[Sender], Awaitable[None]],
-    **callbacks: Any,
-) -> None:
-    """Run `scenario` while the bot polls the fake, with a sender sharing its pacer."""
-
-    async def run() -> None:
-        pacer = Pacer(settings.telegram.rate_per_second)
-        application = build_application(settings, engine, pacer=pacer, **callbacks)
-        async with running(application, settings):
-            await scenario(Sender(settings, engine, application.bot, pacer=pacer))
-
-    asyncio.run(run())
 
 
 def test_subscribe_with_a_button_then_get_only_matching_alerts(

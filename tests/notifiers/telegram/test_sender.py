@@ -128,7 +128,14 @@ def test_every_delivery_ends_final_under_faults(tmp_path: Path, api: FakeBotApi)
     assert duplicates <= 1  # only the lost reply may repeat
     statuses = {d.chat: d.status for d in deliveries(engine)}
     assert statuses.pop("204") == "skipped"
-    assert set(statuses.values()) == {"sent"}
+    # A delivery hit by two of the three unanswered sends (timeout, drop, lost-reply) is given
+    # up on purpose (see outcomes.py); every other one is sent.
+    for delivery in deliveries(engine):
+        if delivery.chat != "204" and delivery.status != "sent":
+            assert delivery.status == "failed", delivery
+            assert delivery.unconfirmed == 1, delivery
+            assert "may have arrived" in (delivery.last_error or ""), delivery
+    assert "sent" in statuses.values()
     assert "blocked" in (deliveries(engine, "204")[0].last_error or "")
     assert not any(c.status == 400 for c in api.calls)  # nothing rejected for format
     assert api.rate_limited == 0
@@ -292,3 +299,69 @@ def test_the_token_stays_out_of_logs_and_stored_errors(
     assert api.token not in caplog.text
     assert all(api.token not in (d.last_error or "") for d in deliveries(engine))
     assert deliveries(engine)[0].status == "sent"
+
+
+def test_a_send_accepted_after_the_timeout_is_retried_once(tmp_path: Path, api: FakeBotApi) -> None:
+    settings = make_settings(tmp_path, api, request_timeout="1s")
+    engine = open_store(settings.storage.url)
+    subscribe(engine, "1101")
+    api.inject("sendMessage", "late", seconds=3)  # accepted after the client gave up
+    store_new(engine, settings, [news("belated")])
+    report = drain(settings, engine, seconds=30)
+    (delivery,) = deliveries(engine)
+    assert (delivery.status, delivery.unconfirmed, report.retried) == ("sent", 1, 1)
+    api.wait_for(lambda fake: len(fake.messages_to(1101)) == 2)  # the late one, and the retry
+
+
+def test_a_second_unanswered_send_fails_with_a_reason_instead_of_a_third_copy(
+    tmp_path: Path, api: FakeBotApi
+) -> None:
+    settings = make_settings(tmp_path, api, request_timeout="1s")
+    engine = open_store(settings.storage.url)
+    subscribe(engine, "1201")
+    api.inject("sendMessage", "late", count=5, seconds=3)
+    store_new(engine, settings, [news("stalled")])
+    report = drain(settings, engine, seconds=30)
+    (delivery,) = deliveries(engine)
+    assert (delivery.status, report.failed, report.unconfirmed) == ("failed", 1, 1)
+    assert "may have arrived" in (delivery.last_error or "")
+    assert "TimedOut" in (delivery.last_error or "")
+    api.wait_for(lambda fake: len(fake.messages_to(1201)) == 2)
+    sends = [c for c in api.calls if c.method == "sendMessage"]
+    assert len(sends) == 2  # before: one per retry, each accepted late (three copies seen)
+
+
+@pytest.mark.parametrize(
+    ("fault", "unconfirmed"),
+    [("drop", 1), ("lost-reply", 1), ("timeout", 1), ("500", 0), ("502", 0)],
+)
+def test_which_failures_leave_the_outcome_unknown(
+    tmp_path: Path, api: FakeBotApi, fault: str, unconfirmed: int
+) -> None:
+    settings = make_settings(tmp_path, api, request_timeout="1s")
+    engine = open_store(settings.storage.url)
+    subscribe(engine, "1301")
+    api.inject("sendMessage", fault, seconds=2)
+    store_new(engine, settings, [news("probe")])
+    drain(settings, engine, seconds=30)
+    (delivery,) = deliveries(engine)
+    assert (delivery.status, delivery.unconfirmed) == ("sent", unconfirmed)
+
+
+def test_a_refused_connection_keeps_backing_off(tmp_path: Path, api: FakeBotApi) -> None:
+    settings = make_settings(tmp_path, api, request_timeout="1s")
+    engine = open_store(settings.storage.url)
+    subscribe(engine, "1401")
+    store_new(engine, settings, [news("unreachable")])
+
+    async def run() -> DrainReport:
+        async with bot_for(settings) as bot:
+            api.stop()  # from now on the port refuses connections: no request ever leaves
+            return await Sender(settings, engine, bot, QUICK).drain(time.monotonic() + 30)
+
+    report = asyncio.run(run())
+    (delivery,) = deliveries(engine)
+    assert (delivery.status, delivery.unconfirmed) == ("failed", 0)
+    assert (delivery.last_error or "").startswith(f"gave up after {QUICK.max_attempts} attempts")
+    assert "ConnectError" in (delivery.last_error or "")
+    assert report.retried == QUICK.max_attempts - 1
