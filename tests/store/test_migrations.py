@@ -60,15 +60,13 @@ def _legacy_store(url: str) -> None:
         conn.execute(
             insert(sources).values(key="icesco-en", baseline_done=True, consecutive_failures=0)
         )
+        # As 0.1.0 wrote it: the columns of its time only (today's table has more, with defaults).
         conn.execute(
-            insert(deliveries).values(
-                item_key="icesco.org/en/2024/05/15/kept",
-                chat="42",
-                status="pending",
-                attempts=0,
-                next_attempt_at=NOW,
-                created_at=NOW,
-            )
+            text(
+                "INSERT INTO deliveries (item_key, chat, status, attempts, next_attempt_at, "
+                "created_at) VALUES (:key, '42', 'pending', 0, :now, :now)"
+            ),
+            {"key": "icesco.org/en/2024/05/15/kept", "now": NOW.replace(tzinfo=None)},
         )
     engine.dispose()
 
