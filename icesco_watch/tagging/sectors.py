@@ -24,7 +24,9 @@ from dataclasses import dataclass, field
 from urllib.parse import unquote
 
 from icesco_watch.config.schema import SectorConfig
-from icesco_watch.tagging.text import PhraseIndex, fold, phrase, tokens
+from icesco_watch.tagging.context import MASKED, Context
+from icesco_watch.tagging.model import LinearModel, features
+from icesco_watch.tagging.text import PhraseIndex, fold, phrase
 
 THRESHOLD = 2.0
 RELATIVE = 0.34
@@ -33,146 +35,8 @@ CATEGORY = 4.0
 PERSON = 3.0
 STRONG = 2.0
 WEAK = 1.0
-ICESCO = "\x01icesco"  # cannot come out of tokens(): the text's own words never collide
-MASKED = "\x02"  # stands for each word of a unit name already scored
-
-ICESCO_NAMES = (
-    "Islamic World Educational, Scientific and Cultural Organization",
-    "Islamic World Educational Scientific and Cultural Organisation",
-    "Islamic Educational, Scientific and Cultural Organization",
-    "Organisation du monde islamique pour l'éducation, la science et la culture",
-    "Organisation islamique pour l'éducation, les sciences et la culture",
-    "منظمة العالم الإسلامي للتربية والعلوم والثقافة",
-    "المنظمة الإسلامية للتربية والعلوم والثقافة",
-    "ICESCO",
-    "ISESCO",
-    "الإيسيسكو",
-    "إيسيسكو",
-    "الايسيسكو",
-    "ايسيسكو",
-)
-
-# Words that, right after a unit's name ("… of the X", "… at the X", "… بوزارة"), show the unit
-# belongs to another body. ICESCO itself (and "the Organization") is not among them.
-_FOREIGN_BODIES = (
-    "league",
-    "ministry",
-    "ministries",
-    "minister",
-    "university",
-    "universities",
-    "alecso",
-    "unesco",
-    "government",
-    "library",
-    "agency",
-    "bank",
-    "foundation",
-    "company",
-    "institute",
-    "federation",
-    "union",
-    "arab",
-    "islamic",
-    "national",
-    "kingdom",
-    "republic",
-    "state",
-    "council",
-    "authority",
-    "department",
-    "faculty",
-    "school",
-    "un",
-    "united",
-    "world",
-    "african",
-    "ligue",
-    "ministère",
-    "ministre",
-    "université",
-    "gouvernement",
-    "bibliothèque",
-    "agence",
-    "banque",
-    "fondation",
-    "institut",
-    "union",
-    "arabe",
-    "royaume",
-    "république",
-    "faculté",
-    "جامعة",
-    "وزارة",
-    "الوزارة",
-    "الألكسو",
-    "اليونسكو",
-    "حكومة",
-    "مكتبة",
-    "وكالة",
-    "بنك",
-    "مؤسسة",
-    "معهد",
-    "اتحاد",
-    "المملكة",
-    "جمهورية",
-    "كلية",
-    "الأمم",
-)
-_LINKS = ("of", "at", "in", "from", "de", "du", "des", "d", "la", "le", "l", "au", "في", "لدى")
-_ARTICLES = ("the", "la", "le", "l", "les")
-# Words that may stand right before an English or French unit name. Anything else is taken as a
-# modifier that makes it another unit ("the Girl Education Sector", "UNESCO Director-General").
-_BEFORE_OK = (
-    "the",
-    "its",
-    "s",
-    "of",
-    "by",
-    "and",
-    "with",
-    "to",
-    "from",
-    "for",
-    "in",
-    "at",
-    "on",
-    "as",
-    "between",
-    "said",
-    "says",
-    "via",
-    "organization",
-    "organisation",
-    "current",
-    "former",
-    "new",
-    "le",
-    "la",
-    "l",
-    "les",
-    "du",
-    "de",
-    "des",
-    "d",
-    "par",
-    "et",
-    "avec",
-    "au",
-    "aux",
-    "pour",
-    "son",
-    "sa",
-    "ses",
-    "que",
-    "a",
-    "an",
-    "a",
-    "dr",
-    "sector",
-    "secteur",
-    "dg",
-)
+MODEL_ADD = 0.7  # the model alone adds a sector at this probability
+MODEL_VETO = 0.1  # below it, keywords alone do not tag
 
 
 @dataclass(frozen=True, slots=True)
@@ -215,7 +79,8 @@ def _terms(sectors: Sequence[SectorConfig], kind: str) -> list[_Term]:
 class SectorClassifier:
     """Compiled from the taxonomy once; `classify` is a pure function of one item's text."""
 
-    def __init__(self, sectors: Sequence[SectorConfig]) -> None:
+    def __init__(self, sectors: Sequence[SectorConfig], model: LinearModel | None = None) -> None:
+        self.model = model
         self.keys = tuple(s.key for s in sectors)
         self.absorbs = {s.key: frozenset(s.absorbs) for s in sectors}
         self.units = sorted(_terms(sectors, "units"), key=lambda t: -len(t.words))
@@ -226,11 +91,12 @@ class SectorClassifier:
         for s in sectors:
             for category in s.categories:
                 self.categories.setdefault(_category_key(category), []).append((s.key, category))
-        self.icesco_names = sorted({phrase(n) for n in ICESCO_NAMES}, key=len, reverse=True)
-        self.foreign = frozenset(w for body in _FOREIGN_BODIES for w in tokens(body))
-        self.links = frozenset(w for link in _LINKS for w in tokens(link))
-        self.articles = frozenset(_ARTICLES)
-        self.before_ok = frozenset(_BEFORE_OK)
+        self.context = Context(label for t in self.strong + self.weak for label in t.words)
+        self.icesco_names = self.context.icesco_names
+        # A unit's own name may contain ICESCO's ("ICESCO Regional Office"): compile it alike.
+        self.units = [
+            _Term(t.sector, tuple(self.context.neutralise(t.words)), t.label) for t in self.units
+        ]
         every = self.units + self.people + self.strong + self.weak
         self.max_len = max((len(t.words) for t in every), default=1)
 
@@ -238,17 +104,23 @@ class SectorClassifier:
         self, title: str, text: str, categories: Sequence[str] = (), lang: str | None = None
     ) -> SectorTags:
         """Sectors of one item from its title, plain text and site categories."""
-        title_words = self._neutralise(tokens(title))
+        title_words = self.context.tokens(title)
         title_index = PhraseIndex(title_words, self.max_len)
-        words = [*title_words, "\x00", *self._neutralise(tokens(text))]
+        words = [*title_words, "\x00", *self.context.tokens(text)]
         scores = {key: _Score() for key in self.keys}
         # Unit names are masked once scored, so their words do not count again as keywords:
         # "Human and Social Sciences Sector" is not evidence for science, and another body's
         # "Media and Communication Sector of the League …" is no evidence for media.
         for start, size in self._score_units(PhraseIndex(words, self.max_len), scores):
             words[start : start + size] = [MASKED] * size
+        self.context.mask_titles(words)
         index = PhraseIndex(words, self.max_len)
         self._score_categories(categories, scores)
+        probabilities = (
+            self.model.probabilities(self.model_features(title, text, categories))
+            if self.model is not None
+            else {}
+        )
         for term in self.people:
             if term.words in index:
                 self._decide(scores[term.sector], PERSON, f"names {term.label}")
@@ -260,22 +132,13 @@ class SectorClassifier:
                     bonus = 1.0 + 0.25 * min(count - 1, 2) + 0.25 * (term.words in title_index)
                     score.keywords += weight * bonus
                     score.matched.append(term.label)
-        return self._decide_all(scores)
+        return self._decide_all(scores, probabilities)
 
-    def _neutralise(self, words: list[str]) -> list[str]:
-        """ICESCO's own name, in any language, becomes one token that no term contains."""
-        out: list[str] = []
-        i = 0
-        while i < len(words):
-            for name in self.icesco_names:
-                if tuple(words[i : i + len(name)]) == name:
-                    out.append(ICESCO)
-                    i += len(name)
-                    break
-            else:
-                out.append(words[i])
-                i += 1
-        return out
+    def model_features(
+        self, title: str, text: str, categories: Sequence[str] = ()
+    ) -> dict[str, float]:
+        """The learned model's view of an item (ICESCO's own name left out)."""
+        return features(title, text, categories, self.icesco_names)
 
     def _score_units(self, index: PhraseIndex, scores: dict[str, _Score]) -> list[tuple[int, int]]:
         """Score ICESCO's own units; return the spans of every unit name found."""
@@ -286,20 +149,9 @@ class SectorClassifier:
                 if any(s <= start and end <= s + n for s, n in spans):
                     continue
                 spans.append((start, len(term.words)))
-                if self._own_unit(index.tokens, start, len(term.words)):
+                if self.context.own_unit(index.tokens, start, len(term.words)):
                     self._decide(scores[term.sector], UNIT, f"mentions '{term.label}'")
         return spans
-
-    def _own_unit(self, words: Sequence[str], start: int, size: int) -> bool:
-        """False when the unit at `start` is another body's (see `_FOREIGN_BODIES`)."""
-        before = words[start - 1] if start > 0 else ""
-        latin = words[start][:1].isascii()
-        if latin and before and before not in self.before_ok and before != ICESCO:
-            return False
-        after = list(words[start + size : start + size + 4])
-        while after and (after[0] in self.links or after[0] in self.articles):
-            after.pop(0)
-        return not (after and after[0] in self.foreign)
 
     def _score_categories(self, categories: Sequence[str], scores: dict[str, _Score]) -> None:
         for category in categories:
@@ -312,7 +164,7 @@ class SectorClassifier:
             score.decisive += weight
             score.reasons.append(reason)
 
-    def _decide_all(self, scores: dict[str, _Score]) -> SectorTags:
+    def _decide_all(self, scores: dict[str, _Score], probabilities: dict[str, float]) -> SectorTags:
         best = max((s.decisive + s.keywords for s in scores.values()), default=0.0)
         chosen: list[tuple[float, str]] = []
         evidence: dict[str, tuple[str, ...]] = {}
@@ -324,12 +176,18 @@ class SectorClassifier:
                 and score.keywords >= RELATIVE * best
                 and key not in absorbed
             )
-            if score.decisive >= THRESHOLD or keyword_ok:
+            p = probabilities.get(key)
+            if keyword_ok and score.decisive < THRESHOLD and p is not None and p < MODEL_VETO:
+                keyword_ok = False  # a passing mention the model is sure is not the subject
+            by_model = p is not None and p >= MODEL_ADD
+            if score.decisive >= THRESHOLD or keyword_ok or by_model:
                 reasons = list(score.reasons)
                 if score.matched:
                     shown = ", ".join(f"'{m}'" for m in dict.fromkeys(score.matched[:4]))
                     reasons.append(f"keywords {shown}")
-                chosen.append((score.decisive + score.keywords, key))
+                if p is not None and (by_model or reasons):
+                    reasons.append(f"model {p:.2f}")
+                chosen.append((score.decisive + score.keywords + 4 * (p or 0.0), key))
                 evidence[key] = tuple(reasons)
         chosen.sort(key=lambda pair: (-pair[0], self.keys.index(pair[1])))
         return SectorTags(tuple(key for _, key in chosen), evidence)

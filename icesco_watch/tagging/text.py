@@ -52,6 +52,33 @@ _AR_PREFIXES = tuple(
     )
 )
 _AR_MIN_STEM = 3
+# Function words that look like a clitic on a stem ("فيها" is not "ف" + "يها").
+_AR_KEEP = frozenset(
+    [
+        "في",
+        "فيها",
+        "فيه",
+        "منها",
+        "منهم",
+        "بها",
+        "به",
+        "لها",
+        "له",
+        "لهم",
+        "عليها",
+        "عليه",
+        "اليها",
+        "اليه",
+        "عنها",
+        "عنه",
+        "معها",
+        "معه",
+        "كما",
+    ]
+)
+# Attached pronouns (her/its, their, their two), longest first; "ه" alone is left: after
+# folding it is also the ta marbuta.
+_AR_PRONOUNS = ("\u0647\u0645\u0627", "\u0647\u0645", "\u0647\u0627")
 _LATIN_PLURAL_MIN = 5
 
 
@@ -83,22 +110,44 @@ def _split(text: str) -> list[str]:
 @lru_cache(maxsize=65536)
 def stem(word: str) -> str:
     """The comparison form of one folded word (see the module docstring)."""
+    if word in _AR_KEEP:
+        return word
     if word and "\u0621" <= word[0] <= "\u064a":
         for prefix in _AR_PREFIXES:
             # After the article a two-letter stem is a word ("الخط"); without it, "لغة" must
             # keep its first letter.
             least = 2 if prefix.endswith(("\u0627\u0644", "\u0644\u0644")) else _AR_MIN_STEM
             if prefix and word.startswith(prefix) and len(word) - len(prefix) >= least:
-                return word[len(prefix) :]
-        return word
+                rest = word[len(prefix) :]
+                # An article excludes an attached pronoun; "ومديرها" has none.
+                return rest if least == 2 else _strip_pronoun(rest)
+        return _strip_pronoun(word)
     if len(word) >= _LATIN_PLURAL_MIN and word.endswith("s") and not word.endswith("ss"):
         return word[:-1]
     return word
 
 
+def words(text: str) -> list[str]:
+    """`text` as a list of folded words, not yet stemmed."""
+    return _split(fold(text))
+
+
+def _strip_pronoun(word: str) -> str:
+    """An attached possessive pronoun peeled off a word without the article: "قطاعها" ->
+    "قطاع", "مديرها" -> "مدير", "منظمتها" -> "منظمه" (the ta marbuta restored; not after the
+    plural "ات")."""
+    for suffix in _AR_PRONOUNS:
+        rest = word[: -len(suffix)]
+        if word.endswith(suffix) and len(rest) >= _AR_MIN_STEM:
+            if rest.endswith("\u062a") and not rest.endswith("\u0627\u062a") and len(rest) >= 4:
+                rest = rest[:-1] + "\u0647"
+            return rest
+    return word
+
+
 def tokens(text: str) -> list[str]:
     """`text` as a list of normalised, stemmed tokens."""
-    return [stem(word) for word in _split(fold(text))]
+    return [stem(word) for word in words(text)]
 
 
 def phrase(text: str) -> tuple[str, ...]:

@@ -1,0 +1,418 @@
+"""What surrounds a term in a text: ICESCO's own name, other bodies' units and titles, ordinals.
+
+The sector rules look at words in context, and this module owns that context (EN, FR, AR):
+
+- ICESCO's own name in any language ("Islamic World Educational, Scientific and Cultural
+  Organization") becomes one neutral token, so the sector words inside it never count;
+- a unit name belongs to another body when a modifier stands before it ("UNESCO Education
+  Sector", "the Girl Education Sector") or a foreign body follows it ("… Sector of the League of
+  Arab States", "… بوزارة"); ordinals and session words before a governing body's name are
+  ICESCO's own ("the 45th Executive Council");
+- job titles and ministries carry field words that say nothing about ICESCO's work ("Minister of
+  Culture", "وزيرة التربية الوطنية", "Faculty of Science"): those words are masked;
+- co-organiser phrases ("in cooperation with", "بالتعاون مع") name who helped, not a
+  partnership as the subject: they are dropped before keywords are counted.
+
+Every list here is plain language knowledge, not taxonomy: the taxonomy (what counts for which
+sector) stays in config.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+
+from icesco_watch.tagging.text import phrase, stem, tokens, words
+
+ICESCO = "\x01icesco"  # cannot come out of tokens(): the text's own words never collide
+MASKED = "\x02"  # stands for each word masked (a unit already scored, a job title's field)
+
+ICESCO_NAMES = (
+    "Islamic World Educational, Scientific and Cultural Organization",
+    "Islamic World Educational Scientific and Cultural Organisation",
+    "Islamic Educational, Scientific and Cultural Organization",
+    "Organisation du monde islamique pour l'éducation, la science et la culture",
+    "Organisation islamique pour l'éducation, les sciences et la culture",
+    "منظمة العالم الإسلامي للتربية والعلوم والثقافة",
+    "المنظمة الإسلامية للتربية والعلوم والثقافة",
+    "ICESCO",
+    "ISESCO",
+    "الإيسيسكو",
+    "إيسيسكو",
+    "الايسيسكو",
+    "ايسيسكو",
+)
+
+# Words that, right after a unit's name ("… of the X", "… at the X", "… بوزارة"), show the unit
+# belongs to another body. ICESCO itself (and "the Organization") is not among them.
+_FOREIGN_BODIES = (
+    "league",
+    "ministry",
+    "ministries",
+    "minister",
+    "university",
+    "universities",
+    "alecso",
+    "unesco",
+    "government",
+    "library",
+    "agency",
+    "bank",
+    "foundation",
+    "company",
+    "institute",
+    "federation",
+    "union",
+    "arab",
+    "islamic",
+    "national",
+    "kingdom",
+    "republic",
+    "state",
+    "council",
+    "authority",
+    "department",
+    "faculty",
+    "school",
+    "un",
+    "united",
+    "world",
+    "african",
+    "ligue",
+    "ministère",
+    "ministre",
+    "université",
+    "gouvernement",
+    "bibliothèque",
+    "agence",
+    "banque",
+    "fondation",
+    "institut",
+    "union",
+    "arabe",
+    "royaume",
+    "république",
+    "faculté",
+    "جامعة",
+    "وزارة",
+    "الوزارة",
+    "الألكسو",
+    "اليونسكو",
+    "حكومة",
+    "مكتبة",
+    "وكالة",
+    "بنك",
+    "مؤسسة",
+    "معهد",
+    "اتحاد",
+    "المملكة",
+    "جمهورية",
+    "كلية",
+    "الأمم",
+)
+_LINKS = ("of", "at", "in", "from", "de", "du", "des", "d", "la", "le", "l", "au", "في", "لدى")
+_ARTICLES = ("the", "la", "le", "l", "les")
+# Words that may stand right before an English or French unit name. Anything else is taken as a
+# modifier that makes it another unit ("the Girl Education Sector", "UNESCO Director-General").
+_BEFORE_OK = (
+    "the",
+    "its",
+    "s",
+    "of",
+    "by",
+    "and",
+    "with",
+    "to",
+    "from",
+    "for",
+    "in",
+    "at",
+    "on",
+    "as",
+    "between",
+    "said",
+    "says",
+    "via",
+    "organization",
+    "organisation",
+    "current",
+    "former",
+    "new",
+    "le",
+    "la",
+    "l",
+    "les",
+    "du",
+    "de",
+    "des",
+    "d",
+    "par",
+    "et",
+    "avec",
+    "au",
+    "aux",
+    "pour",
+    "son",
+    "sa",
+    "ses",
+    "que",
+    "a",
+    "an",
+    "a",
+    "dr",
+    "sector",
+    "secteur",
+    "dg",
+)
+
+# Folded, unstemmed: "بالتعاون مع" (co-organiser) must not be confused with "التعاون مع".
+_CO_ORGANISER = (
+    "in cooperation with",
+    "in collaboration with",
+    "in coordination with",
+    "en cooperation avec",
+    "en collaboration avec",
+    "en coordination avec",
+    "بالتعاون مع",
+    "بالتنسيق مع",
+)
+# Heads of job titles and bodies whose field words are not ICESCO's work.
+_TITLE_HEADS = (
+    "minister",
+    "ministers",
+    "ministry",
+    "ministries",
+    "ministre",
+    "ministres",
+    "ministère",
+    "ministères",
+    "faculty",
+    "faculté",
+    "secretary",
+    "secrétaire",
+    "وزير",
+    "وزيرة",
+    "وزراء",
+    "وزارة",
+    "وزارات",
+    "كلية",
+)
+_TITLE_LINKS = (
+    "of",
+    "for",
+    "and",
+    "the",
+    "state",
+    "de",
+    "du",
+    "des",
+    "d",
+    "la",
+    "le",
+    "l",
+    "et",
+    "chargé",
+    "chargée",
+    "d'état",
+    "état",
+)
+# Field words of ministries that are not in the taxonomy's keywords.
+_TITLE_FIELDS = (
+    "national",
+    "higher",
+    "scientific",
+    "research",
+    "affairs",
+    "religious",
+    "endowments",
+    "youth",
+    "sports",
+    "sport",
+    "tourism",
+    "information",
+    "communication",
+    "primary",
+    "secondary",
+    "basic",
+    "general",
+    "public",
+    "vocational",
+    "technical",
+    "preschool",
+    "islamic",
+    "heritage",
+    "arts",
+    "women",
+    "family",
+    "solidarity",
+    "innovation",
+    "digital",
+    "culture",
+    "nationale",
+    "supérieur",
+    "scientifique",
+    "recherche",
+    "affaires",
+    "religieuses",
+    "jeunesse",
+    "tourisme",
+    "communication",
+    "primaire",
+    "secondaire",
+    "base",
+    "technique",
+    "islamiques",
+    "artisanat",
+    "femme",
+    "famille",
+    "solidarité",
+    "numérique",
+    "alphabétisation",
+    "الوطنية",
+    "العالي",
+    "العلمي",
+    "البحث",
+    "الشؤون",
+    "الدينية",
+    "الأوقاف",
+    "الشباب",
+    "الرياضة",
+    "السياحة",
+    "الإعلام",
+    "الاتصال",
+    "الأساسي",
+    "العام",
+    "التقني",
+    "الإسلامية",
+    "التراث",
+    "الفنون",
+    "المرأة",
+    "الأسرة",
+    "التضامن",
+    "الرقمي",
+    "الابتكار",
+    "الثقافة",
+    "التربية",
+    "التعليم",
+    "الاتصالات",
+    "الصناعة",
+    "التقليدية",
+    "والشباب",
+    "والرياضة",
+)
+_ORDINAL_WORDS = (
+    "first",
+    "second",
+    "third",
+    "fourth",
+    "fifth",
+    "sixth",
+    "seventh",
+    "eighth",
+    "ninth",
+    "tenth",
+    "eleventh",
+    "twelfth",
+    "thirteenth",
+    "fourteenth",
+    "fifteenth",
+    "sixteenth",
+    "seventeenth",
+    "eighteenth",
+    "nineteenth",
+    "twentieth",
+    "extraordinary",
+    "ordinary",
+    "annual",
+    "regular",
+    "première",
+    "premier",
+    "deuxième",
+    "troisième",
+    "extraordinaire",
+    "ordinaire",
+    "annuelle",
+    "session",
+    "sessions",
+    "meeting",
+)
+_ORDINAL_SUFFIXES = frozenset(("st", "nd", "rd", "th", "e", "eme", "er", "ere", "re", "ème"))
+
+
+class Context:
+    """The context rules, compiled once."""
+
+    def __init__(self, field_words: Iterable[str]) -> None:
+        self.icesco_names = sorted({phrase(n) for n in ICESCO_NAMES}, key=len, reverse=True)
+        self.foreign = frozenset(w for body in _FOREIGN_BODIES for w in tokens(body))
+        self.links = frozenset(w for link in _LINKS for w in tokens(link))
+        self.articles = frozenset(_ARTICLES)
+        self.before_ok = (
+            frozenset(_BEFORE_OK)
+            | {ICESCO}
+            | frozenset(w for o in _ORDINAL_WORDS for w in tokens(o))
+        )
+        self.co_organiser = [tuple(words(p)) for p in _CO_ORGANISER]
+        self.title_heads = frozenset(w for h in _TITLE_HEADS for w in tokens(h))
+        self.title_links = frozenset(w for h in _TITLE_LINKS for w in tokens(h))
+        self.title_fields = frozenset(w for f in (*_TITLE_FIELDS, *field_words) for w in tokens(f))
+
+    def tokens(self, text: str) -> list[str]:
+        """`text` as stemmed tokens, co-organiser phrases dropped, ICESCO's name neutral."""
+        raw = words(text)
+        kept: list[str] = []
+        i = 0
+        while i < len(raw):
+            for p in self.co_organiser:
+                if tuple(raw[i : i + len(p)]) == p:
+                    i += len(p)
+                    break
+            else:
+                kept.append(stem(raw[i]))
+                i += 1
+        return self.neutralise(kept)
+
+    def neutralise(self, found: Sequence[str]) -> list[str]:
+        """ICESCO's own name, in any language, becomes one token that no term contains."""
+        out: list[str] = []
+        i = 0
+        while i < len(found):
+            for name in self.icesco_names:
+                if tuple(found[i : i + len(name)]) == name:
+                    out.append(ICESCO)
+                    i += len(name)
+                    break
+            else:
+                out.append(found[i])
+                i += 1
+        return out
+
+    def own_unit(self, found: Sequence[str], start: int, size: int) -> bool:
+        """False when the unit at `start` is another body's (see `_FOREIGN_BODIES`)."""
+        before = found[start - 1] if start > 0 else ""
+        latin = found[start][:1].isascii()
+        if latin and before and before not in self.before_ok and not _ordinal(before):
+            return False
+        after = list(found[start + size : start + size + 4])
+        while after and (after[0] in self.links or after[0] in self.articles):
+            after.pop(0)
+        return not (after and after[0] in self.foreign)
+
+    def mask_titles(self, found: list[str]) -> None:
+        """Mask, in place, the field words of job titles and ministries ("Minister of Culture")."""
+        for i, word in enumerate(found):
+            if word not in self.title_heads:
+                continue
+            j, masked = i + 1, 0
+            while j < len(found) and masked < 6:
+                if found[j] in self.title_fields:
+                    found[j] = MASKED
+                    masked += 1
+                elif found[j] not in self.title_links:
+                    break
+                j += 1
+
+
+def _ordinal(word: str) -> bool:
+    """ "45th", "45e", "21st", "3ème": a number with an ordinal ending."""
+    digits = len(word) - len(word.lstrip("0123456789"))
+    return digits > 0 and word[digits:] in _ORDINAL_SUFFIXES

@@ -1,0 +1,216 @@
+"""The learned component of the sector classifier: a small linear model over words, per sector.
+
+One logistic regression per sector (one-vs-rest) over sparse binary features of the item's
+normalised tokens (the same folding and Arabic clitic stripping as the rules, ICESCO's own name
+removed): unigrams and bigrams of the title and text, title unigrams again, and the site
+categories. Pure Python, no numpy: the weights are a JSON file shipped inside the package
+(`sector_model.json`), scoring an item is a few hundred dictionary lookups, and training on a
+few hundred items takes seconds (`bench/train_sector_model.py`).
+
+The rules stay in charge (units decisive, evidence for every tag); the model adds a sector the
+rules missed only when it is confident, and its evidence reads "model 0.87". See
+`SectorClassifier` for how the two are combined.
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+import math
+import random
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from icesco_watch.tagging.text import tokens
+
+SHIPPED = Path(__file__).with_name("sector_model.json")
+STOP = frozenset(
+    [
+        "the",
+        "of",
+        "and",
+        "to",
+        "in",
+        "a",
+        "an",
+        "on",
+        "for",
+        "with",
+        "by",
+        "at",
+        "as",
+        "from",
+        "its",
+        "is",
+        "was",
+        "are",
+        "be",
+        "this",
+        "that",
+        "which",
+        "his",
+        "her",
+        "de",
+        "la",
+        "le",
+        "les",
+        "des",
+        "du",
+        "et",
+        "en",
+        "au",
+        "aux",
+        "l",
+        "d",
+        "un",
+        "une",
+        "par",
+        "pour",
+        "sur",
+        "dans",
+        "avec",
+        "que",
+        "qui",
+        "son",
+        "sa",
+        "ses",
+        "في",
+        "من",
+        "على",
+        "الى",
+        "إلى",
+        "عن",
+        "مع",
+        "التي",
+        "الذي",
+        "هذا",
+        "هذه",
+        "ذلك",
+        "كما",
+        "و",
+    ]
+)
+MAX_TEXT_TOKENS = 250  # the lead and the start of the body carry the subject; the rest adds noise
+
+
+def features(
+    title: str,
+    text: str,
+    categories: Sequence[str] = (),
+    neutral: Sequence[Sequence[str]] = (),
+) -> dict[str, float]:
+    """Binary features, L2-normalised. `neutral` are token sequences to drop (ICESCO's name)."""
+    found: set[str] = set()
+    title_words = _clean(tokens(title), neutral)
+    text_words = _clean(tokens(text), neutral)[:MAX_TEXT_TOKENS]
+    for words in (title_words, text_words):
+        found.update(w for w in words if w not in STOP and len(w) > 1)
+        found.update(f"{a} {b}" for a, b in itertools.pairwise(words))
+    found.update(f"t:{w}" for w in title_words if w not in STOP and len(w) > 1)
+    found.update(f"c:{'-'.join(tokens(c))}" for c in categories)
+    if not found:
+        return {}
+    value = 1.0 / math.sqrt(len(found))
+    return dict.fromkeys(found, value)
+
+
+def _clean(words: list[str], neutral: Sequence[Sequence[str]]) -> list[str]:
+    """`words` without any occurrence of a neutral phrase (and without digits-only tokens)."""
+    out: list[str] = []
+    i = 0
+    while i < len(words):
+        for name in neutral:
+            if name and words[i : i + len(name)] == list(name):
+                i += len(name)
+                break
+        else:
+            if not words[i].isdigit():
+                out.append(words[i])
+            i += 1
+    return out
+
+
+@dataclass(slots=True)
+class LinearModel:
+    """Per sector: a bias and a sparse weight per feature."""
+
+    bias: dict[str, float] = field(default_factory=dict)
+    weights: dict[str, dict[str, float]] = field(default_factory=dict)
+
+    @property
+    def sectors(self) -> tuple[str, ...]:
+        return tuple(self.bias)
+
+    def probabilities(self, feats: dict[str, float]) -> dict[str, float]:
+        out = {}
+        for sector, bias in self.bias.items():
+            w = self.weights[sector]
+            z = bias + sum(w.get(f, 0.0) * v for f, v in feats.items())
+            out[sector] = 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))
+        return out
+
+    def to_json(self) -> str:
+        rounded = {
+            s: {f: round(v, 4) for f, v in sorted(w.items()) if abs(v) >= 1e-3}
+            for s, w in self.weights.items()
+        }
+        payload = {"bias": {s: round(b, 4) for s, b in self.bias.items()}, "weights": rounded}
+        return json.dumps(payload, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+
+    @classmethod
+    def from_json(cls, text: str) -> LinearModel:
+        data = json.loads(text)
+        return cls(
+            {str(s): float(b) for s, b in data["bias"].items()},
+            {str(s): {str(f): float(v) for f, v in w.items()} for s, w in data["weights"].items()},
+        )
+
+
+def load_shipped(path: Path = SHIPPED) -> LinearModel | None:
+    """The model shipped with the package, or None when there is none (rules alone)."""
+    return LinearModel.from_json(path.read_text(encoding="utf-8")) if path.exists() else None
+
+
+def train(
+    examples: Iterable[tuple[dict[str, float], frozenset[str]]],
+    sectors: Sequence[str],
+    epochs: int = 40,
+    l2: float = 1e-3,
+    rate: float = 0.5,
+    seed: int = 11,
+) -> LinearModel:
+    """One-vs-rest logistic regression by AdaGrad SGD with L2 (lazy, per touched feature).
+
+    Positive examples are weighted up to balance each sector against the rest, capped at 5x,
+    so a sector with a dozen examples is not drowned by the others.
+    """
+    data = list(examples)
+    rng = random.Random(seed)
+    model = LinearModel({s: 0.0 for s in sectors}, {s: {} for s in sectors})
+    for sector in sectors:
+        positives = sum(sector in labels for _, labels in data)
+        if not positives:
+            model.bias[sector] = -6.0
+            continue
+        weight_pos = min(5.0, max(1.0, (len(data) - positives) / positives))
+        w = model.weights[sector]
+        grad_sq: dict[str, float] = {}
+        bias, bias_sq = 0.0, 0.0
+        order = list(range(len(data)))
+        for _ in range(epochs):
+            rng.shuffle(order)
+            for i in order:
+                feats, labels = data[i]
+                y = 1.0 if sector in labels else 0.0
+                z = bias + sum(w.get(f, 0.0) * v for f, v in feats.items())
+                p = 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))
+                g = (p - y) * (weight_pos if y else 1.0)
+                bias_sq += g * g
+                bias -= rate * g / math.sqrt(bias_sq + 1e-8)
+                for f, v in feats.items():
+                    gf = g * v + l2 * w.get(f, 0.0)
+                    grad_sq[f] = grad_sq.get(f, 0.0) + gf * gf
+                    w[f] = w.get(f, 0.0) - rate * gf / math.sqrt(grad_sq[f] + 1e-8)
+        model.bias[sector] = bias
+    return model
