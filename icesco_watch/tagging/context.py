@@ -175,6 +175,8 @@ _CO_ORGANISER = (
     "بالتعاون مع",
     "بالتنسيق مع",
 )
+_ADVISERS = ("adviser", "advisor", "conseiller", "conseillère", "مستشار", "مستشارة")
+_UN_BODIES = ("unesco", "alecso", "اليونسكو", "الألكسو", "للألكسو", "لليونسكو")
 # Heads of job titles and bodies whose field words are not ICESCO's work.
 _TITLE_HEADS = (
     "minister",
@@ -351,6 +353,8 @@ class Context:
             | {ICESCO}
             | frozenset(w for o in _ORDINAL_WORDS for w in tokens(o))
         )
+        self.advisers = frozenset(w for a in _ADVISERS for w in tokens(a))
+        self.un_bodies = frozenset(w for a in _UN_BODIES for w in tokens(a))
         self.co_organiser = [tuple(words(p)) for p in _CO_ORGANISER]
         self.title_heads = frozenset(w for h in _TITLE_HEADS for w in tokens(h))
         self.title_links = frozenset(w for h in _TITLE_LINKS for w in tokens(h))
@@ -387,12 +391,17 @@ class Context:
         return out
 
     def own_unit(self, found: Sequence[str], start: int, size: int) -> bool:
-        """False when the unit at `start` is another body's (see `_FOREIGN_BODIES`)."""
+        """False when the unit at `start` is another body's (see `_FOREIGN_BODIES`), or only
+        names whom someone advises ("adviser to the Director-General")."""
         before = found[start - 1] if start > 0 else ""
         latin = found[start][:1].isascii()
         if latin and before and before not in self.before_ok and not _ordinal(before):
             return False
-        after = list(found[start + size : start + size + 4])
+        if any(w in self.advisers for w in found[max(0, start - 3) : start]):
+            return False
+        after = list(found[start + size : start + size + 6])
+        if any(w in self.un_bodies for w in after):
+            return False  # "Commission nationale libanaise pour l'UNESCO"
         while after and (after[0] in self.links or after[0] in self.articles):
             after.pop(0)
         return not (after and after[0] in self.foreign)

@@ -175,7 +175,7 @@ def load_shipped(path: Path = SHIPPED) -> LinearModel | None:
 def train(
     examples: Iterable[tuple[dict[str, float], frozenset[str]]],
     sectors: Sequence[str],
-    epochs: int = 40,
+    epochs: int = 10,
     l2: float = 1e-3,
     rate: float = 0.5,
     seed: int = 11,

@@ -83,6 +83,7 @@ class SectorClassifier:
         self.model = model
         self.keys = tuple(s.key for s in sectors)
         self.absorbs = {s.key: frozenset(s.absorbs) for s in sectors}
+        self.cross_cutting = frozenset(s.key for s in sectors if s.cross_cutting)
         self.units = sorted(_terms(sectors, "units"), key=lambda t: -len(t.words))
         self.people = _terms(sectors, "people")
         self.strong = _terms(sectors, "strong_keywords")
@@ -168,12 +169,22 @@ class SectorClassifier:
         best = max((s.decisive + s.keywords for s in scores.values()), default=0.0)
         chosen: list[tuple[float, str]] = []
         evidence: dict[str, tuple[str, ...]] = {}
-        decided = [k for k, s in scores.items() if s.decisive >= THRESHOLD]
-        absorbed = frozenset().union(*(self.absorbs[k] for k in decided))
+        # A sector absorbs another's keywords when it is decided or its own keywords win:
+        # teaching Arabic talks of teachers, yet it is the Arabic Language Center's work.
+        absorbing = [
+            k
+            for k, s in scores.items()
+            if self.absorbs[k]
+            and (
+                s.decisive >= THRESHOLD
+                or (s.keywords >= THRESHOLD and s.keywords >= RELATIVE * best)
+            )
+        ]
+        absorbed = frozenset().union(*(self.absorbs[k] for k in absorbing))
         for key, score in scores.items():
             keyword_ok = (
                 score.keywords >= THRESHOLD
-                and score.keywords >= RELATIVE * best
+                and (score.keywords >= RELATIVE * best or key in self.cross_cutting)
                 and key not in absorbed
             )
             p = probabilities.get(key)

@@ -109,7 +109,7 @@ CASES = [
         "المدير العام للإيسيسكو يستقبل سفير السنغال",
         "استقبل الدكتور سالم بن محمد المالك سفير السنغال وبحث معه سبل التعاون.",
         (),
-        {"governance"},
+        {"governance", "partnerships"},  # cooperation in general with an ambassador (rule 3)
     ),
     (
         "executive-council",
