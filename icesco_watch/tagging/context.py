@@ -198,6 +198,7 @@ _TITLE_HEADS = (
     "وزارات",
     "كلية",
 )
+_MINISTERS = ("minister", "ministers", "ministre", "ministres", "وزير", "وزيرة", "وزراء")
 _TITLE_LINKS = (
     "of",
     "for",
@@ -357,6 +358,7 @@ class Context:
         self.un_bodies = frozenset(w for a in _UN_BODIES for w in tokens(a))
         self.co_organiser = [tuple(words(p)) for p in _CO_ORGANISER]
         self.title_heads = frozenset(w for h in _TITLE_HEADS for w in tokens(h))
+        self.ministers = frozenset(w for m in _MINISTERS for w in tokens(m))
         self.title_links = frozenset(w for h in _TITLE_LINKS for w in tokens(h))
         self.title_fields = frozenset(w for f in (*_TITLE_FIELDS, *field_words) for w in tokens(f))
 
@@ -405,6 +407,10 @@ class Context:
         while after and (after[0] in self.links or after[0] in self.articles):
             after.pop(0)
         return not (after and after[0] in self.foreign)
+
+    def minister_present(self, found: Sequence[str]) -> bool:
+        """Does a minister (not a ministry) take part: "Minister of …", "ministre", "وزير"?"""
+        return any(w in self.ministers for w in found)
 
     def mask_titles(self, found: list[str]) -> None:
         """Mask, in place, the field words of job titles and ministries ("Minister of Culture")."""

@@ -29,7 +29,9 @@ from icesco_watch.tagging.model import LinearModel, features
 from icesco_watch.tagging.text import PhraseIndex, fold, phrase
 
 THRESHOLD = 2.0
-RELATIVE = 0.34
+RELATIVE = 0.4
+REPEAT = 0.5  # per repetition of a keyword, twice at most
+IN_TITLE = 0.25  # a keyword in the title
 UNIT = 4.0
 CATEGORY = 4.0
 PERSON = 3.0
@@ -92,7 +94,13 @@ class SectorClassifier:
         for s in sectors:
             for category in s.categories:
                 self.categories.setdefault(_category_key(category), []).append((s.key, category))
-        self.context = Context(label for t in self.strong + self.weak for label in t.words)
+        # Field words a job title may carry ("Minister of Culture"): one-word keywords of the
+        # fields, not of cross-cutting sectors ("the minister signed" keeps "signed").
+        self.context = Context(
+            t.words[0]
+            for t in self.strong + self.weak
+            if len(t.words) == 1 and t.sector not in self.cross_cutting
+        )
         self.icesco_names = self.context.icesco_names
         # A unit's own name may contain ICESCO's ("ICESCO Regional Office"): compile it alike.
         self.units = [
@@ -130,10 +138,18 @@ class SectorClassifier:
                 count = len(index.positions(term.words))
                 if count:
                     score = scores[term.sector]
-                    bonus = 1.0 + 0.25 * min(count - 1, 2) + 0.25 * (term.words in title_index)
+                    in_title = term.words in title_index
+                    bonus = 1.0 + REPEAT * min(count - 1, 2) + IN_TITLE * in_title
                     score.keywords += weight * bonus
                     score.matched.append(term.label)
-        return self._decide_all(scores, probabilities)
+        # Talks with a minister about a field are about that field (labelling rule 3): there,
+        # cooperation wording yields to the field like any other keyword, unless it is heavy
+        # (an agreement signed: "memorandum", "signed").
+        minister = self.context.minister_present(words)
+        beside = frozenset(
+            k for k in self.cross_cutting if not minister or scores[k].keywords >= 2 * THRESHOLD
+        )
+        return self._decide_all(scores, probabilities, beside)
 
     def model_features(
         self, title: str, text: str, categories: Sequence[str] = ()
@@ -165,7 +181,9 @@ class SectorClassifier:
             score.decisive += weight
             score.reasons.append(reason)
 
-    def _decide_all(self, scores: dict[str, _Score], probabilities: dict[str, float]) -> SectorTags:
+    def _decide_all(
+        self, scores: dict[str, _Score], probabilities: dict[str, float], beside: frozenset[str]
+    ) -> SectorTags:
         best = max((s.decisive + s.keywords for s in scores.values()), default=0.0)
         chosen: list[tuple[float, str]] = []
         evidence: dict[str, tuple[str, ...]] = {}
@@ -184,7 +202,7 @@ class SectorClassifier:
         for key, score in scores.items():
             keyword_ok = (
                 score.keywords >= THRESHOLD
-                and (score.keywords >= RELATIVE * best or key in self.cross_cutting)
+                and (score.keywords >= RELATIVE * best or key in beside)
                 and key not in absorbed
             )
             p = probabilities.get(key)
