@@ -16,7 +16,7 @@ from pathlib import Path
 
 from icesco_watch.config.loader import default_settings
 from icesco_watch.tagging.corpus import REAL_DIR, load_corpus
-from icesco_watch.tagging.model import SHIPPED
+from icesco_watch.tagging.model import SHIPPED, LinearModel
 from icesco_watch.tagging.training import fit_model
 
 
@@ -32,8 +32,9 @@ def main() -> int:
         print(f"no train items in {args.dir}", file=sys.stderr)
         return 1
     model = fit_model(default_settings().sectors, [item.case() for item in items])
-    args.out.write_text(model.to_json() + "\n", encoding="utf-8")
-    size = sum(len(w) for w in model.weights.values())
+    text = model.to_json()
+    args.out.write_text(text + "\n", encoding="utf-8")
+    size = sum(len(w) for w in LinearModel.from_json(text).weights.values())
     print(
         f"trained on {len(items)} train items + the development set: {size} weights -> {args.out}"
     )

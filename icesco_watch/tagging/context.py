@@ -78,6 +78,7 @@ _FOREIGN_BODIES = (
     "world",
     "african",
     "ligue",
+    "francophonie",
     "ministère",
     "ministre",
     "université",
@@ -198,6 +199,7 @@ _TITLE_HEADS = (
     "وزارات",
     "كلية",
 )
+_HONORIFICS = ("amb", "ambassador", "ambassadeur", "ambassadrice", "السفير", "السفيرة")
 _MINISTERS = ("minister", "ministers", "ministre", "ministres", "وزير", "وزيرة", "وزراء")
 _TITLE_LINKS = (
     "of",
@@ -358,6 +360,7 @@ class Context:
         self.un_bodies = frozenset(w for a in _UN_BODIES for w in tokens(a))
         self.co_organiser = [tuple(words(p)) for p in _CO_ORGANISER]
         self.title_heads = frozenset(w for h in _TITLE_HEADS for w in tokens(h))
+        self.honorifics = frozenset(w for h in _HONORIFICS for w in tokens(h))
         self.ministers = frozenset(w for m in _MINISTERS for w in tokens(m))
         self.title_links = frozenset(w for h in _TITLE_LINKS for w in tokens(h))
         self.title_fields = frozenset(w for f in (*_TITLE_FIELDS, *field_words) for w in tokens(f))
@@ -407,6 +410,14 @@ class Context:
         while after and (after[0] in self.links or after[0] in self.articles):
             after.pop(0)
         return not (after and after[0] in self.foreign)
+
+    def mask_title_before(self, found: list[str], start: int) -> bool:
+        """Mask an honorific right before a name ("Amb.", "Dr."); True if one was masked."""
+        for i in (start - 1, start - 2):
+            if i >= 0 and found[i] in self.honorifics:
+                found[i] = MASKED
+                return True
+        return False
 
     def minister_present(self, found: Sequence[str]) -> bool:
         """Does a minister (not a ministry) take part: "Minister of …", "ministre", "وزير"?"""

@@ -92,6 +92,7 @@ STOP = frozenset(
     ]
 )
 MAX_TEXT_TOKENS = 250  # the lead and the start of the body carry the subject; the rest adds noise
+POSITIVE_CAP = 2.0  # how much rarer sectors' positive examples may be weighted up
 
 
 def features(
@@ -152,7 +153,7 @@ class LinearModel:
 
     def to_json(self) -> str:
         rounded = {
-            s: {f: round(v, 4) for f, v in sorted(w.items()) if abs(v) >= 1e-3}
+            s: {f: round(v, 4) for f, v in sorted(w.items()) if abs(v) >= 0.02}
             for s, w in self.weights.items()
         }
         payload = {"bias": {s: round(b, 4) for s, b in self.bias.items()}, "weights": rounded}
@@ -179,6 +180,7 @@ def train(
     l2: float = 1e-3,
     rate: float = 0.5,
     seed: int = 11,
+    min_count: int = 3,
 ) -> LinearModel:
     """One-vs-rest logistic regression by AdaGrad SGD with L2 (lazy, per touched feature).
 
@@ -186,6 +188,12 @@ def train(
     so a sector with a dozen examples is not drowned by the others.
     """
     data = list(examples)
+    # A feature seen in fewer than `min_count` items is noise that only fits them: drop it.
+    seen: dict[str, int] = {}
+    for feats, _ in data:
+        for f in feats:
+            seen[f] = seen.get(f, 0) + 1
+    data = [({f: v for f, v in feats.items() if seen[f] >= min_count}, y) for feats, y in data]
     rng = random.Random(seed)
     model = LinearModel({s: 0.0 for s in sectors}, {s: {} for s in sectors})
     for sector in sectors:
@@ -193,7 +201,7 @@ def train(
         if not positives:
             model.bias[sector] = -6.0
             continue
-        weight_pos = min(5.0, max(1.0, (len(data) - positives) / positives))
+        weight_pos = min(POSITIVE_CAP, max(1.0, (len(data) - positives) / positives))
         w = model.weights[sector]
         grad_sq: dict[str, float] = {}
         bias, bias_sq = 0.0, 0.0

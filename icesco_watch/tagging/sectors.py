@@ -38,7 +38,8 @@ PERSON = 3.0
 STRONG = 2.0
 WEAK = 1.0
 MODEL_ADD = 0.7  # the model alone adds a sector at this probability
-MODEL_VETO = 0.1  # below it, keywords alone do not tag
+MODEL_VETO = 0.05  # below it, keywords alone do not tag
+MODEL_MIN_FEATURES = 12  # a text too short to judge is left to the rules
 
 
 @dataclass(frozen=True, slots=True)
@@ -125,14 +126,20 @@ class SectorClassifier:
         self.context.mask_titles(words)
         index = PhraseIndex(words, self.max_len)
         self._score_categories(categories, scores)
+        feats = self.model_features(title, text, categories) if self.model is not None else {}
         probabilities = (
-            self.model.probabilities(self.model_features(title, text, categories))
-            if self.model is not None
+            self.model.probabilities(feats)
+            if self.model is not None and len(feats) >= MODEL_MIN_FEATURES
             else {}
         )
+        titled = False
         for term in self.people:
-            if term.words in index:
+            for start in index.positions(term.words):
                 self._decide(scores[term.sector], PERSON, f"names {term.label}")
+                # "Ambassador Khalid Fathalrahman" is ICESCO's own staff, not a diplomat.
+                titled |= self.context.mask_title_before(words, start)
+        if titled:
+            index = PhraseIndex(words, self.max_len)
         for terms, weight in ((self.strong, STRONG), (self.weak, WEAK)):
             for term in terms:
                 count = len(index.positions(term.words))
@@ -163,7 +170,10 @@ class SectorClassifier:
         for term in self.units:  # longest first: "قطاع الإعلام" inside a longer (foreign) name
             for start in index.positions(term.words):
                 end = start + len(term.words)
-                if any(s <= start and end <= s + n for s, n in spans):
+                # Inside a longer name already found: skip. The same name may be a unit of two
+                # sectors ("Culture Ministers Conference": governance and culture).
+                size = len(term.words)
+                if any(s <= start and end <= s + n and n > size for s, n in spans):
                     continue
                 spans.append((start, len(term.words)))
                 if self.context.own_unit(index.tokens, start, len(term.words)):
