@@ -428,6 +428,12 @@ class Context:
         for i, word in enumerate(found):
             if word not in self.title_heads:
                 continue
+            # English puts the field first: "Egypt's higher education minister".
+            k = i - 1
+            while k >= max(0, i - 4) and (found[k] in self.title_fields or found[k] == "and"):
+                if found[k] != "and":
+                    found[k] = MASKED
+                k -= 1
             j, masked = i + 1, 0
             while j < len(found) and masked < 6:
                 if found[j] in self.title_fields:
