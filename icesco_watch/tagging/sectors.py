@@ -32,6 +32,8 @@ THRESHOLD = 2.0
 RELATIVE = 0.4
 REPEAT = 0.5  # per repetition of a keyword, twice at most
 IN_TITLE = 0.25  # a keyword in the title
+LEAD_TOKENS = 80  # the title and lead: where an article says what it is about
+LATE = 0.5  # the weight of a keyword first seen after the lead
 UNIT = 4.0
 CATEGORY = 4.0
 PERSON = 3.0
@@ -63,6 +65,7 @@ class _Score:
     keywords: float = 0.0
     reasons: list[str] = field(default_factory=list)
     matched: list[str] = field(default_factory=list)
+    early: bool = False  # a keyword seen within the title and lead
 
 
 def _terms(sectors: Sequence[SectorConfig], kind: str) -> list[_Term]:
@@ -142,19 +145,25 @@ class SectorClassifier:
             index = PhraseIndex(words, self.max_len)
         for terms, weight in ((self.strong, STRONG), (self.weak, WEAK)):
             for term in terms:
-                count = len(index.positions(term.words))
-                if count:
+                found = index.positions(term.words)
+                if found:
                     score = scores[term.sector]
                     in_title = term.words in title_index
-                    bonus = 1.0 + REPEAT * min(count - 1, 2) + IN_TITLE * in_title
-                    score.keywords += weight * bonus
+                    bonus = 1.0 + REPEAT * min(len(found) - 1, 2) + IN_TITLE * in_title
+                    # Deep in a long article a word is more likely a side remark.
+                    late = found[0] >= LEAD_TOKENS
+                    score.keywords += weight * bonus * (LATE if late else 1.0)
+                    score.early |= not late
                     score.matched.append(term.label)
         # Talks with a minister about a field are about that field (labelling rule 3): there,
         # cooperation wording yields to the field like any other keyword, unless it is heavy
         # (an agreement signed: "memorandum", "signed").
         minister = self.context.minister_present(words)
+        # Side remarks deep in an article do not make a cross-cutting tag either.
         beside = frozenset(
-            k for k in self.cross_cutting if not minister or scores[k].keywords >= 2 * THRESHOLD
+            k
+            for k in self.cross_cutting
+            if scores[k].early and (not minister or scores[k].keywords >= 2 * THRESHOLD)
         )
         return self._decide_all(scores, probabilities, beside)
 
