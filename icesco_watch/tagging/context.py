@@ -200,6 +200,31 @@ _TITLE_HEADS = (
     "كلية",
 )
 _HONORIFICS = ("amb", "ambassador", "ambassadeur", "ambassadrice", "السفير", "السفيرة")
+_AMBASSADORS = (
+    "ambassador",
+    "ambassadors",
+    "ambassadeur",
+    "ambassadeurs",
+    "ambassadrice",
+    "سفير",
+    "سفراء",
+)
+_HONORARY = (
+    "peace",
+    "youth",
+    "young",
+    "goodwill",
+    "honorary",
+    "paix",
+    "jeunes",
+    "jeunesse",
+    "bonne",
+    "volonté",
+    "السلام",
+    "الشباب",
+    "للسلام",
+    "النوايا",
+)
 _MINISTERS = ("minister", "ministers", "ministre", "ministres", "وزير", "وزيرة", "وزراء")
 _TITLE_LINKS = (
     "of",
@@ -361,6 +386,8 @@ class Context:
         self.co_organiser = [tuple(words(p)) for p in _CO_ORGANISER]
         self.title_heads = frozenset(w for h in _TITLE_HEADS for w in tokens(h))
         self.honorifics = frozenset(w for h in _HONORIFICS for w in tokens(h))
+        self.ambassadors = frozenset(w for a in _AMBASSADORS for w in tokens(a))
+        self.honorary = frozenset(w for a in _HONORARY for w in tokens(a))
         self.ministers = frozenset(w for m in _MINISTERS for w in tokens(m))
         self.title_links = frozenset(w for h in _TITLE_LINKS for w in tokens(h))
         self.title_fields = frozenset(w for f in (*_TITLE_FIELDS, *field_words) for w in tokens(f))
@@ -418,6 +445,16 @@ class Context:
                 found[i] = MASKED
                 return True
         return False
+
+    def mask_honorary(self, found: list[str]) -> None:
+        """Mask honorary ambassadors ("youth peace ambassadors", "ambassadeurs de l'ICESCO pour
+        la paix", "Goodwill Ambassador"): they are programme titles, not diplomats."""
+        for i, word in enumerate(found):
+            if word not in self.ambassadors:
+                continue
+            near = {*found[max(0, i - 2) : i], *found[i + 1 : i + 5]}
+            if near & self.honorary or ICESCO in found[i + 1 : i + 4]:
+                found[i] = MASKED
 
     def minister_present(self, found: Sequence[str]) -> bool:
         """Does a minister (not a ministry) take part: "Minister of …", "ministre", "وزير"?"""

@@ -127,6 +127,7 @@ class SectorClassifier:
         for start, size in self._score_units(PhraseIndex(words, self.max_len), scores):
             words[start : start + size] = [MASKED] * size
         self.context.mask_titles(words)
+        self.context.mask_honorary(words)
         index = PhraseIndex(words, self.max_len)
         self._score_categories(categories, scores)
         feats = self.model_features(title, text, categories) if self.model is not None else {}
