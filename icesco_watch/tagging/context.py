@@ -465,8 +465,9 @@ class Context:
         for i, word in enumerate(found):
             if word not in self.title_heads:
                 continue
-            # English puts the field first: "Egypt's higher education minister".
-            k = i - 1
+            # English puts the field first: "Egypt's higher education minister" (Arabic never:
+            # "المدير العام وزير الثقافة" keeps "العام").
+            k = i - 1 if word.isascii() else -1
             while k >= max(0, i - 4) and (found[k] in self.title_fields or found[k] == "and"):
                 if found[k] != "and":
                     found[k] = MASKED

@@ -20,6 +20,7 @@ import math
 import random
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 
 from icesco_watch.tagging.text import tokens
@@ -168,8 +169,10 @@ class LinearModel:
         )
 
 
+@lru_cache(maxsize=4)
 def load_shipped(path: Path = SHIPPED) -> LinearModel | None:
-    """The model shipped with the package, or None when there is none (rules alone)."""
+    """The model shipped with the package, or None when there is none (rules alone). Read
+    once per process: every cycle's tagger shares it (it is never modified)."""
     return LinearModel.from_json(path.read_text(encoding="utf-8")) if path.exists() else None
 
 

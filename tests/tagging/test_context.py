@@ -77,3 +77,10 @@ def test_arabic_attached_pronouns_match_the_bare_word() -> None:
     assert tokens("ومديرها")[0] == tokens("المدير")[0]
     assert tokens("بالمنظمة")[0] == tokens("منظمتها")[0]
     assert tokens("فيها") == ["فيها"]  # a preposition, not "ف" + "يها"
+
+
+def test_arabic_titles_mask_only_what_follows(context: Context) -> None:
+    found = context.tokens("استقبل المدير العام وزير الثقافة")
+    context.mask_titles(found)
+    assert found[:3] == context.tokens("استقبل المدير العام")
+    assert found[-1] == MASKED
