@@ -25,6 +25,8 @@ from icesco_watch.tagging.text import phrase, stem, tokens, words
 
 ICESCO = "\x01icesco"  # cannot come out of tokens(): the text's own words never collide
 MASKED = "\x02"  # stands for each word masked (a unit already scored, a job title's field)
+PAUSE = "\x03"  # a comma, semicolon, colon, bracket or quote between two words
+_PAUSES = str.maketrans(dict.fromkeys(',;:!?()[]«»"“”،؛', "\x03"))
 
 ICESCO_NAMES = (
     "Islamic World Educational, Scientific and Cultural Organization",
@@ -373,6 +375,9 @@ class Context:
 
     def __init__(self, field_words: Iterable[str]) -> None:
         self.icesco_names = sorted({phrase(n) for n in ICESCO_NAMES}, key=len, reverse=True)
+        self.names_by_first: dict[str, list[tuple[str, ...]]] = {}
+        for name in self.icesco_names:  # longest first, kept in that order
+            self.names_by_first.setdefault(name[0], []).append(name)
         self.foreign = frozenset(w for body in _FOREIGN_BODIES for w in tokens(body))
         self.links = frozenset(w for link in _LINKS for w in tokens(link))
         self.articles = frozenset(_ARTICLES)
@@ -393,8 +398,16 @@ class Context:
         self.title_fields = frozenset(w for f in (*_TITLE_FIELDS, *field_words) for w in tokens(f))
 
     def tokens(self, text: str) -> list[str]:
-        """`text` as stemmed tokens, co-organiser phrases dropped, ICESCO's name neutral."""
-        raw = words(text)
+        """`text` as stemmed tokens, co-organiser phrases dropped, ICESCO's name neutral.
+
+        A comma-like mark becomes the token `PAUSE`: the word before a unit's name across a
+        comma ("In Rabat, Director-General …") does not modify it, and no phrase spans it.
+        """
+        raw: list[str] = []
+        for part in text.translate(_PAUSES).split("\x03"):
+            raw.extend(words(part))
+            raw.append(PAUSE)
+        raw.pop()
         kept: list[str] = []
         i = 0
         while i < len(raw):
@@ -412,10 +425,11 @@ class Context:
         out: list[str] = []
         i = 0
         while i < len(found):
-            for name in self.icesco_names:
-                if tuple(found[i : i + len(name)]) == name:
+            for name in self.names_by_first.get(found[i], ()):
+                end = _match(found, i, name)
+                if end:
                     out.append(ICESCO)
-                    i += len(name)
+                    i = end
                     break
             else:
                 out.append(found[i])
@@ -480,6 +494,18 @@ class Context:
                 elif found[j] not in self.title_links:
                     break
                 j += 1
+
+
+def _match(found: Sequence[str], start: int, name: Sequence[str]) -> int:
+    """Where `name` ends if it starts at `start` (commas inside it allowed), else 0."""
+    i = start
+    for word in name:
+        while i < len(found) and found[i] == PAUSE and i > start:
+            i += 1
+        if i >= len(found) or found[i] != word:
+            return 0
+        i += 1
+    return i
 
 
 def _ordinal(word: str) -> bool:

@@ -97,19 +97,16 @@ POSITIVE_CAP = 2.0  # how much rarer sectors' positive examples may be weighted 
 
 
 def features(
-    title: str,
-    text: str,
-    categories: Sequence[str] = (),
-    neutral: Sequence[Sequence[str]] = (),
+    title_words: Sequence[str], text_words: Sequence[str], categories: Sequence[str] = ()
 ) -> dict[str, float]:
-    """Binary features, L2-normalised. `neutral` are token sequences to drop (ICESCO's name)."""
+    """Binary features of tokenised text, L2-normalised. Control tokens (ICESCO's neutralised
+    name, pauses) and numbers are left out; pairs do not span them."""
     found: set[str] = set()
-    title_words = _clean(tokens(title), neutral)
-    text_words = _clean(tokens(text), neutral)[:MAX_TEXT_TOKENS]
-    for words in (title_words, text_words):
-        found.update(w for w in words if w not in STOP and len(w) > 1)
-        found.update(f"{a} {b}" for a, b in itertools.pairwise(words))
-    found.update(f"t:{w}" for w in title_words if w not in STOP and len(w) > 1)
+    title_clean = _clean(title_words)
+    for words in (title_clean, _clean(text_words[: MAX_TEXT_TOKENS * 2])[:MAX_TEXT_TOKENS]):
+        found.update(w for w in words if w and w not in STOP and len(w) > 1)
+        found.update(f"{a} {b}" for a, b in itertools.pairwise(words) if a and b)
+    found.update(f"t:{w}" for w in title_clean if w and w not in STOP and len(w) > 1)
     found.update(f"c:{'-'.join(tokens(c))}" for c in categories)
     if not found:
         return {}
@@ -117,20 +114,9 @@ def features(
     return dict.fromkeys(found, value)
 
 
-def _clean(words: list[str], neutral: Sequence[Sequence[str]]) -> list[str]:
-    """`words` without any occurrence of a neutral phrase (and without digits-only tokens)."""
-    out: list[str] = []
-    i = 0
-    while i < len(words):
-        for name in neutral:
-            if name and words[i : i + len(name)] == list(name):
-                i += len(name)
-                break
-        else:
-            if not words[i].isdigit():
-                out.append(words[i])
-            i += 1
-    return out
+def _clean(words: Sequence[str]) -> list[str]:
+    """Words with control tokens and numbers as "" (a gap that no pair crosses)."""
+    return ["" if w[:1] < " " or w.isdigit() else w for w in words]
 
 
 @dataclass(slots=True)
@@ -139,18 +125,25 @@ class LinearModel:
 
     bias: dict[str, float] = field(default_factory=dict)
     weights: dict[str, dict[str, float]] = field(default_factory=dict)
+    _by_feature: dict[str, list[tuple[str, float]]] | None = field(
+        default=None, repr=False, compare=False
+    )
 
     @property
     def sectors(self) -> tuple[str, ...]:
         return tuple(self.bias)
 
     def probabilities(self, feats: dict[str, float]) -> dict[str, float]:
-        out = {}
-        for sector, bias in self.bias.items():
-            w = self.weights[sector]
-            z = bias + sum(w.get(f, 0.0) * v for f, v in feats.items())
-            out[sector] = 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))
-        return out
+        if self._by_feature is None:  # one lookup per feature rather than one per sector
+            self._by_feature = {}
+            for sector, w in self.weights.items():
+                for f, value in w.items():
+                    self._by_feature.setdefault(f, []).append((sector, value))
+        z = dict(self.bias)
+        for f, v in feats.items():
+            for sector, value in self._by_feature.get(f, ()):
+                z[sector] += value * v
+        return {s: 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, x)))) for s, x in z.items()}
 
     def to_json(self) -> str:
         rounded = {

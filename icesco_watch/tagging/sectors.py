@@ -39,8 +39,8 @@ CATEGORY = 4.0
 PERSON = 3.0
 STRONG = 2.0
 WEAK = 1.0
-MODEL_ADD = 0.7  # the model alone adds a sector at this probability
-MODEL_VETO = 0.05  # below it, keywords alone do not tag
+MODEL_ADD = 0.8  # the model alone adds a sector at this probability
+MODEL_VETO = 0.03  # below it, keywords alone do not tag
 MODEL_MIN_FEATURES = 12  # a text too short to judge is left to the rules
 
 
@@ -112,25 +112,27 @@ class SectorClassifier:
         ]
         every = self.units + self.people + self.strong + self.weak
         self.max_len = max((len(t.words) for t in every), default=1)
+        self.starts = frozenset(t.words[0] for t in (*self.units, *every) if t.words)
 
     def classify(
         self, title: str, text: str, categories: Sequence[str] = (), lang: str | None = None
     ) -> SectorTags:
         """Sectors of one item from its title, plain text and site categories."""
         title_words = self.context.tokens(title)
-        title_index = PhraseIndex(title_words, self.max_len)
-        words = [*title_words, "\x00", *self.context.tokens(text)]
+        title_index = PhraseIndex(title_words, self.max_len, self.starts)
+        text_words = self.context.tokens(text)
+        words = [*title_words, "\x00", *text_words]
         scores = {key: _Score() for key in self.keys}
         # Unit names are masked once scored, so their words do not count again as keywords:
         # "Human and Social Sciences Sector" is not evidence for science, and another body's
         # "Media and Communication Sector of the League …" is no evidence for media.
-        for start, size in self._score_units(PhraseIndex(words, self.max_len), scores):
+        for start, size in self._score_units(PhraseIndex(words, self.max_len, self.starts), scores):
             words[start : start + size] = [MASKED] * size
         self.context.mask_titles(words)
         self.context.mask_honorary(words)
-        index = PhraseIndex(words, self.max_len)
+        index = PhraseIndex(words, self.max_len, self.starts)
         self._score_categories(categories, scores)
-        feats = self.model_features(title, text, categories) if self.model is not None else {}
+        feats = features(title_words, text_words, categories) if self.model is not None else {}
         probabilities = (
             self.model.probabilities(feats)
             if self.model is not None and len(feats) >= MODEL_MIN_FEATURES
@@ -143,7 +145,7 @@ class SectorClassifier:
                 # "Ambassador Khalid Fathalrahman" is ICESCO's own staff, not a diplomat.
                 titled |= self.context.mask_title_before(words, start)
         if titled:
-            index = PhraseIndex(words, self.max_len)
+            index = PhraseIndex(words, self.max_len, self.starts)
         for terms, weight in ((self.strong, STRONG), (self.weak, WEAK)):
             for term in terms:
                 found = index.positions(term.words)
@@ -171,8 +173,9 @@ class SectorClassifier:
     def model_features(
         self, title: str, text: str, categories: Sequence[str] = ()
     ) -> dict[str, float]:
-        """The learned model's view of an item (ICESCO's own name left out)."""
-        return features(title, text, categories, self.icesco_names)
+        """The learned model's view of an item (ICESCO's own name left out): what `classify`
+        computes, and what training sees."""
+        return features(self.context.tokens(title), self.context.tokens(text), categories)
 
     def _score_units(self, index: PhraseIndex, scores: dict[str, _Score]) -> list[tuple[int, int]]:
         """Score ICESCO's own units; return the spans of every unit name found."""

@@ -20,6 +20,7 @@ Normalisation, applied identically to texts and to keywords:
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from collections.abc import Iterable, Sequence
 from functools import lru_cache
@@ -89,22 +90,13 @@ def fold(text: str) -> str:
     return stripped.translate(_ARABIC_FOLD).casefold()
 
 
-def _is_word_char(ch: str) -> bool:
-    return ch.isalnum()
+# A fixed pattern (never built from configured words): runs of letters and digits, i.e. the
+# characters for which str.isalnum() is true ("\w" without the underscore).
+_WORD = re.compile(r"[^\W_]+")
 
 
 def _split(text: str) -> list[str]:
-    words: list[str] = []
-    current: list[str] = []
-    for ch in text:
-        if _is_word_char(ch):
-            current.append(ch)
-        elif current:
-            words.append("".join(current))
-            current = []
-    if current:
-        words.append("".join(current))
-    return words
+    return _WORD.findall(text)
 
 
 @lru_cache(maxsize=65536)
@@ -164,12 +156,18 @@ class PhraseIndex:
 
     __slots__ = ("_grams", "max_len", "tokens", "work")
 
-    def __init__(self, words: Sequence[str], max_len: int) -> None:
+    def __init__(
+        self, words: Sequence[str], max_len: int, starts: frozenset[str] | None = None
+    ) -> None:
+        """`starts`, when given, are the only words a looked-up phrase begins with: n-grams
+        starting elsewhere are not recorded (the same answers, less work)."""
         self.tokens = tuple(words)
         self.max_len = max(1, max_len)
         self._grams: dict[tuple[str, ...], list[int]] = {}
         self.work = 0  # n-grams recorded: at most len(tokens) * max_len, by construction
         for start in range(len(self.tokens)):
+            if starts is not None and self.tokens[start] not in starts:
+                continue
             for size in range(1, min(self.max_len, len(self.tokens) - start) + 1):
                 self._grams.setdefault(self.tokens[start : start + size], []).append(start)
                 self.work += 1
