@@ -227,6 +227,22 @@ _HONORARY = (
     "للسلام",
     "النوايا",
 )
+ATTENDING_WINDOW = 16  # words back from a name to a presence marker: lists of guests run long
+_PRESENCE = (
+    "presence",
+    "attended",
+    "attendance",
+    "accompanied",
+    "présence",
+    "accompagné",
+    "accompagnée",
+    "بحضور",
+    "بمشاركة",
+    "حضور",
+    "حضره",
+    "رافقه",
+)
+_DE = frozenset(("de", "du", "des", "d"))
 _MINISTERS = ("minister", "ministers", "ministre", "ministres", "وزير", "وزيرة", "وزراء")
 _TITLE_LINKS = (
     "of",
@@ -393,6 +409,7 @@ class Context:
         self.honorifics = frozenset(w for h in _HONORIFICS for w in tokens(h))
         self.ambassadors = frozenset(w for a in _AMBASSADORS for w in tokens(a))
         self.honorary = frozenset(w for a in _HONORARY for w in tokens(a))
+        self.presence = frozenset(w for p in _PRESENCE for w in tokens(p))
         self.ministers = frozenset(w for m in _MINISTERS for w in tokens(m))
         self.title_links = frozenset(w for h in _TITLE_LINKS for w in tokens(h))
         self.title_fields = frozenset(w for f in (*_TITLE_FIELDS, *field_words) for w in tokens(f))
@@ -470,6 +487,16 @@ class Context:
             if near & self.honorary or ICESCO in found[i + 1 : i + 4]:
                 found[i] = MASKED
 
+    def attending(self, found: Sequence[str], start: int) -> bool:
+        """Is the name at `start` listed among those present ("in the presence of", "بحضور",
+        "بمشاركة", "en présence de") rather than acting? Looks a few words back."""
+        for i in range(start - 1, max(-1, start - ATTENDING_WINDOW), -1):
+            if found[i] in self.presence:
+                return True
+            if found[i] == "\x00":
+                break
+        return False
+
     def minister_present(self, found: Sequence[str]) -> bool:
         """Does a minister (not a ministry) take part: "Minister of …", "ministre", "وزير"?"""
         return any(w in self.ministers for w in found)
@@ -487,6 +514,9 @@ class Context:
                     found[k] = MASKED
                 k -= 1
             j, masked = i + 1, 0
+            # French puts the country between: "ministère égyptien de l'Enseignement supérieur".
+            if j + 1 < len(found) and found[j] not in self.title_fields and found[j + 1] in _DE:
+                j += 1
             while j < len(found) and masked < 6:
                 if found[j] in self.title_fields:
                     found[j] = MASKED

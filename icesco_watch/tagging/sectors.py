@@ -141,7 +141,10 @@ class SectorClassifier:
         titled = False
         for term in self.people:
             for start in index.positions(term.words):
-                self._decide(scores[term.sector], PERSON, f"names {term.label}")
+                if self.context.attending(words, start):
+                    self._attend(scores[term.sector], term.label)
+                else:
+                    self._decide(scores[term.sector], PERSON, f"names {term.label}")
                 # "Ambassador Khalid Fathalrahman" is ICESCO's own staff, not a diplomat.
                 titled |= self.context.mask_title_before(words, start)
         if titled:
@@ -189,7 +192,11 @@ class SectorClassifier:
                 if any(s <= start and end <= s + n and n > size for s, n in spans):
                     continue
                 spans.append((start, len(term.words)))
-                if self.context.own_unit(index.tokens, start, len(term.words)):
+                if not self.context.own_unit(index.tokens, start, size):
+                    continue
+                if self.context.attending(index.tokens, start):
+                    self._attend(scores[term.sector], term.label)
+                else:
                     self._decide(scores[term.sector], UNIT, f"mentions '{term.label}'")
         return spans
 
@@ -197,6 +204,14 @@ class SectorClassifier:
         for category in categories:
             for sector, label in self.categories.get(_category_key(category), []):
                 self._decide(scores[sector], CATEGORY, f"site category '{label}'")
+
+    @staticmethod
+    def _attend(score: _Score, label: str) -> None:
+        """A unit or head only listed among those present: a keyword's weight, not a decision
+        ("in the presence of the head of the Strategy Sector")."""
+        if label not in score.matched:
+            score.keywords += WEAK
+            score.matched.append(label)
 
     @staticmethod
     def _decide(score: _Score, weight: float, reason: str) -> None:
