@@ -263,3 +263,12 @@ def test_cooperation_deep_in_an_article_is_a_side_remark(classifier: SectorClass
         lead + filler + ("The organisers thanked their partners for their cooperation."),
     )
     assert tags.sectors == ("science",)
+
+
+def test_a_unit_only_present_does_not_decide(classifier: SectorClassifier) -> None:
+    tags = classifier.classify(
+        "Cultural policies report discussed at ICESCO",
+        "The Culture Sector presented its report on cultural policies and heritage, in the "
+        "presence of the head of the Strategy and Institutional Excellence Sector.",
+    )
+    assert tags.sectors == ("culture",)
