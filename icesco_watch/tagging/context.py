@@ -28,6 +28,16 @@ MASKED = "\x02"  # stands for each word masked (a unit already scored, a job tit
 PAUSE = "\x03"  # a comma, semicolon, colon, bracket or quote between two words
 _PAUSES = str.maketrans(dict.fromkeys(',;:!?()[]«»"“”،؛', "\x03"))
 
+MEMBER_BODY = "\x01member-body"
+# The member states' own commissions carry the same three fields in their names.
+MEMBER_BODY_NAMES = (
+    "National Commission for Education, Culture and Science",
+    "National Commission for Education, Science and Culture",
+    "Commission nationale pour l'éducation, la science et la culture",
+    "Commission nationale pour l'éducation, la culture et la science",
+    "اللجنة الوطنية للتربية والعلوم والثقافة",
+    "اللجنة الوطنية للتربية والثقافة والعلوم",
+)
 ICESCO_NAMES = (
     "Islamic World Educational, Scientific and Cultural Organization",
     "Islamic World Educational Scientific and Cultural Organisation",
@@ -391,9 +401,11 @@ class Context:
 
     def __init__(self, field_words: Iterable[str]) -> None:
         self.icesco_names = sorted({phrase(n) for n in ICESCO_NAMES}, key=len, reverse=True)
-        self.names_by_first: dict[str, list[tuple[str, ...]]] = {}
-        for name in self.icesco_names:  # longest first, kept in that order
-            self.names_by_first.setdefault(name[0], []).append(name)
+        self.names_by_first: dict[str, list[tuple[tuple[str, ...], str]]] = {}
+        other = sorted({phrase(n) for n in MEMBER_BODY_NAMES}, key=len, reverse=True)
+        named = [(n, ICESCO) for n in self.icesco_names] + [(n, MEMBER_BODY) for n in other]
+        for name, token in sorted(named, key=lambda pair: -len(pair[0])):  # longest first
+            self.names_by_first.setdefault(name[0], []).append((name, token))
         self.foreign = frozenset(w for body in _FOREIGN_BODIES for w in tokens(body))
         self.links = frozenset(w for link in _LINKS for w in tokens(link))
         self.articles = frozenset(_ARTICLES)
@@ -442,10 +454,10 @@ class Context:
         out: list[str] = []
         i = 0
         while i < len(found):
-            for name in self.names_by_first.get(found[i], ()):
+            for name, token in self.names_by_first.get(found[i], ()):
                 end = _match(found, i, name)
                 if end:
-                    out.append(ICESCO)
+                    out.append(token)
                     i = end
                     break
             else:
