@@ -51,9 +51,15 @@ def main() -> int:
     test = [hashed_test(item.url) for item in items]
     frozen = frozen_urls(args.dir)
     if frozen is not None and not args.freeze:
-        moved = sum((item.url in frozen) != t for item, t in zip(items, test, strict=True))
+        listed = frozen.test | frozen.train
+        moved = sum(
+            (item.url in frozen.test) != t
+            for item, t in zip(items, test, strict=True)
+            if item.url in listed
+        )
         print(
-            f"{SPLIT_FILE}: {len(frozen)} test urls; {moved} item(s) where it differs from the rule"
+            f"{SPLIT_FILE}: {len(frozen.test)} test and {len(frozen.train)} train urls; "
+            f"{moved} listed item(s) where it differs from the rule"
         )
     print(f"rule: sha256({SALT!r} + url) % 100 < {TEST_PERCENT}")
     print(f"{len(items)} items, {sum(test)} test ({sum(test) / len(items):.1%})")
@@ -81,10 +87,15 @@ def main() -> int:
             print(f"SPLIT PROBLEM: {problem}", file=sys.stderr)
         return 1
     if args.freeze:
-        chosen = [
-            {"id": item.id, "url": item.url} for item, t in zip(items, test, strict=True) if t
-        ]
-        payload = {"rule": f"sha256({SALT} + url)[:8] % 100 < {TEST_PERCENT}", "test": chosen}
+        parts: dict[bool, list[dict[str, str]]] = {True: [], False: []}
+        for item, t in zip(items, test, strict=True):
+            parts[t].append({"id": item.id, "url": item.url})
+        chosen = parts[True]
+        payload = {
+            "rule": f"sha256({SALT} + url)[:8] % 100 < {TEST_PERCENT}",
+            "test": chosen,
+            "train": parts[False],
+        }
         path = args.dir / SPLIT_FILE
         path.write_text(json.dumps(payload, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
         print(f"wrote {path}: {len(chosen)} test items")

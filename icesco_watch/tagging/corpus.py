@@ -9,10 +9,10 @@ items are added and nobody chooses what lands in it:
 
 Tuning code must never see the test part: `load_corpus` gives the train part unless the caller
 asks for `split="test"` by name, and only `bench/tagging_eval.py --split test` (and the test that
-guards the final figures) does that. `bench/split_corpus.py --freeze` writes the test ids and
-URLs to `split.json` beside the corpus once it is final; when that file exists it is the
-authority (an item whose URL it lists is test, whatever the hash says), so a later fix to a
-URL cannot silently move an item between the parts.
+guards the final figures) does that. `bench/split_corpus.py --freeze` writes the ids and URLs
+of both parts to `split.json` beside the corpus once it is final; when that file exists it is
+the authority for the items it lists (a later fix to a URL cannot silently move an item between
+the parts), and an item added after the freeze follows the rule.
 """
 
 from __future__ import annotations
@@ -106,22 +106,36 @@ def read_items(directory: Path = REAL_DIR) -> list[RealItem]:
     return found
 
 
-def frozen_urls(directory: Path = REAL_DIR) -> frozenset[str] | None:
-    """The test URLs written by `split_corpus.py --freeze`, or None before it has run."""
+@dataclass(frozen=True, slots=True)
+class Frozen:
+    """The split as `split_corpus.py --freeze` wrote it: the URLs of each part."""
+
+    test: frozenset[str]
+    train: frozenset[str]
+
+
+def frozen_urls(directory: Path = REAL_DIR) -> Frozen | None:
+    """The frozen split, or None before `split_corpus.py --freeze` has run."""
     path = directory / SPLIT_FILE
     if not path.exists():
         return None
     data = json.loads(path.read_text(encoding="utf-8"))
-    return frozenset(str(entry["url"]) for entry in data["test"])
+    return Frozen(
+        frozenset(str(entry["url"]) for entry in data["test"]),
+        frozenset(str(entry["url"]) for entry in data.get("train", ())),
+    )
 
 
-def is_test(item: RealItem, frozen: frozenset[str] | None) -> bool:
-    return item.url in frozen if frozen is not None else hashed_test(item.url)
+def is_test(item: RealItem, frozen: Frozen | None) -> bool:
+    """Frozen items keep their part; an item added after the freeze follows the rule."""
+    if frozen is not None and item.url in frozen.test:
+        return True
+    if frozen is not None and item.url in frozen.train:
+        return False
+    return hashed_test(item.url)
 
 
-def select(
-    items: Iterable[RealItem], split: Split, frozen: frozenset[str] | None
-) -> list[RealItem]:
+def select(items: Iterable[RealItem], split: Split, frozen: Frozen | None) -> list[RealItem]:
     if split == "all":
         return list(items)
     want_test = split == "test"

@@ -60,13 +60,23 @@ def test_train_is_the_default_and_the_parts_do_not_overlap(tmp_path: Path) -> No
     assert test  # 180 items: some land in test
 
 
-def test_a_frozen_split_file_is_the_authority(tmp_path: Path) -> None:
-    write_corpus(tmp_path, 10)
-    chosen = read_items(tmp_path)[0]
-    frozen = {"rule": "…", "test": [{"id": chosen.id, "url": chosen.url}]}
+def test_a_frozen_split_file_is_the_authority_for_what_it_lists(tmp_path: Path) -> None:
+    write_corpus(tmp_path, 30)
+    items = read_items(tmp_path)
+    chosen = next(i for i in items if not hashed_test(i.url))
+    listed = [i for i in items[:20] if i is not chosen]
+    frozen = {
+        "rule": "…",
+        "test": [{"id": chosen.id, "url": chosen.url}],
+        "train": [{"id": i.id, "url": i.url} for i in listed],
+    }
     (tmp_path / "split.json").write_text(json.dumps(frozen), encoding="utf-8")
-    assert [i.id for i in load_corpus(tmp_path, "test")] == [chosen.id]
-    assert chosen.id not in {i.id for i in load_corpus(tmp_path, "train")}
+    test_ids = {i.id for i in load_corpus(tmp_path, "test")}
+    assert chosen.id in test_ids  # frozen as test, whatever the rule says now
+    assert not test_ids & {i.id for i in listed}
+    later = [i for i in items if i is not chosen and i not in listed]
+    assert {i.id for i in later if hashed_test(i.url)} <= test_ids  # added later: the rule
+    assert any(hashed_test(i.url) for i in later)
 
 
 def test_an_item_becomes_a_case_with_lead_and_body() -> None:
