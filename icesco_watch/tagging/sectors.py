@@ -39,8 +39,8 @@ CATEGORY = 4.0
 PERSON = 3.0
 STRONG = 2.0
 WEAK = 1.0
-MODEL_ADD = 0.8  # the model alone adds a sector at this probability
-MODEL_VETO = 0.03  # below it, keywords alone do not tag
+MODEL_ADD = 0.9  # the model alone adds a sector at this probability
+MODEL_VETO = 0.05  # below it, keywords alone do not tag
 MODEL_MIN_FEATURES = 12  # a text too short to judge is left to the rules
 
 
