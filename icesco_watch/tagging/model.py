@@ -7,9 +7,10 @@ categories. Pure Python, no numpy: the weights are a JSON file shipped inside th
 (`sector_model.json`), scoring an item is a few hundred dictionary lookups, and training on a
 few hundred items takes seconds (`bench/train_sector_model.py`).
 
-The rules stay in charge (units decisive, evidence for every tag); the model adds a sector the
-rules missed only when it is confident, and its evidence reads "model 0.87". See
-`SectorClassifier` for how the two are combined.
+The rules stay in charge of what is decisive (units, categories, heads); the model also sees
+the rules' conclusions ("rule:education", "decided:governance") and decides the sectors that
+only have keywords, and it may add a sector alone when it is very confident. Its evidence reads
+"model 0.87". See `SectorClassifier` for how the two are combined.
 """
 
 from __future__ import annotations

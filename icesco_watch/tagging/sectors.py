@@ -15,6 +15,10 @@ language) is replaced by one neutral token before anything is matched, so "educa
 "cultural" in the name never count. A sector needs `THRESHOLD` points; keyword-only sectors
 must also reach `RELATIVE` of the best keyword score, so a passing mention beside the item's
 real subject is not a tag. Nothing reaching the threshold gives an empty result.
+
+With the shipped model (see model.py), a sector that has keywords but no decisive evidence is
+decided by the model, which sees the words and the rules' conclusions (`STACK_P`); the model
+alone adds a sector only at `MODEL_ADD`. Its probability is shown as evidence ("model 0.87").
 """
 
 from __future__ import annotations
@@ -41,6 +45,8 @@ STRONG = 2.0
 WEAK = 1.0
 MODEL_ADD = 0.9  # the model alone adds a sector at this probability
 MODEL_VETO = 0.05  # below it, keywords alone do not tag
+STACKED = True  # the model sees the rules' conclusions and decides keyword-only sectors
+STACK_P = 0.35  # the model's probability that tags a sector with keywords but no unit
 MODEL_MIN_FEATURES = 12  # a text too short to judge is left to the rules
 
 
@@ -118,6 +124,26 @@ class SectorClassifier:
         self, title: str, text: str, categories: Sequence[str] = (), lang: str | None = None
     ) -> SectorTags:
         """Sectors of one item from its title, plain text and site categories."""
+        scores, beside, feats = self._rules(title, text, categories)
+        probabilities = (
+            self.model.probabilities(feats)
+            if self.model is not None and len(feats) >= MODEL_MIN_FEATURES
+            else {}
+        )
+        return self._decide_all(scores, probabilities, beside)
+
+    def model_features(
+        self, title: str, text: str, categories: Sequence[str] = ()
+    ) -> dict[str, float]:
+        """The learned model's view of an item: its words (ICESCO's own name left out) and
+        what the rules concluded. What `classify` computes, and what training sees."""
+        return self._rules(title, text, categories)[2]
+
+    def _rules(
+        self, title: str, text: str, categories: Sequence[str]
+    ) -> tuple[dict[str, _Score], frozenset[str], dict[str, float]]:
+        """The rules' scores, the cross-cutting sectors exempt from the relative bar, and the
+        model's features (words plus the rules' conclusions)."""
         title_words = self.context.tokens(title)
         title_index = PhraseIndex(title_words, self.max_len, self.starts)
         text_words = self.context.tokens(text)
@@ -132,12 +158,6 @@ class SectorClassifier:
         self.context.mask_honorary(words)
         index = PhraseIndex(words, self.max_len, self.starts)
         self._score_categories(categories, scores)
-        feats = features(title_words, text_words, categories) if self.model is not None else {}
-        probabilities = (
-            self.model.probabilities(feats)
-            if self.model is not None and len(feats) >= MODEL_MIN_FEATURES
-            else {}
-        )
         titled = False
         for term in self.people:
             for start in index.positions(term.words):
@@ -171,14 +191,15 @@ class SectorClassifier:
             for k in self.cross_cutting
             if scores[k].early and (not minister or scores[k].keywords >= 2 * THRESHOLD)
         )
-        return self._decide_all(scores, probabilities, beside)
-
-    def model_features(
-        self, title: str, text: str, categories: Sequence[str] = ()
-    ) -> dict[str, float]:
-        """The learned model's view of an item (ICESCO's own name left out): what `classify`
-        computes, and what training sees."""
-        return features(self.context.tokens(title), self.context.tokens(text), categories)
+        feats: dict[str, float] = {}
+        if STACKED or self.model is not None:
+            feats = features(title_words, text_words, categories)
+            if STACKED and feats:
+                for key in self._decide_all(scores, {}, beside).sectors:
+                    feats[f"rule:{key}"] = 1.0
+                    if scores[key].decisive >= THRESHOLD:
+                        feats[f"decided:{key}"] = 1.0
+        return scores, beside, feats
 
     def _score_units(self, index: PhraseIndex, scores: dict[str, _Score]) -> list[tuple[int, int]]:
         """Score ICESCO's own units; return the spans of every unit name found."""
@@ -246,6 +267,8 @@ class SectorClassifier:
             p = probabilities.get(key)
             if keyword_ok and score.decisive < THRESHOLD and p is not None and p < MODEL_VETO:
                 keyword_ok = False  # a passing mention the model is sure is not the subject
+            if STACKED and p is not None and score.decisive < THRESHOLD:
+                keyword_ok = p >= STACK_P  # the model weighs the rules' keywords in context
             by_model = p is not None and p >= MODEL_ADD
             if score.decisive >= THRESHOLD or keyword_ok or by_model:
                 reasons = list(score.reasons)
