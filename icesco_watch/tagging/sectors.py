@@ -268,7 +268,9 @@ class SectorClassifier:
             if keyword_ok and score.decisive < THRESHOLD and p is not None and p < MODEL_VETO:
                 keyword_ok = False  # a passing mention the model is sure is not the subject
             if STACKED and p is not None and score.decisive < THRESHOLD:
-                keyword_ok = p >= STACK_P  # the model weighs the rules' keywords in context
+                # The model weighs the rules' keywords in context; without any keyword it
+                # needs MODEL_ADD, below.
+                keyword_ok = score.keywords > 0 and p >= STACK_P
             by_model = p is not None and p >= MODEL_ADD
             if score.decisive >= THRESHOLD or keyword_ok or by_model:
                 reasons = list(score.reasons)
