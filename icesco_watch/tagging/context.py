@@ -11,16 +11,20 @@ The sector rules look at words in context, and this module owns that context (EN
 - job titles and ministries carry field words that say nothing about ICESCO's work ("Minister of
   Culture", "وزيرة التربية الوطنية", "Faculty of Science"): those words are masked;
 - co-organiser phrases ("in cooperation with", "بالتعاون مع") name who helped, not a
-  partnership as the subject: they are dropped before keywords are counted.
+  partnership as the subject: they are dropped before keywords are counted;
+- a unit or head listed among those present ("in the presence of", "بحضور") attends rather than
+  acts; honorary ambassadors ("youth peace ambassadors") are not diplomats; the member states'
+  National Commissions' names, like ICESCO's, carry the three fields and count for none.
 
-Every list here is plain language knowledge, not taxonomy: the taxonomy (what counts for which
-sector) stays in config.
+The word lists are in lexicon.py: plain language knowledge, not taxonomy (what counts for which
+sector stays in config).
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 
+from icesco_watch.tagging import lexicon as lx
 from icesco_watch.tagging.text import phrase, stem, tokens, words
 
 ICESCO = "\x01icesco"  # cannot come out of tokens(): the text's own words never collide
@@ -28,403 +32,38 @@ MASKED = "\x02"  # stands for each word masked (a unit already scored, a job tit
 PAUSE = "\x03"  # a comma, semicolon, colon, bracket or quote between two words
 _PAUSES = str.maketrans(dict.fromkeys(',;:!?()[]«»"“”،؛', "\x03"))
 
-MEMBER_BODY = "\x01member-body"
-# The member states' own commissions carry the same three fields in their names.
-MEMBER_BODY_NAMES = (
-    "National Commission for Education, Culture and Science",
-    "National Commission for Education, Science and Culture",
-    "Commission nationale pour l'éducation, la science et la culture",
-    "Commission nationale pour l'éducation, la culture et la science",
-    "اللجنة الوطنية للتربية والعلوم والثقافة",
-    "اللجنة الوطنية للتربية والثقافة والعلوم",
-)
-ICESCO_NAMES = (
-    "Islamic World Educational, Scientific and Cultural Organization",
-    "Islamic World Educational Scientific and Cultural Organisation",
-    "Islamic Educational, Scientific and Cultural Organization",
-    "Organisation du monde islamique pour l'éducation, la science et la culture",
-    "Organisation islamique pour l'éducation, les sciences et la culture",
-    "منظمة العالم الإسلامي للتربية والعلوم والثقافة",
-    "المنظمة الإسلامية للتربية والعلوم والثقافة",
-    "ICESCO",
-    "ISESCO",
-    "الإيسيسكو",
-    "إيسيسكو",
-    "الايسيسكو",
-    "ايسيسكو",
-)
-
-# Words that, right after a unit's name ("… of the X", "… at the X", "… بوزارة"), show the unit
-# belongs to another body. ICESCO itself (and "the Organization") is not among them.
-_FOREIGN_BODIES = (
-    "league",
-    "ministry",
-    "ministries",
-    "minister",
-    "university",
-    "universities",
-    "alecso",
-    "unesco",
-    "government",
-    "library",
-    "agency",
-    "bank",
-    "foundation",
-    "company",
-    "institute",
-    "federation",
-    "union",
-    "arab",
-    "islamic",
-    "national",
-    "kingdom",
-    "republic",
-    "state",
-    "council",
-    "authority",
-    "department",
-    "faculty",
-    "school",
-    "un",
-    "united",
-    "world",
-    "african",
-    "ligue",
-    "francophonie",
-    "ministère",
-    "ministre",
-    "université",
-    "gouvernement",
-    "bibliothèque",
-    "agence",
-    "banque",
-    "fondation",
-    "institut",
-    "union",
-    "arabe",
-    "royaume",
-    "république",
-    "faculté",
-    "جامعة",
-    "وزارة",
-    "الوزارة",
-    "الألكسو",
-    "اليونسكو",
-    "حكومة",
-    "مكتبة",
-    "وكالة",
-    "بنك",
-    "مؤسسة",
-    "معهد",
-    "اتحاد",
-    "المملكة",
-    "جمهورية",
-    "كلية",
-    "الأمم",
-)
-_LINKS = ("of", "at", "in", "from", "de", "du", "des", "d", "la", "le", "l", "au", "في", "لدى")
-_ARTICLES = ("the", "la", "le", "l", "les")
-# Words that may stand right before an English or French unit name. Anything else is taken as a
-# modifier that makes it another unit ("the Girl Education Sector", "UNESCO Director-General").
-_BEFORE_OK = (
-    "the",
-    "its",
-    "s",
-    "of",
-    "by",
-    "and",
-    "with",
-    "to",
-    "from",
-    "for",
-    "in",
-    "at",
-    "on",
-    "as",
-    "between",
-    "said",
-    "says",
-    "via",
-    "organization",
-    "organisation",
-    "current",
-    "former",
-    "new",
-    "le",
-    "la",
-    "l",
-    "les",
-    "du",
-    "de",
-    "des",
-    "d",
-    "par",
-    "et",
-    "avec",
-    "au",
-    "aux",
-    "pour",
-    "son",
-    "sa",
-    "ses",
-    "que",
-    "a",
-    "an",
-    "a",
-    "dr",
-    "sector",
-    "secteur",
-    "dg",
-)
-
-# Folded, unstemmed: "بالتعاون مع" (co-organiser) must not be confused with "التعاون مع".
-_CO_ORGANISER = (
-    "in cooperation with",
-    "in collaboration with",
-    "in coordination with",
-    "en cooperation avec",
-    "en collaboration avec",
-    "en coordination avec",
-    "بالتعاون مع",
-    "بالتنسيق مع",
-)
-_ADVISERS = ("adviser", "advisor", "conseiller", "conseillère", "مستشار", "مستشارة")
-_UN_BODIES = ("unesco", "alecso", "اليونسكو", "الألكسو", "للألكسو", "لليونسكو")
-# Heads of job titles and bodies whose field words are not ICESCO's work.
-_TITLE_HEADS = (
-    "minister",
-    "ministers",
-    "ministry",
-    "ministries",
-    "ministre",
-    "ministres",
-    "ministère",
-    "ministères",
-    "faculty",
-    "faculté",
-    "secretary",
-    "secrétaire",
-    "وزير",
-    "وزيرة",
-    "وزراء",
-    "وزارة",
-    "وزارات",
-    "كلية",
-)
-_HONORIFICS = ("amb", "ambassador", "ambassadeur", "ambassadrice", "السفير", "السفيرة")
-_AMBASSADORS = (
-    "ambassador",
-    "ambassadors",
-    "ambassadeur",
-    "ambassadeurs",
-    "ambassadrice",
-    "سفير",
-    "سفراء",
-)
-_HONORARY = (
-    "peace",
-    "youth",
-    "young",
-    "goodwill",
-    "honorary",
-    "paix",
-    "jeunes",
-    "jeunesse",
-    "bonne",
-    "volonté",
-    "السلام",
-    "الشباب",
-    "للسلام",
-    "النوايا",
-)
-ATTENDING_WINDOW = 16  # words back from a name to a presence marker: lists of guests run long
-_PRESENCE = (
-    "presence",
-    "attended",
-    "attendance",
-    "accompanied",
-    "présence",
-    "accompagné",
-    "accompagnée",
-    "بحضور",
-    "بمشاركة",
-    "حضور",
-    "حضره",
-    "رافقه",
-)
-_DE = frozenset(("de", "du", "des", "d"))
-_MINISTERS = ("minister", "ministers", "ministre", "ministres", "وزير", "وزيرة", "وزراء")
-_TITLE_LINKS = (
-    "of",
-    "for",
-    "and",
-    "the",
-    "state",
-    "de",
-    "du",
-    "des",
-    "d",
-    "la",
-    "le",
-    "l",
-    "et",
-    "chargé",
-    "chargée",
-    "d'état",
-    "état",
-)
-# Field words of ministries that are not in the taxonomy's keywords.
-_TITLE_FIELDS = (
-    "national",
-    "higher",
-    "scientific",
-    "research",
-    "affairs",
-    "religious",
-    "endowments",
-    "youth",
-    "sports",
-    "sport",
-    "tourism",
-    "information",
-    "communication",
-    "primary",
-    "secondary",
-    "basic",
-    "general",
-    "public",
-    "vocational",
-    "technical",
-    "preschool",
-    "islamic",
-    "heritage",
-    "arts",
-    "women",
-    "family",
-    "solidarity",
-    "innovation",
-    "digital",
-    "culture",
-    "nationale",
-    "supérieur",
-    "scientifique",
-    "recherche",
-    "affaires",
-    "religieuses",
-    "jeunesse",
-    "tourisme",
-    "communication",
-    "primaire",
-    "secondaire",
-    "base",
-    "technique",
-    "islamiques",
-    "artisanat",
-    "femme",
-    "famille",
-    "solidarité",
-    "numérique",
-    "alphabétisation",
-    "الوطنية",
-    "العالي",
-    "العلمي",
-    "البحث",
-    "الشؤون",
-    "الدينية",
-    "الأوقاف",
-    "الشباب",
-    "الرياضة",
-    "السياحة",
-    "الإعلام",
-    "الاتصال",
-    "الأساسي",
-    "العام",
-    "التقني",
-    "الإسلامية",
-    "التراث",
-    "الفنون",
-    "المرأة",
-    "الأسرة",
-    "التضامن",
-    "الرقمي",
-    "الابتكار",
-    "الثقافة",
-    "التربية",
-    "التعليم",
-    "الاتصالات",
-    "الصناعة",
-    "التقليدية",
-    "والشباب",
-    "والرياضة",
-)
-_ORDINAL_WORDS = (
-    "first",
-    "second",
-    "third",
-    "fourth",
-    "fifth",
-    "sixth",
-    "seventh",
-    "eighth",
-    "ninth",
-    "tenth",
-    "eleventh",
-    "twelfth",
-    "thirteenth",
-    "fourteenth",
-    "fifteenth",
-    "sixteenth",
-    "seventeenth",
-    "eighteenth",
-    "nineteenth",
-    "twentieth",
-    "extraordinary",
-    "ordinary",
-    "annual",
-    "regular",
-    "première",
-    "premier",
-    "deuxième",
-    "troisième",
-    "extraordinaire",
-    "ordinaire",
-    "annuelle",
-    "session",
-    "sessions",
-    "meeting",
-)
-_ORDINAL_SUFFIXES = frozenset(("st", "nd", "rd", "th", "e", "eme", "er", "ere", "re", "ème"))
-
 
 class Context:
     """The context rules, compiled once."""
 
     def __init__(self, field_words: Iterable[str]) -> None:
-        self.icesco_names = sorted({phrase(n) for n in ICESCO_NAMES}, key=len, reverse=True)
+        self.icesco_names = sorted({phrase(n) for n in lx.ICESCO_NAMES}, key=len, reverse=True)
         self.names_by_first: dict[str, list[tuple[tuple[str, ...], str]]] = {}
-        other = sorted({phrase(n) for n in MEMBER_BODY_NAMES}, key=len, reverse=True)
-        named = [(n, ICESCO) for n in self.icesco_names] + [(n, MEMBER_BODY) for n in other]
+        other = sorted({phrase(n) for n in lx.MEMBER_BODY_NAMES}, key=len, reverse=True)
+        named = [(n, ICESCO) for n in self.icesco_names] + [(n, lx.MEMBER_BODY) for n in other]
         for name, token in sorted(named, key=lambda pair: -len(pair[0])):  # longest first
             self.names_by_first.setdefault(name[0], []).append((name, token))
-        self.foreign = frozenset(w for body in _FOREIGN_BODIES for w in tokens(body))
-        self.links = frozenset(w for link in _LINKS for w in tokens(link))
-        self.articles = frozenset(_ARTICLES)
+        self.foreign = frozenset(w for body in lx.FOREIGN_BODIES for w in tokens(body))
+        self.links = frozenset(w for link in lx.LINKS for w in tokens(link))
+        self.articles = frozenset(lx.ARTICLES)
         self.before_ok = (
-            frozenset(_BEFORE_OK)
+            frozenset(lx.BEFORE_OK)
             | {ICESCO}
-            | frozenset(w for o in _ORDINAL_WORDS for w in tokens(o))
+            | frozenset(w for o in lx.ORDINAL_WORDS for w in tokens(o))
         )
-        self.advisers = frozenset(w for a in _ADVISERS for w in tokens(a))
-        self.un_bodies = frozenset(w for a in _UN_BODIES for w in tokens(a))
-        self.co_organiser = [tuple(words(p)) for p in _CO_ORGANISER]
-        self.title_heads = frozenset(w for h in _TITLE_HEADS for w in tokens(h))
-        self.honorifics = frozenset(w for h in _HONORIFICS for w in tokens(h))
-        self.ambassadors = frozenset(w for a in _AMBASSADORS for w in tokens(a))
-        self.honorary = frozenset(w for a in _HONORARY for w in tokens(a))
-        self.presence = frozenset(w for p in _PRESENCE for w in tokens(p))
-        self.ministers = frozenset(w for m in _MINISTERS for w in tokens(m))
-        self.title_links = frozenset(w for h in _TITLE_LINKS for w in tokens(h))
-        self.title_fields = frozenset(w for f in (*_TITLE_FIELDS, *field_words) for w in tokens(f))
+        self.advisers = frozenset(w for a in lx.ADVISERS for w in tokens(a))
+        self.un_bodies = frozenset(w for a in lx.UN_BODIES for w in tokens(a))
+        self.co_organiser = [tuple(words(p)) for p in lx.CO_ORGANISER]
+        self.title_heads = frozenset(w for h in lx.TITLE_HEADS for w in tokens(h))
+        self.honorifics = frozenset(w for h in lx.HONORIFICS for w in tokens(h))
+        self.ambassadors = frozenset(w for a in lx.AMBASSADORS for w in tokens(a))
+        self.honorary = frozenset(w for a in lx.HONORARY for w in tokens(a))
+        self.presence = frozenset(w for p in lx.PRESENCE for w in tokens(p))
+        self.ministers = frozenset(w for m in lx.MINISTERS for w in tokens(m))
+        self.title_links = frozenset(w for h in lx.TITLE_LINKS for w in tokens(h))
+        self.title_fields = frozenset(
+            w for f in (*lx.TITLE_FIELDS, *field_words) for w in tokens(f)
+        )
 
     def tokens(self, text: str) -> list[str]:
         """`text` as stemmed tokens, co-organiser phrases dropped, ICESCO's name neutral.
@@ -466,7 +105,7 @@ class Context:
         return out
 
     def own_unit(self, found: Sequence[str], start: int, size: int) -> bool:
-        """False when the unit at `start` is another body's (see `_FOREIGN_BODIES`), or only
+        """False when the unit at `start` is another body's (see `lx.FOREIGN_BODIES`), or only
         names whom someone advises ("adviser to the Director-General")."""
         before = found[start - 1] if start > 0 else ""
         latin = found[start][:1].isascii()
@@ -502,7 +141,7 @@ class Context:
     def attending(self, found: Sequence[str], start: int) -> bool:
         """Is the name at `start` listed among those present ("in the presence of", "بحضور",
         "بمشاركة", "en présence de") rather than acting? Looks a few words back."""
-        for i in range(start - 1, max(-1, start - ATTENDING_WINDOW), -1):
+        for i in range(start - 1, max(-1, start - lx.ATTENDING_WINDOW), -1):
             if found[i] in self.presence:
                 return True
             if found[i] == "\x00":
@@ -527,7 +166,7 @@ class Context:
                 k -= 1
             j, masked = i + 1, 0
             # French puts the country between: "ministère égyptien de l'Enseignement supérieur".
-            if j + 1 < len(found) and found[j] not in self.title_fields and found[j + 1] in _DE:
+            if j + 1 < len(found) and found[j] not in self.title_fields and found[j + 1] in lx.DE:
                 j += 1
             while j < len(found) and masked < 6:
                 if found[j] in self.title_fields:
@@ -553,4 +192,4 @@ def _match(found: Sequence[str], start: int, name: Sequence[str]) -> int:
 def _ordinal(word: str) -> bool:
     """ "45th", "45e", "21st", "3ème": a number with an ordinal ending."""
     digits = len(word) - len(word.lstrip("0123456789"))
-    return digits > 0 and word[digits:] in _ORDINAL_SUFFIXES
+    return digits > 0 and word[digits:] in lx.ORDINAL_SUFFIXES
