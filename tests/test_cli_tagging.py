@@ -89,3 +89,20 @@ def test_retag_applies_an_edited_taxonomy_to_stored_items(
     assert all(after[k][0] == before[k][0] for k in after)
     assert all(after[k][2] == 1 for k in after)
     assert f"retagged {len(after)} item(s): {len(changed)} changed" in done.stdout
+
+
+def test_classify_shows_the_learned_model_s_score_as_evidence(tmp_path: Path) -> None:
+    line = {
+        "title": "Director-General and Egypt's antiquities minister discuss heritage",
+        "text": "Dr. Salim M. AlMalik met Egypt's Minister of Tourism and Antiquities in Cairo "
+        "on a conference against illicit trafficking in cultural property, and handed him the "
+        "certificate inscribing the Nilometer on the Islamic World Heritage List.",
+        "lang": "en",
+    }
+    done = run(["classify"], tmp_path, json.dumps(line) + "\n")
+    assert done.returncode == 0, done.stderr
+    answer = json.loads(done.stdout)
+    assert set(answer["sectors"]) == {"governance", "culture"}
+    assert set(answer["evidence"]) == set(answer["sectors"])
+    reasons = [r for key in answer["sectors"] for r in answer["evidence"][key]]
+    assert any(r.startswith("model 0.") for r in reasons), reasons

@@ -341,6 +341,10 @@ class SectorConfig(Section):
     # Sectors whose keywords alone do not count when this one is decided: teaching Arabic
     # talks of teachers and learners, yet it is the Arabic Language Center's work.
     absorbs: list[str] = []
+    # A sector that sits beside the fields rather than among them (partnerships: cooperation
+    # on education is partnerships AND education): its keywords are not weighed against the
+    # best-scoring field's, so a dominant topic does not hide it.
+    cross_cutting: bool = False
 
     @property
     def hashtag(self) -> str:

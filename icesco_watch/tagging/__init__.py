@@ -6,6 +6,7 @@ from dataclasses import replace
 
 from icesco_watch.config.schema import Settings
 from icesco_watch.models import NewsItem
+from icesco_watch.tagging.model import load_shipped
 from icesco_watch.tagging.sectors import SectorClassifier, SectorTags
 from icesco_watch.tagging.topics import TopicMatcher
 
@@ -13,10 +14,11 @@ __all__ = ["SectorClassifier", "SectorTags", "Tagger", "TopicMatcher"]
 
 
 class Tagger:
-    """The sector classifier and topic matcher of one config, applied to items."""
+    """The sector classifier (the configured rules with the shipped model beside them) and the
+    topic matcher of one config, applied to items."""
 
     def __init__(self, settings: Settings) -> None:
-        self.sectors = SectorClassifier(settings.sectors)
+        self.sectors = SectorClassifier(settings.sectors, model=load_shipped())
         self.topics = TopicMatcher(settings.topics)
 
     def classify(

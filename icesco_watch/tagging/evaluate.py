@@ -1,17 +1,28 @@
-"""Scoring the sector classifier against labelled cases: precision, recall and F1 per sector.
+"""Scoring a sector classifier against labelled cases: P/R/F1 per sector, micro and macro F1,
+per-language figures and bootstrap intervals.
 
-Used by `bench/tagging_eval.py` and by the test that keeps the development set's scores from
-regressing; operators who edit the taxonomy can run the bench on their own cases.
+Used by `bench/tagging_eval.py` and by the tests that keep the development set's and the real
+corpus's scores from regressing; operators who edit the taxonomy can run the bench on their own
+cases. Predictions are computed once; every figure (and each bootstrap resample) is counted
+from them, so an interval costs no extra classification.
 """
 
 from __future__ import annotations
 
 import json
+import random
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Protocol
 
-from icesco_watch.tagging.sectors import SectorClassifier
+from icesco_watch.tagging.sectors import SectorTags
+
+
+class Classifier(Protocol):
+    def classify(
+        self, title: str, text: str, categories: Sequence[str] = (), lang: str | None = None
+    ) -> SectorTags: ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,6 +59,19 @@ class SectorScore:
         return self.tp + self.fn
 
 
+def _total(scores: Iterable[SectorScore]) -> SectorScore:
+    total = SectorScore()
+    for s in scores:
+        total.tp, total.fp, total.fn = total.tp + s.tp, total.fp + s.fp, total.fn + s.fn
+    return total
+
+
+def macro(scores: Iterable[SectorScore]) -> float:
+    """Mean F1 over the sectors that occur (in the labels or the predictions)."""
+    scored = [s.f1 for s in scores if s.support or s.fp]
+    return sum(scored) / len(scored) if scored else 0.0
+
+
 @dataclass(slots=True)
 class Evaluation:
     per_sector: dict[str, SectorScore]
@@ -55,17 +79,15 @@ class Evaluation:
 
     @property
     def micro_f1(self) -> float:
-        total = SectorScore(
-            sum(s.tp for s in self.per_sector.values()),
-            sum(s.fp for s in self.per_sector.values()),
-            sum(s.fn for s in self.per_sector.values()),
-        )
-        return total.f1
+        return _total(self.per_sector.values()).f1
 
     @property
     def macro_f1(self) -> float:
-        scored = [s.f1 for s in self.per_sector.values() if s.support or s.fp]
-        return sum(scored) / len(scored) if scored else 0.0
+        return macro(self.per_sector.values())
+
+    @property
+    def micro(self) -> SectorScore:
+        return _total(self.per_sector.values())
 
 
 def load_cases(path: Path) -> list[Case]:
@@ -91,22 +113,95 @@ def load_cases(path: Path) -> list[Case]:
     return cases
 
 
-def evaluate(
-    classifier: SectorClassifier, cases: Iterable[Case], sectors: Sequence[str]
+def predict(classifier: Classifier, cases: Iterable[Case]) -> list[frozenset[str]]:
+    return [
+        frozenset(classifier.classify(c.title, c.text, c.categories, c.lang).sectors) for c in cases
+    ]
+
+
+def score(
+    cases: Sequence[Case], predictions: Sequence[frozenset[str]], sectors: Sequence[str]
 ) -> Evaluation:
+    """Counts per sector from labels and predictions already made."""
     result = Evaluation({key: SectorScore() for key in sectors})
-    for case in cases:
-        got = frozenset(
-            classifier.classify(case.title, case.text, case.categories, case.lang).sectors
-        )
+    for case, got in zip(cases, predictions, strict=True):
         if got != case.sectors:
             result.errors.append((case, got))
         for key in sectors:
-            score = result.per_sector[key]
+            s = result.per_sector[key]
             if key in got and key in case.sectors:
-                score.tp += 1
+                s.tp += 1
             elif key in got:
-                score.fp += 1
+                s.fp += 1
             elif key in case.sectors:
-                score.fn += 1
+                s.fn += 1
     return result
+
+
+def evaluate(classifier: Classifier, cases: Sequence[Case], sectors: Sequence[str]) -> Evaluation:
+    return score(cases, predict(classifier, cases), sectors)
+
+
+@dataclass(frozen=True, slots=True)
+class Interval:
+    low: float
+    high: float
+
+    def __str__(self) -> str:
+        return f"[{self.low:.2f}, {self.high:.2f}]"
+
+
+@dataclass(frozen=True, slots=True)
+class Intervals:
+    """Bootstrap 95% intervals (items resampled with replacement, seeded)."""
+
+    macro_f1: Interval
+    micro_f1: Interval
+    per_sector: dict[str, Interval]
+
+
+def bootstrap(
+    cases: Sequence[Case],
+    predictions: Sequence[frozenset[str]],
+    sectors: Sequence[str],
+    rounds: int = 1000,
+    seed: int = 2026,
+) -> Intervals:
+    """Percentile intervals of macro-F1, micro-F1 and each sector's F1 over resampled items."""
+    index = {key: i for i, key in enumerate(sectors)}
+    # Each item as the sparse list of (sector, outcome) it contributes: 0 tp, 1 fp, 2 fn.
+    events = []
+    for case, got in zip(cases, predictions, strict=True):
+        mine = [(index[k], 0) for k in got & case.sectors if k in index]
+        mine += [(index[k], 1) for k in got - case.sectors if k in index]
+        mine += [(index[k], 2) for k in case.sectors - got if k in index]
+        events.append(mine)
+    rng = random.Random(seed)
+    macros: list[float] = []
+    micros: list[float] = []
+    per: list[list[float]] = [[] for _ in sectors]
+    n = len(cases)
+    for _ in range(rounds):
+        counts = [[0, 0, 0] for _ in sectors]
+        for _ in range(n):
+            for sector, outcome in events[rng.randrange(n)]:
+                counts[sector][outcome] += 1
+        scores = [SectorScore(*c) for c in counts]
+        macros.append(macro(scores))
+        micros.append(_total(scores).f1)
+        for i, s in enumerate(scores):
+            if s.support or s.fp:
+                per[i].append(s.f1)
+    return Intervals(
+        _percentiles(macros),
+        _percentiles(micros),
+        {key: _percentiles(per[i]) for key, i in index.items()},
+    )
+
+
+def _percentiles(values: list[float]) -> Interval:
+    if not values:
+        return Interval(0.0, 0.0)
+    ordered = sorted(values)
+    last = len(ordered) - 1
+    return Interval(ordered[round(0.025 * last)], ordered[round(0.975 * last)])

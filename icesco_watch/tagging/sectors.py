@@ -15,6 +15,10 @@ language) is replaced by one neutral token before anything is matched, so "educa
 "cultural" in the name never count. A sector needs `THRESHOLD` points; keyword-only sectors
 must also reach `RELATIVE` of the best keyword score, so a passing mention beside the item's
 real subject is not a tag. Nothing reaching the threshold gives an empty result.
+
+With the shipped model (see model.py), a sector that has keywords but no decisive evidence is
+decided by the model, which sees the words and the rules' conclusions (`STACK_P`); the model
+alone adds a sector only at `MODEL_ADD`. Its probability is shown as evidence ("model 0.87").
 """
 
 from __future__ import annotations
@@ -24,155 +28,26 @@ from dataclasses import dataclass, field
 from urllib.parse import unquote
 
 from icesco_watch.config.schema import SectorConfig
-from icesco_watch.tagging.text import PhraseIndex, fold, phrase, tokens
+from icesco_watch.tagging.context import MASKED, Context
+from icesco_watch.tagging.model import LinearModel, features
+from icesco_watch.tagging.text import PhraseIndex, fold, phrase
 
 THRESHOLD = 2.0
-RELATIVE = 0.34
+RELATIVE = 0.4
+REPEAT = 0.5  # per repetition of a keyword, twice at most
+IN_TITLE = 0.25  # a keyword in the title
+LEAD_TOKENS = 80  # the title and lead: where an article says what it is about
+LATE = 0.5  # the weight of a keyword first seen after the lead
 UNIT = 4.0
 CATEGORY = 4.0
 PERSON = 3.0
 STRONG = 2.0
 WEAK = 1.0
-ICESCO = "\x01icesco"  # cannot come out of tokens(): the text's own words never collide
-MASKED = "\x02"  # stands for each word of a unit name already scored
-
-ICESCO_NAMES = (
-    "Islamic World Educational, Scientific and Cultural Organization",
-    "Islamic World Educational Scientific and Cultural Organisation",
-    "Islamic Educational, Scientific and Cultural Organization",
-    "Organisation du monde islamique pour l'éducation, la science et la culture",
-    "Organisation islamique pour l'éducation, les sciences et la culture",
-    "منظمة العالم الإسلامي للتربية والعلوم والثقافة",
-    "المنظمة الإسلامية للتربية والعلوم والثقافة",
-    "ICESCO",
-    "ISESCO",
-    "الإيسيسكو",
-    "إيسيسكو",
-    "الايسيسكو",
-    "ايسيسكو",
-)
-
-# Words that, right after a unit's name ("… of the X", "… at the X", "… بوزارة"), show the unit
-# belongs to another body. ICESCO itself (and "the Organization") is not among them.
-_FOREIGN_BODIES = (
-    "league",
-    "ministry",
-    "ministries",
-    "minister",
-    "university",
-    "universities",
-    "alecso",
-    "unesco",
-    "government",
-    "library",
-    "agency",
-    "bank",
-    "foundation",
-    "company",
-    "institute",
-    "federation",
-    "union",
-    "arab",
-    "islamic",
-    "national",
-    "kingdom",
-    "republic",
-    "state",
-    "council",
-    "authority",
-    "department",
-    "faculty",
-    "school",
-    "un",
-    "united",
-    "world",
-    "african",
-    "ligue",
-    "ministère",
-    "ministre",
-    "université",
-    "gouvernement",
-    "bibliothèque",
-    "agence",
-    "banque",
-    "fondation",
-    "institut",
-    "union",
-    "arabe",
-    "royaume",
-    "république",
-    "faculté",
-    "جامعة",
-    "وزارة",
-    "الوزارة",
-    "الألكسو",
-    "اليونسكو",
-    "حكومة",
-    "مكتبة",
-    "وكالة",
-    "بنك",
-    "مؤسسة",
-    "معهد",
-    "اتحاد",
-    "المملكة",
-    "جمهورية",
-    "كلية",
-    "الأمم",
-)
-_LINKS = ("of", "at", "in", "from", "de", "du", "des", "d", "la", "le", "l", "au", "في", "لدى")
-_ARTICLES = ("the", "la", "le", "l", "les")
-# Words that may stand right before an English or French unit name. Anything else is taken as a
-# modifier that makes it another unit ("the Girl Education Sector", "UNESCO Director-General").
-_BEFORE_OK = (
-    "the",
-    "its",
-    "s",
-    "of",
-    "by",
-    "and",
-    "with",
-    "to",
-    "from",
-    "for",
-    "in",
-    "at",
-    "on",
-    "as",
-    "between",
-    "said",
-    "says",
-    "via",
-    "organization",
-    "organisation",
-    "current",
-    "former",
-    "new",
-    "le",
-    "la",
-    "l",
-    "les",
-    "du",
-    "de",
-    "des",
-    "d",
-    "par",
-    "et",
-    "avec",
-    "au",
-    "aux",
-    "pour",
-    "son",
-    "sa",
-    "ses",
-    "que",
-    "a",
-    "an",
-    "a",
-    "dr",
-    "sector",
-    "secteur",
-    "dg",
-)
+MODEL_ADD = 0.9  # the model alone adds a sector at this probability
+MODEL_VETO = 0.05  # below it, keywords alone do not tag
+STACKED = True  # the model sees the rules' conclusions and decides keyword-only sectors
+STACK_P = 0.35  # the model's probability that tags a sector with keywords but no unit
+MODEL_MIN_FEATURES = 12  # a text too short to judge is left to the rules
 
 
 @dataclass(frozen=True, slots=True)
@@ -196,6 +71,7 @@ class _Score:
     keywords: float = 0.0
     reasons: list[str] = field(default_factory=list)
     matched: list[str] = field(default_factory=list)
+    early: bool = False  # a keyword seen within the title and lead
 
 
 def _terms(sectors: Sequence[SectorConfig], kind: str) -> list[_Term]:
@@ -215,9 +91,11 @@ def _terms(sectors: Sequence[SectorConfig], kind: str) -> list[_Term]:
 class SectorClassifier:
     """Compiled from the taxonomy once; `classify` is a pure function of one item's text."""
 
-    def __init__(self, sectors: Sequence[SectorConfig]) -> None:
+    def __init__(self, sectors: Sequence[SectorConfig], model: LinearModel | None = None) -> None:
+        self.model = model
         self.keys = tuple(s.key for s in sectors)
         self.absorbs = {s.key: frozenset(s.absorbs) for s in sectors}
+        self.cross_cutting = frozenset(s.key for s in sectors if s.cross_cutting)
         self.units = sorted(_terms(sectors, "units"), key=lambda t: -len(t.words))
         self.people = _terms(sectors, "people")
         self.strong = _terms(sectors, "strong_keywords")
@@ -226,56 +104,102 @@ class SectorClassifier:
         for s in sectors:
             for category in s.categories:
                 self.categories.setdefault(_category_key(category), []).append((s.key, category))
-        self.icesco_names = sorted({phrase(n) for n in ICESCO_NAMES}, key=len, reverse=True)
-        self.foreign = frozenset(w for body in _FOREIGN_BODIES for w in tokens(body))
-        self.links = frozenset(w for link in _LINKS for w in tokens(link))
-        self.articles = frozenset(_ARTICLES)
-        self.before_ok = frozenset(_BEFORE_OK)
+        # Field words a job title may carry ("Minister of Culture"): one-word keywords of the
+        # fields, not of cross-cutting sectors ("the minister signed" keeps "signed").
+        self.context = Context(
+            t.words[0]
+            for t in self.strong + self.weak
+            if len(t.words) == 1 and t.sector not in self.cross_cutting
+        )
+        self.icesco_names = self.context.icesco_names
+        # A unit's own name may contain ICESCO's ("ICESCO Regional Office"): compile it alike.
+        self.units = [
+            _Term(t.sector, tuple(self.context.neutralise(t.words)), t.label) for t in self.units
+        ]
         every = self.units + self.people + self.strong + self.weak
         self.max_len = max((len(t.words) for t in every), default=1)
+        self.starts = frozenset(t.words[0] for t in (*self.units, *every) if t.words)
 
     def classify(
         self, title: str, text: str, categories: Sequence[str] = (), lang: str | None = None
     ) -> SectorTags:
         """Sectors of one item from its title, plain text and site categories."""
-        title_words = self._neutralise(tokens(title))
-        title_index = PhraseIndex(title_words, self.max_len)
-        words = [*title_words, "\x00", *self._neutralise(tokens(text))]
+        scores, beside, feats = self._rules(title, text, categories)
+        probabilities = (
+            self.model.probabilities(feats)
+            if self.model is not None and len(feats) >= MODEL_MIN_FEATURES
+            else {}
+        )
+        return self._decide_all(scores, probabilities, beside)
+
+    def model_features(
+        self, title: str, text: str, categories: Sequence[str] = ()
+    ) -> dict[str, float]:
+        """The learned model's view of an item: its words (ICESCO's own name left out) and
+        what the rules concluded. What `classify` computes, and what training sees."""
+        return self._rules(title, text, categories)[2]
+
+    def _rules(
+        self, title: str, text: str, categories: Sequence[str]
+    ) -> tuple[dict[str, _Score], frozenset[str], dict[str, float]]:
+        """The rules' scores, the cross-cutting sectors exempt from the relative bar, and the
+        model's features (words plus the rules' conclusions)."""
+        title_words = self.context.tokens(title)
+        title_index = PhraseIndex(title_words, self.max_len, self.starts)
+        text_words = self.context.tokens(text)
+        words = [*title_words, "\x00", *text_words]
         scores = {key: _Score() for key in self.keys}
         # Unit names are masked once scored, so their words do not count again as keywords:
         # "Human and Social Sciences Sector" is not evidence for science, and another body's
         # "Media and Communication Sector of the League …" is no evidence for media.
-        for start, size in self._score_units(PhraseIndex(words, self.max_len), scores):
+        for start, size in self._score_units(PhraseIndex(words, self.max_len, self.starts), scores):
             words[start : start + size] = [MASKED] * size
-        index = PhraseIndex(words, self.max_len)
+        self.context.mask_titles(words)
+        self.context.mask_honorary(words)
+        index = PhraseIndex(words, self.max_len, self.starts)
         self._score_categories(categories, scores)
+        titled = False
         for term in self.people:
-            if term.words in index:
-                self._decide(scores[term.sector], PERSON, f"names {term.label}")
+            for start in index.positions(term.words):
+                if self.context.attending(words, start):
+                    self._attend(scores[term.sector], term.label)
+                else:
+                    self._decide(scores[term.sector], PERSON, f"names {term.label}")
+                # "Ambassador Khalid Fathalrahman" is ICESCO's own staff, not a diplomat.
+                titled |= self.context.mask_title_before(words, start)
+        if titled:
+            index = PhraseIndex(words, self.max_len, self.starts)
         for terms, weight in ((self.strong, STRONG), (self.weak, WEAK)):
             for term in terms:
-                count = len(index.positions(term.words))
-                if count:
+                found = index.positions(term.words)
+                if found:
                     score = scores[term.sector]
-                    bonus = 1.0 + 0.25 * min(count - 1, 2) + 0.25 * (term.words in title_index)
-                    score.keywords += weight * bonus
+                    in_title = term.words in title_index
+                    bonus = 1.0 + REPEAT * min(len(found) - 1, 2) + IN_TITLE * in_title
+                    # Deep in a long article a word is more likely a side remark.
+                    late = found[0] >= LEAD_TOKENS
+                    score.keywords += weight * bonus * (LATE if late else 1.0)
+                    score.early |= not late
                     score.matched.append(term.label)
-        return self._decide_all(scores)
-
-    def _neutralise(self, words: list[str]) -> list[str]:
-        """ICESCO's own name, in any language, becomes one token that no term contains."""
-        out: list[str] = []
-        i = 0
-        while i < len(words):
-            for name in self.icesco_names:
-                if tuple(words[i : i + len(name)]) == name:
-                    out.append(ICESCO)
-                    i += len(name)
-                    break
-            else:
-                out.append(words[i])
-                i += 1
-        return out
+        # Talks with a minister about a field are about that field (labelling rule 3): there,
+        # cooperation wording yields to the field like any other keyword, unless it is heavy
+        # (an agreement signed: "memorandum", "signed").
+        minister = self.context.minister_present(words)
+        # Side remarks deep in an article do not make a cross-cutting tag either.
+        beside = frozenset(
+            k
+            for k in self.cross_cutting
+            if scores[k].early and (not minister or scores[k].keywords >= 2 * THRESHOLD)
+        )
+        feats: dict[str, float] = {}
+        if STACKED or self.model is not None:
+            feats = features(title_words, text_words, categories)
+            if STACKED and feats:
+                for key in self._decide_all(scores, {}, beside).sectors:
+                    feats[f"rule:{key}"] = 1.0
+                    if scores[key].decisive >= THRESHOLD:
+                        feats[f"decided:{key}"] = 1.0
+        return scores, beside, feats
 
     def _score_units(self, index: PhraseIndex, scores: dict[str, _Score]) -> list[tuple[int, int]]:
         """Score ICESCO's own units; return the spans of every unit name found."""
@@ -283,23 +207,19 @@ class SectorClassifier:
         for term in self.units:  # longest first: "قطاع الإعلام" inside a longer (foreign) name
             for start in index.positions(term.words):
                 end = start + len(term.words)
-                if any(s <= start and end <= s + n for s, n in spans):
+                # Inside a longer name already found: skip. The same name may be a unit of two
+                # sectors ("Culture Ministers Conference": governance and culture).
+                size = len(term.words)
+                if any(s <= start and end <= s + n and n > size for s, n in spans):
                     continue
                 spans.append((start, len(term.words)))
-                if self._own_unit(index.tokens, start, len(term.words)):
+                if not self.context.own_unit(index.tokens, start, size):
+                    continue
+                if self.context.attending(index.tokens, start):
+                    self._attend(scores[term.sector], term.label)
+                else:
                     self._decide(scores[term.sector], UNIT, f"mentions '{term.label}'")
         return spans
-
-    def _own_unit(self, words: Sequence[str], start: int, size: int) -> bool:
-        """False when the unit at `start` is another body's (see `_FOREIGN_BODIES`)."""
-        before = words[start - 1] if start > 0 else ""
-        latin = words[start][:1].isascii()
-        if latin and before and before not in self.before_ok and before != ICESCO:
-            return False
-        after = list(words[start + size : start + size + 4])
-        while after and (after[0] in self.links or after[0] in self.articles):
-            after.pop(0)
-        return not (after and after[0] in self.foreign)
 
     def _score_categories(self, categories: Sequence[str], scores: dict[str, _Score]) -> None:
         for category in categories:
@@ -307,29 +227,59 @@ class SectorClassifier:
                 self._decide(scores[sector], CATEGORY, f"site category '{label}'")
 
     @staticmethod
+    def _attend(score: _Score, label: str) -> None:
+        """A unit or head only listed among those present: a keyword's weight, not a decision
+        ("in the presence of the head of the Strategy Sector")."""
+        if label not in score.matched:
+            score.keywords += WEAK
+            score.matched.append(label)
+
+    @staticmethod
     def _decide(score: _Score, weight: float, reason: str) -> None:
         if reason not in score.reasons:
             score.decisive += weight
             score.reasons.append(reason)
 
-    def _decide_all(self, scores: dict[str, _Score]) -> SectorTags:
+    def _decide_all(
+        self, scores: dict[str, _Score], probabilities: dict[str, float], beside: frozenset[str]
+    ) -> SectorTags:
         best = max((s.decisive + s.keywords for s in scores.values()), default=0.0)
         chosen: list[tuple[float, str]] = []
         evidence: dict[str, tuple[str, ...]] = {}
-        decided = [k for k, s in scores.items() if s.decisive >= THRESHOLD]
-        absorbed = frozenset().union(*(self.absorbs[k] for k in decided))
+        # A sector absorbs another's keywords when it is decided or its own keywords win:
+        # teaching Arabic talks of teachers, yet it is the Arabic Language Center's work.
+        absorbing = [
+            k
+            for k, s in scores.items()
+            if self.absorbs[k]
+            and (
+                s.decisive >= THRESHOLD
+                or (s.keywords >= THRESHOLD and s.keywords >= RELATIVE * best)
+            )
+        ]
+        absorbed = frozenset().union(*(self.absorbs[k] for k in absorbing))
         for key, score in scores.items():
             keyword_ok = (
                 score.keywords >= THRESHOLD
-                and score.keywords >= RELATIVE * best
+                and (score.keywords >= RELATIVE * best or key in beside)
                 and key not in absorbed
             )
-            if score.decisive >= THRESHOLD or keyword_ok:
+            p = probabilities.get(key)
+            if keyword_ok and score.decisive < THRESHOLD and p is not None and p < MODEL_VETO:
+                keyword_ok = False  # a passing mention the model is sure is not the subject
+            if STACKED and p is not None and score.decisive < THRESHOLD:
+                # The model weighs the rules' keywords in context; without any keyword it
+                # needs MODEL_ADD, below.
+                keyword_ok = score.keywords > 0 and p >= STACK_P
+            by_model = p is not None and p >= MODEL_ADD
+            if score.decisive >= THRESHOLD or keyword_ok or by_model:
                 reasons = list(score.reasons)
                 if score.matched:
                     shown = ", ".join(f"'{m}'" for m in dict.fromkeys(score.matched[:4]))
                     reasons.append(f"keywords {shown}")
-                chosen.append((score.decisive + score.keywords, key))
+                if p is not None and (by_model or reasons):
+                    reasons.append(f"model {p:.2f}")
+                chosen.append((score.decisive + score.keywords + 4 * (p or 0.0), key))
                 evidence[key] = tuple(reasons)
         chosen.sort(key=lambda pair: (-pair[0], self.keys.index(pair[1])))
         return SectorTags(tuple(key for _, key in chosen), evidence)

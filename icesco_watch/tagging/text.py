@@ -20,6 +20,7 @@ Normalisation, applied identically to texts and to keywords:
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from collections.abc import Iterable, Sequence
 from functools import lru_cache
@@ -52,6 +53,33 @@ _AR_PREFIXES = tuple(
     )
 )
 _AR_MIN_STEM = 3
+# Function words that look like a clitic on a stem ("فيها" is not "ف" + "يها").
+_AR_KEEP = frozenset(
+    [
+        "في",
+        "فيها",
+        "فيه",
+        "منها",
+        "منهم",
+        "بها",
+        "به",
+        "لها",
+        "له",
+        "لهم",
+        "عليها",
+        "عليه",
+        "اليها",
+        "اليه",
+        "عنها",
+        "عنه",
+        "معها",
+        "معه",
+        "كما",
+    ]
+)
+# Attached pronouns (her/its, their, their two), longest first; "ه" alone is left: after
+# folding it is also the ta marbuta.
+_AR_PRONOUNS = ("\u0647\u0645\u0627", "\u0647\u0645", "\u0647\u0627")
 _LATIN_PLURAL_MIN = 5
 
 
@@ -62,43 +90,56 @@ def fold(text: str) -> str:
     return stripped.translate(_ARABIC_FOLD).casefold()
 
 
-def _is_word_char(ch: str) -> bool:
-    return ch.isalnum()
+# A fixed pattern (never built from configured words): runs of letters and digits, i.e. the
+# characters for which str.isalnum() is true ("\w" without the underscore).
+_WORD = re.compile(r"[^\W_]+")
 
 
 def _split(text: str) -> list[str]:
-    words: list[str] = []
-    current: list[str] = []
-    for ch in text:
-        if _is_word_char(ch):
-            current.append(ch)
-        elif current:
-            words.append("".join(current))
-            current = []
-    if current:
-        words.append("".join(current))
-    return words
+    return _WORD.findall(text)
 
 
 @lru_cache(maxsize=65536)
 def stem(word: str) -> str:
     """The comparison form of one folded word (see the module docstring)."""
+    if word in _AR_KEEP:
+        return word
     if word and "\u0621" <= word[0] <= "\u064a":
         for prefix in _AR_PREFIXES:
             # After the article a two-letter stem is a word ("الخط"); without it, "لغة" must
             # keep its first letter.
             least = 2 if prefix.endswith(("\u0627\u0644", "\u0644\u0644")) else _AR_MIN_STEM
             if prefix and word.startswith(prefix) and len(word) - len(prefix) >= least:
-                return word[len(prefix) :]
-        return word
+                rest = word[len(prefix) :]
+                # An article excludes an attached pronoun; "ومديرها" has none.
+                return rest if least == 2 else _strip_pronoun(rest)
+        return _strip_pronoun(word)
     if len(word) >= _LATIN_PLURAL_MIN and word.endswith("s") and not word.endswith("ss"):
         return word[:-1]
     return word
 
 
+def words(text: str) -> list[str]:
+    """`text` as a list of folded words, not yet stemmed."""
+    return _split(fold(text))
+
+
+def _strip_pronoun(word: str) -> str:
+    """An attached possessive pronoun peeled off a word without the article: "قطاعها" ->
+    "قطاع", "مديرها" -> "مدير", "منظمتها" -> "منظمه" (the ta marbuta restored; not after the
+    plural "ات")."""
+    for suffix in _AR_PRONOUNS:
+        rest = word[: -len(suffix)]
+        if word.endswith(suffix) and len(rest) >= _AR_MIN_STEM:
+            if rest.endswith("\u062a") and not rest.endswith("\u0627\u062a") and len(rest) >= 4:
+                rest = rest[:-1] + "\u0647"
+            return rest
+    return word
+
+
 def tokens(text: str) -> list[str]:
     """`text` as a list of normalised, stemmed tokens."""
-    return [stem(word) for word in _split(fold(text))]
+    return [stem(word) for word in words(text)]
 
 
 def phrase(text: str) -> tuple[str, ...]:
@@ -115,12 +156,18 @@ class PhraseIndex:
 
     __slots__ = ("_grams", "max_len", "tokens", "work")
 
-    def __init__(self, words: Sequence[str], max_len: int) -> None:
+    def __init__(
+        self, words: Sequence[str], max_len: int, starts: frozenset[str] | None = None
+    ) -> None:
+        """`starts`, when given, are the only words a looked-up phrase begins with: n-grams
+        starting elsewhere are not recorded (the same answers, less work)."""
         self.tokens = tuple(words)
         self.max_len = max(1, max_len)
         self._grams: dict[tuple[str, ...], list[int]] = {}
         self.work = 0  # n-grams recorded: at most len(tokens) * max_len, by construction
         for start in range(len(self.tokens)):
+            if starts is not None and self.tokens[start] not in starts:
+                continue
             for size in range(1, min(self.max_len, len(self.tokens) - start) + 1):
                 self._grams.setdefault(self.tokens[start : start + size], []).append(start)
                 self.work += 1

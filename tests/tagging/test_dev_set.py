@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from icesco_watch.config.loader import default_settings
+from icesco_watch.tagging import Tagger
 from icesco_watch.tagging.evaluate import Case, evaluate, load_cases
 from icesco_watch.tagging.sectors import SectorClassifier
 
@@ -37,3 +38,11 @@ def test_macro_f1_and_every_sector_meet_the_targets(cases: list[Case]) -> None:
     weak = {k: round(s.f1, 2) for k, s in result.per_sector.items() if s.f1 < 0.7}
     assert not weak, f"sectors below 0.7 F1: {weak}"
     assert result.macro_f1 >= 0.85, f"macro-F1 {result.macro_f1:.3f}"
+
+
+def test_every_tag_of_the_shipped_tagger_has_evidence(cases: list[Case]) -> None:
+    tagger = Tagger(default_settings())
+    for case in cases:
+        tags, _ = tagger.classify(case.title, case.text, case.categories, case.lang)
+        assert set(tags.sectors) == set(tags.evidence), case.id
+        assert all(tags.evidence[key] for key in tags.sectors), case.id

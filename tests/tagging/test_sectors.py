@@ -102,14 +102,14 @@ CASES = [
         "ICESCO Director-General receives the Ambassador of Senegal",
         "Dr. Salim M. AlMalik discussed ways to strengthen ties with the ambassador.",
         (),
-        {"governance"},
+        {"governance", "partnerships"},  # an ambassador's call on relations (guide, rule 3)
     ),
     (
         "governance-ar",
         "المدير العام للإيسيسكو يستقبل سفير السنغال",
         "استقبل الدكتور سالم بن محمد المالك سفير السنغال وبحث معه سبل التعاون.",
         (),
-        {"governance"},
+        {"governance", "partnerships"},  # cooperation in general with an ambassador (rule 3)
     ),
     (
         "executive-council",
@@ -218,3 +218,57 @@ def test_the_taxonomy_is_data_an_operator_can_edit() -> None:
         "water": ("mentions 'Water Unit'",)
     }
     assert custom.classify("Education Sector", "").sectors == ()
+
+
+def test_talks_with_a_minister_about_a_field_stay_in_the_field(
+    classifier: SectorClassifier,
+) -> None:
+    tags = classifier.classify(
+        "Director-General and Senegal's culture minister discuss cultural cooperation",
+        "Dr. Salim M. AlMalik received the Minister of Culture of Senegal; they discussed "
+        "inscribing sites on the Islamic World Heritage List and restoring manuscripts.",
+    )
+    assert set(tags.sectors) == {"governance", "culture"}
+
+
+def test_an_agreement_signed_with_a_minister_is_still_a_partnership(
+    classifier: SectorClassifier,
+) -> None:
+    tags = classifier.classify(
+        "ICESCO and Chad sign an MoU on literacy",
+        "The Director-General and Chad's Minister of Education signed a memorandum of "
+        "understanding on literacy classes and teacher training.",
+    )
+    assert set(tags.sectors) == {"governance", "partnerships", "education"}
+
+
+def test_honorary_ambassadors_are_not_diplomats(classifier: SectorClassifier) -> None:
+    tags = classifier.classify(
+        "Youth peace ambassadors certified",
+        "ICESCO's Leadership Training for Peace and Security certified 50 young peace "
+        "ambassadors from 45 countries.",
+    )
+    assert "partnerships" not in tags.sectors
+    assert "social-sciences" in tags.sectors
+
+
+def test_cooperation_deep_in_an_article_is_a_side_remark(classifier: SectorClassifier) -> None:
+    lead = (
+        "Dr. Raheel Qamar, head of ICESCO's Science and Technology Sector, spoke at a "
+        "symposium on local climate action in Africa and on adaptation to climate change. "
+    )
+    filler = "Speakers described drought, floods and crops in the region. " * 12
+    tags = classifier.classify(
+        "ICESCO at a climate symposium",
+        lead + filler + ("The organisers thanked their partners for their cooperation."),
+    )
+    assert tags.sectors == ("science",)
+
+
+def test_a_unit_only_present_does_not_decide(classifier: SectorClassifier) -> None:
+    tags = classifier.classify(
+        "Cultural policies report discussed at ICESCO",
+        "The Culture Sector presented its report on cultural policies and heritage, in the "
+        "presence of the head of the Strategy and Institutional Excellence Sector.",
+    )
+    assert tags.sectors == ("culture",)

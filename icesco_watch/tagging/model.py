@@ -1,0 +1,221 @@
+"""The learned component of the sector classifier: a small linear model over words, per sector.
+
+One logistic regression per sector (one-vs-rest) over sparse binary features of the item's
+normalised tokens (the same folding and Arabic clitic stripping as the rules, ICESCO's own name
+removed): unigrams and bigrams of the title and text, title unigrams again, and the site
+categories. Pure Python, no numpy: the weights are a JSON file shipped inside the package
+(`sector_model.json`), scoring an item is a few hundred dictionary lookups, and training on a
+few hundred items takes seconds (`bench/train_sector_model.py`).
+
+The rules stay in charge of what is decisive (units, categories, heads); the model also sees
+the rules' conclusions ("rule:education", "decided:governance") and decides the sectors that
+only have keywords, and it may add a sector alone when it is very confident. Its evidence reads
+"model 0.87". See `SectorClassifier` for how the two are combined.
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+import math
+import random
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+from icesco_watch.tagging.text import tokens
+
+SHIPPED = Path(__file__).with_name("sector_model.json")
+STOP = frozenset(
+    [
+        "the",
+        "of",
+        "and",
+        "to",
+        "in",
+        "a",
+        "an",
+        "on",
+        "for",
+        "with",
+        "by",
+        "at",
+        "as",
+        "from",
+        "its",
+        "is",
+        "was",
+        "are",
+        "be",
+        "this",
+        "that",
+        "which",
+        "his",
+        "her",
+        "de",
+        "la",
+        "le",
+        "les",
+        "des",
+        "du",
+        "et",
+        "en",
+        "au",
+        "aux",
+        "l",
+        "d",
+        "un",
+        "une",
+        "par",
+        "pour",
+        "sur",
+        "dans",
+        "avec",
+        "que",
+        "qui",
+        "son",
+        "sa",
+        "ses",
+        "في",
+        "من",
+        "على",
+        "الى",
+        "إلى",
+        "عن",
+        "مع",
+        "التي",
+        "الذي",
+        "هذا",
+        "هذه",
+        "ذلك",
+        "كما",
+        "و",
+    ]
+)
+MAX_TEXT_TOKENS = 250  # the lead and the start of the body carry the subject; the rest adds noise
+POSITIVE_CAP = 2.0  # how much rarer sectors' positive examples may be weighted up
+
+
+def features(
+    title_words: Sequence[str], text_words: Sequence[str], categories: Sequence[str] = ()
+) -> dict[str, float]:
+    """Binary features of tokenised text, L2-normalised. Control tokens (ICESCO's neutralised
+    name, pauses) and numbers are left out; pairs do not span them."""
+    found: set[str] = set()
+    title_clean = _clean(title_words)
+    for words in (title_clean, _clean(text_words[: MAX_TEXT_TOKENS * 2])[:MAX_TEXT_TOKENS]):
+        found.update(w for w in words if w and w not in STOP and len(w) > 1)
+        found.update(f"{a} {b}" for a, b in itertools.pairwise(words) if a and b)
+    found.update(f"t:{w}" for w in title_clean if w and w not in STOP and len(w) > 1)
+    found.update(f"c:{'-'.join(tokens(c))}" for c in categories)
+    if not found:
+        return {}
+    value = 1.0 / math.sqrt(len(found))
+    return dict.fromkeys(found, value)
+
+
+def _clean(words: Sequence[str]) -> list[str]:
+    """Words with control tokens and numbers as "" (a gap that no pair crosses)."""
+    return ["" if w[:1] < " " or w.isdigit() else w for w in words]
+
+
+@dataclass(slots=True)
+class LinearModel:
+    """Per sector: a bias and a sparse weight per feature."""
+
+    bias: dict[str, float] = field(default_factory=dict)
+    weights: dict[str, dict[str, float]] = field(default_factory=dict)
+    _by_feature: dict[str, list[tuple[str, float]]] | None = field(
+        default=None, repr=False, compare=False
+    )
+
+    @property
+    def sectors(self) -> tuple[str, ...]:
+        return tuple(self.bias)
+
+    def probabilities(self, feats: dict[str, float]) -> dict[str, float]:
+        if self._by_feature is None:  # one lookup per feature rather than one per sector
+            self._by_feature = {}
+            for sector, w in self.weights.items():
+                for f, value in w.items():
+                    self._by_feature.setdefault(f, []).append((sector, value))
+        z = dict(self.bias)
+        for f, v in feats.items():
+            for sector, value in self._by_feature.get(f, ()):
+                z[sector] += value * v
+        return {s: 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, x)))) for s, x in z.items()}
+
+    def to_json(self) -> str:
+        rounded = {
+            s: {f: round(v, 4) for f, v in sorted(w.items()) if abs(v) >= 0.02}
+            for s, w in self.weights.items()
+        }
+        payload = {"bias": {s: round(b, 4) for s, b in self.bias.items()}, "weights": rounded}
+        return json.dumps(payload, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+
+    @classmethod
+    def from_json(cls, text: str) -> LinearModel:
+        data = json.loads(text)
+        return cls(
+            {str(s): float(b) for s, b in data["bias"].items()},
+            {str(s): {str(f): float(v) for f, v in w.items()} for s, w in data["weights"].items()},
+        )
+
+
+@lru_cache(maxsize=4)
+def load_shipped(path: Path = SHIPPED) -> LinearModel | None:
+    """The model shipped with the package, or None when there is none (rules alone). Read
+    once per process: every cycle's tagger shares it (it is never modified)."""
+    return LinearModel.from_json(path.read_text(encoding="utf-8")) if path.exists() else None
+
+
+def train(
+    examples: Iterable[tuple[dict[str, float], frozenset[str]]],
+    sectors: Sequence[str],
+    epochs: int = 10,
+    l2: float = 1e-3,
+    rate: float = 0.5,
+    seed: int = 11,
+    min_count: int = 3,
+) -> LinearModel:
+    """One-vs-rest logistic regression by AdaGrad SGD with L2 (lazy, per touched feature).
+
+    Positive examples are weighted up to balance each sector against the rest, capped at 5x,
+    so a sector with a dozen examples is not drowned by the others.
+    """
+    data = list(examples)
+    # A feature seen in fewer than `min_count` items is noise that only fits them: drop it.
+    seen: dict[str, int] = {}
+    for feats, _ in data:
+        for f in feats:
+            seen[f] = seen.get(f, 0) + 1
+    data = [({f: v for f, v in feats.items() if seen[f] >= min_count}, y) for feats, y in data]
+    rng = random.Random(seed)
+    model = LinearModel({s: 0.0 for s in sectors}, {s: {} for s in sectors})
+    for sector in sectors:
+        positives = sum(sector in labels for _, labels in data)
+        if not positives:
+            model.bias[sector] = -6.0
+            continue
+        weight_pos = min(POSITIVE_CAP, max(1.0, (len(data) - positives) / positives))
+        w = model.weights[sector]
+        grad_sq: dict[str, float] = {}
+        bias, bias_sq = 0.0, 0.0
+        order = list(range(len(data)))
+        for _ in range(epochs):
+            rng.shuffle(order)
+            for i in order:
+                feats, labels = data[i]
+                y = 1.0 if sector in labels else 0.0
+                z = bias + sum(w.get(f, 0.0) * v for f, v in feats.items())
+                p = 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))
+                g = (p - y) * (weight_pos if y else 1.0)
+                bias_sq += g * g
+                bias -= rate * g / math.sqrt(bias_sq + 1e-8)
+                for f, v in feats.items():
+                    gf = g * v + l2 * w.get(f, 0.0)
+                    grad_sq[f] = grad_sq.get(f, 0.0) + gf * gf
+                    w[f] = w.get(f, 0.0) - rate * gf / math.sqrt(grad_sq[f] + 1e-8)
+        model.bias[sector] = bias
+    return model

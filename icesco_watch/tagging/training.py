@@ -1,0 +1,39 @@
+"""Fitting the learned component on labelled cases: what the shipped model was trained on.
+
+The shipped weights (`sector_model.json`) come from `bench/train_sector_model.py`, which calls
+`fit_model` on the TRAIN part of the real corpus plus the development set; cross-validation in
+`bench/tagging_eval.py --cv K` calls `fit` on each fold's other folds the same way, so the figures
+it prints are those of the procedure that made the shipped model.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+
+from icesco_watch.config.schema import SectorConfig
+from icesco_watch.tagging.evaluate import Case, load_cases
+from icesco_watch.tagging.model import LinearModel, train
+from icesco_watch.tagging.sectors import SectorClassifier
+
+DEV_SET = Path(__file__).resolve().parents[2] / "tests" / "tagging" / "data" / "sector_cases.jsonl"
+
+
+def fit_model(
+    sectors: Sequence[SectorConfig], cases: Sequence[Case], with_dev: bool = True
+) -> LinearModel:
+    """A model trained on `cases` (and the development set, when present and asked for)."""
+    rules = SectorClassifier(sectors)
+    examples = list(cases)
+    if with_dev and DEV_SET.exists():
+        examples += load_cases(DEV_SET)
+    keys = [s.key for s in sectors]
+    data = [(rules.model_features(c.title, c.text, c.categories), c.sectors) for c in examples]
+    return train(data, keys)
+
+
+def fit(
+    sectors: Sequence[SectorConfig], cases: Sequence[Case], with_dev: bool = True
+) -> SectorClassifier:
+    """The rules of `sectors` combined with a model trained on `cases`."""
+    return SectorClassifier(sectors, model=fit_model(sectors, cases, with_dev))

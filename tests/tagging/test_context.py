@@ -1,0 +1,86 @@
+"""Words in context: other bodies' units and titles, ordinals, co-organisers, ICESCO's name."""
+
+from __future__ import annotations
+
+import pytest
+
+from icesco_watch.config.loader import default_settings
+from icesco_watch.tagging.context import ICESCO, MASKED, Context
+from icesco_watch.tagging.sectors import SectorClassifier
+from icesco_watch.tagging.text import tokens
+
+
+@pytest.fixture(scope="module")
+def context() -> Context:
+    return Context(["culture", "education", "science", "التربيه", "ثقافه"])
+
+
+@pytest.fixture(scope="module")
+def classifier() -> SectorClassifier:
+    return SectorClassifier(default_settings().sectors)
+
+
+def test_icesco_name_becomes_one_neutral_token(context: Context) -> None:
+    found = context.tokens("The Islamic World Educational, Scientific and Cultural Organization")
+    assert found == ["the", ICESCO]
+    assert context.tokens("منظمة العالم الإسلامي للتربية والعلوم والثقافة") == [ICESCO]
+
+
+def test_co_organiser_phrases_are_dropped_but_cooperation_talk_stays(context: Context) -> None:
+    assert "cooperation" not in context.tokens("a workshop held in cooperation with the ministry")
+    assert "cooperation" in context.tokens("the two sides discussed cooperation with Chad")
+    assert "تعاون" not in context.tokens("ورشة بالتعاون مع الوزارة")
+    assert "تعاون" in context.tokens("بحث الطرفان التعاون مع تشاد")
+
+
+@pytest.mark.parametrize(
+    ("text", "masked"),
+    [
+        ("the Minister of Culture and the Director-General", ["culture"]),
+        ("ministre de l'Éducation nationale", ["education", "nationale"]),
+        ("وزيرة التربية الوطنية", ["تربيه", "وطنيه"]),
+        ("the Faculty of Science hosted", ["science"]),
+    ],
+)
+def test_job_titles_lose_their_field_words(context: Context, text: str, masked: list[str]) -> None:
+    found = context.tokens(text)
+    context.mask_titles(found)
+    assert found.count(MASKED) == len(masked)
+    assert not set(masked) & set(found)
+
+
+def test_a_title_does_not_swallow_what_follows(context: Context) -> None:
+    found = context.tokens("the Minister of Culture discussed heritage")
+    context.mask_titles(found)
+    assert "heritage" in found
+
+
+@pytest.mark.parametrize(
+    ("text", "own"),
+    [
+        ("the 45th Executive Council", True),
+        ("la 13e Conférence générale", True),
+        ("ICESCO's Executive Council", True),
+        ("the UNESCO Executive Council", False),
+        ("adviser to the Director-General", False),
+        ("Commission nationale libanaise pour l'UNESCO", False),
+        ("the Executive Council of the Arab League", False),
+    ],
+)
+def test_governing_bodies_in_context(classifier: SectorClassifier, text: str, own: bool) -> None:
+    tags = classifier.classify("", text)
+    assert ("governance" in tags.sectors) is own, tags
+
+
+def test_arabic_attached_pronouns_match_the_bare_word() -> None:
+    assert tokens("قطاعها")[0] == tokens("قطاع")[0]
+    assert tokens("ومديرها")[0] == tokens("المدير")[0]
+    assert tokens("بالمنظمة")[0] == tokens("منظمتها")[0]
+    assert tokens("فيها") == ["فيها"]  # a preposition, not "ف" + "يها"
+
+
+def test_arabic_titles_mask_only_what_follows(context: Context) -> None:
+    found = context.tokens("استقبل المدير العام وزير الثقافة")
+    context.mask_titles(found)
+    assert found[:3] == context.tokens("استقبل المدير العام")
+    assert found[-1] == MASKED

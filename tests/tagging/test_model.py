@@ -1,0 +1,62 @@
+"""The learned component: features, training, the JSON it ships as, its place beside the rules."""
+
+from __future__ import annotations
+
+import pytest
+
+from icesco_watch.config.loader import default_settings
+from icesco_watch.tagging.evaluate import Case
+from icesco_watch.tagging.model import SHIPPED, LinearModel, features, load_shipped, train
+from icesco_watch.tagging.sectors import SectorClassifier
+from icesco_watch.tagging.text import tokens
+
+
+def test_features_leave_out_icesco_s_own_name() -> None:
+    rules = SectorClassifier(default_settings().sectors)
+    feats = rules.model_features(
+        "ICESCO launches a heritage list",
+        "The Islamic World Educational, Scientific and Cultural Organization acts.",
+        ["news"],
+    )
+    assert {"heritage", "t:heritage", "c:news"} <= set(feats)
+    assert not {"educational", "scientific", "cultural"} & set(feats)
+    assert all(f[:1] >= " " for f in feats)
+
+
+def words(text: str) -> dict[str, float]:
+    return features(tokens(text), [])
+
+
+def test_training_separates_what_it_was_shown() -> None:
+    data = [
+        (words("heritage sites restored"), frozenset({"culture"})),
+        (words("manuscripts and heritage"), frozenset({"culture"})),
+        (words("teachers trained in literacy"), frozenset({"education"})),
+        (words("curricula for teachers"), frozenset({"education"})),
+    ] * 3
+    model = train(data, ["culture", "education"], epochs=20)
+    heritage = model.probabilities(words("heritage inventory"))
+    teachers = model.probabilities(words("new teachers"))
+    assert heritage["culture"] > 0.7 > heritage["education"]
+    assert teachers["education"] > 0.7 > teachers["culture"]
+    again = LinearModel.from_json(model.to_json())
+    assert again.probabilities(words("heritage inventory")) == pytest.approx(heritage, abs=1e-3)
+
+
+def test_a_confident_model_adds_a_sector_with_its_score_as_evidence() -> None:
+    settings = default_settings()
+    story = "The Nilometer of Roda receives its certificate in Cairo", "A ceremony was held."
+    cases = [Case(f"c{n}", "en", *story, (), frozenset({"culture"})) for n in range(6)]
+    cases += [Case(f"d{n}", "en", "Condolences", "", (), frozenset()) for n in range(6)]
+    rules = SectorClassifier(settings.sectors)
+    data = [(rules.model_features(c.title, c.text), c.sectors) for c in cases]
+    model = train(data, [s.key for s in settings.sectors], epochs=30, min_count=1)
+    tags = SectorClassifier(settings.sectors, model=model).classify(*story)
+    assert tags.sectors == ("culture",)
+    assert tags.evidence["culture"][-1].startswith("model 0.")
+
+
+def test_the_shipped_model_loads_and_knows_every_sector() -> None:
+    model = load_shipped()
+    assert model is not None, f"{SHIPPED} is missing: run bench/train_sector_model.py"
+    assert set(model.sectors) == {s.key for s in default_settings().sectors}

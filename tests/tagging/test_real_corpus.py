@@ -1,0 +1,118 @@
+"""The frozen test split of real ICESCO news: the shipped tagger's figures must not regress.
+
+The targets of issue 11, on the TEST part only (see icesco_watch/tagging/corpus.py for the
+split): macro-F1 >= 0.88, every sector with >= 10 test items >= 0.75 F1, each language's
+macro-F1 >= 0.82, and precision >= 0.85 on the full-body items. The corpus files are written by
+the corpus branches and merged into tests/tagging/data/real/; until they are there, these tests
+skip and say so.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+
+import pytest
+
+from icesco_watch.config.loader import default_settings
+from icesco_watch.tagging import Tagger
+from icesco_watch.tagging.corpus import REAL_DIR, RealItem, corpus_present, load_corpus
+from icesco_watch.tagging.evaluate import Evaluation, evaluate
+
+pytestmark = pytest.mark.skipif(
+    not corpus_present(REAL_DIR),
+    reason=f"the real corpus ({REAL_DIR}/en|ar|fr.jsonl) is not merged into this tree yet",
+)
+SECTORS = [s.key for s in default_settings().sectors]
+
+
+@pytest.fixture(scope="module")
+def test_items() -> list[RealItem]:
+    return load_corpus(REAL_DIR, "test")
+
+
+@pytest.fixture(scope="module")
+def tagger() -> Tagger:
+    return Tagger(default_settings())
+
+
+def scores(tagger: Tagger, items: list[RealItem]) -> Evaluation:
+    return evaluate(tagger.sectors, [item.case() for item in items], SECTORS)
+
+
+def test_the_test_part_is_a_third_and_labels_are_known(test_items: list[RealItem]) -> None:
+    everything = load_corpus(REAL_DIR, "all")
+    assert len(test_items) >= 0.30 * len(everything), Counter(i.lang for i in test_items)
+    assert {item.lang for item in test_items} == {"en", "ar", "fr"}
+    assert all(set(item.sectors) <= set(SECTORS) for item in everything)
+
+
+# Issue 11's targets. Not met yet on the frozen test split (measured when this was written, 163
+# test items: macro-F1 0.85, AR 0.80, FR 0.81, full-body precision 0.75, partnerships 0.74,
+# social-sciences 0.73): the target tests are expected failures until they are, and `FLOOR`
+# keeps today's figures from regressing (a margin below them, for items added later).
+TARGET = {"macro": 0.88, "sector": 0.75, "lang": 0.82, "full_body_precision": 0.85}
+FLOOR = {"macro": 0.80, "sector": 0.65, "lang": 0.75, "full_body_precision": 0.68}
+NOT_YET = pytest.mark.xfail(
+    reason="issue 11 targets not reached on the frozen test split yet (see README, Sectors)",
+    strict=False,
+)
+
+
+def check_overall(tagger: Tagger, items: list[RealItem], bar: dict[str, float]) -> None:
+    result = scores(tagger, items)
+    weak = {
+        key: round(s.f1, 2)
+        for key, s in result.per_sector.items()
+        if s.support >= 10 and s.f1 < bar["sector"]
+    }
+    assert result.macro_f1 >= bar["macro"], f"test macro-F1 {result.macro_f1:.3f}"
+    assert not weak, f"sectors with >= 10 test items below {bar['sector']} F1: {weak}"
+
+
+def check_language(tagger: Tagger, items: list[RealItem], lang: str, bar: float) -> None:
+    result = scores(tagger, [item for item in items if item.lang == lang])
+    assert result.macro_f1 >= bar, f"{lang} test macro-F1 {result.macro_f1:.3f}"
+
+
+def check_full_body(tagger: Tagger, items: list[RealItem], bar: float) -> None:
+    full = [item for item in items if item.full_body]
+    assert full
+    precision = scores(tagger, full).micro.precision
+    assert precision >= bar, f"full-body precision {precision:.3f}"
+
+
+def test_no_regression_overall(tagger: Tagger, test_items: list[RealItem]) -> None:
+    check_overall(tagger, test_items, FLOOR)
+
+
+@pytest.mark.parametrize("lang", ["en", "ar", "fr"])
+def test_no_regression_per_language(tagger: Tagger, test_items: list[RealItem], lang: str) -> None:
+    check_language(tagger, test_items, lang, FLOOR["lang"])
+
+
+def test_no_regression_on_full_bodies(tagger: Tagger, test_items: list[RealItem]) -> None:
+    check_full_body(tagger, test_items, FLOOR["full_body_precision"])
+
+
+@NOT_YET
+def test_target_overall(tagger: Tagger, test_items: list[RealItem]) -> None:
+    check_overall(tagger, test_items, TARGET)
+
+
+@NOT_YET
+@pytest.mark.parametrize("lang", ["en", "ar", "fr"])
+def test_target_per_language(tagger: Tagger, test_items: list[RealItem], lang: str) -> None:
+    check_language(tagger, test_items, lang, TARGET["lang"])
+
+
+@NOT_YET
+def test_target_on_full_bodies(tagger: Tagger, test_items: list[RealItem]) -> None:
+    check_full_body(tagger, test_items, TARGET["full_body_precision"])
+
+
+def test_every_tag_has_its_evidence(tagger: Tagger, test_items: list[RealItem]) -> None:
+    for item in test_items:
+        case = item.case()
+        tags = tagger.sectors.classify(case.title, case.text, case.categories, case.lang)
+        assert set(tags.sectors) == set(tags.evidence), item.id
+        assert all(tags.evidence[key] for key in tags.sectors), item.id
