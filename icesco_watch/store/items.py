@@ -7,11 +7,26 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Connection, String, cast, func, insert, select, update
+from sqlalchemy import (
+    ColumnElement,
+    Connection,
+    and_,
+    delete,
+    exists,
+    func,
+    insert,
+    or_,
+    select,
+    true,
+    update,
+)
 
 from icesco_watch.config.schema import AlertsConfig
 from icesco_watch.models import NewsItem, Outcome
-from icesco_watch.store.schema import items
+from icesco_watch.routing import Interest, feed_interest
+from icesco_watch.store.schema import item_tags, items
+
+TAG_KINDS = ("sector", "topic")
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,6 +70,7 @@ def record_items(
     fresh = [item for key, item in latest.items() if key not in existing]
     for item in fresh:
         conn.execute(insert(items).values(**_row(item), first_seen=now, last_seen=now, version=1))
+    _write_tags(conn, fresh)
     outcomes.update(_classify_fresh(fresh, now, alerts, baseline))
     for key, item in latest.items():
         row = existing.get(key)
@@ -68,6 +84,7 @@ def record_items(
             .where(items.c.key == key)
             .values(**_row(item), last_seen=now, version=row.version + 1, updated_at=now)
         )
+        _write_tags(conn, [item], replace=True)
         outcomes[key] = Outcome.UPDATED
     seen = sorted(set(seen_keys) | set(existing))
     for start in range(0, len(seen), 500):
@@ -120,15 +137,83 @@ def latest_items(
     topic: str | None = None,
 ) -> list[StoredItem]:
     """Newest first by publication date (ties by key), optionally one language/sector/topic."""
-    query = select(items).order_by(items.c.published.desc(), items.c.key).limit(limit)
-    if lang:
-        query = query.where(items.c.lang == lang)
-    if sector:
-        # JSON arrays are stored as text on SQLite and cast to text on PostgreSQL alike.
-        query = query.where(cast(items.c.sectors, String).like(f'%"{sector}"%'))
-    if topic:
-        query = query.where(cast(items.c.topics, String).like(f'%"{topic}"%'))
+    kind, key = ("sector", sector) if sector else ("topic", topic) if topic else ("all", "")
+    interest = feed_interest(lang or "all", kind, key or "")
+    if sector and topic:  # both: an item tagged with the sector and the topic
+        interest = Interest(interest.langs, frozenset({sector}), frozenset({topic}), combine="all")
+    return items_for(conn, interest, limit)
+
+
+def items_for(
+    conn: Connection, interest: Interest, limit: int, offset: int = 0
+) -> list[StoredItem]:
+    """Newest first (ties by key), the stored items whose language and exact tags fit `interest`.
+
+    Keywords are not text SQL can match the way routing does (whole words on normalised text):
+    an interest with keywords gets the candidates its tags allow, and the caller keeps those
+    `routing.matches` accepts."""
+    query = (
+        select(items)
+        .where(_tag_clause(interest))
+        .order_by(items.c.published.desc(), items.c.key)
+        .limit(limit)
+        .offset(offset)
+    )
+    if interest.langs:
+        query = query.where(items.c.lang.in_(sorted(interest.langs)))
     return [_stored(row._mapping) for row in conn.execute(query)]
+
+
+def _tag_clause(interest: Interest) -> ColumnElement[bool]:
+    """Exact tag joins for `interest` (EXISTS on the indexed item_tags; no LIKE on JSON text)."""
+    clauses = [
+        _tagged(kind, values)
+        for kind, values in (("sector", interest.sectors), ("topic", interest.topics))
+        if values
+    ]
+    if interest.combine == "all":
+        return and_(true(), *clauses)
+    if interest.keywords or not clauses:  # an item may be wanted for a keyword alone
+        return true()
+    return or_(*clauses)
+
+
+def _tagged(kind: str, values: frozenset[str]) -> ColumnElement[bool]:
+    return exists().where(
+        item_tags.c.item_key == items.c.key,
+        item_tags.c.kind == kind,
+        item_tags.c.value.in_(sorted(values)),
+    )
+
+
+def _tag_rows(item: NewsItem) -> list[dict[str, str]]:
+    return [
+        {"item_key": item.key, "kind": kind, "value": value}
+        for kind, values in (("sector", item.sectors), ("topic", item.topics))
+        for value in dict.fromkeys(values)
+    ]
+
+
+def _write_tags(conn: Connection, written: Sequence[NewsItem], replace: bool = False) -> None:
+    """Make item_tags hold exactly the tags of `written` (`replace`: drop their old rows)."""
+    if replace:
+        keys = [item.key for item in written]
+        for start in range(0, len(keys), 500):
+            conn.execute(
+                delete(item_tags).where(item_tags.c.item_key.in_(keys[start : start + 500]))
+            )
+    rows = [row for item in written for row in _tag_rows(item)]
+    for start in range(0, len(rows), 1000):
+        conn.execute(insert(item_tags), rows[start : start + 1000])
+
+
+def _stored_tags(conn: Connection) -> dict[str, set[tuple[str, str]]]:
+    found: dict[str, set[tuple[str, str]]] = {}
+    for key, kind, value in conn.execute(
+        select(item_tags.c.item_key, item_tags.c.kind, item_tags.c.value)
+    ):
+        found.setdefault(key, set()).add((kind, value))
+    return found
 
 
 def items_by_key(conn: Connection, keys: Sequence[str]) -> dict[str, StoredItem]:
@@ -146,10 +231,14 @@ def retag_items(conn: Connection, tag: Callable[[NewsItem], NewsItem]) -> tuple[
     """Re-apply `tag` to every stored item; rewrite only the tags that changed.
 
     Returns (items examined, items whose sectors, evidence or topics changed). Versions and
-    content hashes are untouched: a new taxonomy is not an edit of the article.
+    content hashes are untouched: a new taxonomy is not an edit of the article. An item whose
+    item_tags rows disagree with its tags (a store from before the table existed) gets them
+    rewritten too, so `icesco-watch retag` also repairs the table.
     """
     examined = changed = 0
     rows = conn.execute(select(items).order_by(items.c.key)).all()
+    stored_tags = _stored_tags(conn)
+    rewrite: list[NewsItem] = []
     for row in rows:
         old = _stored(row._mapping).item
         new = tag(old)
@@ -169,7 +258,21 @@ def retag_items(conn: Connection, tag: Callable[[NewsItem], NewsItem]) -> tuple[
                     topics=list(new.topics),
                 )
             )
+        wanted = {(r["kind"], r["value"]) for r in _tag_rows(new)}
+        if stored_tags.get(new.key, set()) != wanted:
+            rewrite.append(new)
+    _write_tags(conn, rewrite, replace=True)
     return examined, changed
+
+
+def last_change(conn: Connection) -> tuple[object, ...]:
+    """A marker that moves whenever an item or a tag is written: (items, newest first_seen,
+    newest edit, newest tag row id). Equal markers mean the same stored items and tags."""
+    counts = conn.execute(
+        select(func.count(), func.max(items.c.first_seen), func.max(items.c.updated_at))
+    ).one()
+    newest_tag = conn.execute(select(func.max(item_tags.c.id))).scalar()
+    return (*counts, newest_tag)
 
 
 def count_by_source(conn: Connection) -> dict[str, int]:

@@ -17,6 +17,7 @@ from sqlalchemy import (
     DateTime,
     Dialect,
     Engine,
+    ForeignKey,
     Index,
     Integer,
     MetaData,
@@ -71,6 +72,22 @@ items = Table(
     Column("last_seen", UTCDateTime, nullable=False),
     Column("version", Integer, nullable=False, default=1),
     Column("updated_at", UTCDateTime),
+)
+
+# Each item's sector and topic tags, one row per tag, so feeds are filled by exact joins
+# (`items.sectors`/`topics` keep the ordered lists). Written in the transaction that writes the
+# item. The autoincrement id is never reused (sqlite_autoincrement), so its maximum moves on
+# every tag write: custom feeds use it as part of the store's "last change" marker.
+item_tags = Table(
+    "item_tags",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("item_key", String, ForeignKey("items.key", ondelete="CASCADE"), nullable=False),
+    Column("kind", String(8), nullable=False),  # sector | topic
+    Column("value", String, nullable=False),
+    UniqueConstraint("item_key", "kind", "value"),
+    Index("item_tags_lookup", "kind", "value", "item_key"),
+    sqlite_autoincrement=True,
 )
 
 sources = Table(
