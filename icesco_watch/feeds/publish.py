@@ -32,7 +32,7 @@ from icesco_watch.feeds.catalog import (
 from icesco_watch.feeds.index import INDEX_LATEST, INDEX_PER_SECTOR, IndexData, render_index
 from icesco_watch.feeds.opml import render_opml
 from icesco_watch.models import NewsItem
-from icesco_watch.store.items import items_for, latest_items
+from icesco_watch.store.items import latest_items
 
 log = logging.getLogger(__name__)
 
@@ -98,7 +98,14 @@ def _record(report: PublishReport, path: str, written: bool) -> None:
 
 
 def _feed_entries(conn: Connection, spec: FeedSpec, limit: int) -> list[NewsItem]:
-    return [entry.item for entry in items_for(conn, spec.interest, limit)]
+    stored = latest_items(
+        conn,
+        limit,
+        lang=None if spec.lang == "all" else spec.lang,
+        sector=spec.key if spec.kind == "sector" else None,
+        topic=spec.key if spec.kind == "topic" else None,
+    )
+    return [entry.item for entry in stored]
 
 
 def _index_data(conn: Connection, settings: Settings) -> IndexData:

@@ -70,8 +70,8 @@ def record_items(
     fresh = [item for key, item in latest.items() if key not in existing]
     for item in fresh:
         conn.execute(insert(items).values(**_row(item), first_seen=now, last_seen=now, version=1))
-    _write_tags(conn, fresh)
     outcomes.update(_classify_fresh(fresh, now, alerts, baseline))
+    _write_tags(conn, fresh)
     for key, item in latest.items():
         row = existing.get(key)
         if row is None:
