@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -25,8 +25,6 @@ from icesco_watch.config.schema import AlertsConfig
 from icesco_watch.models import NewsItem, Outcome
 from icesco_watch.routing import Interest, feed_interest
 from icesco_watch.store.schema import item_tags, items
-
-TAG_KINDS = ("sector", "topic")
 
 
 @dataclass(frozen=True, slots=True)
@@ -152,16 +150,34 @@ def items_for(
     Keywords are not text SQL can match the way routing does (whole words on normalised text):
     an interest with keywords gets the candidates its tags allow, and the caller keeps those
     `routing.matches` accepts."""
-    query = (
-        select(items)
-        .where(_tag_clause(interest))
-        .order_by(items.c.published.desc(), items.c.key)
-        .limit(limit)
-        .offset(offset)
-    )
+    driver = _driving_tag(interest)
+    if driver is None:
+        query = select(items).where(_tag_clause(interest))
+        query = query.order_by(items.c.published.desc(), items.c.key)
+    else:
+        # One tag drives: walk its index rows newest first, join each item, test the rest.
+        kind, value, rest = driver
+        query = (
+            select(items)
+            .join(item_tags, item_tags.c.item_key == items.c.key)
+            .where(item_tags.c.kind == kind, item_tags.c.value == value, _tag_clause(rest))
+            .order_by(item_tags.c.published.desc(), item_tags.c.item_key)
+        )
+    query = query.limit(limit).offset(offset)
     if interest.langs:
         query = query.where(items.c.lang.in_(sorted(interest.langs)))
     return [_stored(row._mapping) for row in conn.execute(query)]
+
+
+def _driving_tag(interest: Interest) -> tuple[str, str, Interest] | None:
+    """The single sector (else topic) every item must carry, with the rest of `interest`."""
+    if interest.combine != "all":
+        return None
+    if len(interest.sectors) == 1:
+        return "sector", next(iter(interest.sectors)), replace(interest, sectors=frozenset())
+    if len(interest.topics) == 1:
+        return "topic", next(iter(interest.topics)), replace(interest, topics=frozenset())
+    return None
 
 
 def _tag_clause(interest: Interest) -> ColumnElement[bool]:
@@ -179,17 +195,25 @@ def _tag_clause(interest: Interest) -> ColumnElement[bool]:
 
 
 def _tagged(kind: str, values: frozenset[str]) -> ColumnElement[bool]:
+    # An alias: the query may already join item_tags for its driving tag.
+    tags = item_tags.alias(f"{kind}_tags")
     return exists().where(
-        item_tags.c.item_key == items.c.key,
-        item_tags.c.kind == kind,
-        item_tags.c.value.in_(sorted(values)),
+        tags.c.item_key == items.c.key,
+        tags.c.kind == kind,
+        tags.c.value.in_(sorted(values)),
     )
 
 
-def _tag_rows(item: NewsItem) -> list[dict[str, str]]:
+def _tag_rows(item: NewsItem) -> list[dict[str, Any]]:
+    # The language is a tag too: every item has at least one row, so every write of an item
+    # (new, edited, re-tagged) adds rows with fresh ids and moves `last_change`.
     return [
-        {"item_key": item.key, "kind": kind, "value": value}
-        for kind, values in (("sector", item.sectors), ("topic", item.topics))
+        {"item_key": item.key, "kind": kind, "value": value, "published": item.published}
+        for kind, values in (
+            ("lang", (item.lang,)),
+            ("sector", item.sectors),
+            ("topic", item.topics),
+        )
         for value in dict.fromkeys(values)
     ]
 
@@ -265,14 +289,12 @@ def retag_items(conn: Connection, tag: Callable[[NewsItem], NewsItem]) -> tuple[
     return examined, changed
 
 
-def last_change(conn: Connection) -> tuple[object, ...]:
-    """A marker that moves whenever an item or a tag is written: (items, newest first_seen,
-    newest edit, newest tag row id). Equal markers mean the same stored items and tags."""
-    counts = conn.execute(
-        select(func.count(), func.max(items.c.first_seen), func.max(items.c.updated_at))
-    ).one()
-    newest_tag = conn.execute(select(func.max(item_tags.c.id))).scalar()
-    return (*counts, newest_tag)
+def last_change(conn: Connection) -> int:
+    """A marker that moves whenever an item is inserted, edited or re-tagged: the newest
+    item_tags id (each of those writes the item's tag rows anew, ids are never reused, and
+    items are never deleted). One primary-key lookup, cheap enough for every feed request."""
+    newest: int | None = conn.execute(select(func.max(item_tags.c.id))).scalar()
+    return newest or 0
 
 
 def count_by_source(conn: Connection) -> dict[str, int]:

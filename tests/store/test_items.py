@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy import Engine, delete, select
 
 from icesco_watch.config.schema import AlertsConfig
-from icesco_watch.models import NewsItem, Outcome, content_hash
+from icesco_watch.models import NewsItem, Outcome
 from icesco_watch.routing import Interest, feed_interest, select_items
 from icesco_watch.store.items import (
     count_by_source,
@@ -178,14 +178,14 @@ def test_tags_are_written_with_the_item_and_follow_its_edits(engine: Engine) -> 
     first = _tagged("a", sectors=("education", "science"), topics=("ai",))
     _record(engine, [first], first_run=True)
     assert _tag_rows(engine) == {
+        ("a", "lang", "en"),
         ("a", "sector", "education"),
         ("a", "sector", "science"),
         ("a", "topic", "ai"),
     }
     edited = replace(first, title="edited", sectors=("culture",), topics=(), content_hash="")
-    edited = replace(edited, content_hash=content_hash(edited.title, edited.published, ""))
     assert _record(engine, [edited]) == {first.key: Outcome.UPDATED}
-    assert _tag_rows(engine) == {("a", "sector", "culture")}
+    assert _tag_rows(engine) == {("a", "lang", "en"), ("a", "sector", "culture")}
 
 
 def test_retag_rewrites_changed_tags_and_repairs_missing_rows(engine: Engine) -> None:
@@ -201,7 +201,12 @@ def test_retag_rewrites_changed_tags_and_repairs_missing_rows(engine: Engine) ->
         )
         assert retagged == (2, 1)
         assert last_change(conn) != before
-    assert _tag_rows(engine) == {("a", "sector", "culture"), ("b", "topic", "ai")}
+    assert _tag_rows(engine) == {
+        ("a", "lang", "en"),
+        ("a", "sector", "culture"),
+        ("b", "lang", "en"),
+        ("b", "topic", "ai"),
+    }
     with engine.connect() as conn:
         assert [s.item.title for s in latest_items(conn, 10, sector="culture")] == ["a"]
         assert [s.item.title for s in latest_items(conn, 10, topic="ai")] == ["b"]
@@ -216,7 +221,12 @@ def test_last_change_moves_on_new_items_and_edits_only(engine: Engine) -> None:
         assert last_change(conn) == first
     _record(engine, [_tagged("b")])
     with engine.connect() as conn:
-        assert last_change(conn) != first
+        second = last_change(conn)
+    assert second != first
+    edited = replace(_tagged("a"), title="A corrected title", content_hash="")
+    assert _record(engine, [edited]) == {edited.key: Outcome.UPDATED}  # same tags, new text
+    with engine.connect() as conn:
+        assert last_change(conn) not in (first, second)
 
 
 LANGS = ("en", "ar", "fr")
@@ -245,6 +255,15 @@ def test_sql_fill_holds_exactly_what_the_routing_core_decides(engine: Engine) ->
         Interest(sectors=frozenset({"culture"}), topics=frozenset({"a_b", "ai"}), combine="all"),
         Interest(sectors=frozenset({"culture"}), topics=frozenset({"a_b"})),  # any
         Interest(langs=frozenset({"fr", "ar"}), sectors=frozenset({"science", "education"})),
+        Interest(
+            langs=frozenset({"fr"}),
+            sectors=frozenset({"culture"}),
+            topics=frozenset({"ai"}),
+            combine="all",
+        ),
+        Interest(
+            sectors=frozenset({"culture", "science"}), topics=frozenset({"ai"}), combine="all"
+        ),
     ]
     with engine.connect() as conn:
         for interest in interests:
