@@ -5,7 +5,8 @@ Everything on a real SQLite file in a temp dir and the feed server on 127.0.0.1;
 Each figure is printed beside a baseline measured in the same run:
 - feed fill (latest 50 of one topic): the `item_tags` EXISTS join vs the old `LIKE '%"key"%'` on
   the JSON text (also how many wrong items LIKE let in for a key with `_`);
-- enqueue: `enqueue_deliveries` (load readers, route, insert) vs inserting the same rows alone;
+- enqueue: `enqueue_deliveries` (load readers, route, insert) vs the same function as it was
+  before the routing core (read from git, commit 986cd58), and vs inserting the rows alone;
 - custom feeds over HTTP: a cached query, a 304, and the first (uncached) build of a `q` query,
   against the static catalogue file `/en/all.rss` served by the same server.
 No assertions: it reports.
@@ -17,10 +18,12 @@ import argparse
 import asyncio
 import http.client
 import statistics
+import subprocess
 import sys
 import tempfile
 import threading
 import time
+import types
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -32,15 +35,17 @@ sys.path.insert(0, str(ROOT))
 
 from icesco_watch.config.loader import load_config  # noqa: E402
 from icesco_watch.config.schema import Settings  # noqa: E402
+from icesco_watch.feeds.custom import SCAN_LIMIT  # noqa: E402
 from icesco_watch.feeds.publish import build_all  # noqa: E402
 from icesco_watch.feeds.server import FeedServer  # noqa: E402
 from icesco_watch.models import NewsItem  # noqa: E402
 from icesco_watch.store.items import StoredItem, _stored, latest_items, record_items  # noqa: E402
 from icesco_watch.store.outbox import _insert_ignore, enqueue_deliveries  # noqa: E402
-from icesco_watch.store.schema import deliveries, items, open_store  # noqa: E402
+from icesco_watch.store.schema import items, open_store  # noqa: E402
 from icesco_watch.store.subscriptions import add_subscription, upsert_chat  # noqa: E402
 
 NOW = datetime(2026, 11, 1, tzinfo=UTC)
+BEFORE_ROUTING = "986cd58"  # main before this branch
 SECTORS = ("education", "science", "culture", "media", "dialogue")
 WORDS = [
     "heritage",
@@ -165,6 +170,15 @@ def enqueue(engine: Engine, settings: Settings, chats: int, sample: list[NewsIte
         }
         for n in range(rows_added)
     ]
+    before = _old_enqueue()
+    old_runs = []
+    for _ in range(3 if before else 0):
+        with engine.begin() as conn:
+            started = time.perf_counter()
+            old_added = before(conn, sample, settings, NOW)
+            old_runs.append(time.perf_counter() - started)
+            conn.rollback()
+        assert old_added == rows_added, (old_added, rows_added)
     inserts = []
     for _ in range(3):
         with engine.begin() as conn:
@@ -178,8 +192,29 @@ def enqueue(engine: Engine, settings: Settings, chats: int, sample: list[NewsIte
         f"enqueue {len(sample)} items x {chats} chats -> {rows_added} deliveries: {total:.0f} ms; "
         f"inserting those rows alone {insert_only:.0f} ms; ratio {total / insert_only:.2f}"
     )
-    with engine.begin() as conn:
-        conn.execute(deliveries.delete())
+    if old_runs:
+        old = min(old_runs) * 1000
+        print(f"  before the routing core: {old:.0f} ms; ratio now/before {total / old:.2f}")
+
+
+def _old_enqueue() -> Callable[..., int] | None:
+    """`enqueue_deliveries` as it was before the routing core, or None without git."""
+    try:
+        source = subprocess.run(
+            ["git", "show", f"{BEFORE_ROUTING}:icesco_watch/store/outbox.py"],
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
+    except (OSError, subprocess.CalledProcessError):
+        print("  (no git history: the before-the-routing-core baseline is skipped)")
+        return None
+    module = types.ModuleType("outbox_before_routing")
+    sys.modules[module.__name__] = module  # dataclasses look their module up
+    exec(compile(source, "outbox_before_routing.py", "exec"), module.__dict__)
+    found: Callable[..., int] = module.enqueue_deliveries
+    return found
 
 
 def http_rate(port: int, path: str, count: int, **headers: str) -> tuple[float, int]:
@@ -228,7 +263,7 @@ def custom_feeds(settings: Settings, engine: Engine, requests: int) -> None:
             f"  304 to its ETag ({status}): {not_modified:.0f} req/s, {not_modified / static:.2f}x"
         )
         print(
-            f"  first build of a q= query (scans up to 3,000 items): median "
+            f"  first build of a q= query (at most {SCAN_LIMIT} items scanned): median "
             f"{statistics.median(cold) * 1000:.0f} ms, {statistics.median(cold) * static:.0f}x "
             "a static request"
         )

@@ -289,6 +289,16 @@ def retag_items(conn: Connection, tag: Callable[[NewsItem], NewsItem]) -> tuple[
     return examined, changed
 
 
+def backfill_item_tags(conn: Connection) -> int:
+    """Write the item_tags rows of stored items that have none (a store from before the table
+    existed: its migration calls this); returns how many items got rows. Idempotent."""
+    tagged = select(item_tags.c.item_key).distinct()
+    rows = conn.execute(select(items).where(items.c.key.not_in(tagged))).all()
+    found = [_stored(row._mapping).item for row in rows]
+    _write_tags(conn, found)
+    return len(found)
+
+
 def last_change(conn: Connection) -> int:
     """A marker that moves whenever an item is inserted, edited or re-tagged: the newest
     item_tags id (each of those writes the item's tag rows anew, ids are never reused, and

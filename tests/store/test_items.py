@@ -13,6 +13,7 @@ from icesco_watch.config.schema import AlertsConfig
 from icesco_watch.models import NewsItem, Outcome
 from icesco_watch.routing import Interest, feed_interest, select_items
 from icesco_watch.store.items import (
+    backfill_item_tags,
     count_by_source,
     items_for,
     known_keys,
@@ -269,3 +270,14 @@ def test_sql_fill_holds_exactly_what_the_routing_core_decides(engine: Engine) ->
         for interest in interests:
             stored = [s.item.key for s in items_for(conn, interest, 20)]
             assert stored == [i.key for i in select_items(interest, ordered)][:20], interest
+
+
+def test_backfill_writes_the_tags_of_a_store_from_before_the_table(engine: Engine) -> None:
+    _record(engine, [_tagged("a", sectors=("culture",)), _tagged("b", topics=("a_b",))], True)
+    with engine.begin() as conn:
+        conn.execute(delete(item_tags))  # what a store created before item_tags holds
+        assert latest_items(conn, 10, sector="culture") == []
+        assert backfill_item_tags(conn) == 2
+        assert backfill_item_tags(conn) == 0
+        assert [s.item.title for s in latest_items(conn, 10, sector="culture")] == ["a"]
+        assert [s.item.title for s in latest_items(conn, 10, topic="a_b")] == ["b"]
