@@ -19,7 +19,7 @@ Two ways to combine, one rule each:
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Literal
 
 from icesco_watch.config.schema import RouteConfig
@@ -40,11 +40,12 @@ class Interest:
     topics: frozenset[str] = frozenset()
     keywords: frozenset[str] = frozenset()  # matched like /watch keywords (`match_keywords`)
     combine: Combine = "any"
+    # No subject at all: every item in the reader's languages. Computed once: `route` asks it
+    # for every subscriber and every item.
+    everything: bool = field(init=False, compare=False, repr=False)
 
-    @property
-    def everything(self) -> bool:
-        """No subject at all: every item in the reader's languages."""
-        return not (self.sectors or self.topics or self.keywords)
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "everything", not (self.sectors or self.topics or self.keywords))
 
     def wants_lang(self, lang: str) -> bool:
         return not self.langs or lang in self.langs
@@ -92,7 +93,7 @@ def matches(interest: Interest, item: NewsItem, mentioned: frozenset[str] | None
 
     `mentioned` is the item's matched keywords when the caller matched many readers' keywords in
     one pass (`route` does); None computes them here for this interest alone."""
-    if not interest.wants_lang(item.lang):
+    if interest.langs and item.lang not in interest.langs:
         return False
     if interest.everything:
         return True
@@ -119,15 +120,21 @@ def route(item: NewsItem, subscribers: Sequence[Subscriber]) -> list[Decision]:
 
     Keywords of all subscribers are matched in one pass over the item's text."""
     mentioned = mentioned_keywords(item, (k for s in subscribers for k in s.interest.keywords))
-    chosen: dict[Destination, Decision] = {}
+    seen: set[Destination] = set()
+    decisions: list[Decision] = []
     for subscriber in subscribers:
-        if subscriber.muted or subscriber.destination in chosen:
+        destination = subscriber.destination
+        if subscriber.muted or destination in seen:
             continue
         if matches(subscriber.interest, item, mentioned):
-            chosen[subscriber.destination] = Decision(
-                item.key, subscriber.destination, subscriber.when
-            )
-    return sorted(chosen.values(), key=lambda d: (d.destination.chat, d.destination.thread or 0))
+            seen.add(destination)
+            decisions.append(Decision(item.key, destination, subscriber.when))
+    decisions.sort(key=_order)
+    return decisions
+
+
+def _order(decision: Decision) -> tuple[str, int]:
+    return decision.destination.chat, decision.destination.thread or 0
 
 
 def route_interest(route_config: RouteConfig) -> Interest:
