@@ -47,9 +47,6 @@ class Interest:
     def __post_init__(self) -> None:
         object.__setattr__(self, "everything", not (self.sectors or self.topics or self.keywords))
 
-    def wants_lang(self, lang: str) -> bool:
-        return not self.langs or lang in self.langs
-
 
 @dataclass(frozen=True, slots=True)
 class Destination:
