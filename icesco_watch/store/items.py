@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -173,10 +173,16 @@ def _driving_tag(interest: Interest) -> tuple[str, str, Interest] | None:
     """The single sector (else topic) every item must carry, with the rest of `interest`."""
     if interest.combine != "all":
         return None
-    if len(interest.sectors) == 1:
-        return "sector", next(iter(interest.sectors)), replace(interest, sectors=frozenset())
-    if len(interest.topics) == 1:
-        return "topic", next(iter(interest.topics)), replace(interest, topics=frozenset())
+    langs, sectors, topics, keywords = (
+        interest.langs,
+        interest.sectors,
+        interest.topics,
+        interest.keywords,
+    )
+    if len(sectors) == 1:
+        return "sector", next(iter(sectors)), Interest(langs, frozenset(), topics, keywords, "all")
+    if len(topics) == 1:
+        return "topic", next(iter(topics)), Interest(langs, sectors, frozenset(), keywords, "all")
     return None
 
 
