@@ -10,6 +10,7 @@ import html
 import re
 from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
+from typing import Protocol
 
 from feedgen.feed import FeedGenerator
 
@@ -23,6 +24,23 @@ _NOT_TEXT = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\
 # An empty feed still needs a date (Atom requires <updated>); a fixed one keeps bytes stable.
 EMPTY_FEED_DATE = datetime(2000, 1, 1, tzinfo=UTC)
 GENERATOR = "icesco-watch"
+
+
+class FeedSubject(Protocol):
+    """What a feed document needs to know about its feed: a catalogue `FeedSpec` or a custom
+    feed (`feeds/custom.py`)."""
+
+    @property
+    def lang(self) -> str: ...  # en, ar, fr or all
+
+    @property
+    def text_lang(self) -> str: ...  # the language of the feed's own title and description
+
+    def path(self, fmt: Format) -> str: ...  # relative to the base URL, for the self link
+
+    def title(self, settings: Settings) -> str: ...
+
+    def description(self, settings: Settings) -> str: ...
 
 
 def clean_text(text: str) -> str:
@@ -44,7 +62,7 @@ def feed_items(spec: FeedSpec, items: Sequence[NewsItem], limit: int) -> list[Ne
 
 
 def render_feed(
-    spec: FeedSpec,
+    spec: FeedSubject,
     fmt: Format,
     items: Sequence[NewsItem],
     settings: Settings,
@@ -81,7 +99,7 @@ _MEDIA_TYPES: dict[Format, str] = {"rss": "application/rss+xml", "atom": "applic
 
 def _add_entry(
     gen: FeedGenerator,
-    spec: FeedSpec,
+    spec: FeedSubject,
     fmt: Format,
     item: NewsItem,
     settings: Settings,

@@ -9,6 +9,7 @@ from typing import Literal
 
 from icesco_watch.config.schema import Settings
 from icesco_watch.models import NewsItem
+from icesco_watch.routing import Interest, feed_interest, matches
 
 FEED_LANGS = ("en", "ar", "fr", "all")
 Kind = Literal["all", "sector", "topic"]
@@ -27,8 +28,8 @@ LANG_LABELS = {
     "fr": {"en": "anglais", "ar": "arabe", "fr": "français", "all": "toutes langues"},
     "ar": {"en": "الإنجليزية", "ar": "العربية", "fr": "الفرنسية", "all": "كل اللغات"},
 }
-_NEWS = {"en": "ICESCO news", "fr": "Actualités de l'ICESCO", "ar": "أخبار الإيسيسكو"}
-_COLON = {"en": ": ", "fr": " : ", "ar": ": "}
+NEWS_NAMES = {"en": "ICESCO news", "fr": "Actualités de l'ICESCO", "ar": "أخبار الإيسيسكو"}
+COLON = {"en": ": ", "fr": " : ", "ar": ": "}
 _DESCRIPTIONS = {
     "en": "{news}{scope}, in {lang}, newest first: the latest {count} items seen by icesco-watch.",
     "fr": "{news}{scope}, en {lang}, les plus récentes d'abord : les {count} dernières "
@@ -64,19 +65,18 @@ class FeedSpec:
     def path(self, fmt: Format) -> str:
         return f"{self.stem}.{fmt}"
 
+    @property
+    def interest(self) -> Interest:
+        """The feed as a reader for the routing core (which decides what it holds)."""
+        return feed_interest(self.lang, self.kind, self.key)
+
     def matches(self, item: NewsItem) -> bool:
-        if self.lang != "all" and item.lang != self.lang:
-            return False
-        if self.kind == "sector":
-            return self.key in item.sectors
-        if self.kind == "topic":
-            return self.key in item.topics
-        return True
+        return matches(self.interest, item)
 
     @property
     def text_lang(self) -> str:
         """The language the feed's own texts are written in (English for "all")."""
-        return self.lang if self.lang in _NEWS else "en"
+        return self.lang if self.lang in NEWS_NAMES else "en"
 
     def subject(self, settings: Settings) -> str:
         """The sector's name in the feed's language, the topic's name, or "" for all news."""
@@ -91,8 +91,8 @@ class FeedSpec:
         lang = self.text_lang
         subject = self.subject(settings)
         if lang == "ar":
-            subject = _isolate(subject)
-        head = _NEWS[lang] + (_COLON[lang] + subject if subject else "")
+            subject = isolate(subject)
+        head = NEWS_NAMES[lang] + (COLON[lang] + subject if subject else "")
         return f"{head} ({LANG_LABELS[lang][self.lang]})"
 
     def description(self, settings: Settings) -> str:
@@ -100,16 +100,16 @@ class FeedSpec:
         scope = ""
         if self.kind != "all":
             name = self.subject(settings)
-            scope = _SCOPE[self.kind][lang].format(name=_isolate(name) if lang == "ar" else name)
+            scope = _SCOPE[self.kind][lang].format(name=isolate(name) if lang == "ar" else name)
         return _DESCRIPTIONS[lang].format(
-            news=_NEWS[lang],
+            news=NEWS_NAMES[lang],
             scope=scope,
             lang=LANG_LABELS[lang][self.lang],
             count=settings.feeds.items,
         )
 
 
-def _isolate(name: str) -> str:
+def isolate(name: str) -> str:
     """A name with Latin letters or digits, isolated for an Arabic (right-to-left) sentence."""
     return _FSI + name + _PDI if re.search(r"[A-Za-z0-9]", name) else name
 

@@ -1,4 +1,4 @@
-"""The index page (`/`): latest items overall and per sector, every feed's link, the bot's link.
+"""The index page (`/`): latest items, every feed's link, the bot's link, a custom feed form.
 
 Pure: data in, HTML bytes out. Every scraped string passes through `html.escape`, and only
 http(s) item URLs become links, so nothing from the site can inject markup or a script.
@@ -38,6 +38,7 @@ time, .tags, .empty { color: #5a6673; font-size: 0.9em; }
 table { border-collapse: collapse; width: 100%; font-size: 0.95em; }
 th, td { border: 1px solid #d5dbe1; padding: 0.25rem 0.5rem; text-align: start; }
 a { color: #0b5cad; }
+form label { display: inline-block; margin: 0 1rem 0.5rem 0; }
 """.strip()
 
 
@@ -81,6 +82,7 @@ def render_index(data: IndexData) -> bytes:
         )
         parts.append(_item_list(data.by_sector.get(sector.key, ()), settings))
     parts += ["</section>", '<section id="feeds"><h2>Feeds</h2>', _feed_table(settings)]
+    parts += ["</section>", '<section id="custom"><h2>Your own feed</h2>', _custom_form(settings)]
     parts += ["</section>", "</body>", "</html>", ""]
     return "\n".join(part for part in parts if part).encode("utf-8")
 
@@ -125,6 +127,40 @@ def _sector_name(settings: Settings, key: str, lang: str) -> str | None:
         return settings.sector(key).name.get(lang)
     except KeyError:
         return None
+
+
+def _custom_form(settings: Settings) -> str:
+    """A GET form whose submission is the custom feed's address (no script: the page's CSP
+    forbids them); the Atom button only changes the form's action."""
+    langs = "".join(
+        f'<option value="{lang}">{_COLUMN_LABELS[lang]}</option>'
+        for lang in ("all", *FEED_LANGS[:3])
+    )
+    sectors = "".join(
+        f'<option value="{html.escape(s.key)}">{html.escape(s.name.en)}</option>'
+        for s in settings.sectors
+    )
+    topics = "".join(
+        f'<option value="{html.escape(t.key)}">{html.escape(t.name)}</option>'
+        for t in settings.topics
+    )
+    return "\n".join(
+        [
+            "<p>Pick a language, a sector, a topic and words (whole words; commas separate "
+            "alternatives), then subscribe to the address the button opens.</p>",
+            '<form method="get" action="feed.rss">',
+            f'<label>Language <select name="lang">{langs}</select></label>',
+            '<label>Sector <select name="sector"><option value="">any</option>'
+            f"{sectors}</select></label>",
+            '<label>Topic <select name="topic"><option value="">any</option>'
+            f"{topics}</select></label>",
+            '<label>Words <input type="text" name="q" maxlength="100" '
+            'placeholder="patrimoine, heritage"></label>',
+            '<button type="submit">RSS</button>',
+            '<button type="submit" formaction="feed.atom">Atom</button>',
+            "</form>",
+        ]
+    )
 
 
 def _feed_table(settings: Settings) -> str:

@@ -24,6 +24,7 @@ from aiohttp import web
 from sqlalchemy import Engine
 
 from icesco_watch.config.schema import Settings
+from icesco_watch.feeds import custom
 from icesco_watch.feeds.catalog import FEED_PATH, INDEX_FILE, OPML_FILE
 from icesco_watch.feeds.guard import (
     AcceptErrorFilter,
@@ -104,6 +105,7 @@ class FeedServer:
 
     def app(self) -> web.Application:
         app = web.Application()
+        app.router.add_get(custom.ROUTE, custom.CustomFeeds(self.settings, self.engine).handle)
         app.router.add_get("/healthz", self._healthz)
         app.router.add_get("/metrics", self._metrics)
         app.router.add_get("/{path:.*}", self._file)

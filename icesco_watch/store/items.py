@@ -7,11 +7,24 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Connection, String, cast, func, insert, select, update
+from sqlalchemy import (
+    ColumnElement,
+    Connection,
+    and_,
+    delete,
+    exists,
+    func,
+    insert,
+    or_,
+    select,
+    true,
+    update,
+)
 
 from icesco_watch.config.schema import AlertsConfig
 from icesco_watch.models import NewsItem, Outcome
-from icesco_watch.store.schema import items
+from icesco_watch.routing import Interest, feed_interest
+from icesco_watch.store.schema import item_tags, items
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,6 +87,7 @@ def record_items(
             )
         )
     outcomes.update(_classify_fresh(fresh, now, alerts, baseline))
+    _write_tags(conn, fresh)
     for key, item in latest.items():
         row = existing.get(key)
         if row is None:
@@ -86,6 +100,7 @@ def record_items(
             .where(items.c.key == key)
             .values(**_row(item), last_seen=now, version=row.version + 1, updated_at=now)
         )
+        _write_tags(conn, [item], replace=True)
         outcomes[key] = Outcome.UPDATED
     stored_modified = {key: row.modified for key, row in existing.items()}
     stored_modified.update(
@@ -159,15 +174,115 @@ def latest_items(
     topic: str | None = None,
 ) -> list[StoredItem]:
     """Newest first by publication date (ties by key), optionally one language/sector/topic."""
-    query = select(items).order_by(items.c.published.desc(), items.c.key).limit(limit)
-    if lang:
-        query = query.where(items.c.lang == lang)
-    if sector:
-        # JSON arrays are stored as text on SQLite and cast to text on PostgreSQL alike.
-        query = query.where(cast(items.c.sectors, String).like(f'%"{sector}"%'))
-    if topic:
-        query = query.where(cast(items.c.topics, String).like(f'%"{topic}"%'))
+    kind, key = ("sector", sector) if sector else ("topic", topic) if topic else ("all", "")
+    interest = feed_interest(lang or "all", kind, key or "")
+    if sector and topic:  # both: an item tagged with the sector and the topic
+        interest = Interest(interest.langs, frozenset({sector}), frozenset({topic}), combine="all")
+    return items_for(conn, interest, limit)
+
+
+def items_for(
+    conn: Connection, interest: Interest, limit: int, offset: int = 0
+) -> list[StoredItem]:
+    """Newest first (ties by key), the stored items whose language and exact tags fit `interest`.
+
+    Keywords are not text SQL can match the way routing does (whole words on normalised text):
+    an interest with keywords gets the candidates its tags allow, and the caller keeps those
+    `routing.matches` accepts."""
+    driver = _driving_tag(interest)
+    if driver is None:
+        query = select(items).where(_tag_clause(interest))
+        query = query.order_by(items.c.published.desc(), items.c.key)
+    else:
+        # One tag drives: walk its index rows newest first, join each item, test the rest.
+        kind, value, rest = driver
+        query = (
+            select(items)
+            .join(item_tags, item_tags.c.item_key == items.c.key)
+            .where(item_tags.c.kind == kind, item_tags.c.value == value, _tag_clause(rest))
+            .order_by(item_tags.c.published.desc(), item_tags.c.item_key)
+        )
+    query = query.limit(limit).offset(offset)
+    if interest.langs:
+        query = query.where(items.c.lang.in_(sorted(interest.langs)))
     return [_stored(row._mapping) for row in conn.execute(query)]
+
+
+def _driving_tag(interest: Interest) -> tuple[str, str, Interest] | None:
+    """The single sector (else topic) every item must carry, with the rest of `interest`."""
+    if interest.combine != "all":
+        return None
+    langs, sectors, topics, keywords = (
+        interest.langs,
+        interest.sectors,
+        interest.topics,
+        interest.keywords,
+    )
+    if len(sectors) == 1:
+        return "sector", next(iter(sectors)), Interest(langs, frozenset(), topics, keywords, "all")
+    if len(topics) == 1:
+        return "topic", next(iter(topics)), Interest(langs, sectors, frozenset(), keywords, "all")
+    return None
+
+
+def _tag_clause(interest: Interest) -> ColumnElement[bool]:
+    """Exact tag joins for `interest` (EXISTS on the indexed item_tags; no LIKE on JSON text)."""
+    clauses = [
+        _tagged(kind, values)
+        for kind, values in (("sector", interest.sectors), ("topic", interest.topics))
+        if values
+    ]
+    if interest.combine == "all":
+        return and_(true(), *clauses)
+    if interest.keywords or not clauses:  # an item may be wanted for a keyword alone
+        return true()
+    return or_(*clauses)
+
+
+def _tagged(kind: str, values: frozenset[str]) -> ColumnElement[bool]:
+    # An alias: the query may already join item_tags for its driving tag.
+    tags = item_tags.alias(f"{kind}_tags")
+    return exists().where(
+        tags.c.item_key == items.c.key,
+        tags.c.kind == kind,
+        tags.c.value.in_(sorted(values)),
+    )
+
+
+def _tag_rows(item: NewsItem) -> list[dict[str, Any]]:
+    # The language is a tag too: every item has at least one row, so every write of an item
+    # (new, edited, re-tagged) adds rows with fresh ids and moves `last_change`.
+    return [
+        {"item_key": item.key, "kind": kind, "value": value, "published": item.published}
+        for kind, values in (
+            ("lang", (item.lang,)),
+            ("sector", item.sectors),
+            ("topic", item.topics),
+        )
+        for value in dict.fromkeys(values)
+    ]
+
+
+def _write_tags(conn: Connection, written: Sequence[NewsItem], replace: bool = False) -> None:
+    """Make item_tags hold exactly the tags of `written` (`replace`: drop their old rows)."""
+    if replace:
+        keys = [item.key for item in written]
+        for start in range(0, len(keys), 500):
+            conn.execute(
+                delete(item_tags).where(item_tags.c.item_key.in_(keys[start : start + 500]))
+            )
+    rows = [row for item in written for row in _tag_rows(item)]
+    for start in range(0, len(rows), 1000):
+        conn.execute(insert(item_tags), rows[start : start + 1000])
+
+
+def _stored_tags(conn: Connection) -> dict[str, set[tuple[str, str]]]:
+    found: dict[str, set[tuple[str, str]]] = {}
+    for key, kind, value in conn.execute(
+        select(item_tags.c.item_key, item_tags.c.kind, item_tags.c.value)
+    ):
+        found.setdefault(key, set()).add((kind, value))
+    return found
 
 
 def items_by_key(conn: Connection, keys: Sequence[str]) -> dict[str, StoredItem]:
@@ -185,10 +300,14 @@ def retag_items(conn: Connection, tag: Callable[[NewsItem], NewsItem]) -> tuple[
     """Re-apply `tag` to every stored item; rewrite only the tags that changed.
 
     Returns (items examined, items whose sectors, evidence or topics changed). Versions and
-    content hashes are untouched: a new taxonomy is not an edit of the article.
+    content hashes are untouched: a new taxonomy is not an edit of the article. An item whose
+    item_tags rows disagree with its tags (a store from before the table existed) gets them
+    rewritten too, so `icesco-watch retag` also repairs the table.
     """
     examined = changed = 0
     rows = conn.execute(select(items).order_by(items.c.key)).all()
+    stored_tags = _stored_tags(conn)
+    rewrite: list[NewsItem] = []
     for row in rows:
         old = _stored(row._mapping).item
         new = tag(old)
@@ -208,7 +327,29 @@ def retag_items(conn: Connection, tag: Callable[[NewsItem], NewsItem]) -> tuple[
                     topics=list(new.topics),
                 )
             )
+        wanted = {(r["kind"], r["value"]) for r in _tag_rows(new)}
+        if stored_tags.get(new.key, set()) != wanted:
+            rewrite.append(new)
+    _write_tags(conn, rewrite, replace=True)
     return examined, changed
+
+
+def backfill_item_tags(conn: Connection) -> int:
+    """Write the item_tags rows of stored items that have none (a store from before the table
+    existed: its migration calls this); returns how many items got rows. Idempotent."""
+    tagged = select(item_tags.c.item_key).distinct()
+    rows = conn.execute(select(items).where(items.c.key.not_in(tagged))).all()
+    found = [_stored(row._mapping).item for row in rows]
+    _write_tags(conn, found)
+    return len(found)
+
+
+def last_change(conn: Connection) -> int:
+    """A marker that moves whenever an item is inserted, edited or re-tagged: the newest
+    item_tags id (each of those writes the item's tag rows anew, ids are never reused, and
+    items are never deleted). One primary-key lookup, cheap enough for every feed request."""
+    newest: int | None = conn.execute(select(func.max(item_tags.c.id))).scalar()
+    return newest or 0
 
 
 def count_by_source(conn: Connection) -> dict[str, int]:

@@ -1,4 +1,4 @@
-"""The outbox: which chats get which item (enqueue), and each delivery's state until it is final.
+"""The outbox: the deliveries the routing core decided (enqueue), each one's state until final.
 
 A delivery is one (item, chat) pair, unique, so an item is never queued twice for a chat. It
 moves pending -> sent | failed | skipped; only the sender moves it, and only after Telegram
@@ -15,12 +15,18 @@ from typing import Any
 
 from sqlalchemy import Connection, and_, case, func, or_, select, update
 
-from icesco_watch.config.schema import RouteConfig, Settings
+from icesco_watch.config.schema import Settings
 from icesco_watch.models import NewsItem
+from icesco_watch.routing import (
+    Destination,
+    Subscriber,
+    route,
+    route_interest,
+    subscription_interest,
+)
 from icesco_watch.store.dialect import insert_ignore, lock_skipping_held
 from icesco_watch.store.items import items_by_key
 from icesco_watch.store.schema import chats, deliveries, subscriptions
-from icesco_watch.tagging.topics import match_keywords
 
 STATUSES = ("pending", "sent", "failed", "skipped")
 # How long a sender holds the deliveries it claimed (config: telegram.claim_lease).
@@ -52,62 +58,27 @@ class DueDelivery:
     item: NewsItem
 
 
-@dataclass(frozen=True, slots=True)
-class _Reader:
-    """A chat that receives items by subscription, with what it subscribed to."""
-
-    chat: str
-    lang: str | None
-    everything: bool
-    sectors: frozenset[str]
-    topics: frozenset[str]
-    keywords: frozenset[str]
-
-    def wants(self, item: NewsItem, mentioned: set[str]) -> bool:
-        if self.lang is not None and item.lang != self.lang:
-            return False
-        return (
-            self.everything
-            or not self.sectors.isdisjoint(item.sectors)
-            or not self.topics.isdisjoint(item.topics)
-            or not self.keywords.isdisjoint(mentioned)
-        )
-
-
 def enqueue_deliveries(
     conn: Connection, items: Sequence[NewsItem], settings: Settings, now: datetime
 ) -> int:
-    """Queue each item for every chat that wants it (routes and subscriptions); returns how many
-    deliveries were added. Paused and inactive chats are skipped; a pair already queued is left
-    alone, so calling this twice for the same items adds nothing."""
+    """Queue each item where the routing core sends it (config routes and chats' subscriptions);
+    returns how many deliveries were added. A pair already queued is left alone, so calling this
+    twice for the same items adds nothing."""
     if not items:
         return 0
-    states = {
-        row.chat: row for row in conn.execute(select(chats.c.chat, chats.c.paused, chats.c.active))
-    }
-    readers = _readers(conn)
-    rows: list[dict[str, Any]] = []
-    # Every chat's keywords are matched in one pass over each item's text.
-    keywords = sorted({keyword for reader in readers for keyword in reader.keywords})
-    for item in items:
-        parts = (item.title, item.summary, item.body)
-        mentioned = set(match_keywords(parts, keywords)) if keywords else set()
-        targets = {r.chat for r in readers if r.wants(item, mentioned)}
-        targets |= {route.chat for route in settings.telegram.routes if _route_wants(route, item)}
-        for chat in sorted(targets):
-            state = states.get(chat)
-            if state is not None and (state.paused or not state.active):
-                continue
-            rows.append(
-                {
-                    "item_key": item.key,
-                    "chat": chat,
-                    "status": "pending",
-                    "attempts": 0,
-                    "next_attempt_at": now,
-                    "created_at": now,
-                }
-            )
+    subscribers = _subscribers(conn, settings)
+    rows: list[dict[str, Any]] = [
+        {
+            "item_key": decision.item_key,
+            "chat": decision.destination.chat,
+            "status": "pending",
+            "attempts": 0,
+            "next_attempt_at": now,
+            "created_at": now,
+        }
+        for item in items
+        for decision in route(item, subscribers)
+    ]
     added = 0
     # Counted from RETURNING: a batch's rowcount is -1 on PostgreSQL's driver.
     statement = insert_ignore(conn, deliveries).returning(deliveries.c.id)
@@ -116,37 +87,38 @@ def enqueue_deliveries(
     return added
 
 
-def _route_wants(route: RouteConfig, item: NewsItem) -> bool:
-    if route.langs and item.lang not in route.langs:
-        return False
-    if not route.sectors and not route.topics:
-        return True
-    return not set(route.sectors).isdisjoint(item.sectors) or not set(route.topics).isdisjoint(
-        item.topics
-    )
-
-
-def _readers(conn: Connection) -> list[_Reader]:
-    """Every active, unpaused chat with at least one subscription."""
+def _subscribers(conn: Connection, settings: Settings) -> list[Subscriber]:
+    """Every reader the routing core chooses among: config routes first, then chats with
+    subscriptions; a paused chat, or one that blocked the bot, is muted (the core skips it)."""
+    states = {
+        row.chat: bool(row.paused) or not row.active
+        for row in conn.execute(select(chats.c.chat, chats.c.paused, chats.c.active))
+    }
+    found = [
+        Subscriber(
+            Destination(route_config.chat),
+            route_interest(route_config),
+            muted=states.get(route_config.chat, False),
+        )
+        for route_config in settings.telegram.routes
+    ]
     query = (
         select(chats.c.chat, chats.c.lang, subscriptions.c.kind, subscriptions.c.value)
         .join(subscriptions, subscriptions.c.chat == chats.c.chat)
-        .where(chats.c.active.is_(True), chats.c.paused.is_(False))
+        .order_by(chats.c.chat)
     )
     grouped: dict[str, tuple[str | None, list[tuple[str, str]]]] = {}
     for row in conn.execute(query):
         grouped.setdefault(row.chat, (row.lang, []))[1].append((row.kind, row.value))
-    return [
-        _Reader(
-            chat=chat,
-            lang=lang,
-            everything=any(kind == "all" for kind, _ in subs),
-            sectors=frozenset(v for k, v in subs if k == "sector"),
-            topics=frozenset(v for k, v in subs if k == "topic"),
-            keywords=frozenset(v for k, v in subs if k == "keyword"),
+    found += [
+        Subscriber(
+            Destination(chat),
+            subscription_interest(lang, subs),
+            muted=states.get(chat, False),
         )
         for chat, (lang, subs) in grouped.items()
     ]
+    return found
 
 
 # The sender's side.

@@ -16,6 +16,7 @@ from sqlalchemy import (
     Dialect,
     Engine,
     Float,
+    ForeignKey,
     Index,
     Integer,
     MetaData,
@@ -76,6 +77,31 @@ items = Table(
     Column("updated_at", UTCDateTime),
     # The modified time the source's channel (REST API, feed) gives: a change is an edit.
     Column("modified", Text),
+)
+
+# Each item's language, sector and topic tags, one row per tag, so feeds are filled by exact
+# joins (`items.sectors`/`topics` keep the ordered lists). Written in the transaction that writes
+# the item. `published` is the item's, copied so that "newest N items with tag T" is one index
+# range scan in feed order. The autoincrement id is never reused (sqlite_autoincrement), so its
+# maximum moves on every tag write: custom feeds use it as the store's "last change" marker.
+item_tags = Table(
+    "item_tags",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("item_key", String, ForeignKey("items.key", ondelete="CASCADE"), nullable=False),
+    Column("kind", String(8), nullable=False),  # lang | sector | topic
+    Column("value", String, nullable=False),
+    Column("published", UTCDateTime, nullable=False),
+    UniqueConstraint("item_key", "kind", "value"),
+    sqlite_autoincrement=True,
+)
+# Feed order is (published newest first, key): the index holds it, so no sort is needed.
+Index(
+    "item_tags_newest",
+    item_tags.c.kind,
+    item_tags.c.value,
+    item_tags.c.published.desc(),
+    item_tags.c.item_key,
 )
 
 sources = Table(

@@ -2,16 +2,27 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
-from sqlalchemy import Engine, select
+from sqlalchemy import Engine, delete, select
 
 from icesco_watch.config.schema import AlertsConfig
 from icesco_watch.models import NewsItem, Outcome
-from icesco_watch.store.items import count_by_source, known_keys, latest_items, record_items
-from icesco_watch.store.schema import items, open_store
+from icesco_watch.routing import Interest, feed_interest, select_items
+from icesco_watch.store.items import (
+    backfill_item_tags,
+    count_by_source,
+    items_for,
+    known_keys,
+    last_change,
+    latest_items,
+    record_items,
+    retag_items,
+)
+from icesco_watch.store.schema import item_tags, items, open_store
 from tests.stores import POSTGRES, store_url
 
 NOW = datetime(2026, 11, 22, 12, 0, tzinfo=UTC)
@@ -124,3 +135,151 @@ def test_latest_items_newest_first_with_filters(engine: Engine) -> None:
         assert latest_items(conn, 10, lang="ar") == []
         restored = latest_items(conn, 1)[0].item
     assert restored == _item("school-a", 1)  # every field survives the round trip
+
+
+def _tagged(
+    slug: str,
+    lang: str = "en",
+    sectors: tuple[str, ...] = (),
+    topics: tuple[str, ...] = (),
+    hours: int = 0,
+) -> NewsItem:
+    published = NOW - timedelta(hours=hours)
+    return NewsItem(
+        key=f"icesco.org/{lang}/{published:%Y/%m/%d}/{slug}",
+        source=f"icesco-{lang}",
+        lang=lang,
+        url=f"https://icesco.org/{lang}/{published:%Y/%m/%d}/{slug}/",
+        title=slug,
+        published=published,
+        sectors=sectors,
+        topics=topics,
+    )
+
+
+def _tag_rows(engine: Engine) -> set[tuple[str, str, str]]:
+    with engine.connect() as conn:
+        rows = conn.execute(select(item_tags.c.item_key, item_tags.c.kind, item_tags.c.value))
+        return {(key.rsplit("/", 1)[1], kind, value) for key, kind, value in rows}
+
+
+def test_an_underscore_in_a_tag_is_not_a_wildcard(engine: Engine) -> None:
+    # Through LIKE '%"a_b"%' the topic a_b also matched "axb" and the sector x_y "xzy".
+    found = [
+        _tagged("exact", topics=("a_b",), sectors=("x_y",)),
+        _tagged("lookalike", topics=("axb",), sectors=("xzy",), hours=1),
+    ]
+    _record(engine, found, first_run=True)
+    with engine.connect() as conn:
+        assert [s.item.title for s in latest_items(conn, 10, topic="a_b")] == ["exact"]
+        assert [s.item.title for s in latest_items(conn, 10, sector="x_y")] == ["exact"]
+        assert [s.item.title for s in latest_items(conn, 10, topic="axb")] == ["lookalike"]
+        assert latest_items(conn, 10, topic="a%") == []
+
+
+def test_tags_are_written_with_the_item_and_follow_its_edits(engine: Engine) -> None:
+    first = _tagged("a", sectors=("education", "science"), topics=("ai",))
+    _record(engine, [first], first_run=True)
+    assert _tag_rows(engine) == {
+        ("a", "lang", "en"),
+        ("a", "sector", "education"),
+        ("a", "sector", "science"),
+        ("a", "topic", "ai"),
+    }
+    edited = replace(first, title="edited", sectors=("culture",), topics=(), content_hash="")
+    assert _record(engine, [edited]) == {first.key: Outcome.UPDATED}
+    assert _tag_rows(engine) == {("a", "lang", "en"), ("a", "sector", "culture")}
+
+
+def test_retag_rewrites_changed_tags_and_repairs_missing_rows(engine: Engine) -> None:
+    _record(
+        engine, [_tagged("a", sectors=("education",)), _tagged("b", topics=("ai",))], first_run=True
+    )
+    with engine.begin() as conn:
+        before = last_change(conn)
+        conn.execute(delete(item_tags).where(item_tags.c.item_key.like("%/b")))  # an old store
+    with engine.begin() as conn:
+        retagged = retag_items(
+            conn, lambda i: replace(i, sectors=("culture",)) if i.title == "a" else i
+        )
+        assert retagged == (2, 1)
+        assert last_change(conn) != before
+    assert _tag_rows(engine) == {
+        ("a", "lang", "en"),
+        ("a", "sector", "culture"),
+        ("b", "lang", "en"),
+        ("b", "topic", "ai"),
+    }
+    with engine.connect() as conn:
+        assert [s.item.title for s in latest_items(conn, 10, sector="culture")] == ["a"]
+        assert [s.item.title for s in latest_items(conn, 10, topic="ai")] == ["b"]
+
+
+def test_last_change_moves_on_new_items_and_edits_only(engine: Engine) -> None:
+    _record(engine, [_tagged("a")], first_run=True)
+    with engine.connect() as conn:
+        first = last_change(conn)
+    _record(engine, [_tagged("a")])  # seen again, unchanged
+    with engine.connect() as conn:
+        assert last_change(conn) == first
+    _record(engine, [_tagged("b")])
+    with engine.connect() as conn:
+        second = last_change(conn)
+    assert second != first
+    edited = replace(_tagged("a"), title="A corrected title", content_hash="")
+    assert _record(engine, [edited]) == {edited.key: Outcome.UPDATED}  # same tags, new text
+    with engine.connect() as conn:
+        assert last_change(conn) not in (first, second)
+
+
+LANGS = ("en", "ar", "fr")
+SECTORS = ("education", "culture", "science")
+TOPICS = ("ai", "a_b", "axb")
+
+
+def test_sql_fill_holds_exactly_what_the_routing_core_decides(engine: Engine) -> None:
+    """Every catalogue-shaped interest: the store's exact joins equal routing over all items."""
+    found = [
+        _tagged(
+            f"n{n}",
+            LANGS[n % 3],
+            sectors=tuple(s for i, s in enumerate(SECTORS) if n >> i & 1),
+            topics=tuple(t for i, t in enumerate(TOPICS) if n >> (i + 3) & 1),
+            hours=n % 7,
+        )
+        for n in range(64)
+    ]
+    _record(engine, found, first_run=True)
+    ordered = sorted(sorted(found, key=lambda i: i.key), key=lambda i: i.published, reverse=True)
+    interests = [feed_interest(lang, "all") for lang in (*LANGS, "all")]
+    interests += [feed_interest(lang, "sector", s) for lang in (*LANGS, "all") for s in SECTORS]
+    interests += [feed_interest(lang, "topic", t) for lang in (*LANGS, "all") for t in TOPICS]
+    interests += [
+        Interest(sectors=frozenset({"culture"}), topics=frozenset({"a_b", "ai"}), combine="all"),
+        Interest(sectors=frozenset({"culture"}), topics=frozenset({"a_b"})),  # any
+        Interest(langs=frozenset({"fr", "ar"}), sectors=frozenset({"science", "education"})),
+        Interest(
+            langs=frozenset({"fr"}),
+            sectors=frozenset({"culture"}),
+            topics=frozenset({"ai"}),
+            combine="all",
+        ),
+        Interest(
+            sectors=frozenset({"culture", "science"}), topics=frozenset({"ai"}), combine="all"
+        ),
+    ]
+    with engine.connect() as conn:
+        for interest in interests:
+            stored = [s.item.key for s in items_for(conn, interest, 20)]
+            assert stored == [i.key for i in select_items(interest, ordered)][:20], interest
+
+
+def test_backfill_writes_the_tags_of_a_store_from_before_the_table(engine: Engine) -> None:
+    _record(engine, [_tagged("a", sectors=("culture",)), _tagged("b", topics=("a_b",))], True)
+    with engine.begin() as conn:
+        conn.execute(delete(item_tags))  # what a store created before item_tags holds
+        assert latest_items(conn, 10, sector="culture") == []
+        assert backfill_item_tags(conn) == 2
+        assert backfill_item_tags(conn) == 0
+        assert [s.item.title for s in latest_items(conn, 10, sector="culture")] == ["a"]
+        assert [s.item.title for s in latest_items(conn, 10, topic="a_b")] == ["b"]

@@ -16,7 +16,14 @@ from sqlalchemy import insert, inspect, select, text
 
 from icesco_watch.store.engine import StoreError, create_store_engine
 from icesco_watch.store.migrate import LEGACY_REVISION, current_revision, head_revision, upgrade
-from icesco_watch.store.schema import deliveries, items, metadata, open_store, sources
+from icesco_watch.store.schema import (
+    deliveries,
+    item_tags,
+    items,
+    metadata,
+    open_store,
+    sources,
+)
 from tests.conftest import CLI, clean_env
 from tests.stores import POSTGRES, store_url
 
@@ -83,6 +90,9 @@ def test_a_store_made_by_the_previous_release_upgrades_without_loss(tmp_path: Pa
         assert conn.scalars(select(deliveries.c.status)).all() == ["pending"]
         assert conn.scalars(select(sources.c.baseline_done)).all() == [True]
         assert "alembic_version" in inspect(conn).get_table_names()
+        # The item's tags were written by the migration: its sector feed keeps it.
+        tags = conn.execute(select(item_tags.c.kind, item_tags.c.value)).all()
+        assert ("sector", "education") in {(row.kind, row.value) for row in tags}
     assert upgrade(engine) == (head_revision(), head_revision())  # repeating is harmless
     open_store(url).dispose()
 

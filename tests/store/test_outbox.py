@@ -197,3 +197,29 @@ def test_due_oldest_first_and_state_changes(store: Engine) -> None:
         assert skip_pending_for_chat(conn, "1", "blocked") == 2
         mark_skipped(conn, [a], "ignored: already sent")
         assert pending_counts(conn) == {"pending": 0, "sent": 1, "failed": 1, "skipped": 2}
+
+
+def test_a_chat_that_is_a_route_and_a_subscriber_gets_each_item_once(store: Engine) -> None:
+    subscribe(store, "@edu_channel", "keyword", "manuscripts")
+    subscribe(store, "-555", "all")
+    with store.begin() as conn:
+        set_paused(conn, "-555", True, NOW)
+    settings = make_settings(
+        routes=[{"chat": "@edu_channel", "sectors": ["education"]}, {"chat": "-555"}]
+    )
+    found = [
+        news("both", sectors=("education",), body="Manuscripts for schools."),
+        news("keyword-only", body="Old manuscripts."),
+        news("neither"),
+    ]
+    assert store_and_enqueue(store, found, settings) == 2
+    assert targets(store) == {("both", "@edu_channel"), ("keyword-only", "@edu_channel")}
+
+
+def test_topic_keys_with_an_underscore_route_exactly(store: Engine) -> None:
+    subscribe(store, "1", "topic", "a_b")
+    settings = make_settings()
+    store_and_enqueue(
+        store, [news("exact", topics=("a_b",)), news("near", topics=("axb",))], settings
+    )
+    assert targets(store) == {("exact", "1")}
