@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterator
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from scrapy import Request
 from scrapy.http import Response
@@ -56,18 +56,15 @@ class ChannelCrawl:
     _orders: dict[str, list[Channel]]
     _newest: dict[str, list[str]]
 
-    # Provided by IcescoSpider.
-    def html_start(self, key: str) -> Iterator[Request]:
-        raise NotImplementedError
+    if TYPE_CHECKING:  # provided by IcescoSpider, which mixes this class in
 
-    def parse_article(self, response: Response, key: str) -> Iterator[NewsItem]:
-        raise NotImplementedError
+        def html_start(self, key: str) -> Iterator[Request]: ...
 
-    def article_failed(self, failure: Failure) -> None:
-        raise NotImplementedError
+        def parse_article(self, response: Response, key: str) -> Iterator[NewsItem]: ...
 
-    def describe(self, failure: Failure, request: Request) -> str:
-        raise NotImplementedError
+        def article_failed(self, failure: Failure) -> None: ...
+
+        def describe(self, failure: Failure, request: Request) -> str: ...
 
     def open_source(self, key: str) -> Iterator[Request]:
         """The first requests of a source's cycle, on the first channel of its order."""
