@@ -67,7 +67,7 @@ def _replace(conn: Connection, key: str, other: str, langs: dict[str, str], scor
     # One version per language: drop both items' old links into each other's language.
     for a, b in ((key, other), (other, key)):
         olds = conn.scalars(select(item_links.c.other_key).where(item_links.c.item_key == a))
-        stale = [o for o in olds if langs.get(o, _lang(conn, o)) == langs[b]]
+        stale = [o for o in olds if (langs[o] if o in langs else _lang(conn, o)) == langs[b]]
         if stale:
             conn.execute(
                 delete(item_links).where(
