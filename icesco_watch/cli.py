@@ -41,6 +41,7 @@ from icesco_watch.store.engine import create_store_engine
 from icesco_watch.store.health import all_source_states
 from icesco_watch.store.items import count_by_source, latest_items, retag_items
 from icesco_watch.store.leases import instance_id
+from icesco_watch.store.links import related
 from icesco_watch.store.migrate import current_revision, upgrade
 from icesco_watch.store.outbox import pending_counts
 from icesco_watch.store.quarantine import quarantined
@@ -312,6 +313,7 @@ def items_list(
     engine = open_store(settings.storage.url)
     with engine.connect() as conn:
         stored = latest_items(conn, limit, lang, sector)
+        others = related(conn, [entry.item.key for entry in stored])
     for entry in stored:
         item = entry.item
         if as_json:
@@ -328,6 +330,7 @@ def items_list(
                         "topics": list(item.topics),
                         "site_categories": list(item.site_categories),
                         "first_seen": entry.first_seen.isoformat(),
+                        "related": others[item.key],
                     },
                     ensure_ascii=False,
                 )

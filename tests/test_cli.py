@@ -22,6 +22,7 @@ ITEM_FIELDS = {
     "topics",
     "site_categories",
     "first_seen",
+    "related",
 }
 
 

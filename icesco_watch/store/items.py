@@ -24,6 +24,7 @@ from sqlalchemy import (
 from icesco_watch.config.schema import AlertsConfig
 from icesco_watch.models import NewsItem, Outcome
 from icesco_watch.routing import Interest, feed_interest
+from icesco_watch.store.links import link_items
 from icesco_watch.store.schema import item_tags, items
 
 
@@ -88,6 +89,7 @@ def record_items(
         )
     outcomes.update(_classify_fresh(fresh, now, alerts, baseline))
     _write_tags(conn, fresh)
+    link_items(conn, fresh)
     for key, item in latest.items():
         row = existing.get(key)
         if row is None:

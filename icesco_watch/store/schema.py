@@ -104,6 +104,17 @@ Index(
     item_tags.c.item_key,
 )
 
+# Cross-language links (one story, several languages): both directions are stored, so an item's
+# other versions are one indexed lookup. Written when an item is recorded; the linker
+# (icesco_watch/linking.py) decides, the store only keeps its decision.
+item_links = Table(
+    "item_links",
+    metadata,
+    Column("item_key", String, ForeignKey("items.key", ondelete="CASCADE"), primary_key=True),
+    Column("other_key", String, ForeignKey("items.key", ondelete="CASCADE"), primary_key=True),
+    Column("score", Float, nullable=False),
+)
+
 sources = Table(
     "sources",
     metadata,

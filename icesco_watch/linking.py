@@ -1,0 +1,320 @@
+"""Cross-language story linking: do two items in different languages report the same story?
+
+Pure functions. ICESCO's three editions (EN, FR, AR) are written separately, not translated word
+for word, so the signals are language-independent: shared numbers, named places, organisations and
+recurring ICESCO notions found through a small trilingual table (`_CONCEPTS`), Latin-script names
+(EN <-> FR), shared sector tags, the same image, and the distance between publication days. A
+story has at most one version per language: `link` keeps only mutual best matches above the
+threshold, because a wrong link is worse than none (precision first).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from functools import lru_cache
+
+from icesco_watch.tagging.text import fold
+
+MAX_DAYS = 3
+# Tuned on the tune part of tests/linking/data/pairs.jsonl (bench/linking_eval.py --tune).
+THRESHOLD = 4.5
+
+# One concept per row: English, French and Arabic forms (Latin forms match a word prefix; Arabic
+# forms match anywhere in the folded text, since Arabic glues prepositions and articles on; a
+# trailing "$" asks for the end of the word). Places and countries other than ICESCO's own city
+# tell stories apart: two titles naming different ones are different stories (`_conflict`).
+_PLACES: dict[str, tuple[str, ...]] = {
+    "cairo": ("cairo", "caire", "القاهره"),
+    "riyadh": ("riyadh", "riyad", "الرياض$"),
+    "baku": ("baku", "bakou", "باكو"),
+    "samarkand": ("samarkand", "samarcande", "سمرقند"),
+    "tashkent": ("tashkent", "tachkent", "طشقند"),
+    "london": ("london", "londres", "لندن"),
+    "barcelona": ("barcelona", "barcelone", "برشلونه"),
+    "paris": ("paris", "باريس"),
+    "doha": ("doha", "الدوحه"),
+    "jeddah": ("jeddah", "djeddah", "جده"),
+    "muscat": ("muscat", "mascate", "مسقط"),
+    "amman": ("amman", "عمان"),
+    "kampala": ("kampala", "كمبالا"),
+    "ndjamena": ("n'djamena", "ndjamena", "انجامينا", "نجامينا"),
+    "bujumbura": ("bujumbura", "بوجمبورا"),
+    "nouakchott": ("nouakchott", "نواكشوط"),
+    "geneva": ("geneva", "geneve", "جنيف"),
+    "asilah": ("asilah", "assilah", "اصيله"),
+    "marrakech": ("marrakech", "marrakesh", "مراكش"),
+    "islamabad": ("islamabad", "اسلام اباد"),
+    "sharjah": ("sharjah", "charjah", "الشارقه"),
+    "istanbul": ("istanbul", "اسطنبول"),
+    "tunis": ("tunis$", "تونس$"),
+    "egypt": ("egypt", "egypte", "مصر", "المصري"),
+    "saudi": ("saudi", "saoudi", "السعودي"),
+    "syria": ("syria", "syrie", "syrien", "سوري"),
+    "iraq": ("iraq", "irak", "العراق"),
+    "libya": ("libya", "liby", "ليبي"),
+    "lebanon": ("leban", "liban", "لبنان", "اللبناني"),
+    "qatar": ("qatar", "قطر"),
+    "kuwait": ("kuwait", "koweit", "الكويت"),
+    "austria": ("austria", "autrich", "نمسا"),
+    "burkina": ("burkina", "بوركينا"),
+    "chad": ("chad", "tchad", "تشاد"),
+    "malaysia": ("malaysia", "malais", "ماليزيا"),
+    "indonesia": ("indonesia", "indones", "اندونيسيا"),
+    "gabon": ("gabon", "الغابون"),
+    "palestine": ("palestin", "فلسطين"),
+    "bahrain": ("bahrain", "bahrein", "البحرين"),
+    "algeria": ("algeria", "alger", "الجزائر"),
+    "mali": ("mali$", "malien", "مالي$"),
+    "senegal": ("senegal", "السنغال"),
+    "guinea": ("guinea", "guinee", "غينيا"),
+    "mauritania": ("mauritan", "موريتانيا"),
+    "pakistan": ("pakistan", "باكستان"),
+    "uzbekistan": ("uzbek", "ouzbek", "اوزبكستان"),
+    "azerbaijan": ("azerbaijan", "azerbaidjan", "اذربيجان"),
+    "tunisia": ("tunisia", "tunisie", "التونسي"),
+    "oman": ("oman$", "omani", "سلطنه عمان"),
+    "jordan": ("jordan", "jordanie", "الاردن"),
+    "uganda": ("uganda", "ouganda", "اوغندا"),
+    "brunei": ("brunei", "بروناي"),
+    "kazakhstan": ("kazakh", "كازاخستان"),
+    "tajikistan": ("tajik", "tadjik", "طاجيكستان"),
+    "china": ("china", "chinese", "chine", "الصين"),
+}
+_NOTIONS: dict[str, tuple[str, ...]] = {
+    "unesco": ("unesco", "اليونسكو"),
+    "arab-league": ("arab league", "ligue arabe", "الجامعه العربيه"),
+    "unaoc": ("unaoc", "alliance of civilizations", "alliance des civilisations", "تحالف الحضارات"),
+    "mondiacult": ("mondiacult", "موندياكولت"),
+    "cultural-rights": ("cultural rights", "droits culturels", "الحقوق الثقافيه"),
+    "scholarship": ("scholarship", "bourse", "منح"),
+    "calligraphy": ("calligraph", "الخط العربي"),
+    "choreography": ("choreograph", "choregraph", "الحركه الجسديه"),
+    "teacher": ("teacher", "enseignant", "المعلم"),
+    "islamophobia": ("islamophob", "الاسلاموفوبيا"),
+    "sport": ("sport", "football", "رياضه", "رياضي"),
+    "gender": ("gender", "genre", "femmes et hommes", "المساواه بين الجنسين"),
+    "anniversary": ("anniversary", "anniversaire", "ذكري"),
+    "satellite": ("cansat", "satellite", "كان سات"),
+    "ministerial": ("ministerial", "ministeriel", "الوزاري"),
+    "capital-culture": ("capital of culture", "culture capital", "capitale de la culture", "عاصمه"),
+    "mishkat": ("mishkat", "مشكاه"),
+    "cop": ("cop2", "cop 2", "مؤتمر الاطراف"),
+    "pisa": ("pisa", "بيزا"),
+    "peace-ambassadors": ("ambassadors of peace", "ambassadeurs de l'icesco pour la paix", "سفراء"),
+    "ai": ("artificial intelligence", "intelligence artificielle", "الذكاء الاصطناعي"),
+    "climate": ("climat", "المناخ"),
+    "foresight": ("foresight", "prospective", "الاستشراف"),
+    "condolence": ("condolence", "condoleance", "تعزي"),
+}
+# Everyday words of ICESCO news: they agree across most same-day items, so they weigh little.
+_GENERIC: dict[str, tuple[str, ...]] = {
+    "rabat": ("rabat", "الرباط"),
+    "morocco": ("morocc", "maroc", "المغرب"),
+    "heritage": ("heritage", "patrimoin", "التراث"),
+    "ambassador": ("ambassador", "ambassadeur", "سفير"),
+    "minister": ("minister", "ministre", "وزير"),
+    "deputy-dg": ("deputy director-general", "directeur general adjoint", "نائب المدير العام"),
+}
+_WEIGHTS = {
+    **dict.fromkeys(_PLACES, 2.0),
+    **dict.fromkeys(_NOTIONS, 1.5),
+    **dict.fromkeys(_GENERIC, 0.5),
+}
+_CONCEPTS = {**_PLACES, **_NOTIONS, **_GENERIC}
+_NUMBER_WORDS: dict[str, str] = {
+    "thirty": "30",
+    "trente": "30",
+    "ثلاثون": "30",
+    "ninety": "90",
+    "quatre-vingt-dix": "90",
+    "تسعون": "90",
+}
+_DIGITS = re.compile(r"\d+")
+# "14th", "42nd", "14e", "11ème": the session or edition number, a strong sign of one event.
+_ORDINAL = re.compile(r"\b(\d{1,3})(?:st|nd|rd|th|e|eme|er|re)\b")
+# Capitalised Latin words: names of people, places and bodies (EN <-> FR; rare in Arabic text).
+_NAME = re.compile(r"\b[A-Z][a-zA-Z\u00c0-\u017f'-]{3,}")
+# Names every ICESCO item may carry (the organisation, its seat, its Director-General).
+_COMMON_NAMES = frozenset(
+    fold(w)
+    for w in (
+        "ICESCO",
+        "ISESCO",
+        "Director",
+        "General",
+        "Directeur",
+        "Islamic",
+        "World",
+        "Rabat",
+        "Salim",
+        "AlMalik",
+        "Malik",
+        "Culture",
+        "Sciences",
+        "Centre",
+        "Forum",
+        "President",
+        "Education",
+        "Organization",
+        "Organisation",
+        "Sector",
+        "Secteur",
+        "Arabic",
+        "Morocco",
+        "Abdelilah",
+        "Benarafa",
+        "Conference",
+        "Council",
+    )
+)
+
+
+def _compile(form: str) -> re.Pattern[str]:
+    # A trailing "$" asks for the end of the word ("الرياض", Riyadh, is not "الرياضه", sport).
+    end = r"(?![^\W_])" if form.endswith("$") else ""
+    folded = fold(form.rstrip("$"))
+    start = r"\b" if folded.isascii() else ""
+    return re.compile(start + re.escape(folded) + end)
+
+
+_PATTERNS: tuple[tuple[str, tuple[re.Pattern[str], ...]], ...] = tuple(
+    (key, tuple(_compile(f) for f in forms)) for key, forms in _CONCEPTS.items()
+)
+
+
+@dataclass(frozen=True)
+class LinkDoc:
+    """What the linker reads of one item."""
+
+    key: str
+    lang: str
+    published: date
+    title: str
+    text: str = ""
+    sectors: tuple[str, ...] = ()
+    image: str | None = None
+
+
+@dataclass(frozen=True)
+class Match:
+    """A scored pair with the evidence that made the score."""
+
+    key: str
+    other: str
+    score: float
+    evidence: tuple[str, ...] = field(default=())
+
+
+@dataclass(frozen=True)
+class _Features:
+    concepts: frozenset[str]
+    title_places: frozenset[str]
+    title_concepts: frozenset[str]
+    numbers: frozenset[str]
+    names: frozenset[str]
+
+
+def _concepts(folded: str) -> frozenset[str]:
+    return frozenset(key for key, pats in _PATTERNS if any(p.search(folded) for p in pats))
+
+
+@lru_cache(maxsize=4096)
+def _features(doc: LinkDoc) -> _Features:
+    raw = f"{doc.title}\n{doc.text}"
+    folded = fold(raw)
+    numbers = {n.lstrip("0") for n in _DIGITS.findall(folded)}
+    numbers |= {v for w, v in _NUMBER_WORDS.items() if fold(w) in folded}
+    # Years around publication and day numbers are shared by every same-week item: not evidence.
+    year = doc.published.year
+    numbers = {n for n in numbers if n and not (len(n) <= 2 and int(n) <= 31)}
+    numbers -= {str(y) for y in range(year - 1, year + 2)}
+    numbers |= {"#" + n for n in _ORDINAL.findall(folded)}
+    names = frozenset(fold(m) for m in _NAME.findall(raw)) - _COMMON_NAMES
+    in_title = _concepts(fold(doc.title)) - _GENERIC.keys()
+    places = in_title & _PLACES.keys()
+    return _Features(_concepts(folded), places, in_title, frozenset(numbers), names)
+
+
+def _is_year(number: str) -> bool:
+    return len(number) == 4 and number[:2] in ("19", "20")
+
+
+def score(a: LinkDoc, b: LinkDoc) -> Match:
+    """How strongly `a` and `b` (different languages) look like one story, with the evidence."""
+    fa, fb = _features(a), _features(b)
+    evidence: list[str] = []
+    total = 0.0
+    concepts = sorted(fa.concepts & fb.concepts)
+    if concepts:
+        total += sum(_WEIGHTS[c] for c in concepts)
+        evidence.append("concepts: " + ", ".join(concepts))
+    headline = sorted(fa.title_concepts & fb.title_concepts)
+    if headline:
+        # What both headlines are about weighs more than what both bodies mention.
+        total += 1.0 * len(headline)
+        evidence.append("in both titles: " + ", ".join(headline))
+    if fa.title_places and fb.title_places and not fa.title_places & fb.title_places:
+        # The titles name different places or countries: different visits, different stories.
+        total -= 4.0
+        places = sorted(fa.title_places | fb.title_places)
+        evidence.append("titles name different places: " + ", ".join(places))
+    numbers = sorted(fa.numbers & fb.numbers)
+    if numbers:
+        total += sum(1.0 if _is_year(n) else 1.5 if n.startswith("#") else 2.5 for n in numbers)
+        evidence.append("numbers: " + ", ".join(numbers))
+    names = sorted(fa.names & fb.names)
+    if names:
+        total += 1.0 * min(len(names), 4)
+        evidence.append("names: " + ", ".join(names))
+    shared = set(a.sectors) & set(b.sectors)
+    if shared:
+        total += 0.5
+        evidence.append("sectors: " + ", ".join(sorted(shared)))
+    elif a.sectors and b.sectors:
+        total -= 1.0
+    if a.image and a.image == b.image:
+        total += 5.0
+        evidence.append("same image")
+    days = abs((a.published - b.published).days)
+    total -= 0.75 * days
+    evidence.append(f"{days} day(s) apart")
+    return Match(a.key, b.key, round(total, 3), tuple(evidence))
+
+
+def candidates(doc: LinkDoc, pool: Iterable[LinkDoc]) -> list[LinkDoc]:
+    """The items of other languages published within MAX_DAYS of `doc`."""
+    return [
+        o
+        for o in pool
+        if o.lang != doc.lang and abs((o.published - doc.published).days) <= MAX_DAYS
+    ]
+
+
+def best(doc: LinkDoc, pool: Sequence[LinkDoc], threshold: float = THRESHOLD) -> list[Match]:
+    """For each other language, the mutual best match of `doc` scoring at least `threshold`."""
+    found: list[Match] = []
+    for lang in sorted({o.lang for o in pool} - {doc.lang}):
+        options = [o for o in candidates(doc, pool) if o.lang == lang]
+        scored = sorted((score(doc, o) for o in options), key=lambda m: (-m.score, m.other))
+        if not scored or scored[0].score < threshold:
+            continue
+        top = scored[0]
+        other = next(o for o in options if o.key == top.other)
+        # Mutual: `doc` must also be the best of its language for `other`.
+        rivals = [o for o in candidates(other, pool) if o.lang == doc.lang]
+        back = max([*rivals, doc], key=lambda o: (score(other, o).score, o.key == doc.key))
+        if back.key == doc.key:
+            found.append(top)
+    return found
+
+
+def link(docs: Sequence[LinkDoc], threshold: float = THRESHOLD) -> set[tuple[str, str]]:
+    """Every linked pair among `docs` (keys sorted within each pair)."""
+    pairs: set[tuple[str, str]] = set()
+    for doc in docs:
+        for m in best(doc, docs, threshold):
+            pairs.add((min(m.key, m.other), max(m.key, m.other)))
+    return pairs

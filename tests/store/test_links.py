@@ -1,0 +1,123 @@
+"""Cross-language links in the store: real corpus items recorded crawl by crawl, read as
+`related`, and shown by `icesco-watch items list --json`."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+from datetime import UTC, datetime, time, timedelta
+from pathlib import Path
+
+import pytest
+from sqlalchemy import Engine, select
+
+from icesco_watch.config.schema import AlertsConfig
+from icesco_watch.linking_corpus import corpus
+from icesco_watch.models import NewsItem, content_hash
+from icesco_watch.store.items import record_items
+from icesco_watch.store.links import related
+from icesco_watch.store.schema import item_links, open_store
+from tests.conftest import CLI, clean_env
+from tests.stores import POSTGRES, store_url
+
+_, RAW = corpus()
+
+
+def _real(lang: str, day: str, title_start: str) -> NewsItem:
+    [rec] = [
+        r
+        for r in RAW.values()
+        if r["lang"] == lang and r["published"] == day and r["title"].startswith(title_start)
+    ]
+    published = datetime.combine(datetime.fromisoformat(day).date(), time(10), tzinfo=UTC)
+    key = next(k for k, r in RAW.items() if r is rec)
+    return NewsItem(
+        key=key,
+        source=f"icesco-{lang}",
+        lang=lang,
+        url=rec["url"],
+        title=rec["title"],
+        published=published,
+        summary=rec["lead"],
+        sectors=tuple(rec["sectors"]),
+        content_hash=content_hash(rec["title"], published, rec["lead"]),
+    )
+
+
+AR = _real("ar", "2026-02-12", "لجنة التراث")
+EN = _real("en", "2026-02-12", "Heritage Committee adds 117")
+FR = _real("fr", "2026-02-12", "Tachkent : 117 sites")
+# Same day, other stories: they must stay unlinked.
+EN_OTHER = _real("en", "2026-02-12", "Arab Federation for Libraries")
+FR_OTHER = _real("fr", "2026-02-12", "Médias au service")
+
+
+def _record(engine: Engine, found: list[NewsItem]) -> None:
+    now = max(i.published for i in found) + timedelta(hours=1)
+    with engine.begin() as conn:
+        record_items(conn, found, [i.key for i in found], now, AlertsConfig(), False)
+
+
+@pytest.fixture
+def engine(tmp_path: Path) -> Engine:
+    return open_store(store_url(tmp_path))
+
+
+def test_versions_recorded_in_separate_crawls_are_linked_both_ways(engine: Engine) -> None:
+    _record(engine, [AR])
+    _record(engine, [EN, EN_OTHER])
+    _record(engine, [FR_OTHER, FR])
+    with engine.connect() as conn:
+        found = related(conn, [AR.key, EN.key, FR.key, EN_OTHER.key, FR_OTHER.key])
+        rows = conn.execute(select(item_links.c.item_key, item_links.c.score)).all()
+    assert sorted(found[AR.key]) == sorted([EN.url, FR.url])
+    assert sorted(found[EN.key]) == sorted([AR.url, FR.url])
+    assert sorted(found[FR.key]) == sorted([AR.url, EN.url])
+    assert found[EN_OTHER.key] == []
+    assert found[FR_OTHER.key] == []
+    assert len(rows) == 6
+    assert all(score > 0 for _, score in rows)
+
+
+def test_a_better_version_arriving_later_replaces_the_weaker_link(engine: Engine) -> None:
+    # A weaker French candidate first (same day, shares the place only), then the real version.
+    weak = NewsItem(
+        key="icesco.org/fr/2026/02/12/autre",
+        source="icesco-fr",
+        lang="fr",
+        url="https://icesco.org/fr/2026/02/12/autre/",
+        title="Tachkent : 117 sites du patrimoine",
+        published=FR.published,
+        summary="Le Comité du patrimoine réuni à Tachkent.",
+        sectors=("culture",),
+        content_hash="1" * 64,
+    )
+    _record(engine, [EN, weak])
+    with engine.connect() as conn:
+        assert related(conn, [EN.key])[EN.key] == [weak.url]
+    _record(engine, [FR])
+    with engine.connect() as conn:
+        found = related(conn, [EN.key, weak.key])
+    assert found[EN.key] == [FR.url]
+    assert found[weak.key] == []
+
+
+@pytest.mark.skipif(POSTGRES, reason="the command line test reads a SQLite file")
+def test_items_list_json_shows_related(tmp_path: Path) -> None:
+    url = store_url(tmp_path)
+    _record(open_store(url), [AR, EN, FR, EN_OTHER])
+    config = tmp_path / "icesco-watch.toml"
+    config.write_text(f'[storage]\nurl = "{url}"\n', encoding="utf-8")
+    done = subprocess.run(
+        [*CLI, "--config", str(config), "items", "list", "--json"],
+        capture_output=True,
+        text=True,
+        env=clean_env(),
+        cwd=tmp_path,
+        timeout=120,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    rows = {row["key"]: row for row in map(json.loads, done.stdout.splitlines())}
+    assert sorted(rows[EN.key]["related"]) == sorted([AR.url, FR.url])
+    assert rows[EN_OTHER.key]["related"] == []
