@@ -4,9 +4,8 @@ Revision ID: 0006
 Revises: 0005
 Create Date: 2026-11-30
 
-Written by the xlang branch so that its stores and tests work; the integrator may renumber it
-or fold it into the round's migration. Items stored before it get links only as new items
-arrive (no backfill here).
+Items stored before it get links only as new items arrive (no backfill: linking is a judgement
+over the stored neighbourhood of a new item, not a property of old ones).
 """
 
 from __future__ import annotations
