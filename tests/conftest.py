@@ -87,10 +87,15 @@ def replica_config(tmp_path: Path, replica: ReplicaServer, **sections: Any) -> d
     return config
 
 
-def write_replica_config(tmp_path: Path, replica: ReplicaServer) -> Path:
-    """The replica config as a TOML file, for tests that run the command line."""
+def write_replica_config(
+    tmp_path: Path, replica: ReplicaServer, settings: Settings | None = None
+) -> Path:
+    """The replica config as a TOML file, for tests that run the command line; `settings` when
+    the command must see a store the test already uses (on PostgreSQL each new config would
+    otherwise name a fresh schema)."""
     path = tmp_path / "icesco-watch.toml"
-    path.write_text(render_toml(Settings.model_validate(replica_config(tmp_path, replica))))
+    chosen = settings or Settings.model_validate(replica_config(tmp_path, replica))
+    path.write_text(render_toml(chosen))
     return path
 
 

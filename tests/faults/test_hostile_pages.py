@@ -140,7 +140,7 @@ def test_a_hostile_article_is_quarantined_not_stored_and_not_refetched_every_cyc
     assert (held.next_attempt_at - held.first_failed).total_seconds() > 3000
     assert health.consecutive_failures == 0
 
-    config = write_replica_config(tmp_path, replica)
+    config = write_replica_config(tmp_path, replica, settings)
     shown = subprocess.run(
         [*CLI, "--config", str(config), "status"],
         capture_output=True,
