@@ -43,10 +43,17 @@ def fresh_postgres_url() -> str:
     return f"{base}?options=-csearch_path%3D{schema}"
 
 
+_SCHEMAS: dict[tuple[str, str], str] = {}
+
+
 def store_url(directory: Path, name: str = "watch.db") -> str:
-    """A new, empty store for one test: `directory/name` on SQLite, or a PostgreSQL schema."""
+    """The store of one test: `directory/name` on SQLite, or a PostgreSQL schema of its own,
+    the same one each time a test asks for the same place (as the SQLite file would be)."""
     if POSTGRES:
-        return fresh_postgres_url()
+        place = (str(directory), name)
+        if place not in _SCHEMAS:
+            _SCHEMAS[place] = fresh_postgres_url()
+        return _SCHEMAS[place]
     return f"sqlite:///{directory}/{name}"
 
 

@@ -8,10 +8,10 @@ from pathlib import Path
 
 from sqlalchemy import select
 
+from icesco_watch.config.loader import load_config
 from icesco_watch.store.schema import items, open_store
 from tests.conftest import CLI, clean_env, write_replica_config
 from tests.replica import ReplicaServer
-from tests.stores import store_url
 
 
 def run(args: list[str], cwd: Path, stdin: str = "") -> subprocess.CompletedProcess[str]:
@@ -70,7 +70,7 @@ def test_retag_applies_an_edited_taxonomy_to_stored_items(
     config = write_replica_config(tmp_path, replica)
     crawl = run(["--config", str(config), "crawl"], tmp_path)
     assert crawl.returncode == 0, crawl.stderr
-    engine = open_store(store_url(tmp_path / "store"))
+    engine = open_store(load_config(config, {}).settings.storage.url)  # the CLI's store
     with engine.connect() as conn:
         before = {r.key: (r.sectors, r.topics) for r in conn.execute(select(items))}
     assert any("culture" in sectors for sectors, _ in before.values())

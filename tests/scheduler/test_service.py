@@ -23,7 +23,7 @@ def test_the_service_runs_cycles_on_schedule_and_stops_cleanly(
     tmp_path: Path, replica: ReplicaServer
 ) -> None:
     settings = Settings.model_validate(replica_config(tmp_path, replica))
-    config = write_replica_config(tmp_path, replica)
+    config = write_replica_config(tmp_path, replica, settings)
     replica.fail(status=500, path_prefix=LISTINGS["icesco-ar"])  # one source keeps failing
     process = subprocess.Popen(
         [*CLI, "--config", str(config), "run"],
