@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
+from icesco_watch.notifiers.telegram.sender import MAX_IN_FLIGHT
 from icesco_watch.store.schema import deliveries, items, open_store
 from tests.conftest import free_port
 from tests.fakes.bot_api import FakeBotApi
@@ -29,14 +30,18 @@ from tests.replica import ReplicaServer
 from tests.stores import POSTGRES
 
 CHATS = 30
-RATE = 20  # messages per second, configured and enforced by the fake alike
+RATE = 20  # messages per second, configured
+# The fake enforces 5% above it: unshared pacing would send twice the rate and draw hundreds of
+# 429s, shared pacing none; the margin absorbs a loaded test machine's scheduling jitter (the
+# bench, bench/scale.py, measures against the exact rate).
+FAKE_RATE = RATE * 1.05
 
 
 @pytest.mark.skipif(not POSTGRES, reason="several instances share a PostgreSQL store")
 def test_two_instances_one_killed_deliver_everything_once_within_telegrams_limits(
     tmp_path: Path, replica: ReplicaServer
 ) -> None:
-    with FakeBotApi(global_per_second=RATE) as api:
+    with FakeBotApi(global_per_second=FAKE_RATE) as api:
         config = write_config(
             tmp_path,
             replica,
@@ -62,8 +67,8 @@ def test_two_instances_one_killed_deliver_everything_once_within_telegrams_limit
             wait(lambda: len(api.sent) >= expected // 4, first, "the first alerts")
             first.send_signal(signal.SIGKILL)  # nothing is cleaned up or recorded
             first.wait(timeout=30)
-            accepted = {(str(m.chat_id), m.plain.split("\n", 1)[0]) for m in api.sent}
-            # In flight at the kill: accepted by Telegram, still held (pending) by the dead one.
+            # In flight at the kill: what the dead one held (claimed, pending) and had sent or
+            # was sending; its request may reach Telegram a moment after the kill.
             held = select(deliveries.c.chat, items.c.title).join(
                 items, items.c.key == deliveries.c.item_key
             )
@@ -75,7 +80,6 @@ def test_two_instances_one_killed_deliver_everything_once_within_telegrams_limit
                     )
                 )
                 dead_claims = {(row.chat, row.title) for row in rows}
-            in_flight = len(accepted & dead_claims)
             sent = count(engine, select(func.count()).where(deliveries.c.status == "sent"))
             assert sent < expected, "the kill came after the delivery, not during it"
 
@@ -93,9 +97,14 @@ def test_two_instances_one_killed_deliver_everything_once_within_telegrams_limit
                 log.close()
         assert second.returncode == 0
 
-    per_pair = Counter((str(m.chat_id), m.text) for m in api.sent)
+    per_pair = Counter((str(m.chat_id), m.plain.split("\n", 1)[0]) for m in api.sent)
     assert len(per_pair) == expected  # every (item, chat) pair arrived
-    assert sum(per_pair.values()) - expected <= in_flight
+    repeated = {pair for pair, times in per_pair.items() if times > 1}
+    # Repeats are only messages the killed sender had in flight: pairs it held at the kill, at
+    # most as many as one sender keeps in flight at once, each sent twice at most.
+    assert repeated <= dead_claims
+    assert len(repeated) <= MAX_IN_FLIGHT
+    assert max(per_pair.values()) <= 2
     assert api.rate_limited == 0  # the shared pacing kept the global and per-chat limits
     # One poller at a time: a 409 ends only a request nobody reads any more (the killed
     # poller's parked long poll at takeover, a stopping poller's last call), never a storm.

@@ -3,8 +3,8 @@ sends of other instances primed into this process's pacer.
 
 A `StoreSlots` reserves a small block of global slots at a time (one short transaction per
 block), converts them to this process's monotonic clock, and hands them out in order; a slot
-missed by more than one interval is dropped rather than spent in a burst. A flood wait is written
-to the store, so every instance pauses.
+missed by more than half an interval is dropped rather than spent in a burst. A flood wait is
+written to the store, so every instance pauses.
 """
 
 from __future__ import annotations
@@ -36,8 +36,10 @@ class StoreSlots:
         self._slots: deque[float] = deque()
 
     def next_slot(self, now: float) -> float:
-        while self._slots and self._slots[0] < now - self.interval:
-            self._slots.popleft()  # missed: spending it late would be a burst
+        while self._slots and self._slots[0] < now - self.interval / 2:
+            # Missed by more than half a slot: spent late, beside another instance's slot spent
+            # on time, it would put one message too many in Telegram's one-second window.
+            self._slots.popleft()
         if not self._slots:
             self._reserve()
         return self._slots[0]
