@@ -10,6 +10,7 @@ gets it printed.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import traceback
 from collections.abc import Iterable
@@ -59,10 +60,8 @@ def url_password(url: str | None) -> str | None:
     """The password in an SQLAlchemy or http(s) URL, if any (None for anything unparsable)."""
     if not url:
         return None
-    try:
+    with contextlib.suppress(ArgumentError, ValueError):  # not an SQLAlchemy URL: try http(s)
         return make_url(url).password
-    except (ArgumentError, ValueError):
-        pass
     try:
         return urlsplit(url).password
     except ValueError:

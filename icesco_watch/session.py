@@ -76,5 +76,4 @@ def require_writable_dir(folder: str) -> None:
     holds it), rather than after a whole crawl."""
     path = Path(folder)
     path.mkdir(parents=True, exist_ok=True)
-    with tempfile.TemporaryFile(dir=path):
-        pass
+    tempfile.TemporaryFile(dir=path).close()  # created and removed: the folder is writable
