@@ -193,15 +193,34 @@ def release_dead_claims(conn: Connection, is_dead: Callable[[str], bool]) -> int
     return sum(release_claims(conn, owner) for owner in owners if is_dead(owner))
 
 
-def release_claims(conn: Connection, owner: str) -> int:
-    """Give back what `owner` claimed and did not settle (a sender stopping), so another sender
-    takes it at once rather than after the lease; returns how many."""
-    query = (
-        update(deliveries)
-        .where(deliveries.c.claimed_by == owner, deliveries.c.status == "pending")
-        .values(claimed_by=None, claimed_until=None)
+def renew_claims(
+    conn: Connection, owner: str, until: datetime, ids: Iterable[int] | None = None
+) -> set[int]:
+    """Extend `owner`'s claims to `until` (all of them, or only `ids`) and return the ids it
+    still holds.
+
+    The fence against sending twice: a sender renews a message's deliveries just before sending
+    it and sends only if it still holds them all. A sender slower than its lease (a long batch at
+    a shared rate, a stalled machine) may have lost them to another instance; without the check
+    both would send."""
+    query = update(deliveries).where(
+        deliveries.c.claimed_by == owner, deliveries.c.status == "pending"
     )
-    return conn.execute(query).rowcount
+    if ids is not None:
+        query = query.where(deliveries.c.id.in_(list(ids)))
+    renewed = conn.execute(query.values(claimed_until=until).returning(deliveries.c.id))
+    return set(renewed.scalars())
+
+
+def release_claims(conn: Connection, owner: str, ids: Iterable[int] | None = None) -> int:
+    """Give back what `owner` claimed and did not settle (a sender stopping; or only `ids`), so
+    another sender takes it at once rather than after the lease; returns how many."""
+    query = update(deliveries).where(
+        deliveries.c.claimed_by == owner, deliveries.c.status == "pending"
+    )
+    if ids is not None:
+        query = query.where(deliveries.c.id.in_(list(ids)))
+    return conn.execute(query.values(claimed_by=None, claimed_until=None)).rowcount
 
 
 def next_due_at(conn: Connection) -> datetime | None:

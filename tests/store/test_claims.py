@@ -28,6 +28,7 @@ from icesco_watch.store.outbox import (
     next_due_at,
     release_claims,
     release_dead_claims,
+    renew_claims,
 )
 from icesco_watch.store.schema import open_store
 from tests.store.test_outbox import NOW, make_settings, news, store_and_enqueue, subscribe
@@ -59,6 +60,23 @@ def test_a_claimed_delivery_is_nobody_elses_until_its_lease_ends(store: Engine) 
     with store.begin() as conn:
         taken = claim_deliveries(conn, "B", NOW + LEASE, lease=LEASE)
     assert sorted(entry.delivery.id for entry in taken) == sorted(e.delivery.id for e in first)
+
+
+def test_renewing_keeps_a_claim_and_a_lost_claim_cannot_be_renewed(store: Engine) -> None:
+    subscribe(store, "1", "all")
+    store_and_enqueue(store, [news("a"), news("b")], make_settings())
+    with store.begin() as conn:
+        ids = {entry.delivery.id for entry in claim_deliveries(conn, "A", NOW, lease=LEASE)}
+        assert len(ids) == 2
+        assert renew_claims(conn, "A", NOW + 2 * LEASE, ids) == ids
+    with store.begin() as conn:
+        # Renewed: when the first lease would have ended, the deliveries are still A's.
+        assert claim_deliveries(conn, "B", NOW + LEASE, lease=LEASE) == []
+        taken = claim_deliveries(conn, "B", NOW + 2 * LEASE, lease=LEASE)
+        assert {entry.delivery.id for entry in taken} == ids
+        # A, slower than its lease, asks before sending: nothing is its own any more.
+        assert renew_claims(conn, "A", NOW + 3 * LEASE, ids) == set()
+        assert renew_claims(conn, "B", NOW + 3 * LEASE) == ids
 
 
 def test_a_chat_held_by_one_sender_gets_nothing_newer_from_another(store: Engine) -> None:

@@ -47,6 +47,7 @@ from icesco_watch.store.outbox import (
     pending_counts,
     release_claims,
     release_dead_claims,
+    renew_claims,
 )
 from icesco_watch.store.schema import chats
 
@@ -232,8 +233,14 @@ class Sender:
         heapq.heapify(turns)
         running: dict[asyncio.Task[Verdict], str] = {}
         order = len(turns)
+        renewed = time.monotonic()
         while turns or running:
             now = time.monotonic()
+            if now - renewed > self.claim_lease.total_seconds() / 3:
+                # A plan longer than the lease keeps what it holds; the fence below still checks.
+                with self.engine.begin() as conn:
+                    renew_claims(conn, self.owner, utcnow() + self.claim_lease)
+                renewed = now
             closing = self._stopping() or (deadline is not None and now >= deadline)
             wait: float | None = None
             if turns and not closing and len(running) < MAX_IN_FLIGHT:
@@ -242,6 +249,11 @@ class Sender:
                 if ready <= now:
                     heapq.heappop(turns)
                     message = plans[turn.chat].popleft()
+                    if not self._hold(message):
+                        if plans[turn.chat]:
+                            order += 1
+                            heapq.heappush(turns, _Turn(0.0, order, turn.chat))
+                        continue
                     self.pacer.record(turn.chat, now)
                     running[asyncio.create_task(self._send(message))] = turn.chat
                     continue
@@ -269,6 +281,24 @@ class Sender:
                 if queue:
                     order += 1
                     heapq.heappush(turns, _Turn(0.0, order, chat))
+
+    def _hold(self, message: Message) -> bool:
+        """Renew the claims of `message`'s deliveries just before sending it: True when this
+        sender still holds them all. Otherwise another instance took them over after this one's
+        lease ran out and sends them itself; what is still held of them is given back."""
+        ids = set(message.ids)
+        with self.engine.begin() as conn:
+            held = renew_claims(conn, self.owner, utcnow() + self.claim_lease, ids)
+            if held == ids:
+                return True
+            release_claims(conn, self.owner, held)
+        log.info(
+            "not sending %d delivery(ies) to chat %s: another sender took them over after this "
+            "one's claim ran out",
+            len(ids - held),
+            message.chat,
+        )
+        return False
 
     async def _send(self, message: Message) -> Verdict:
         """One request to Telegram; never raises (the verdict carries what happened)."""

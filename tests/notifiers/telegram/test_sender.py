@@ -6,17 +6,19 @@ import asyncio
 import logging
 import time
 from collections.abc import Iterator, Sequence
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
-from sqlalchemy import Engine
+from sqlalchemy import Engine, select
 
 from icesco_watch.config.schema import SectorConfig, Settings
 from icesco_watch.models import NewsItem
 from icesco_watch.notifiers.telegram.bot import build_application
 from icesco_watch.notifiers.telegram.outcomes import Backoff, DrainReport
 from icesco_watch.notifiers.telegram.sender import AlertRenderer, Sender
-from icesco_watch.store.outbox import pending_counts
+from icesco_watch.store.outbox import claim_deliveries, pending_counts, renew_claims
+from icesco_watch.store.schema import deliveries as outbox
 from icesco_watch.store.schema import open_store
 from icesco_watch.store.subscriptions import get_chat
 from tests.fakes.bot_api import FakeBotApi
@@ -30,6 +32,7 @@ from tests.notifiers.telegram.helpers import (
 )
 
 QUICK = Backoff(base=0.1, cap=0.5, max_attempts=6)
+LEASE = timedelta(minutes=2)
 
 
 @pytest.fixture
@@ -153,6 +156,41 @@ def test_a_blocked_chat_gets_nothing_new(tmp_path: Path, api: FakeBotApi) -> Non
     store_new(engine, settings, [news("first")])
     drain(settings, engine, seconds=None)
     assert store_new(engine, settings, [news("second")]) == 0
+
+
+def test_a_sender_slower_than_its_lease_does_not_send_what_another_took_over(
+    tmp_path: Path, api: FakeBotApi
+) -> None:
+    """Two instances: A claimed a batch but sends slower than its lease; B took the rest over.
+    A must not send those: B does (both sending was 11 duplicates in a loaded CI run)."""
+    settings = make_settings(tmp_path, api)
+    engine = open_store(settings.storage.url)
+    for chat in ("501", "502"):
+        subscribe(engine, chat)
+    store_new(engine, settings, [news("kept"), news("lost")])
+
+    async def run() -> None:
+        async with bot_for(settings) as bot:
+            slow = Sender(settings, engine, bot, QUICK)
+            now = datetime.now(UTC)
+            with engine.begin() as conn:
+                plan = claim_deliveries(conn, slow.owner, now, lease=LEASE)
+                assert len(plan) == 4
+                # A renewed chat 501's claims only; when the others ran out, B took them over.
+                kept = {e.delivery.id for e in plan if e.delivery.chat == "501"}
+                assert renew_claims(conn, slow.owner, now + 3 * LEASE, kept) == kept
+                taken = claim_deliveries(conn, "B", now + 2 * LEASE, lease=LEASE)
+                assert {e.delivery.chat for e in taken} == {"502"}
+            # Private entry point: the interleaving (a plan outliving its lease while another
+            # instance claims) cannot be arranged through `drain`, which claims for itself.
+            await slow._deliver(slow._messages(plan), DrainReport(), None)
+
+    asyncio.run(run())
+    assert [m.chat_id for m in api.sent] == [501, 501]  # chat 501's two; nothing to 502
+    with engine.connect() as conn:
+        rows = conn.execute(select(outbox.c.chat, outbox.c.status, outbox.c.claimed_by)).all()
+    assert {(chat, status) for chat, status, _ in rows} == {("501", "sent"), ("502", "pending")}
+    assert {owner for chat, _, owner in rows if chat == "502"} == {"B"}
 
 
 def test_transient_failures_give_up_with_a_reason(tmp_path: Path, api: FakeBotApi) -> None:
