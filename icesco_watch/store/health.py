@@ -1,5 +1,9 @@
 """Per-source health and the `runs` log: failure counters, validators, channel, baseline state,
-and the robots.txt cache the crawls share."""
+and the robots.txt cache the crawls share.
+
+The `runs` log keeps each source's newest `RUNS_KEPT` runs (about two weeks at a poll every ten
+minutes): it answers "what happened lately", and a service polling for years must not grow its
+store by a row a poll for ever."""
 
 from __future__ import annotations
 
@@ -7,11 +11,12 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, insert, select, update
+from sqlalchemy import Connection, delete, insert, select, update
 
 from icesco_watch.models import CrawlResult, RobotsEntry, SourceReport
 from icesco_watch.store.schema import robots, runs, sources
 
+RUNS_KEPT = 2000
 FAILING = "failing"
 RECOVERED = "recovered"
 
@@ -46,6 +51,7 @@ def record_run(
     result: CrawlResult,
     failure_threshold: int,
     baseline_complete: bool,
+    runs_kept: int = RUNS_KEPT,
 ) -> str | None:
     """Update the source's state from this cycle and log the run. Returns FAILING when the
     failure threshold is reached (once), RECOVERED on the first success after that, else None.
@@ -96,7 +102,21 @@ def record_run(
             errors=report.errors,
         )
     )
+    _prune_runs(conn, report.source, runs_kept)
     return event
+
+
+def _prune_runs(conn: Connection, source: str, kept: int) -> None:
+    """Drop `source`'s runs older than its newest `kept`."""
+    oldest_kept = conn.execute(
+        select(runs.c.id)
+        .where(runs.c.source == source)
+        .order_by(runs.c.id.desc())
+        .offset(kept - 1)
+        .limit(1)
+    ).scalar()
+    if oldest_kept is not None:
+        conn.execute(delete(runs).where(runs.c.source == source, runs.c.id < oldest_kept))
 
 
 def robots_entries(conn: Connection) -> dict[str, RobotsEntry]:

@@ -61,3 +61,20 @@ def test_validators_are_kept_on_failure_and_on_304(engine: Engine) -> None:
     _run(engine, etag='"v3"')
     with engine.connect() as conn:
         assert source_state(conn, "src").etag == '"v3"'
+
+
+def test_the_runs_log_keeps_each_sources_newest_runs_only(engine: Engine) -> None:
+    def record(source: str, n: int) -> None:
+        result = CrawlResult(source)
+        report = SourceReport(source, T0, T0.replace(minute=n))
+        with engine.begin() as conn:
+            record_run(conn, report, result, 3, baseline_complete=True, runs_kept=3)
+
+    for n in range(5):
+        record("src", n)
+    record("other", 0)
+    with engine.connect() as conn:
+        kept = conn.execute(select(runs.c.source, runs.c.finished_at).order_by(runs.c.id)).all()
+    minutes = [finished.minute for source, finished in kept if source == "src"]
+    assert minutes == [2, 3, 4]  # the newest three, in order
+    assert [source for source, _ in kept].count("other") == 1  # another source's log untouched
