@@ -1,10 +1,10 @@
 """The real corpus files (tests/tagging/data/real/*.jsonl) keep the shared format of issue 11.
 
 Every line parses, carries the keys in the agreed order, uses only known sector keys, label
-sources and kinds, has a unique id and URL, a language matching the URL's folder (the root edition's Arabic
-articles live under /blog/ with an Arabic slug) and a publication
-day matching the URL's date path. The files are data for the classifier's evaluation, so a broken
-line would silently shrink or skew it: this check is what keeps them honest.
+sources and kinds, has a unique id and URL, a language matching the URL's folder (the root
+edition's Arabic articles live under /blog/ with an Arabic slug) and a publication day matching
+the URL's date path. The files are data for the classifier's evaluation, so a broken line would
+silently shrink or skew it: this check is what keeps them honest.
 """
 
 from __future__ import annotations
