@@ -1,9 +1,10 @@
 """The real corpus files (tests/tagging/data/real/*.jsonl) keep the shared format of issue 11.
 
 Every line parses, carries the keys in the agreed order, uses only known sector keys, label
-sources and kinds, has a unique id and URL, a language matching the URL's folder and a publication
-day matching the URL's date path. The files are data for the classifier's evaluation, so a broken
-line would silently shrink or skew it: this check is what keeps them honest.
+sources and kinds, has a unique id and URL, a language matching the URL's folder (the root
+edition's Arabic articles live under /blog/ with an Arabic slug) and a publication day matching
+the URL's date path. The files are data for the classifier's evaluation, so a broken line would
+silently shrink or skew it: this check is what keeps them honest.
 """
 
 from __future__ import annotations
@@ -59,6 +60,8 @@ KINDS = {
     "full-body",
 }
 URL = re.compile(r"^https://(?:www\.)?icesco\.org/(en|ar|fr)/(?:(\d{4})/(\d{2})/(\d{2})/)?\S+$")
+# Arabic articles of the site's root edition live under /blog/ with an Arabic slug (no /ar/).
+ROOT_AR = re.compile(r"^https://(?:www\.)?icesco\.org/blog/(\d{4})/(\d{2})/(\d{2})/(%D[89]%\S+)$")
 
 
 def problems(lines: list[str], lang: str) -> list[str]:
@@ -90,6 +93,16 @@ def problems(lines: list[str], lang: str) -> list[str]:
     return found
 
 
+def _address(url: str) -> tuple[str, date | None] | None:
+    """The language folder and date path of an icesco.org article address, or None."""
+    if match := URL.match(url):
+        parts = match.group(2, 3, 4)
+        return match.group(1), date(*map(int, parts)) if parts[0] else None
+    if match := ROOT_AR.match(url):
+        return "ar", date(*map(int, match.group(1, 2, 3)))
+    return None
+
+
 def item_problems(item: dict[str, Any], lang: str) -> list[str]:
     """The problems of one parsed item whose keys are already known to be right."""
     found: list[str] = []
@@ -101,16 +114,17 @@ def item_problems(item: dict[str, Any], lang: str) -> list[str]:
         return found
     if item["lang"] != lang or not item["id"].startswith(f"{lang}-"):
         found.append(f"lang/id {item['lang']}/{item['id']} do not belong in {lang}.jsonl")
-    match = URL.match(item["url"])
-    if match is None:
+    address = _address(item["url"])
+    if address is None:
         return [*found, f"url {item['url']} is not an icesco.org article address"]
-    if match.group(1) != item["lang"]:
-        found.append(f"url folder /{match.group(1)}/ does not match lang {item['lang']}")
+    folder, dated = address
+    if folder != item["lang"]:
+        found.append(f"url folder /{folder}/ does not match lang {item['lang']}")
     try:
         day = date.fromisoformat(item["published"])
     except ValueError:
         return [*found, f"published {item['published']!r} is not a date"]
-    if match.group(2) and day != date(*(int(match.group(i)) for i in (2, 3, 4))):
+    if dated is not None and day != dated:
         found.append(f"published {day} differs from the url's date path")
     if not item["title"].strip() or not item["lead"].strip():
         found.append("empty title or lead")
