@@ -22,7 +22,7 @@ from typing import Any
 from aiohttp import web
 
 from . import bot_objects as obj
-from .bot_methods import MethodsMixin
+from .bot_methods import GENERAL, MethodsMixin
 from .bot_objects import Call, CallbackAnswer, Edit, Fault, SentMessage
 from .rate_limits import FloodControl
 
@@ -175,6 +175,12 @@ class FakeBotApi(MethodsMixin):
     def close_topic(self, chat_id: int, thread: int) -> None:
         """Posts into the topic now fail: 400 "Bad Request: TOPIC_CLOSED"."""
         self._set_topic(chat_id, thread, "closed")
+
+    def close_general(self, chat_id: int) -> None:
+        """Close a forum's General topic: posts without a thread now fail with TOPIC_CLOSED."""
+        with self._lock:
+            self._forums.setdefault(chat_id, {})[GENERAL] = "closed"
+        self._changed_state()
 
     def reopen_topic(self, chat_id: int, thread: int) -> None:
         self._set_topic(chat_id, thread, "open")

@@ -28,6 +28,7 @@ NOT_MODIFIED = (
 # Telegram's answers for a topic that cannot be posted into (see FakeBotApi.close_topic).
 TOPIC_CLOSED = "Bad Request: TOPIC_CLOSED"
 THREAD_NOT_FOUND = "Bad Request: message thread not found"
+GENERAL = 0  # the key of a forum's General topic in FakeBotApi._forums (it has no thread id)
 _COMMAND = re.compile(r"[a-z0-9_]{1,32}")
 
 
@@ -208,8 +209,10 @@ class MethodsMixin:
     def _topic_refusal(self, chat_id: int | str, thread: object) -> str | None:
         """Telegram's refusal of a post into topic `thread` (None: the chat itself, fine)."""
         if thread is None:
-            return None
-        state = self._forums.get(chat_id, {}).get(thread) if isinstance(thread, int) else None
+            general = self._forums.get(chat_id, {}).get(GENERAL)
+            return TOPIC_CLOSED if general == "closed" else None
+        topics = self._forums.get(chat_id, {})
+        state = topics.get(thread) if isinstance(thread, int) and thread != GENERAL else None
         if state == "closed":
             return TOPIC_CLOSED
         if state in (None, "deleted"):

@@ -25,7 +25,7 @@ def topic_notice(chat: str, thread: int, error: str, routes: Sequence[int]) -> s
     """The notice's text (Telegram HTML). `routes`: the config routes' indexes that name the
     topic, so the admin knows which `[[telegram.routes]]` entry to edit."""
     lines = [
-        f"⚠️ <b>Alerts to topic {thread} of this group ({html.escape(chat)}) have stopped.</b>",
+        f"⚠️ <b>Alerts to forum topic {thread} of chat {html.escape(chat)} have stopped.</b>",
         f"Telegram refused to post there: {html.escape(error)}",
         "The alerts queued for it were not sent, and none will be queued for it any more.",
         "To receive them again: type <code>/here &lt;sectors…&gt;</code> in the topic that "
