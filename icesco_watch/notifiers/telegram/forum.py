@@ -1,4 +1,5 @@
-"""The admins' notice when a forum topic stops receiving alerts (Telegram closed or deleted it).
+"""Forum topics on the bot's side: the topic a command came from, and the admins' notice when a
+topic stops receiving alerts (Telegram closed or deleted it).
 
 One notice per closed topic: `close_topic` records the topic once, and only that first record
 makes the sender queue a notice. It goes to the group itself, without a thread (its General
@@ -15,10 +16,21 @@ import logging
 from collections import deque
 from collections.abc import Sequence
 
+from telegram import Update
+
 from icesco_watch.config.schema import Settings
 from icesco_watch.notifiers.telegram.outcomes import Message, Verdict
 
 log = logging.getLogger(__name__)
+
+
+def forum_thread(update: Update) -> int | None:
+    """The forum topic the update's message was written in; None outside a topic. A message in
+    the General topic, or a reply thread of an ordinary group, has no topic of its own."""
+    message, chat = update.effective_message, update.effective_chat
+    if message is None or chat is None or not chat.is_forum or not message.is_topic_message:
+        return None
+    return message.message_thread_id
 
 
 def topic_notice(chat: str, thread: int, error: str, routes: Sequence[int]) -> str:

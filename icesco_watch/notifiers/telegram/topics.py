@@ -21,6 +21,7 @@ from telegram.error import RetryAfter
 
 from icesco_watch.notifiers.telegram.choices import Choice
 from icesco_watch.notifiers.telegram.commands import Commands, Context
+from icesco_watch.notifiers.telegram.forum import forum_thread
 from icesco_watch.notifiers.telegram.outcomes import retry_after_seconds
 from icesco_watch.notifiers.telegram.replies import ECHO, bound, echo
 from icesco_watch.store.subscriptions import upsert_chat
@@ -36,15 +37,6 @@ NOT_IN_TOPIC = (
     "/here works inside a topic of a forum group: open the topic that should receive alerts "
     "and type, for example, /here culture education there. Here, use /subscribe instead."
 )
-
-
-def forum_thread(update: Update) -> int | None:
-    """The forum topic the update's message was written in; None outside a topic. A message in
-    the General topic, or a reply thread of an ordinary group, has no topic of its own."""
-    message, chat = update.effective_message, update.effective_chat
-    if message is None or chat is None or not chat.is_forum or not message.is_topic_message:
-        return None
-    return message.message_thread_id
 
 
 class TopicCommands:

@@ -14,6 +14,7 @@ from sqlalchemy import Engine
 from icesco_watch.config.schema import Settings
 from icesco_watch.notifiers.telegram.outcomes import Backoff, DrainReport
 from icesco_watch.notifiers.telegram.sender import Sender
+from icesco_watch.notifiers.telegram.status import store_status
 from icesco_watch.store.schema import open_store
 from icesco_watch.store.topics import get_closed_topic
 from tests.fakes.bot_api import FakeBotApi
@@ -134,6 +135,7 @@ def test_a_closed_topic_costs_one_call_and_one_notice(
     assert closed is not None
     expected = "TOPIC_CLOSED" if gone == "closed" else "thread not found"
     assert expected.casefold() in closed.reason.casefold()
+    assert f"forum topic {culture} of {GROUP} suspended since" in store_status(engine)  # /status
 
 
 def test_the_notice_goes_to_the_admin_chats_when_the_group_refuses_it(

@@ -65,6 +65,7 @@ def test_admins_route_sectors_to_a_topic_with_here(tmp_path: Path, api: FakeBotA
         assert "I don't know the sector “cultur”. Did you mean culture?" in wrong
         assert "receives nothing" in await ask(api, MODERATOR, "/here", other)
         assert await ask(api, OWNER, "/here culture", None) == NOT_IN_TOPIC  # General
+        assert "Nothing yet" in await ask(api, MEMBER, "/list", other)  # answered in the topic
 
         assert store_new(engine, settings, [news("museum", sectors=("culture",))]) == 1
         await sender.drain(time.monotonic() + 30)
