@@ -10,9 +10,10 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy import Engine
+from telegram.error import BadRequest
 
 from icesco_watch.config.schema import Settings
-from icesco_watch.notifiers.telegram.outcomes import Backoff, DrainReport
+from icesco_watch.notifiers.telegram.outcomes import Backoff, DrainReport, Message, judge
 from icesco_watch.notifiers.telegram.sender import Sender
 from icesco_watch.notifiers.telegram.status import store_status
 from icesco_watch.store.schema import open_store
@@ -153,3 +154,20 @@ def test_the_notice_goes_to_the_admin_chats_when_the_group_refuses_it(
     assert api.messages_to(GROUP) == []
     [notice] = api.messages_to(ADMIN)
     assert f"Alerts to forum topic {culture} of chat {GROUP} have stopped" in notice.plain
+
+
+@pytest.mark.parametrize(
+    ("thread", "description", "kind"),
+    [
+        (7, "Bad Request: TOPIC_CLOSED", "topic_gone"),
+        (7, "Bad Request: TOPIC_DELETED", "topic_gone"),
+        (7, "Bad Request: message thread not found", "topic_gone"),
+        (7, "Bad Request: can't parse entities", "refused"),  # the HTML, not the topic
+        (None, "Bad Request: TOPIC_CLOSED", "refused"),  # General closed: no topic to suspend
+    ],
+)
+def test_which_refusals_mean_the_topic_is_gone(
+    thread: int | None, description: str, kind: str
+) -> None:
+    message = Message(str(GROUP), "<b>x</b>", (1,), thread=thread)
+    assert judge(message, BadRequest(description), str).kind == kind
