@@ -91,6 +91,25 @@ def test_a_route_with_a_thread_posts_into_that_topic(tmp_path: Path, api: FakeBo
     )
 
 
+def test_a_backlog_for_a_topic_is_digested_into_that_topic(tmp_path: Path, api: FakeBotApi) -> None:
+    culture = api.open_topic(GROUP)
+    routes = [
+        {"chat": str(GROUP), "thread": culture, "sectors": ["culture"]},
+        {"chat": str(GROUP), "sectors": ["education"]},
+    ]
+    settings = make_settings(tmp_path, api, routes=routes, digest_after=2)
+    engine = open_store(settings.storage.url)
+    found = [news(f"art-{n}", minutes_ago=60 - n, sectors=("culture",)) for n in range(4)]
+    found.append(news("lessons", minutes_ago=5, sectors=("education",)))
+    assert store_new(engine, settings, found) == 5
+    report = drain(settings, engine)
+    assert (report.sent, report.digests) == (5, 1)
+    [digest] = api.messages_in(GROUP, culture)  # the topic's 4 items, one message, in the topic
+    assert all(f"Headline art-{n}" in digest.plain for n in range(4))
+    assert "lessons" not in digest.plain  # a digest never mixes two topics
+    assert headlines(api, None) == ["Headline lessons"]
+
+
 @pytest.mark.parametrize("gone", ["closed", "deleted"])
 def test_a_closed_topic_costs_one_call_and_one_notice(
     tmp_path: Path, api: FakeBotApi, gone: str
