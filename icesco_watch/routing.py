@@ -134,6 +134,19 @@ def _order(decision: Decision) -> tuple[str, int]:
     return decision.destination.chat, decision.destination.thread or 0
 
 
+def route_destination(route_config: RouteConfig) -> Destination:
+    """Where a `[[telegram.routes]]` entry posts: its chat, in its forum topic if it names one."""
+    return Destination(route_config.chat, route_config.thread)
+
+
+def topic_interest(lang: str | None, sectors: Iterable[str]) -> Interest:
+    """A forum topic `/here` routed sectors to, in its group's news language (None: every one).
+    No sector means nothing (unlike a chat's "nothing listed: everything"): such a topic is
+    never a subscriber, see `store/topics.py`."""
+    langs = frozenset() if lang is None else frozenset({lang})
+    return Interest(langs=langs, sectors=frozenset(sectors))
+
+
 def route_interest(route_config: RouteConfig) -> Interest:
     """A `[[telegram.routes]]` entry: its languages, and any of its sectors or topics."""
     return Interest(

@@ -258,6 +258,19 @@ class RouteConfig(Section):
     sectors: list[str] = []
     topics: list[str] = []
     langs: list[Lang] = []
+    # A topic of a forum supergroup (its message_thread_id); None: the chat itself.
+    thread: int | None = None
+
+    @field_validator("thread", mode="before")
+    @classmethod
+    def _topic_id(cls, value: object) -> object:
+        # Before pydantic's coercion: "7", 7.0 and true are not topic ids.
+        if value is None or (type(value) is int and value > 0):
+            return value
+        raise ValueError(
+            f"{value!r} is not a forum topic id; write a positive integer (the topic's "
+            "message_thread_id, the last number of a link to the topic)"
+        )
 
 
 class TelegramConfig(Section):

@@ -1,6 +1,7 @@
 """The outbox: the deliveries the routing core decided (enqueue), each one's state until final.
 
-A delivery is one (item, chat) pair, unique, so an item is never queued twice for a chat. It
+A delivery is one (item, chat, thread) triple, unique, so an item is never queued twice for a
+chat or one of its forum topics (thread 0 in the table: the chat itself). It
 moves pending -> sent | failed | skipped; only the sender moves it, and only after Telegram
 answered. Enqueueing runs inside the cycle's transaction that stores the items, so an item is
 either stored with its deliveries or not at all.
@@ -21,12 +22,14 @@ from icesco_watch.routing import (
     Destination,
     Subscriber,
     route,
+    route_destination,
     route_interest,
     subscription_interest,
 )
 from icesco_watch.store.dialect import insert_ignore, lock_skipping_held
 from icesco_watch.store.items import items_by_key
 from icesco_watch.store.schema import chats, deliveries, subscriptions
+from icesco_watch.store.topics import closed_destinations, forum_subscribers
 
 STATUSES = ("pending", "sent", "failed", "skipped")
 # How long a sender holds the deliveries it claimed (config: telegram.claim_lease).
@@ -48,6 +51,7 @@ class Delivery:
     created_at: datetime
     sent_at: datetime | None
     unconfirmed: int = 0  # sends whose outcome is unknown (no answer came back)
+    thread: int | None = None  # the forum topic within the chat; None: the chat itself
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,6 +75,7 @@ def enqueue_deliveries(
         {
             "item_key": decision.item_key,
             "chat": decision.destination.chat,
+            "thread": decision.destination.thread or 0,
             "status": "pending",
             "attempts": 0,
             "next_attempt_at": now,
@@ -89,16 +94,18 @@ def enqueue_deliveries(
 
 def _subscribers(conn: Connection, settings: Settings) -> list[Subscriber]:
     """Every reader the routing core chooses among: config routes first, then chats with
-    subscriptions; a paused chat, or one that blocked the bot, is muted (the core skips it)."""
+    subscriptions, then forum topics `/here` chose sectors for; a paused chat, one that blocked
+    the bot, or a forum topic Telegram closed, is muted (the core skips it)."""
     states = {
         row.chat: bool(row.paused) or not row.active
         for row in conn.execute(select(chats.c.chat, chats.c.paused, chats.c.active))
     }
+    closed = closed_destinations(conn)
     found = [
         Subscriber(
-            Destination(route_config.chat),
+            route_destination(route_config),
             route_interest(route_config),
-            muted=states.get(route_config.chat, False),
+            muted=states.get(route_config.chat, False) or route_destination(route_config) in closed,
         )
         for route_config in settings.telegram.routes
     ]
@@ -118,6 +125,7 @@ def _subscribers(conn: Connection, settings: Settings) -> list[Subscriber]:
         )
         for chat, (lang, subs) in grouped.items()
     ]
+    found += forum_subscribers(conn, states, closed)
     return found
 
 
@@ -330,4 +338,5 @@ def _delivery(row: Any) -> Delivery:
         created_at=row["created_at"],
         sent_at=row["sent_at"],
         unconfirmed=row["unconfirmed"],
+        thread=row["thread"] or None,
     )

@@ -199,14 +199,17 @@ subscriptions = Table(
     UniqueConstraint("chat", "kind", "value"),
 )
 
-# The outbox: one row per (item, chat). The unique pair is what makes delivery exactly-once
-# on the enqueue side; `status` moves pending -> sent | failed | skipped.
+# The outbox: one row per (item, chat, thread). The unique triple is what makes delivery
+# exactly-once on the enqueue side; `status` moves pending -> sent | failed | skipped.
 deliveries = Table(
     "deliveries",
     metadata,
     Column("id", Integer, primary_key=True, autoincrement=True),
     Column("item_key", String, nullable=False),
     Column("chat", String, nullable=False),
+    # The forum topic (message_thread_id) within the chat; 0: the chat itself. Not NULL, so
+    # the unique triple holds on every backend (NULLs are never equal in a unique key).
+    Column("thread", Integer, nullable=False, default=0, server_default="0"),
     Column("status", String, nullable=False, default="pending"),
     Column("attempts", Integer, nullable=False, default=0),
     # Sends whose outcome is unknown (the request left, no answer came back): after one such
@@ -220,8 +223,28 @@ deliveries = Table(
     # A sender's claim: no other sender touches the delivery before `claimed_until`.
     Column("claimed_by", String),
     Column("claimed_until", UTCDateTime),
-    UniqueConstraint("item_key", "chat"),
+    UniqueConstraint("item_key", "chat", "thread", name="deliveries_item_key_chat_thread_key"),
     Index("deliveries_due", "status", "next_attempt_at"),
+)
+
+# Forum topics (notifiers/telegram/topics.py): the sectors `/here` sent to a topic of a group,
+# and topics Telegram said are closed or deleted (their routes are suspended until an admin
+# types /here there again, or a route's `thread` is edited to another topic).
+topic_sectors = Table(
+    "topic_sectors",
+    metadata,
+    Column("chat", String, primary_key=True),
+    Column("thread", Integer, primary_key=True),
+    Column("sector", String, primary_key=True),
+)
+
+closed_topics = Table(
+    "closed_topics",
+    metadata,
+    Column("chat", String, primary_key=True),
+    Column("thread", Integer, primary_key=True),
+    Column("reason", Text, nullable=False),
+    Column("closed_at", UTCDateTime, nullable=False),
 )
 
 # Leases (store/leases.py): which instance crawls, which polls Telegram; taken over on expiry.

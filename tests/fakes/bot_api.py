@@ -22,7 +22,7 @@ from typing import Any
 from aiohttp import web
 
 from . import bot_objects as obj
-from .bot_methods import MethodsMixin
+from .bot_methods import GENERAL, MethodsMixin
 from .bot_objects import Call, CallbackAnswer, Edit, Fault, SentMessage
 from .rate_limits import FloodControl
 
@@ -62,6 +62,7 @@ class FakeBotApi(MethodsMixin):
         self._conflicts = 0
         self._superseded: set[asyncio.Future[None]] = set()
         self._message_ids: dict[int | str, itertools.count[int]] = {}
+        self._forums: dict[int | str, dict[int, str]] = {}  # chat -> thread -> open|closed|...
         self._messages: dict[tuple[int | str, int], dict[str, Any]] = {}  # current content
         self._updates: list[dict[str, Any]] = []
         self._update_ids = itertools.count(1)
@@ -163,6 +164,38 @@ class FakeBotApi(MethodsMixin):
         with self._lock:
             self._members[(obj.chat_key(chat_id), user_id)] = status
 
+    def open_topic(self, chat_id: int) -> int:
+        """Make `chat_id` a forum supergroup (if it is not yet) and create a topic in it; its
+        thread id, which is (as in Telegram) the id of the topic's creation message."""
+        with self._lock:
+            thread = self._next_message_id(chat_id)
+            self._forums.setdefault(chat_id, {})[thread] = "open"
+            return thread
+
+    def close_topic(self, chat_id: int, thread: int) -> None:
+        """Posts into the topic now fail: 400 "Bad Request: TOPIC_CLOSED"."""
+        self._set_topic(chat_id, thread, "closed")
+
+    def close_general(self, chat_id: int) -> None:
+        """Close a forum's General topic: posts without a thread now fail with TOPIC_CLOSED."""
+        with self._lock:
+            self._forums.setdefault(chat_id, {})[GENERAL] = "closed"
+        self._changed_state()
+
+    def reopen_topic(self, chat_id: int, thread: int) -> None:
+        self._set_topic(chat_id, thread, "open")
+
+    def delete_topic(self, chat_id: int, thread: int) -> None:
+        """Posts into the topic now fail: 400 "Bad Request: message thread not found"."""
+        self._set_topic(chat_id, thread, "deleted")
+
+    def _set_topic(self, chat_id: int, thread: int, state: str) -> None:
+        with self._lock:
+            topics = self._forums.get(chat_id, {})
+            if thread not in topics:
+                raise ValueError(f"chat {chat_id} has no topic {thread}; open_topic() first")
+            topics[thread] = state
+
     def inject(
         self,
         method: str,
@@ -258,6 +291,11 @@ class FakeBotApi(MethodsMixin):
         with self._lock:
             return [m for m in self._sent if m.chat_id == key]
 
+    def messages_in(self, chat_id: int | str, thread: int | None) -> list[SentMessage]:
+        """Messages accepted for topic `thread` of `chat_id` (None: outside any topic, which
+        in a forum is its General topic)."""
+        return [m for m in self.messages_to(chat_id) if m.message_thread_id == thread]
+
     def wait_for(self, predicate: Callable[[FakeBotApi], bool], timeout: float = 10) -> None:
         """Block until `predicate(api)` holds; AssertionError (with what was seen) on timeout.
 
@@ -299,16 +337,21 @@ class FakeBotApi(MethodsMixin):
         user_id: int | None = None,
         chat_type: str = "private",
         anonymous: bool = False,
+        thread: int | None = None,
     ) -> int:
         """Queue a message from a user (a /command gets its bot_command entity); the update id.
-        `anonymous`: a group admin writing on behalf of the group (`sender_chat` is the group)."""
+        `anonymous`: a group admin writing on behalf of the group (`sender_chat` is the group);
+        `thread`: written in that topic of a forum (`open_topic`)."""
         sender = obj.user(user_id if user_id is not None else (chat_id if chat_id > 0 else 1001))
-        group = obj.chat(chat_id, chat_type)
+        with self._lock:
+            forum = chat_id in self._forums
+        group = obj.chat(chat_id, chat_type, forum=forum)
         if anonymous:
             sender = obj.ANONYMOUS_ADMIN
         with self._lock:
             message_id = self._next_message_id(chat_id)
-            body = obj.message(message_id, group, sender, text, obj.command_entities(text))
+            entities = obj.command_entities(text)
+            body = obj.message(message_id, group, sender, text, entities, thread=thread)
             if anonymous:
                 body["sender_chat"] = group
             return self._push_update({"message": body})

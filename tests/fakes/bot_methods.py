@@ -25,6 +25,10 @@ NOT_MODIFIED = (
     "Bad Request: message is not modified: specified new message content and reply markup are "
     "exactly the same as a current content and reply markup of the message"
 )
+# Telegram's answers for a topic that cannot be posted into (see FakeBotApi.close_topic).
+TOPIC_CLOSED = "Bad Request: TOPIC_CLOSED"
+THREAD_NOT_FOUND = "Bad Request: message thread not found"
+GENERAL = 0  # the key of a forum's General topic in FakeBotApi._forums (it has no thread id)
 _COMMAND = re.compile(r"[a-z0-9_]{1,32}")
 
 
@@ -65,6 +69,7 @@ class MethodsMixin:
     _waiters: set[asyncio.Future[None]]
     _stopping: asyncio.Event | None
     _message_ids: dict[int | str, itertools.count[int]]
+    _forums: dict[int | str, dict[int, str]]  # chat -> topic (thread id) -> open|closed|deleted
 
     def _next_message_id(self, chat_id: int | str) -> int:
         with self._lock:
@@ -158,6 +163,10 @@ class MethodsMixin:
         with self._lock:
             if chat_id in self._blocked:
                 return 403, {"ok": False, "error_code": 403, "description": BLOCKED}
+            thread = params.get("message_thread_id")
+            refusal = self._topic_refusal(chat_id, thread)
+            if refusal:
+                return _bad(refusal)
             try:
                 parsed = check_text(params.get("text"), params.get("parse_mode"))
                 _check_markup(markup)
@@ -182,18 +191,33 @@ class MethodsMixin:
                     disable_web_page_preview=params.get("disable_web_page_preview"),
                     link_preview_options=preview if isinstance(preview, dict) else None,
                     at=now,
+                    message_thread_id=thread if isinstance(thread, int) else None,
                 )
             )
             body = obj.message(
                 message_id,
-                obj.chat(chat_id),
+                obj.chat(chat_id, forum=chat_id in self._forums),
                 obj.bot_user(self._token),
                 parsed.plain,
                 parsed.entities,
                 markup,
+                thread if isinstance(thread, int) else None,
             )
             self._messages[(chat_id, message_id)] = body
             return _ok(body)
+
+    def _topic_refusal(self, chat_id: int | str, thread: object) -> str | None:
+        """Telegram's refusal of a post into topic `thread` (None: the chat itself, fine)."""
+        if thread is None:
+            general = self._forums.get(chat_id, {}).get(GENERAL)
+            return TOPIC_CLOSED if general == "closed" else None
+        topics = self._forums.get(chat_id, {})
+        state = topics.get(thread) if isinstance(thread, int) and thread != GENERAL else None
+        if state == "closed":
+            return TOPIC_CLOSED
+        if state in (None, "deleted"):
+            return THREAD_NOT_FOUND
+        return None
 
     def _find_message(self, params: dict[str, Any]) -> tuple[int | str, int]:
         chat_id, message_id = params.get("chat_id"), params.get("message_id")

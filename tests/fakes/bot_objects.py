@@ -66,6 +66,7 @@ class SentMessage:
     disable_web_page_preview: bool | None
     link_preview_options: dict[str, Any] | None
     at: float  # time.monotonic() when accepted
+    message_thread_id: int | None = None  # the forum topic it was posted into
 
 
 @dataclass(frozen=True)
@@ -162,15 +163,19 @@ def user(user_id: int) -> dict[str, Any]:
     }
 
 
-def chat(chat_id: int | str, chat_type: str | None = None) -> dict[str, Any]:
-    """A Chat object; @names get a stable channel-style numeric id."""
+def chat(chat_id: int | str, chat_type: str | None = None, forum: bool = False) -> dict[str, Any]:
+    """A Chat object; @names get a stable channel-style numeric id; `forum`: a supergroup
+    with topics (`is_forum`)."""
     if isinstance(chat_id, str):
         numeric = -1_000_000_000_000 - zlib.crc32(chat_id.encode())
         return {"id": numeric, "type": "channel", "title": chat_id, "username": chat_id[1:]}
     kind = chat_type or ("private" if chat_id > 0 else "supergroup")
     if kind == "private":
         return {"id": chat_id, "type": "private", "first_name": f"User {chat_id}"}
-    return {"id": chat_id, "type": kind, "title": f"Group {chat_id}"}
+    body: dict[str, Any] = {"id": chat_id, "type": kind, "title": f"Group {chat_id}"}
+    if forum:
+        body["is_forum"] = True
+    return body
 
 
 def message(
@@ -180,7 +185,9 @@ def message(
     text: str,
     entities: list[dict[str, Any]],
     reply_markup: dict[str, Any] | None = None,
+    thread: int | None = None,
 ) -> dict[str, Any]:
+    """A Message object; `thread`: posted in that topic of a forum (as Telegram marks it)."""
     body: dict[str, Any] = {
         "message_id": message_id,
         "from": sender,
@@ -192,6 +199,9 @@ def message(
         body["entities"] = entities
     if reply_markup:
         body["reply_markup"] = reply_markup
+    if thread is not None:
+        body["message_thread_id"] = thread
+        body["is_topic_message"] = True
     return body
 
 

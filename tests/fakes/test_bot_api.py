@@ -295,6 +295,53 @@ def test_updates_commands_buttons_and_edits(api: FakeBotApi) -> None:
     ]
 
 
+def test_forum_topics_threads_and_their_refusals(api: FakeBotApi) -> None:
+    forum, plain_group = -100300, -100301
+    first, second = api.open_topic(forum), api.open_topic(forum)
+    assert second > first > 0  # a topic's id is its creation message's: distinct, positive
+
+    async def body(bot: Bot) -> None:
+        api.user_sends(forum, "/here culture", 7, "supergroup", thread=first)
+        api.user_sends(forum, "in General", 7, "supergroup")
+        in_topic, in_general = await bot.get_updates(timeout=0)
+        assert in_topic.message is not None
+        assert in_general.message is not None
+        assert in_topic.message.chat.is_forum
+        assert (in_topic.message.message_thread_id, in_topic.message.is_topic_message) == (
+            first,
+            True,
+        )
+        assert in_general.message.message_thread_id is None
+        assert not in_general.message.is_topic_message
+
+        posted = await bot.send_message(forum, "into the topic", message_thread_id=first)
+        assert (posted.message_thread_id, posted.is_topic_message) == (first, True)
+        await bot.send_message(forum, "into General")
+        api.close_topic(forum, first)
+        with pytest.raises(BadRequest, match=r"^Topic_closed$"):
+            await bot.send_message(forum, "closed", message_thread_id=first)
+        api.delete_topic(forum, second)
+        with pytest.raises(BadRequest, match=r"^Message thread not found$"):
+            await bot.send_message(forum, "deleted", message_thread_id=second)
+        with pytest.raises(BadRequest, match=r"^Message thread not found$"):
+            await bot.send_message(plain_group, "no topics here", message_thread_id=first)
+        api.reopen_topic(forum, first)
+        await bot.send_message(forum, "reopened", message_thread_id=first)
+        api.close_general(forum)
+        with pytest.raises(BadRequest, match=r"^Topic_closed$"):
+            await bot.send_message(forum, "General is closed")
+
+    with_bot(api, body)
+    assert [m.plain for m in api.messages_in(forum, first)] == ["into the topic", "reopened"]
+    assert [m.plain for m in api.messages_in(forum, None)] == ["into General"]
+    # Telegram's exact texts, as any client sees them
+    api.close_topic(forum, first)
+    closed = raw(api, "sendMessage", chat_id=forum, text="x", message_thread_id=first).json()
+    assert closed == {"ok": False, "error_code": 400, "description": "Bad Request: TOPIC_CLOSED"}
+    deleted = raw(api, "sendMessage", chat_id=forum, text="x", message_thread_id=second).json()
+    assert deleted["description"] == "Bad Request: message thread not found"
+
+
 def test_long_poll_wakes_on_a_new_update_and_ends_on_stop() -> None:
     api = FakeBotApi().start()
     try:

@@ -28,6 +28,7 @@ from icesco_watch.notifiers.telegram.limits import Pacer
 from icesco_watch.notifiers.telegram.menu import ADMIN_COMMANDS, PUBLIC_COMMANDS
 from icesco_watch.notifiers.telegram.outcomes import ignore_retry_after_deprecation
 from icesco_watch.notifiers.telegram.redact import install_log_redaction, quiet_http_logs
+from icesco_watch.notifiers.telegram.topics import TopicCommands
 
 log = logging.getLogger(__name__)
 
@@ -95,6 +96,7 @@ def add_handlers(application: PollApplication, commands: Commands) -> None:
         "resume": commands.resume,
         "status": commands.status,
         "crawl": commands.crawl,
+        "here": TopicCommands(commands).here,
     }
     for name, callback in handlers.items():
         application.add_handler(CommandHandler(name, callback))

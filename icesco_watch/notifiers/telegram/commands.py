@@ -19,6 +19,7 @@ from telegram.ext import ContextTypes
 from icesco_watch.config.schema import Settings
 from icesco_watch.notifiers.telegram.choices import Choice, Choices
 from icesco_watch.notifiers.telegram.format import format_digest
+from icesco_watch.notifiers.telegram.forum import forum_thread
 from icesco_watch.notifiers.telegram.limits import Pacer
 from icesco_watch.notifiers.telegram.menu import ADMIN_COMMANDS, HELP, PUBLIC_COMMANDS
 from icesco_watch.notifiers.telegram.outcomes import retry_after_seconds
@@ -95,7 +96,11 @@ class Commands:
         self, update: Update, chat_id: int, text: str, markup: InlineKeyboardMarkup | None
     ) -> None:
         await update.get_bot().send_message(
-            chat_id, text, parse_mode=ParseMode.HTML, reply_markup=markup
+            chat_id,
+            text,
+            parse_mode=ParseMode.HTML,
+            reply_markup=markup,
+            message_thread_id=forum_thread(update),  # a command typed in a topic: answer there
         )
 
     async def _pace(self, chat: str) -> None:

@@ -15,6 +15,7 @@ PUBLIC_COMMANDS: list[tuple[str, str]] = [
     ("lang", "Only news in en, ar or fr (or all)"),
     ("pause", "Pause alerts"),
     ("resume", "Resume alerts"),
+    ("here", "In a forum topic: send these sectors' alerts here"),
 ]
 ADMIN_COMMANDS: list[tuple[str, str]] = [
     ("status", "Sources and delivery queue"),
@@ -27,4 +28,5 @@ HELP = """<b>ICESCO news alerts</b>
 /list: what this chat follows
 /latest [sector]: the latest news
 /lang en|ar|fr|all: only news in one language
-/pause, /resume: stop and restart alerts"""
+/pause, /resume: stop and restart alerts
+/here &lt;sector…&gt;|off: in a topic of a forum group, send those sectors' alerts there"""

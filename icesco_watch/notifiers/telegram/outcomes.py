@@ -12,13 +12,18 @@ a second unconfirmed send marks it failed, with a reason saying it may have arri
 sent: "sent" means Telegram accepted it (we hold its message id), which we cannot claim; failed
 with that reason keeps `status` honest and points the operator at a possible, not a certain,
 loss. A user thus sees an alert at most twice, never three times.
+
+A forum topic that is closed or deleted (a 400 naming the topic, for a message sent into one)
+is neither retried nor resent as plain text: nothing we change makes Telegram accept it. The
+message fails, everything else queued for that topic is skipped, the topic is recorded as
+closed (its routes stop), and the sender tells the admins once (`forum.py`).
 """
 
 from __future__ import annotations
 
 import warnings
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 
 import httpx
@@ -33,6 +38,12 @@ from icesco_watch.store.outbox import (
     skip_pending_for_chat,
 )
 from icesco_watch.store.subscriptions import set_active
+from icesco_watch.store.topics import close_topic
+
+# Telegram's descriptions for a topic that is gone: closed ("Bad Request: TOPIC_CLOSED"),
+# deleted ("Bad Request: TOPIC_DELETED", or, for a thread id it no longer knows, "Bad Request:
+# message thread not found"). PTB drops the "Bad Request: " prefix and capitalises the rest.
+TOPIC_GONE = ("topic_closed", "topic_deleted", "message thread not found")
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,6 +58,9 @@ class Message:
     attempts: int = 0  # the most attempts any of its deliveries has had
     refusal: str = ""  # why Telegram refused the HTML, once it has
     unconfirmed: int = 0  # the most unconfirmed sends any of its deliveries has had
+    thread: int | None = None  # the forum topic (message_thread_id); None: the chat itself
+    # Chats to send this message to instead if its own chat refuses it (an admin notice).
+    fallback: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,14 +69,15 @@ class Verdict:
 
     message: Message
     message_id: int | None = None
-    kind: str = "sent"  # sent | flood | blocked | refused | transient | unconfirmed
+    # sent | flood | blocked | refused | topic_gone | transient | unconfirmed
+    kind: str = "sent"
     error: str = ""
     pause: float = 0.0  # seconds Telegram told us to wait (429)
 
     @property
     def keep_going(self) -> bool:
         """Whether the chat's next message may follow in this pass."""
-        return self.kind in ("sent", "refused")
+        return self.kind in ("sent", "refused", "topic_gone")
 
 
 @dataclass(frozen=True, slots=True)
@@ -91,6 +106,7 @@ class DrainReport:
     plain_retries: int = 0
     flood_waits: int = 0
     pending: int = 0  # still pending when the drain ended
+    closed_topics: list[tuple[str, int]] = field(default_factory=list)  # newly, (chat, thread)
 
 
 def judge(message: Message, exc: Exception, redact: Callable[[str], str]) -> Verdict:
@@ -103,11 +119,19 @@ def judge(message: Message, exc: Exception, redact: Callable[[str], str]) -> Ver
     if isinstance(exc, ChatMigrated):
         error = f"{error} (the group moved to chat {exc.new_chat_id})"
         return Verdict(message, kind="blocked", error=error)
+    if isinstance(exc, BadRequest) and message.thread is not None and topic_gone(exc):
+        return Verdict(message, kind="topic_gone", error=error)
     if isinstance(exc, BadRequest):
         return Verdict(message, kind="refused", error=error)
     if _left_without_answer(exc):
         return Verdict(message, kind="unconfirmed", error=error)
     return Verdict(message, kind="transient", error=error)
+
+
+def topic_gone(exc: BadRequest) -> bool:
+    """Whether Telegram refused because the message's forum topic is closed or deleted."""
+    description = exc.message.casefold()
+    return any(marker in description for marker in TOPIC_GONE)
 
 
 # httpx errors raised before a request could reach Telegram: resending is always safe.
@@ -164,6 +188,18 @@ def apply_verdict(
     if verdict.kind == "blocked":
         set_active(conn, message.chat, False, now)
         report.skipped += skip_pending_for_chat(conn, message.chat, verdict.error)
+        return None
+    if verdict.kind == "topic_gone":
+        assert message.thread is not None
+        reason = (
+            f"Telegram refused forum topic {message.thread} ({verdict.error}); its alerts are "
+            "suspended until an admin types /here in a topic or the config names another thread"
+        )
+        new, skipped = close_topic(conn, message.chat, message.thread, ids, reason, now)
+        report.failed += len(ids)
+        report.skipped += skipped
+        if new:
+            report.closed_topics.append((message.chat, message.thread))
         return None
     if verdict.kind == "refused":
         if not message.plain:

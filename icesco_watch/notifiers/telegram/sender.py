@@ -13,7 +13,7 @@ import logging
 import time
 from collections import deque
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 
 from sqlalchemy import Engine, select
@@ -23,6 +23,7 @@ from telegram.constants import ParseMode
 from icesco_watch.config.schema import SectorConfig, Settings
 from icesco_watch.models import NewsItem
 from icesco_watch.notifiers.telegram.format import format_alert, format_digest, to_plain
+from icesco_watch.notifiers.telegram.forum import drop_closed_topic
 from icesco_watch.notifiers.telegram.limits import Pacer
 from icesco_watch.notifiers.telegram.outcomes import (
     Backoff,
@@ -172,7 +173,8 @@ class Sender:
         return self._stop is not None and self._stop.is_set()
 
     def _messages(self, due: Sequence[DueDelivery]) -> dict[str, deque[Message]]:
-        """Per chat (oldest chat first), its messages: one per item, or digests past the limit."""
+        """Per chat (oldest chat first), its messages: one per item, or digests past the limit
+        (per forum topic: a digest never mixes two topics' items)."""
         by_chat: dict[str, list[DueDelivery]] = {}
         for entry in due:
             by_chat.setdefault(entry.delivery.chat, []).append(entry)
@@ -182,10 +184,15 @@ class Sender:
         plans: dict[str, deque[Message]] = {}
         for chat, entries in by_chat.items():
             lang = langs.get(chat)
-            if len(entries) > self.settings.telegram.digest_after:
-                plans[chat] = deque(self._digests(chat, entries, lang))
-            else:
-                plans[chat] = deque(self._alert(chat, entry, lang) for entry in entries)
+            plans[chat] = deque()
+            by_thread: dict[int | None, list[DueDelivery]] = {}
+            for entry in entries:
+                by_thread.setdefault(entry.delivery.thread, []).append(entry)
+            for group in by_thread.values():
+                if len(group) > self.settings.telegram.digest_after:
+                    plans[chat].extend(self._digests(chat, group, lang))
+                else:
+                    plans[chat].extend(self._alert(chat, entry, lang) for entry in group)
         return plans
 
     def _digests(self, chat: str, entries: list[DueDelivery], lang: str | None) -> list[Message]:
@@ -214,6 +221,7 @@ class Sender:
             (delivery.id,),
             attempts=delivery.attempts,
             unconfirmed=delivery.unconfirmed,
+            thread=delivery.thread,
         )
 
     def _digest(self, chat: str, group: list[DueDelivery], lang: str | None) -> Message:
@@ -223,7 +231,16 @@ class Sender:
         ids = tuple(e.delivery.id for e in group)
         attempts = max(e.delivery.attempts for e in group)
         unconfirmed = max(e.delivery.unconfirmed for e in group)
-        return Message(chat, text, ids, digest=True, attempts=attempts, unconfirmed=unconfirmed)
+        thread = group[0].delivery.thread
+        return Message(
+            chat,
+            text,
+            ids,
+            digest=True,
+            attempts=attempts,
+            unconfirmed=unconfirmed,
+            thread=thread,
+        )
 
     async def _deliver(
         self, plans: dict[str, deque[Message]], report: DrainReport, deadline: float | None
@@ -267,6 +284,7 @@ class Sender:
             for task in done:
                 chat = running.pop(task)
                 verdict = task.result()
+                closed_before = len(report.closed_topics)
                 with self.engine.begin() as conn:
                     retry = apply_verdict(conn, verdict, self.backoff, utcnow(), report)
                 for observe in self.observers:  # e.g. metrics
@@ -278,6 +296,16 @@ class Sender:
                     queue.appendleft(retry)
                 elif not verdict.keep_going:
                     queue.clear()
+                if verdict.kind == "topic_gone":
+                    newly = len(report.closed_topics) > closed_before
+                    drop_closed_topic(self.settings, verdict, queue, newly)
+                elif retry is None and verdict.kind != "sent" and verdict.message.fallback:
+                    for other in verdict.message.fallback:  # the group refused an admin notice
+                        instead = replace(verdict.message, chat=other, fallback=())
+                        if not plans.setdefault(other, deque()) and other not in running.values():
+                            order += 1
+                            heapq.heappush(turns, _Turn(0.0, order, other))
+                        plans[other].append(instead)
                 if queue:
                     order += 1
                     heapq.heappush(turns, _Turn(0.0, order, chat))
@@ -308,6 +336,7 @@ class Sender:
                 chat_id=_chat_id(message.chat),
                 text=text,
                 parse_mode=None if message.plain else ParseMode.HTML,
+                message_thread_id=message.thread,
                 read_timeout=self.settings.telegram.request_timeout.total_seconds(),
                 write_timeout=self.settings.telegram.request_timeout.total_seconds(),
                 connect_timeout=self.settings.telegram.request_timeout.total_seconds(),

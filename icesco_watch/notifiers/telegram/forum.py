@@ -1,0 +1,79 @@
+"""Forum topics on the bot's side: the topic a command came from, and the admins' notice when a
+topic stops receiving alerts (Telegram closed or deleted it).
+
+One notice per closed topic: `close_topic` records the topic once, and only that first record
+makes the sender queue a notice. It goes to the group itself, without a thread (its General
+topic, which admins see), and if the group refuses it too, to each of `telegram.admin_chats`.
+It says which topic, what Telegram answered, and the two ways back: `/here` in a topic, or a
+route's `thread` in the config. A notice carries no delivery; a crash before it leaves loses
+it, and the log line (a warning) and `closed_topics` in the store remain.
+"""
+
+from __future__ import annotations
+
+import html
+import logging
+from collections import deque
+from collections.abc import Sequence
+
+from telegram import Update
+
+from icesco_watch.config.schema import Settings
+from icesco_watch.notifiers.telegram.outcomes import Message, Verdict
+
+log = logging.getLogger(__name__)
+
+
+def forum_thread(update: Update) -> int | None:
+    """The forum topic the update's message was written in; None outside a topic. A message in
+    the General topic, or a reply thread of an ordinary group, has no topic of its own."""
+    message, chat = update.effective_message, update.effective_chat
+    if message is None or chat is None or not chat.is_forum or not message.is_topic_message:
+        return None
+    return message.message_thread_id
+
+
+def topic_notice(chat: str, thread: int, error: str, routes: Sequence[int]) -> str:
+    """The notice's text (Telegram HTML). `routes`: the config routes' indexes that name the
+    topic, so the admin knows which `[[telegram.routes]]` entry to edit."""
+    lines = [
+        f"⚠️ <b>Alerts to forum topic {thread} of chat {html.escape(chat)} have stopped.</b>",
+        f"Telegram refused to post there: {html.escape(error)}",
+        "The alerts queued for it were not sent, and none will be queued for it any more.",
+        "To receive them again: type <code>/here &lt;sectors…&gt;</code> in the topic that "
+        "should get them (reopen this one, or create a new one).",
+    ]
+    if routes:
+        entries = ", ".join(f"telegram.routes[{n}]" for n in routes)
+        lines.append(f"For the config's {entries}: set its <code>thread</code> to the new topic.")
+    return "\n".join(lines)
+
+
+def notice_message(settings: Settings, chat: str, thread: int, error: str) -> Message:
+    """The notice as a message to the group (no thread), with the admin chats as fallback."""
+    routes = [
+        n
+        for n, route in enumerate(settings.telegram.routes)
+        if route.chat == chat and route.thread == thread
+    ]
+    log.warning(
+        "forum topic closed, its alerts are suspended",
+        extra={"fields": {"chat": chat, "thread": thread, "error": error}},
+    )
+    fallback = tuple(c for c in settings.telegram.admin_chats if c != chat)
+    return Message(chat, topic_notice(chat, thread, error, routes), (), fallback=fallback)
+
+
+def drop_closed_topic(
+    settings: Settings, verdict: Verdict, queue: deque[Message], newly_closed: bool
+) -> None:
+    """A forum topic is closed (`verdict`): what the sender's pass still held for it leaves its
+    chat's `queue` (the store has settled it), and the first time, the admins' notice goes
+    first in the queue."""
+    thread = verdict.message.thread
+    kept = [m for m in queue if m.thread != thread]
+    queue.clear()
+    queue.extend(kept)
+    if newly_closed and thread is not None:
+        chat = verdict.message.chat
+        queue.appendleft(notice_message(settings, chat, thread, verdict.error))
