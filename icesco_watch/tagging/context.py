@@ -22,14 +22,23 @@ sector stays in config).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Sequence
 
 from icesco_watch.tagging import lexicon as lx
-from icesco_watch.tagging.text import phrase, stem, tokens, words
+from icesco_watch.tagging.text import fold, phrase, stem, tokens, words
 
 ICESCO = "\x01icesco"  # cannot come out of tokens(): the text's own words never collide
 MASKED = "\x02"  # stands for each word masked (a unit already scored, a job title's field)
 PAUSE = "\x03"  # a comma, semicolon, colon, bracket or quote between two words
+# "ICESCO and X", "l'ICESCO et X", "entre l'ICESCO et", "الإيسيسكو وX", "للإيسيسكو والجامعة": two
+# bodies as the joint subject of a title (fixed patterns over folded text, never configured).
+_BILATERAL = re.compile(
+    r"\b(?:icesco|isesco)\s+(?:and|et)\s"
+    r"|\b(?:and|et|entre)\s+(?:l['’]\s*)?(?:icesco|isesco)\b"
+    r"|(?:^|\s)(?:ال|لل|و|وال)?ايسيسكو\s+و\w"
+    r"|(?:^|\s)و(?:ال|لل)?ايسيسكو"
+)
 _PAUSES = str.maketrans(dict.fromkeys(',;:!?()[]«»"“”،؛', "\x03"))
 
 
@@ -103,6 +112,12 @@ class Context:
                 out.append(found[i])
                 i += 1
         return out
+
+    @staticmethod
+    def bilateral(title: str) -> bool:
+        """Does the title put ICESCO and another body side by side ("ICESCO and Indonesia
+        look for new ways to cooperate")? A sign of cooperation talks in any language."""
+        return _BILATERAL.search(fold(title)) is not None
 
     def own_unit(self, found: Sequence[str], start: int, size: int) -> bool:
         """False when the unit at `start` is another body's (see `lx.FOREIGN_BODIES`), or only

@@ -52,6 +52,7 @@ MODEL_ADD = 0.9  # the model alone adds a sector at this probability
 MODEL_VETO = 0.05  # below it, keywords alone do not tag
 STACKED = True  # the model sees the rules' conclusions and decides keyword-only sectors
 STACK_P = 0.35  # the model's probability that tags a sector with keywords but no unit
+PAIR = 0.3  # the weight of "ICESCO and X" in a title, chosen by CV (1.0 over-fits)
 MODEL_MIN_FEATURES = 12  # a text too short to judge is left to the rules
 
 
@@ -210,6 +211,8 @@ class SectorClassifier:
                     feats[f"rule:{key}"] = 1.0
                     if scores[key].decisive >= THRESHOLD:
                         feats[f"decided:{key}"] = 1.0
+                if self.context.bilateral(title):
+                    feats["pair:icesco"] = PAIR
         return scores, beside, feats
 
     def _score_units(
@@ -300,7 +303,9 @@ class SectorClassifier:
             if STACKED and p is not None and score.decisive < THRESHOLD:
                 # The model weighs the rules' keywords in context; without any keyword it
                 # needs MODEL_ADD, below.
-                keyword_ok = score.keywords > 0 and p >= STACK_P
+                # Keywords only deep in an article must recur to count (a side remark).
+                seen = score.keywords > 0 and (score.early or score.keywords >= THRESHOLD)
+                keyword_ok = seen and p >= STACK_P
             by_model = p is not None and p >= MODEL_ADD
             if score.decisive >= THRESHOLD or keyword_ok or by_model:
                 reasons = list(score.reasons)

@@ -84,3 +84,20 @@ def test_arabic_titles_mask_only_what_follows(context: Context) -> None:
     context.mask_titles(found)
     assert found[:3] == context.tokens("استقبل المدير العام")
     assert found[-1] == MASKED
+
+
+@pytest.mark.parametrize(
+    ("title", "joint"),
+    [
+        ("ICESCO and the OSCE explore cooperation on dialogue", True),
+        ("Renforcement des capacités : l'ICESCO et le CAFRAD veulent travailler ensemble", True),
+        ("Paix au menu d'une rencontre entre l’ICESCO et une délégation autrichienne", True),
+        ("بعد انضمامها مراقبا: الإيسيسكو والبرازيل تبحثان توسيع التعاون", True),
+        ("مؤتمر مشترك للإيسيسكو والجامعة العربية في القاهرة", True),
+        ("ICESCO condemns repeated raids on worshippers", False),
+        ("الإيسيسكو تحيي الذكرى التاسعة والثلاثين لتأسيسها", False),
+        ("Education and culture: ICESCO launches a prize", False),
+    ],
+)
+def test_a_title_with_icesco_and_another_body_reads_as_joint(title: str, joint: bool) -> None:
+    assert Context.bilateral(title) is joint
