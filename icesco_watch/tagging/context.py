@@ -10,8 +10,9 @@ The sector rules look at words in context, and this module owns that context (EN
   ICESCO's own ("the 45th Executive Council");
 - job titles and ministries carry field words that say nothing about ICESCO's work ("Minister of
   Culture", "وزيرة التربية الوطنية", "Faculty of Science"): those words are masked;
-- co-organiser phrases ("in cooperation with", "بالتعاون مع") name who helped, not a
-  partnership as the subject: they are dropped before keywords are counted;
+- co-organiser phrases ("in cooperation with", "بالشراكة مع") name who helped, not a
+  partnership as the subject: they are dropped before keywords are counted; other bodies'
+  treaties ("اتفاقية التراث العالمي", "the Paris Agreement") are not agreements signed;
 - a unit or head listed among those present ("in the presence of", "بحضور") attends rather than
   acts; honorary ambassadors ("youth peace ambassadors") are not diplomats; the member states'
   National Commissions' names, like ICESCO's, carry the three fields and count for none.
@@ -69,6 +70,9 @@ class Context:
         self.honorary = frozenset(w for a in lx.HONORARY for w in tokens(a))
         self.presence = frozenset(w for p in lx.PRESENCE for w in tokens(p))
         self.ministers = frozenset(w for m in lx.MINISTERS for w in tokens(m))
+        self.treaty_heads = frozenset(w for t in lx.TREATY_HEADS for w in tokens(t))
+        self.treaty_after = frozenset(w for t in lx.TREATY_AFTER for w in tokens(t))
+        self.treaty_before = frozenset(w for t in lx.TREATY_BEFORE for w in tokens(t))
         self.title_links = frozenset(w for h in lx.TITLE_LINKS for w in tokens(h))
         self.title_fields = frozenset(
             w for f in (*lx.TITLE_FIELDS, *field_words) for w in tokens(f)
@@ -151,6 +155,17 @@ class Context:
                 continue
             near = {*found[max(0, i - 2) : i], *found[i + 1 : i + 5]}
             if near & self.honorary or ICESCO in found[i + 1 : i + 4]:
+                found[i] = MASKED
+
+    def mask_treaties(self, found: list[str]) -> None:
+        """Mask "agreement" words that name another body's treaty ("اتفاقية التراث العالمي",
+        "the Paris Agreement"): no agreement of ICESCO's is signed there."""
+        for i, word in enumerate(found):
+            if word not in self.treaty_heads:
+                continue
+            if (i + 1 < len(found) and found[i + 1] in self.treaty_after) or (
+                i > 0 and found[i - 1] in self.treaty_before
+            ):
                 found[i] = MASKED
 
     def attending(self, found: Sequence[str], start: int) -> bool:

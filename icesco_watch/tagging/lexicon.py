@@ -165,7 +165,15 @@ CO_ORGANISER = (
     "en coordination avec",
     "بالتعاون مع",
     "بالتنسيق مع",
+    "in partnership with",
+    "en partenariat avec",
+    "بالشراكة مع",
 )
+# Treaties are other bodies' instruments, not agreements ICESCO signs: "اتفاقية التراث العالمي"
+# (the World Heritage Convention), "اتفاقية الأمم المتحدة لمكافحة التصحر", "the Paris Agreement".
+TREATY_HEADS = ("agreement", "accord", "convention", "اتفاقية", "اتفاق")
+TREATY_AFTER = ("الأمم", "التراث", "لاهاي", "اليونسكو", "باريس", "جنيف")
+TREATY_BEFORE = ("paris", "geneva", "genève", "hague", "haye")
 ADVISERS = ("adviser", "advisor", "conseiller", "conseillère", "مستشار", "مستشارة")
 UN_BODIES = ("unesco", "alecso", "اليونسكو", "الألكسو", "للألكسو", "لليونسكو")
 # Heads of job titles and bodies whose field words are not ICESCO's work.

@@ -165,6 +165,7 @@ class SectorClassifier:
             words[start : start + size] = [MASKED] * size
         self.context.mask_titles(words)
         self.context.mask_honorary(words)
+        self.context.mask_treaties(words)
         index = PhraseIndex(words, self.max_len, self.starts)
         self._score_categories(categories, scores)
         titled = False

@@ -101,3 +101,29 @@ def test_arabic_titles_mask_only_what_follows(context: Context) -> None:
 )
 def test_a_title_with_icesco_and_another_body_reads_as_joint(title: str, joint: bool) -> None:
     assert Context.bilateral(title) is joint
+
+
+def test_an_event_held_in_partnership_with_a_ministry_names_a_co_organiser(
+    context: Context,
+) -> None:
+    assert "شراكه" not in context.tokens("مؤتمر بالشراكة مع وزارة الشباب")
+    assert "partenariat" not in context.tokens("un forum en partenariat avec le ministère")
+    assert "partnership" in context.tokens("the two sides reviewed their partnership")
+
+
+@pytest.mark.parametrize(
+    ("text", "kept"),
+    [
+        ("الدول الأطراف في اتفاقية التراث العالمي", False),
+        ("واتفاقية الأمم المتحدة لمكافحة التصحر", False),
+        ("commitments under the Paris Agreement", False),
+        ("وقعت الإيسيسكو اتفاقية تعاون مع الجامعة", True),
+        ("an agreement signed in Paris", True),
+    ],
+)
+def test_other_bodies_treaties_are_not_agreements_signed(
+    context: Context, text: str, kept: bool
+) -> None:
+    found = context.tokens(text)
+    context.mask_treaties(found)
+    assert (MASKED in found) is not kept
