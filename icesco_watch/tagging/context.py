@@ -73,6 +73,7 @@ class Context:
         self.treaty_heads = frozenset(w for t in lx.TREATY_HEADS for w in tokens(t))
         self.treaty_after = frozenset(w for t in lx.TREATY_AFTER for w in tokens(t))
         self.treaty_before = frozenset(w for t in lx.TREATY_BEFORE for w in tokens(t))
+        self.recall = frozenset(w for r in lx.RECALL for w in tokens(r))
         self.title_links = frozenset(w for h in lx.TITLE_LINKS for w in tokens(h))
         self.title_fields = frozenset(
             w for f in (*lx.TITLE_FIELDS, *field_words) for w in tokens(f)
@@ -167,6 +168,16 @@ class Context:
                 i > 0 and found[i - 1] in self.treaty_before
             ):
                 found[i] = MASKED
+
+    def mask_recalled(self, found: list[str]) -> None:
+        """Mask the few words after "recalled" / "a rappelé" / "مستذكرا": past work a speaker
+        mentions in passing, not what the item reports."""
+        for i, word in enumerate(found):
+            if word in self.recall:
+                for j in range(i + 1, min(len(found), i + 1 + lx.RECALL_WINDOW)):
+                    if found[j] == "\x00":
+                        break
+                    found[j] = MASKED
 
     def attending(self, found: Sequence[str], start: int) -> bool:
         """Is the name at `start` listed among those present ("in the presence of", "بحضور",

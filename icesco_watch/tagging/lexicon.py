@@ -169,6 +169,20 @@ CO_ORGANISER = (
     "en partenariat avec",
     "بالشراكة مع",
 )
+# What a speaker only recalls is past work, not the item's subject ("recalling the
+# Organization's long cooperation with Mali", "a rappelé les projets menés").
+RECALL = (
+    "recalled",
+    "recalling",
+    "recalls",
+    "rappelé",
+    "rappelant",
+    "rappelle",
+    "مستذكرا",
+    "استذكر",
+    "مذكرا",
+)
+RECALL_WINDOW = 6
 # Treaties are other bodies' instruments, not agreements ICESCO signs: "اتفاقية التراث العالمي"
 # (the World Heritage Convention), "اتفاقية الأمم المتحدة لمكافحة التصحر", "the Paris Agreement".
 TREATY_HEADS = ("agreement", "accord", "convention", "اتفاقية", "اتفاق")

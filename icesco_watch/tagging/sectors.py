@@ -166,6 +166,7 @@ class SectorClassifier:
         self.context.mask_titles(words)
         self.context.mask_honorary(words)
         self.context.mask_treaties(words)
+        self.context.mask_recalled(words)
         index = PhraseIndex(words, self.max_len, self.starts)
         self._score_categories(categories, scores)
         titled = False

@@ -127,3 +127,14 @@ def test_other_bodies_treaties_are_not_agreements_signed(
     found = context.tokens(text)
     context.mask_treaties(found)
     assert (MASKED in found) is not kept
+
+
+def test_what_a_speaker_recalls_is_masked(context: Context) -> None:
+    found = context.tokens("He offered condolences, recalling the long cooperation with Mali.")
+    context.mask_recalled(found)
+    assert "cooperation" not in found
+    assert "condolence" in found
+    found = context.tokens("il a rappelé les projets menés dans le pays")
+    context.mask_recalled(found)
+    assert found[:3] == ["il", "a", "rappele"]
+    assert set(found[3:]) == {MASKED}
