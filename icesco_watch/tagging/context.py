@@ -63,7 +63,7 @@ class Context:
         )
         self.advisers = frozenset(w for a in lx.ADVISERS for w in tokens(a))
         self.un_bodies = frozenset(w for a in lx.UN_BODIES for w in tokens(a))
-        self.co_organiser = [tuple(words(p)) for p in lx.CO_ORGANISER]
+        self.co_organiser = [tuple(words(p)) for p in (*lx.CO_ORGANISER, *lx.SET_PHRASES)]
         self.title_heads = frozenset(w for h in lx.TITLE_HEADS for w in tokens(h))
         self.honorifics = frozenset(w for h in lx.HONORIFICS for w in tokens(h))
         self.ambassadors = frozenset(w for a in lx.AMBASSADORS for w in tokens(a))

@@ -169,6 +169,13 @@ CO_ORGANISER = (
     "en partenariat avec",
     "بالشراكة مع",
 )
+# Set phrases whose words say nothing of a field: "the international community" is the world's
+# states, not a community programme. Dropped like co-organiser phrases.
+SET_PHRASES = (
+    "international community",
+    "communauté internationale",
+    "المجتمع الدولي",
+)
 # What a speaker only recalls is past work, not the item's subject ("recalling the
 # Organization's long cooperation with Mali", "a rappelé les projets menés").
 RECALL = (

@@ -138,3 +138,10 @@ def test_what_a_speaker_recalls_is_masked(context: Context) -> None:
     context.mask_recalled(found)
     assert found[:3] == ["il", "a", "rappele"]
     assert set(found[3:]) == {MASKED}
+
+
+def test_the_international_community_is_not_a_community_programme(context: Context) -> None:
+    assert "community" not in context.tokens("He called on the international community to act")
+    assert "communaute" not in context.tokens("un appel à la communauté internationale")
+    assert "مجتمع" not in context.tokens("دعا المجتمع الدولي إلى التحرك")
+    assert "community" in context.tokens("a community centre for young people")
