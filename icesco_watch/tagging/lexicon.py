@@ -178,17 +178,8 @@ SET_PHRASES = (
 )
 # What a speaker only recalls is past work, not the item's subject ("recalling the
 # Organization's long cooperation with Mali", "a rappelé les projets menés").
-RECALL = (
-    "recalled",
-    "recalling",
-    "recalls",
-    "rappelé",
-    "rappelant",
-    "rappelle",
-    "مستذكرا",
-    "استذكر",
-    "مذكرا",
-)
+_RECALL_LATIN = ("recalled", "recalling", "recalls", "rappelé", "rappelant", "rappelle")
+RECALL = (*_RECALL_LATIN, "مستذكرا", "استذكر", "مذكرا")
 RECALL_WINDOW = 6
 # Treaties are other bodies' instruments, not agreements ICESCO signs: "اتفاقية التراث العالمي"
 # (the World Heritage Convention), "اتفاقية الأمم المتحدة لمكافحة التصحر", "the Paris Agreement".
