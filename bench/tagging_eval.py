@@ -4,6 +4,9 @@ per language, bootstrap 95% intervals, the full-body subset apart, the units-onl
     python bench/tagging_eval.py                   # the TRAIN part of the real corpus (default)
     python bench/tagging_eval.py --cv 5            # 5-fold cross-validation on TRAIN (the model
                                                    #   is retrained on each fold's other folds)
+    python bench/tagging_eval.py --cv 5 --group story  # folds keep a story's EN/FR/AR versions
+                                                   #   together (tests/linking/data/pairs.jsonl);
+                                                   #   --group week: one ISO week per fold
     python bench/tagging_eval.py --errors          # also list TRAIN errors (never test errors)
     python bench/tagging_eval.py --split test      # the frozen TEST part: run it rarely
     python bench/tagging_eval.py --rules-only      # without the learned model
@@ -19,7 +22,6 @@ replacement, 1000 rounds, seed 2026.
 from __future__ import annotations
 
 import argparse
-import hashlib
 import random
 import sys
 import time
@@ -30,6 +32,7 @@ from icesco_watch.config.loader import default_settings, load_config
 from icesco_watch.config.schema import SectorConfig
 from icesco_watch.tagging.corpus import REAL_DIR, RealItem, load_corpus
 from icesco_watch.tagging.evaluate import Case, bootstrap, load_cases, predict, score
+from icesco_watch.tagging.folds import GROUPINGS, assign, group_keys, read_links
 from icesco_watch.tagging.model import load_shipped
 from icesco_watch.tagging.sectors import SectorClassifier
 from icesco_watch.tagging.training import fit
@@ -45,6 +48,9 @@ def main() -> int:
     parser.add_argument("--dir", type=Path, default=REAL_DIR, help="real corpus folder")
     parser.add_argument("--cases", type=Path, default=None, help="dev-format JSON lines instead")
     parser.add_argument("--cv", type=int, default=0, metavar="K", help="K-fold CV on train")
+    parser.add_argument(
+        "--group", choices=GROUPINGS, default="item", help="what a CV fold keeps together"
+    )
     parser.add_argument("--config", type=Path, default=None, help="taxonomy from this config")
     parser.add_argument("--errors", action="store_true", help="list misclassified train cases")
     parser.add_argument("--rules-only", action="store_true", help="no learned model")
@@ -58,9 +64,11 @@ def main() -> int:
     settings = load_config(args.config, {}).settings if args.config else default_settings()
     keys = [s.key for s in settings.sectors]
     full_body: set[str] = set()
+    groups: list[str] = []
     if args.cases is not None:
         cases = load_cases(args.cases)
         label = str(args.cases)
+        groups = [c.id for c in cases]
     else:
         items: list[RealItem] = load_corpus(args.dir, args.split)
         if not items:
@@ -68,12 +76,14 @@ def main() -> int:
             return 1
         cases = [item.case() for item in items]
         full_body = {item.id for item in items if item.full_body}
+        groups = group_keys(items, args.group, read_links())
         label = f"{args.split} part of {args.dir}"
 
     started = time.perf_counter()
     if args.cv:
-        predictions = _cross_validate(settings.sectors, cases, args.cv, args.rules_only)
-        label += f", {args.cv}-fold cross-validation"
+        folds = assign(groups, args.cv)
+        predictions = _cross_validate(settings.sectors, cases, folds, args.cv, args.rules_only)
+        label += f", {args.cv}-fold cross-validation grouped by {args.group}"
     else:
         model = None if args.rules_only else load_shipped()
         predictions = predict(SectorClassifier(settings.sectors, model=model), cases)
@@ -128,10 +138,9 @@ def _speed(sectors: Sequence[SectorConfig], cases: list[Case], rules_only: bool)
 
 
 def _cross_validate(
-    sectors: Sequence[SectorConfig], cases: list[Case], k: int, rules_only: bool
+    sectors: Sequence[SectorConfig], cases: list[Case], folds: list[int], k: int, rules_only: bool
 ) -> list[frozenset[str]]:
-    """Predictions for every case from a classifier that never saw its fold."""
-    folds = [int(hashlib.sha256(c.id.encode()).hexdigest()[:8], 16) % k for c in cases]
+    """Predictions for every case from a classifier that never saw its fold (nor its group)."""
     predictions: list[frozenset[str]] = [frozenset()] * len(cases)
     for fold in range(k):
         held = [i for i, f in enumerate(folds) if f == fold]

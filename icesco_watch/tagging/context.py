@@ -10,8 +10,9 @@ The sector rules look at words in context, and this module owns that context (EN
   ICESCO's own ("the 45th Executive Council");
 - job titles and ministries carry field words that say nothing about ICESCO's work ("Minister of
   Culture", "وزيرة التربية الوطنية", "Faculty of Science"): those words are masked;
-- co-organiser phrases ("in cooperation with", "بالتعاون مع") name who helped, not a
-  partnership as the subject: they are dropped before keywords are counted;
+- co-organiser phrases ("in cooperation with", "بالشراكة مع") name who helped, not a
+  partnership as the subject: they are dropped before keywords are counted; other bodies'
+  treaties ("اتفاقية التراث العالمي", "the Paris Agreement") are not agreements signed;
 - a unit or head listed among those present ("in the presence of", "بحضور") attends rather than
   acts; honorary ambassadors ("youth peace ambassadors") are not diplomats; the member states'
   National Commissions' names, like ICESCO's, carry the three fields and count for none.
@@ -22,14 +23,23 @@ sector stays in config).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Sequence
 
 from icesco_watch.tagging import lexicon as lx
-from icesco_watch.tagging.text import phrase, stem, tokens, words
+from icesco_watch.tagging.text import fold, phrase, stem, tokens, words
 
 ICESCO = "\x01icesco"  # cannot come out of tokens(): the text's own words never collide
 MASKED = "\x02"  # stands for each word masked (a unit already scored, a job title's field)
 PAUSE = "\x03"  # a comma, semicolon, colon, bracket or quote between two words
+# "ICESCO and X", "l'ICESCO et X", "entre l'ICESCO et", "الإيسيسكو وX", "للإيسيسكو والجامعة": two
+# bodies as the joint subject of a title (fixed patterns over folded text, never configured).
+_BILATERAL = re.compile(
+    r"\b(?:icesco|isesco)\s+(?:and|et)\s"
+    r"|\b(?:and|et|entre)\s+(?:l['’]\s*)?(?:icesco|isesco)\b"
+    r"|(?:^|\s)(?:ال|لل|و|وال)?ايسيسكو\s+و\w"
+    r"|(?:^|\s)و(?:ال|لل)?ايسيسكو"
+)
 _PAUSES = str.maketrans(dict.fromkeys(',;:!?()[]«»"“”،؛', "\x03"))
 
 
@@ -53,13 +63,17 @@ class Context:
         )
         self.advisers = frozenset(w for a in lx.ADVISERS for w in tokens(a))
         self.un_bodies = frozenset(w for a in lx.UN_BODIES for w in tokens(a))
-        self.co_organiser = [tuple(words(p)) for p in lx.CO_ORGANISER]
+        self.co_organiser = [tuple(words(p)) for p in (*lx.CO_ORGANISER, *lx.SET_PHRASES)]
         self.title_heads = frozenset(w for h in lx.TITLE_HEADS for w in tokens(h))
         self.honorifics = frozenset(w for h in lx.HONORIFICS for w in tokens(h))
         self.ambassadors = frozenset(w for a in lx.AMBASSADORS for w in tokens(a))
         self.honorary = frozenset(w for a in lx.HONORARY for w in tokens(a))
         self.presence = frozenset(w for p in lx.PRESENCE for w in tokens(p))
         self.ministers = frozenset(w for m in lx.MINISTERS for w in tokens(m))
+        self.treaty_heads = frozenset(w for t in lx.TREATY_HEADS for w in tokens(t))
+        self.treaty_after = frozenset(w for t in lx.TREATY_AFTER for w in tokens(t))
+        self.treaty_before = frozenset(w for t in lx.TREATY_BEFORE for w in tokens(t))
+        self.recall = frozenset(w for r in lx.RECALL for w in tokens(r))
         self.title_links = frozenset(w for h in lx.TITLE_LINKS for w in tokens(h))
         self.title_fields = frozenset(
             w for f in (*lx.TITLE_FIELDS, *field_words) for w in tokens(f)
@@ -104,6 +118,12 @@ class Context:
                 i += 1
         return out
 
+    @staticmethod
+    def bilateral(title: str) -> bool:
+        """Does the title put ICESCO and another body side by side ("ICESCO and Indonesia
+        look for new ways to cooperate")? A sign of cooperation talks in any language."""
+        return _BILATERAL.search(fold(title)) is not None
+
     def own_unit(self, found: Sequence[str], start: int, size: int) -> bool:
         """False when the unit at `start` is another body's (see `lx.FOREIGN_BODIES`), or only
         names whom someone advises ("adviser to the Director-General")."""
@@ -137,6 +157,27 @@ class Context:
             near = {*found[max(0, i - 2) : i], *found[i + 1 : i + 5]}
             if near & self.honorary or ICESCO in found[i + 1 : i + 4]:
                 found[i] = MASKED
+
+    def mask_treaties(self, found: list[str]) -> None:
+        """Mask "agreement" words that name another body's treaty ("اتفاقية التراث العالمي",
+        "the Paris Agreement"): no agreement of ICESCO's is signed there."""
+        for i, word in enumerate(found):
+            if word not in self.treaty_heads:
+                continue
+            if (i + 1 < len(found) and found[i + 1] in self.treaty_after) or (
+                i > 0 and found[i - 1] in self.treaty_before
+            ):
+                found[i] = MASKED
+
+    def mask_recalled(self, found: list[str]) -> None:
+        """Mask the few words after "recalled" / "a rappelé" / "مستذكرا": past work a speaker
+        mentions in passing, not what the item reports."""
+        for i, word in enumerate(found):
+            if word in self.recall:
+                for j in range(i + 1, min(len(found), i + 1 + lx.RECALL_WINDOW)):
+                    if found[j] == "\x00":
+                        break
+                    found[j] = MASKED
 
     def attending(self, found: Sequence[str], start: int) -> bool:
         """Is the name at `start` listed among those present ("in the presence of", "بحضور",

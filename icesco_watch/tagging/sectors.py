@@ -10,6 +10,10 @@ Multi-label and explainable. Evidence is scored per sector, strongest first:
 - a head or expert of the sector named in the text;
 - keywords: strong ones weigh 2, weak ones 1, more when repeated or in the title.
 
+In a whole article (`LONG_TEXT` tokens or more), a unit or head first named after the lead
+decides only when named again; once, it weighs as a keyword (a guest list, a closing "in
+cooperation with" paragraph is not what the article is about).
+
 ICESCO's own name ("Islamic World Educational, Scientific and Cultural Organization", in any
 language) is replaced by one neutral token before anything is matched, so "educational" and
 "cultural" in the name never count. A sector needs `THRESHOLD` points; keyword-only sectors
@@ -38,6 +42,7 @@ REPEAT = 0.5  # per repetition of a keyword, twice at most
 IN_TITLE = 0.25  # a keyword in the title
 LEAD_TOKENS = 80  # the title and lead: where an article says what it is about
 LATE = 0.5  # the weight of a keyword first seen after the lead
+LONG_TEXT = 120  # tokens: a whole article, where a unit named once deep in the body is a remark
 UNIT = 4.0
 CATEGORY = 4.0
 PERSON = 3.0
@@ -47,6 +52,7 @@ MODEL_ADD = 0.9  # the model alone adds a sector at this probability
 MODEL_VETO = 0.05  # below it, keywords alone do not tag
 STACKED = True  # the model sees the rules' conclusions and decides keyword-only sectors
 STACK_P = 0.35  # the model's probability that tags a sector with keywords but no unit
+PAIR = 0.3  # the weight of "ICESCO and X" in a title, chosen by CV (1.0 over-fits)
 MODEL_MIN_FEATURES = 12  # a text too short to judge is left to the rules
 
 
@@ -152,10 +158,15 @@ class SectorClassifier:
         # Unit names are masked once scored, so their words do not count again as keywords:
         # "Human and Social Sciences Sector" is not evidence for science, and another body's
         # "Media and Communication Sector of the League …" is no evidence for media.
-        for start, size in self._score_units(PhraseIndex(words, self.max_len, self.starts), scores):
+        deep: dict[str, list[str]] = {}  # decisive names seen only after an article's lead
+        long_text = len(words) >= LONG_TEXT
+        units = self._score_units(PhraseIndex(words, self.max_len, self.starts), scores, deep)
+        for start, size in units:
             words[start : start + size] = [MASKED] * size
         self.context.mask_titles(words)
         self.context.mask_honorary(words)
+        self.context.mask_treaties(words)
+        self.context.mask_recalled(words)
         index = PhraseIndex(words, self.max_len, self.starts)
         self._score_categories(categories, scores)
         titled = False
@@ -163,12 +174,15 @@ class SectorClassifier:
             for start in index.positions(term.words):
                 if self.context.attending(words, start):
                     self._attend(scores[term.sector], term.label)
+                elif long_text and start >= LEAD_TOKENS:
+                    deep.setdefault(term.sector, []).append(f"names {term.label}")
                 else:
                     self._decide(scores[term.sector], PERSON, f"names {term.label}")
                 # "Ambassador Khalid Fathalrahman" is ICESCO's own staff, not a diplomat.
                 titled |= self.context.mask_title_before(words, start)
         if titled:
             index = PhraseIndex(words, self.max_len, self.starts)
+        self._settle_late(scores, deep if long_text else {})
         for terms, weight in ((self.strong, STRONG), (self.weak, WEAK)):
             for term in terms:
                 found = index.positions(term.words)
@@ -199,10 +213,16 @@ class SectorClassifier:
                     feats[f"rule:{key}"] = 1.0
                     if scores[key].decisive >= THRESHOLD:
                         feats[f"decided:{key}"] = 1.0
+                if self.context.bilateral(title):
+                    feats["pair:icesco"] = PAIR
         return scores, beside, feats
 
-    def _score_units(self, index: PhraseIndex, scores: dict[str, _Score]) -> list[tuple[int, int]]:
-        """Score ICESCO's own units; return the spans of every unit name found."""
+    def _score_units(
+        self, index: PhraseIndex, scores: dict[str, _Score], late: dict[str, list[str]]
+    ) -> list[tuple[int, int]]:
+        """Score ICESCO's own units; return the spans of every unit name found. In a whole
+        article, a unit first named after the lead is put aside in `late` (see `_settle_late`)."""
+        long_text = len(index.tokens) >= LONG_TEXT
         spans: list[tuple[int, int]] = []
         for term in self.units:  # longest first: "قطاع الإعلام" inside a longer (foreign) name
             for start in index.positions(term.words):
@@ -217,9 +237,24 @@ class SectorClassifier:
                     continue
                 if self.context.attending(index.tokens, start):
                     self._attend(scores[term.sector], term.label)
+                elif long_text and start >= LEAD_TOKENS:
+                    late.setdefault(term.sector, []).append(f"mentions '{term.label}'")
                 else:
                     self._decide(scores[term.sector], UNIT, f"mentions '{term.label}'")
         return spans
+
+    def _settle_late(self, scores: dict[str, _Score], late: dict[str, list[str]]) -> None:
+        """Units and heads seen only deep in a whole article: decisive when they recur (the
+        body is about them), else a keyword's weight. One mention in a list of speakers or a
+        closing "in cooperation with" paragraph is not what the article is about."""
+        for sector, reasons in late.items():
+            score = scores[sector]
+            if score.decisive >= THRESHOLD:
+                continue  # already decided within the lead
+            if len(reasons) >= 2:
+                self._decide(score, UNIT, reasons[0])
+            else:
+                self._attend(score, reasons[0].split(" ", 1)[1].strip("'"))
 
     def _score_categories(self, categories: Sequence[str], scores: dict[str, _Score]) -> None:
         for category in categories:
@@ -270,7 +305,9 @@ class SectorClassifier:
             if STACKED and p is not None and score.decisive < THRESHOLD:
                 # The model weighs the rules' keywords in context; without any keyword it
                 # needs MODEL_ADD, below.
-                keyword_ok = score.keywords > 0 and p >= STACK_P
+                # Keywords only deep in an article must recur to count (a side remark).
+                seen = score.keywords > 0 and (score.early or score.keywords >= THRESHOLD)
+                keyword_ok = seen and p >= STACK_P
             by_model = p is not None and p >= MODEL_ADD
             if score.decisive >= THRESHOLD or keyword_ok or by_model:
                 reasons = list(score.reasons)

@@ -84,3 +84,64 @@ def test_arabic_titles_mask_only_what_follows(context: Context) -> None:
     context.mask_titles(found)
     assert found[:3] == context.tokens("استقبل المدير العام")
     assert found[-1] == MASKED
+
+
+@pytest.mark.parametrize(
+    ("title", "joint"),
+    [
+        ("ICESCO and the OSCE explore cooperation on dialogue", True),
+        ("Renforcement des capacités : l'ICESCO et le CAFRAD veulent travailler ensemble", True),
+        ("Paix au menu d'une rencontre entre l’ICESCO et une délégation autrichienne", True),
+        ("بعد انضمامها مراقبا: الإيسيسكو والبرازيل تبحثان توسيع التعاون", True),
+        ("مؤتمر مشترك للإيسيسكو والجامعة العربية في القاهرة", True),
+        ("ICESCO condemns repeated raids on worshippers", False),
+        ("الإيسيسكو تحيي الذكرى التاسعة والثلاثين لتأسيسها", False),
+        ("Education and culture: ICESCO launches a prize", False),
+    ],
+)
+def test_a_title_with_icesco_and_another_body_reads_as_joint(title: str, joint: bool) -> None:
+    assert Context.bilateral(title) is joint
+
+
+def test_an_event_held_in_partnership_with_a_ministry_names_a_co_organiser(
+    context: Context,
+) -> None:
+    assert "شراكه" not in context.tokens("مؤتمر بالشراكة مع وزارة الشباب")
+    assert "partenariat" not in context.tokens("un forum en partenariat avec le ministère")
+    assert "partnership" in context.tokens("the two sides reviewed their partnership")
+
+
+@pytest.mark.parametrize(
+    ("text", "kept"),
+    [
+        ("الدول الأطراف في اتفاقية التراث العالمي", False),
+        ("واتفاقية الأمم المتحدة لمكافحة التصحر", False),
+        ("commitments under the Paris Agreement", False),
+        ("وقعت الإيسيسكو اتفاقية تعاون مع الجامعة", True),
+        ("an agreement signed in Paris", True),
+    ],
+)
+def test_other_bodies_treaties_are_not_agreements_signed(
+    context: Context, text: str, kept: bool
+) -> None:
+    found = context.tokens(text)
+    context.mask_treaties(found)
+    assert (MASKED in found) is not kept
+
+
+def test_what_a_speaker_recalls_is_masked(context: Context) -> None:
+    found = context.tokens("He offered condolences, recalling the long cooperation with Mali.")
+    context.mask_recalled(found)
+    assert "cooperation" not in found
+    assert "condolence" in found
+    found = context.tokens("il a rappelé les projets menés dans le pays")
+    context.mask_recalled(found)
+    assert found[:3] == ["il", "a", "rappele"]
+    assert set(found[3:]) == {MASKED}
+
+
+def test_the_international_community_is_not_a_community_programme(context: Context) -> None:
+    assert "community" not in context.tokens("He called on the international community to act")
+    assert "communaute" not in context.tokens("un appel à la communauté internationale")
+    assert "مجتمع" not in context.tokens("دعا المجتمع الدولي إلى التحرك")
+    assert "community" in context.tokens("a community centre for young people")

@@ -46,12 +46,13 @@ def test_the_test_part_is_a_third_and_labels_are_known(test_items: list[RealItem
     assert all(set(item.sectors) <= set(SECTORS) for item in everything)
 
 
-# Issue 11's targets. Not met yet on the frozen test split (measured when this was written, 163
-# test items: macro-F1 0.85, AR 0.80, FR 0.81, full-body precision 0.75, partnerships 0.74,
-# social-sciences 0.73): the target tests are expected failures until they are, and `FLOOR`
-# keeps today's figures from regressing (a margin below them, for items added later).
+# Issue 11's targets. Not all met yet on the frozen test split (measured once after the third
+# round, 163 test items: macro-F1 0.858, EN 0.865, FR 0.830, AR 0.803, full-body precision 0.906,
+# partnerships 0.76, social-sciences 0.71): the target tests are expected failures until they
+# all are (non-strict: the per-language and full-body ones pass for EN, FR and full bodies), and
+# `FLOOR` keeps today's figures from regressing (a margin below them, for items added later).
 TARGET = {"macro": 0.88, "sector": 0.75, "lang": 0.82, "full_body_precision": 0.85}
-FLOOR = {"macro": 0.80, "sector": 0.65, "lang": 0.75, "full_body_precision": 0.68}
+FLOOR = {"macro": 0.80, "sector": 0.65, "lang": 0.75, "full_body_precision": 0.80}
 NOT_YET = pytest.mark.xfail(
     reason="issue 11 targets not reached on the frozen test split yet (see README, Sectors)",
     strict=False,

@@ -272,3 +272,25 @@ def test_a_unit_only_present_does_not_decide(classifier: SectorClassifier) -> No
         "presence of the head of the Strategy and Institutional Excellence Sector.",
     )
     assert tags.sectors == ("culture",)
+
+
+def test_a_unit_named_once_deep_in_an_article_is_a_remark(classifier: SectorClassifier) -> None:
+    lead = (
+        "ICESCO held a training on heritage inventories and manuscripts for museum curators "
+        "from twelve member states in Rabat. "
+    )
+    filler = "Trainees documented sites, crafts and collections during field visits. " * 10
+    once = "Among the guests was a representative of the Strategy and Institutional Excellence "
+    once += "Sector, who closed the session."
+    tags = classifier.classify("Heritage inventory training at ICESCO", lead + filler + once)
+    assert tags.sectors == ("culture",)
+    # The same unit named again in the body: the article is about its work too.
+    again = " The Strategy and Institutional Excellence Sector will publish the results."
+    tags = classifier.classify(
+        "Heritage inventory training at ICESCO", lead + filler + once + again
+    )
+    assert "strategy" in tags.sectors
+    assert tags.evidence["strategy"][0].startswith("mentions ")
+    # Within the lead it decides at once, however long the article.
+    tags = classifier.classify("Heritage inventory training at ICESCO", once + " " + lead + filler)
+    assert "strategy" in tags.sectors
