@@ -176,8 +176,9 @@ class Sender:
         for entry in due:
             by_chat.setdefault(entry.delivery.chat, []).append(entry)
         with self.engine.connect() as conn:
-            query = select(chats.c.chat, chats.c.lang).where(chats.c.chat.in_(list(by_chat)))
-            langs: dict[str, str | None] = {row.chat: row.lang for row in conn.execute(query)}
+            # Labels in the chat's interface language (NULL, e.g. a route's channel: the item's).
+            query = select(chats.c.chat, chats.c.ui_lang).where(chats.c.chat.in_(list(by_chat)))
+            langs: dict[str, str | None] = {row.chat: row.ui_lang for row in conn.execute(query)}
         plans: dict[str, deque[Message]] = {}
         for chat, entries in by_chat.items():
             lang = langs.get(chat)
