@@ -21,6 +21,7 @@ from icesco_watch.notifiers.telegram.format import format_digest
 from icesco_watch.notifiers.telegram.i18n import LANGUAGE_NAMES, N_
 from icesco_watch.notifiers.telegram.language import language_reply
 from icesco_watch.notifiers.telegram.menu import ADMIN_COMMANDS, PUBLIC_COMMANDS, help_text
+from icesco_watch.notifiers.telegram.reasons import explain
 from icesco_watch.notifiers.telegram.replies import ECHO, echo
 from icesco_watch.notifiers.telegram.status import store_status
 from icesco_watch.store.items import latest_items
@@ -218,7 +219,7 @@ class Commands(Conversation):
                     conn, chat, "keyword", keyword
                 )
         except SubscriptionError as exc:
-            reason = echo(str(exc), 200)
+            reason = echo(explain(t, str(exc)), 200)
             await self._reply(update, context, t.gettext("Sorry: {reason}.", reason=reason))
             return
         shown = echo(keyword.casefold(), 100)  # a watched keyword is at most 100 characters

@@ -84,6 +84,8 @@ def test_an_arabic_speaker_gets_every_reply_and_alert_in_arabic(
         _reads_right_to_left(unknown)
         usage = await user.ask("/watch")
         assert f"{FSI}/watch الذكاء الاصطناعي{PDI}" in usage
+        too_long = await user.ask("/watch " + "تراث " * 9)
+        assert too_long == f"عذرًا: لا تتجاوز الكلمة المفتاحية {FSI}8{PDI} كلمات؛ راقب عبارة أقصر."
         store_new(engine, settings, [news("lesson", sectors=("education",))])
         assert (await sender.drain()).sent == 1
 

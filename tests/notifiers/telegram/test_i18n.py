@@ -5,6 +5,8 @@ translator's fallbacks, plurals and right-to-left isolation."""
 from __future__ import annotations
 
 import re
+import tomllib
+from pathlib import Path
 
 import pytest
 from babel.messages.catalog import Catalog
@@ -22,6 +24,9 @@ from icesco_watch.notifiers.telegram.catalogs import (
 from icesco_watch.notifiers.telegram.i18n import FSI, PDI, translator, ui_lang_for
 from icesco_watch.notifiers.telegram.menu import HELP
 from icesco_watch.notifiers.telegram.permissions import NOT_GROUP_ADMIN
+from icesco_watch.notifiers.telegram.reasons import explain
+from icesco_watch.store.subscriptions import KEYWORDS_PER_CHAT
+from icesco_watch.tagging.topics import keyword_problem
 
 ARABIC = re.compile(r"[\u0600-\u06ff]")
 
@@ -142,3 +147,30 @@ def test_arabic_isolates_latin_inserts_and_commands_only() -> None:
     assert ARABIC.search(welcome)
     assert FSI not in en.gettext("Following {label}.", label="Education (#education)")
     assert FSI not in translator("fr").gettext("Send /help.")
+
+
+def test_the_catalogs_ship_as_package_data() -> None:
+    """A plain `pip install` (no build step) must carry what `translator` loads."""
+    root = Path(__file__).resolve().parents[3]
+    config = tomllib.loads((root / "pyproject.toml").read_text(encoding="utf-8"))
+    globs = config["tool"]["setuptools"]["package-data"]["icesco_watch"]
+    package = root / "icesco_watch"
+    shipped = {path for pattern in globs for path in package.glob(pattern)}
+    for lang in TRANSLATED:
+        assert mo_path(lang) in shipped
+        assert mo_path(lang).with_suffix(".po") in shipped
+
+
+@pytest.mark.parametrize(
+    "keyword", ["!!!", " ".join(["word"] * 9), "a" * 101], ids=["no-letter", "words", "chars"]
+)
+def test_the_reasons_a_keyword_is_refused_are_translated(keyword: str) -> None:
+    reason = keyword_problem(keyword)
+    assert reason is not None
+    assert explain(translator("en"), reason) == reason
+    assert explain(translator("fr"), reason) != reason
+    assert ARABIC.search(explain(translator("ar"), reason))
+    full = f"at most {KEYWORDS_PER_CHAT} keywords per chat"  # the store's own text
+    assert (
+        explain(translator("fr"), full) == f"au plus {KEYWORDS_PER_CHAT} mots-clés par conversation"
+    )
