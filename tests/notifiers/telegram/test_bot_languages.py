@@ -200,3 +200,27 @@ def test_the_command_menu_is_registered_in_each_language(tmp_path: Path, api: Fa
     assert menus["fr"]["sectors"] == "Choisir des secteurs avec des boutons"
     assert menus["ar"]["pause"] == "إيقاف التنبيهات مؤقتًا"
     assert set(menus["ar"]) == set(menus[None]) == set(menus["fr"])
+
+
+def test_in_a_group_the_first_speaker_sets_the_language_and_only_admins_change_it(
+    tmp_path: Path, api: FakeBotApi
+) -> None:
+    group, owner_id, member_id = -100700, 21, 22
+    api.set_member(group, owner_id, "creator")
+    settings = make_settings(tmp_path, api)
+    engine = open_store(settings.storage.url)
+    owner = Chat(api, group, owner_id, "supergroup", language_code="fr")
+    member = Chat(api, group, member_id, "supergroup", language_code="ar")
+
+    async def scenario(sender: Sender) -> None:
+        assert (await owner.ask("/start")).startswith("Bienvenue")
+        # The group speaks French now, whatever a member's own app language.
+        refusal = await member.ask("/language ar")
+        assert refusal == "Seuls les administrateurs de ce groupe peuvent modifier ce qu'il suit."
+        assert "Langue du bot ici\u00a0: Français." in await member.ask("/language")
+        assert await owner.ask("/language ar") == "أصبح البوت يتحدث العربية في هذه المحادثة."
+        assert (await member.ask("/help")).startswith("تنبيهات أخبار الإيسيسكو")
+
+    with_bot(settings, engine, scenario)
+    with engine.connect() as conn:
+        assert get_ui_lang(conn, str(group)) == "ar"
