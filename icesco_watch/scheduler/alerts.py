@@ -24,6 +24,7 @@ from icesco_watch.notifiers.telegram.bot import (
     start_polling,
     stop_polling,
 )
+from icesco_watch.notifiers.telegram.i18n import N_
 from icesco_watch.notifiers.telegram.outcomes import DrainReport
 from icesco_watch.notifiers.telegram.sender import Sender
 from icesco_watch.notifiers.telegram.shared import shared_pacer
@@ -50,7 +51,8 @@ class Telegram:
 
     async def _request_crawl(self) -> str | None:
         self.crawl_requested.set()
-        return "A crawl cycle starts now; new items will be alerted as usual."
+        # An msgid: the bot shows it in the admin chat's language.
+        return N_("A crawl cycle starts now; new items will be alerted as usual.")
 
     async def run(self, stop: asyncio.Event) -> None:
         """Deliver alerts, and poll for commands while this instance holds the updates lease,

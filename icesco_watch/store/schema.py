@@ -183,6 +183,9 @@ chats = Table(
     metadata,
     Column("chat", String, primary_key=True),
     Column("lang", String(2)),  # only items in this language; NULL: every language
+    # The bot's interface language (en|ar|fr; notifiers/telegram/i18n.py); NULL: not known yet,
+    # taken from the user's Telegram language on first contact (a route's channel stays NULL).
+    Column("ui_lang", String(2)),
     Column("paused", Boolean, nullable=False, default=False),
     Column("active", Boolean, nullable=False, default=True),  # False once the bot was blocked
     Column("mode", String, nullable=False, default="instant"),

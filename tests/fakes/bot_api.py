@@ -338,11 +338,14 @@ class FakeBotApi(MethodsMixin):
         chat_type: str = "private",
         anonymous: bool = False,
         thread: int | None = None,
+        language_code: str | None = "en",
     ) -> int:
         """Queue a message from a user (a /command gets its bot_command entity); the update id.
         `anonymous`: a group admin writing on behalf of the group (`sender_chat` is the group);
-        `thread`: written in that topic of a forum (`open_topic`)."""
-        sender = obj.user(user_id if user_id is not None else (chat_id if chat_id > 0 else 1001))
+        `thread`: written in that topic of a forum (`open_topic`); `language_code`: the
+        language of the user's Telegram app."""
+        sender_id = user_id if user_id is not None else (chat_id if chat_id > 0 else 1001)
+        sender = obj.user(sender_id, language_code)
         with self._lock:
             forum = chat_id in self._forums
         group = obj.chat(chat_id, chat_type, forum=forum)
@@ -357,10 +360,16 @@ class FakeBotApi(MethodsMixin):
             return self._push_update({"message": body})
 
     def user_presses(
-        self, chat_id: int, message_id: int, data: str, user_id: int | None = None
+        self,
+        chat_id: int,
+        message_id: int,
+        data: str,
+        user_id: int | None = None,
+        language_code: str | None = "en",
     ) -> str:
         """Queue a press on an inline button of message `message_id`; the callback query id."""
-        sender = obj.user(user_id if user_id is not None else (chat_id if chat_id > 0 else 1001))
+        sender_id = user_id if user_id is not None else (chat_id if chat_id > 0 else 1001)
+        sender = obj.user(sender_id, language_code)
         with self._lock:
             query_id = f"cq{next(self._query_ids)}"
             self._open_queries.add(query_id)

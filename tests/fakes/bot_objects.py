@@ -153,14 +153,17 @@ def bot_user(token: str) -> dict[str, Any]:
     }
 
 
-def user(user_id: int) -> dict[str, Any]:
-    return {
+def user(user_id: int, language_code: str | None = "en") -> dict[str, Any]:
+    """A User; `language_code` is the IETF tag of the user's Telegram app (None: not given)."""
+    body: dict[str, Any] = {
         "id": user_id,
         "is_bot": False,
         "first_name": f"User {user_id}",
         "username": f"user{user_id}",
-        "language_code": "en",
     }
+    if language_code is not None:
+        body["language_code"] = language_code
+    return body
 
 
 def chat(chat_id: int | str, chat_type: str | None = None, forum: bool = False) -> dict[str, Any]:

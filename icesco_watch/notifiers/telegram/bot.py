@@ -24,6 +24,7 @@ from icesco_watch.config.schema import Settings
 from icesco_watch.notifiers.telegram.choices import CALLBACK_PREFIX
 from icesco_watch.notifiers.telegram.commands import Commands, Context
 from icesco_watch.notifiers.telegram.fairness import CommandBudget, FairUpdateProcessor
+from icesco_watch.notifiers.telegram.i18n import DEFAULT_UI_LANG, UI_LANGS, translator
 from icesco_watch.notifiers.telegram.limits import Pacer
 from icesco_watch.notifiers.telegram.menu import ADMIN_COMMANDS, PUBLIC_COMMANDS
 from icesco_watch.notifiers.telegram.outcomes import ignore_retry_after_deprecation
@@ -92,6 +93,7 @@ def add_handlers(application: PollApplication, commands: Commands) -> None:
         "list": commands.list,
         "latest": commands.latest,
         "lang": commands.lang,
+        "language": commands.language,
         "pause": commands.pause,
         "resume": commands.resume,
         "status": commands.status,
@@ -118,16 +120,25 @@ async def on_error(update: object, context: Context) -> None:
 
 
 async def register_commands(application: PollApplication, settings: Settings) -> None:
-    """The command menu: public commands for everyone, plus admin ones in admin chats."""
-    public = [BotCommand(name, text) for name, text in PUBLIC_COMMANDS]
-    admin = public + [BotCommand(name, text) for name, text in ADMIN_COMMANDS]
-    await application.bot.set_my_commands(public, scope=BotCommandScopeDefault())
-    for chat in settings.telegram.admin_chats:
-        chat_id: int | str = int(chat) if chat.lstrip("-").isdigit() else chat
-        try:
-            await application.bot.set_my_commands(admin, scope=BotCommandScopeChat(chat_id))
-        except TelegramError as exc:  # an admin chat the bot is not in yet: not fatal
-            log.warning("admin commands not set for chat %s: %s", chat, type(exc).__name__)
+    """The command menu in each interface language (Telegram shows a user the one for their
+    own language, English otherwise): public commands for everyone, plus admin ones in
+    admin chats."""
+    for lang in UI_LANGS:
+        t = translator(lang)
+        language = None if lang == DEFAULT_UI_LANG else lang
+        public = [BotCommand(name, t.gettext(text)) for name, text in PUBLIC_COMMANDS]
+        admin = public + [BotCommand(name, t.gettext(text)) for name, text in ADMIN_COMMANDS]
+        await application.bot.set_my_commands(
+            public, scope=BotCommandScopeDefault(), language_code=language
+        )
+        for chat in settings.telegram.admin_chats:
+            chat_id: int | str = int(chat) if chat.lstrip("-").isdigit() else chat
+            try:
+                await application.bot.set_my_commands(
+                    admin, scope=BotCommandScopeChat(chat_id), language_code=language
+                )
+            except TelegramError as exc:  # an admin chat the bot is not in yet: not fatal
+                log.warning("admin commands not set for chat %s: %s", chat, type(exc).__name__)
 
 
 @asynccontextmanager

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from icesco_watch.config.schema import Settings
+from icesco_watch.notifiers.telegram.i18n import Translator
 from icesco_watch.store.subscriptions import Subscription
 
 CALLBACK_PREFIX = "sub"
@@ -52,34 +53,38 @@ class Choices:
         close = difflib.get_close_matches(_fold(text), list(folded), n=1, cutoff=0.5)
         return folded[close[0]] if close else None
 
-    def label(self, choice: Choice, lang: str | None = None) -> str:
-        """How a subscription reads in replies (escaped for HTML)."""
+    def label(self, choice: Choice, t: Translator) -> str:
+        """How a subscription reads in replies, in `t`'s language (escaped for HTML)."""
         if choice.kind == "all":
-            return "all news"
+            return t.gettext("all news")
         if choice.kind == "sector":
             sector = self.settings.sector(choice.value)
-            return f"{html.escape(sector.name.get(lang or 'en'))} ({sector.hashtag})"
-        names = {t.key: t.name for t in self.settings.topics}
-        return f"topic {html.escape(names.get(choice.value, choice.value))}"
+            name = html.escape(sector.name.get(t.locale))
+            return t.gettext("{name} ({hashtag})", name=name, hashtag=sector.hashtag)
+        names = {topic.key: topic.name for topic in self.settings.topics}
+        topic = html.escape(names.get(choice.value, choice.value))
+        return t.gettext("topic {name}", name=topic)
 
-    def keys_help(self) -> str:
+    def keys_help(self, t: Translator) -> str:
+        """The keys a user may type, in plain text (escape it for HTML)."""
         sectors = ", ".join(s.key for s in self.settings.sectors)
-        topics = ", ".join(t.key for t in self.settings.topics)
-        text = f"Sectors: {sectors}."
-        return text + (f"\nTopics: {topics}." if topics else "")
+        topics = ", ".join(topic.key for topic in self.settings.topics)
+        text = t.gettext("Sectors: {keys}.", keys=sectors)
+        return text + ("\n" + t.gettext("Topics: {keys}.", keys=topics) if topics else "")
 
-    def keyboard(self, subscribed: list[Subscription], lang: str | None) -> InlineKeyboardMarkup:
-        """One button per sector (✅ when subscribed), two per row, then "all news"."""
+    def keyboard(self, subscribed: list[Subscription], t: Translator) -> InlineKeyboardMarkup:
+        """One button per sector (✅ when subscribed) named in `t`'s language, two per row,
+        then "all news"."""
         have = {(s.kind, s.value) for s in subscribed}
         buttons = [
             InlineKeyboardButton(
-                ("✅ " if ("sector", s.key) in have else "") + s.name.get(lang or "en"),
+                ("✅ " if ("sector", s.key) in have else "") + s.name.get(t.locale),
                 callback_data=f"{CALLBACK_PREFIX}:sector:{s.key}",
             )
             for s in self.settings.sectors
         ]
         rows = [buttons[i : i + 2] for i in range(0, len(buttons), 2)]
-        everything = ("✅ " if ("all", "") in have else "") + "All news"
+        everything = ("✅ " if ("all", "") in have else "") + t.gettext("All news")
         rows.append([InlineKeyboardButton(everything, callback_data=f"{CALLBACK_PREFIX}:all:")])
         return InlineKeyboardMarkup(rows)
 

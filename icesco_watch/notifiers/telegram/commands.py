@@ -1,30 +1,28 @@
-"""The bot's command handlers: registration, subscriptions, language, pause, latest, admin."""
+"""The bot's command handlers: registration, subscriptions, languages, pause, latest, admin.
+
+Every reply is written through the chat's `Translator` (`i18n.py`): `t = self._t(update)`
+(its interface language, taken from the sender's Telegram language on first contact), then
+`t.gettext("English text {value}", value=...)`.
+"""
 
 from __future__ import annotations
 
-import asyncio
 import difflib
 import html
 import logging
-import time
-from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
 
-from sqlalchemy import Connection, Engine
-from telegram import InlineKeyboardMarkup, Update
-from telegram.constants import ParseMode
-from telegram.error import RetryAfter
-from telegram.ext import ContextTypes
+from sqlalchemy import Connection
+from telegram import Update
 
-from icesco_watch.config.schema import Settings
-from icesco_watch.notifiers.telegram.choices import Choice, Choices
+from icesco_watch.notifiers.telegram.choices import Choice
+from icesco_watch.notifiers.telegram.conversation import Context, Conversation
 from icesco_watch.notifiers.telegram.format import format_digest
-from icesco_watch.notifiers.telegram.forum import forum_thread
-from icesco_watch.notifiers.telegram.limits import Pacer
-from icesco_watch.notifiers.telegram.menu import ADMIN_COMMANDS, HELP, PUBLIC_COMMANDS
-from icesco_watch.notifiers.telegram.outcomes import retry_after_seconds
-from icesco_watch.notifiers.telegram.permissions import Permissions
-from icesco_watch.notifiers.telegram.replies import ECHO, bound, echo
+from icesco_watch.notifiers.telegram.i18n import LANGUAGE_NAMES, N_
+from icesco_watch.notifiers.telegram.language import language_reply
+from icesco_watch.notifiers.telegram.menu import ADMIN_COMMANDS, PUBLIC_COMMANDS, help_text
+from icesco_watch.notifiers.telegram.reasons import explain
+from icesco_watch.notifiers.telegram.replies import ECHO, echo
 from icesco_watch.notifiers.telegram.status import store_status
 from icesco_watch.store.items import latest_items
 from icesco_watch.store.subscriptions import (
@@ -39,81 +37,28 @@ from icesco_watch.store.subscriptions import (
     upsert_chat,
 )
 
+__all__ = ["Commands", "Context"]  # Context: where bot.py and tests take it from
 log = logging.getLogger(__name__)
-Context = ContextTypes.DEFAULT_TYPE
 LATEST = 5
-SLOW_DOWN = (
+SLOW_DOWN = N_(
     "That is a lot of commands at once: I will ignore this chat for a little while. "
     "Please send them more slowly."
 )
 WELCOME_LATEST = 3
+# Translators: an example of a keyword to watch (/watch ...), in your language.
+EXAMPLE_KEYWORD = N_("artificial intelligence")
 
 
 def utcnow() -> datetime:
     return datetime.now(UTC)
 
 
-class Commands:
+class Commands(Conversation):
     """Handlers bound to the config, the store and the service's callbacks."""
-
-    def __init__(
-        self,
-        settings: Settings,
-        engine: Engine,
-        request_crawl: Callable[[], Awaitable[str | None]] | None = None,
-        status_text: Callable[[], Awaitable[str]] | None = None,
-        pacer: Pacer | None = None,
-    ) -> None:
-        self.settings = settings
-        self.engine = engine
-        self.request_crawl = request_crawl
-        self.status_text = status_text
-        self.pacer = pacer or Pacer(settings.telegram.rate_per_second)
-        self.choices = Choices(settings)
-        self.permissions = Permissions(settings.telegram.admin_chats)
-
-    async def _reply(
-        self,
-        update: Update,
-        context: Context | None,
-        text: str,
-        markup: InlineKeyboardMarkup | None = None,
-    ) -> None:
-        chat = update.effective_chat
-        if chat is None:
-            return
-        parts = bound(text)  # the one place a reply is held to Telegram's length limit
-        for n, part in enumerate(parts, start=1):
-            keyboard = markup if n == len(parts) else None
-            await self._pace(str(chat.id))
-            try:
-                await self._send(update, chat.id, part, keyboard)
-            except RetryAfter as exc:  # Telegram's clock disagreed with ours: wait, once
-                await asyncio.sleep(retry_after_seconds(exc))
-                await self._send(update, chat.id, part, keyboard)
-
-    async def _send(
-        self, update: Update, chat_id: int, text: str, markup: InlineKeyboardMarkup | None
-    ) -> None:
-        await update.get_bot().send_message(
-            chat_id,
-            text,
-            parse_mode=ParseMode.HTML,
-            reply_markup=markup,
-            message_thread_id=forum_thread(update),  # a command typed in a topic: answer there
-        )
-
-    async def _pace(self, chat: str) -> None:
-        """Wait for the chat's turn. Replies share the sender's pacer, so together they keep
-        Telegram's 1 message/s per chat (a chat's commands run one at a time, see
-        `fairness`); the send is recorded when it really leaves, after the sleep."""
-        now = time.monotonic()
-        await asyncio.sleep(max(0.0, self.pacer.ready_at(chat, now) - now))
-        self.pacer.record(chat, time.monotonic())
 
     async def slow_down(self, update: Update) -> None:
         """A chat went over its command budget: say so once (`fairness` then ignores it)."""
-        await self._reply(update, None, SLOW_DOWN)
+        await self._reply(update, None, self._t(update).gettext(SLOW_DOWN))
 
     async def start(self, update: Update, context: Context) -> None:
         """Register the chat; a new chat gets the latest few items once, not the backlog."""
@@ -121,19 +66,21 @@ class Commands:
         with self.engine.begin() as conn:
             _, created = upsert_chat(conn, chat, utcnow())
             latest = latest_items(conn, WELCOME_LATEST) if created else []
-        await self._reply(
-            update,
-            context,
+        t = self._t(update)
+        welcome = t.gettext(
             "Welcome! You will get alerts for ICESCO news you follow. "
-            "Start with /sectors, or /subscribe all for everything.\n\n" + HELP,
+            "Start with /sectors, or /subscribe all for everything."
         )
+        await self._reply(update, context, welcome + "\n\n" + help_text(t))
         if latest:
-            digest = format_digest([s.item for s in latest], self.settings.sectors)
+            digest = format_digest([s.item for s in latest], self.settings.sectors, t.locale)
             await self._reply(update, context, digest[0])
 
     async def help(self, update: Update, context: Context) -> None:
         """List the commands."""
-        await self._reply(update, context, HELP + "\n\n" + html.escape(self.choices.keys_help()))
+        t = self._t(update)
+        keys = html.escape(self.choices.keys_help(t))
+        await self._reply(update, context, help_text(t) + "\n\n" + keys)
 
     async def sectors(self, update: Update, context: Context) -> None:
         """Show the sector buttons; pressing one toggles the subscription."""
@@ -141,22 +88,25 @@ class Commands:
         with self.engine.begin() as conn:
             upsert_chat(conn, chat, utcnow())
             subscribed = list_subscriptions(conn, chat)
-            lang = _lang(conn, chat)
-        markup = self.choices.keyboard(subscribed, lang)
-        await self._reply(update, context, "Tap a sector to follow or unfollow it:", markup)
+        t = self._t(update)
+        markup = self.choices.keyboard(subscribed, t)
+        await self._reply(
+            update, context, t.gettext("Tap a sector to follow or unfollow it:"), markup
+        )
 
     async def toggle(self, update: Update, context: Context) -> None:
         """A /sectors button was pressed: toggle that subscription and redraw the buttons."""
         query = update.callback_query
         if query is None or update.effective_chat is None:
             return
+        t = self._t(update)
         refusal = await self.permissions.settings_refusal(update)
         if refusal is not None:
-            await query.answer(refusal)
+            await query.answer(t.gettext(refusal))
             return
         choice = self.choices.from_callback(query.data or "")
         if choice is None:
-            await query.answer("This button is out of date; send /sectors again.")
+            await query.answer(t.gettext("This button is out of date; send /sectors again."))
             return
         chat = _chat(update)
         with self.engine.begin() as conn:
@@ -165,10 +115,12 @@ class Commands:
             if not added:
                 remove_subscription(conn, chat, choice.kind, choice.value)
             subscribed = list_subscriptions(conn, chat)
-            lang = _lang(conn, chat)
-        label = html.unescape(self.choices.label(choice, lang))
-        await query.answer(("Following " if added else "No longer following ") + label)
-        await query.edit_message_reply_markup(self.choices.keyboard(subscribed, lang))
+        label = html.unescape(self.choices.label(choice, t))  # an answer is plain text
+        if added:
+            await query.answer(t.gettext("Following {label}", label=label))
+        else:
+            await query.answer(t.gettext("No longer following {label}", label=label))
+        await query.edit_message_reply_markup(self.choices.keyboard(subscribed, t))
 
     async def subscribe(self, update: Update, context: Context) -> None:
         """/subscribe <sector|topic|all>."""
@@ -181,30 +133,35 @@ class Commands:
         with self.engine.begin() as conn:
             upsert_chat(conn, chat, utcnow())
             added = add_subscription(conn, chat, choice.kind, choice.value)
-        label = self.choices.label(choice)
-        await self._reply(
-            update, context, f"Following {label}." if added else f"Already following {label}."
-        )
+        t = self._t(update)
+        label = self.choices.label(choice, t)
+        if added:
+            await self._reply(update, context, t.gettext("Following {label}.", label=label))
+        else:
+            await self._reply(update, context, t.gettext("Already following {label}.", label=label))
 
     async def unsubscribe(self, update: Update, context: Context) -> None:
         """/unsubscribe <sector|topic|all>; "all" removes every subscription and keyword."""
         if not await self._may_change(update, context):
             return
         chat = _chat(update)
+        t = self._t(update)
         if [a.casefold() for a in context.args or []] == ["all"]:
             with self.engine.begin() as conn:
                 removed = remove_all_subscriptions(conn, chat)
-            await self._reply(update, context, f"Removed {removed} subscription(s).")
+            text = t.ngettext("Removed {n} subscription.", "Removed {n} subscriptions.", removed)
+            await self._reply(update, context, text)
             return
         choice = await self._choice(update, context, "unsubscribe")
         if choice is None:
             return
         with self.engine.begin() as conn:
             removed_one = remove_subscription(conn, chat, choice.kind, choice.value)
-        label = self.choices.label(choice)
-        text = (
-            f"No longer following {label}." if removed_one else f"You were not following {label}."
-        )
+        label = self.choices.label(choice, t)
+        if removed_one:
+            text = t.gettext("No longer following {label}.", label=label)
+        else:
+            text = t.gettext("You were not following {label}.", label=label)
         await self._reply(update, context, text)
 
     async def _choice(self, update: Update, context: Context, command: str) -> Choice | None:
@@ -213,14 +170,22 @@ class Commands:
         choice = self.choices.resolve(text) if text else None
         if choice is not None:
             return choice
+        t = self._t(update)
         if not text:
-            reply = f"Usage: /{command} &lt;sector|topic|all&gt;, for example /{command} education."
+            usage, example = f"/{command}", f"/{command} education"
+            reply = t.gettext(
+                "Usage: {command} &lt;sector|topic|all&gt;, for example {example}.",
+                command=usage,
+                example=example,
+            )
         else:
-            reply = f"I don't know “{echo(text)}”."
+            reply = t.gettext("I don't know “{text}”.", text=echo(text))
             suggestion = self.choices.suggest(text[:ECHO])
             if suggestion:
-                reply += f" Did you mean /{command} {html.escape(suggestion)}?"
-        await self._reply(update, context, reply + "\n" + html.escape(self.choices.keys_help()))
+                suggested = f"/{command} {html.escape(suggestion)}"
+                reply += " " + t.gettext("Did you mean {command}?", command=suggested)
+        keys = html.escape(self.choices.keys_help(t))
+        await self._reply(update, context, reply + "\n" + keys)
         return None
 
     async def watch(self, update: Update, context: Context) -> None:
@@ -234,13 +199,17 @@ class Commands:
     async def _keyword(self, update: Update, context: Context, add: bool) -> None:
         if not await self._may_change(update, context):
             return
-        command = "watch" if add else "unwatch"
+        t = self._t(update)
+        command = "/watch" if add else "/unwatch"
         keyword = " ".join(context.args or [])
         if not keyword:
-            example = "artificial intelligence"
-            await self._reply(
-                update, context, f"Usage: /{command} &lt;keyword&gt;, e.g. /{command} {example}"
+            example = command + " " + t.gettext(EXAMPLE_KEYWORD)
+            usage = t.gettext(
+                "Usage: {command} &lt;keyword&gt;, for example {example}.",
+                command=command,
+                example=example,
             )
+            await self._reply(update, context, usage)
             return
         chat = _chat(update)
         try:
@@ -250,45 +219,54 @@ class Commands:
                     conn, chat, "keyword", keyword
                 )
         except SubscriptionError as exc:
-            await self._reply(update, context, f"Sorry: {echo(str(exc), 200)}.")
+            reason = echo(explain(t, str(exc)), 200)
+            await self._reply(update, context, t.gettext("Sorry: {reason}.", reason=reason))
             return
         shown = echo(keyword.casefold(), 100)  # a watched keyword is at most 100 characters
-        if add:
-            text = f"Watching “{shown}”." if changed else f"Already watching “{shown}”."
+        if add and changed:
+            text = t.gettext("Watching “{keyword}”.", keyword=shown)
+        elif add:
+            text = t.gettext("Already watching “{keyword}”.", keyword=shown)
+        elif changed:
+            text = t.gettext("Stopped watching “{keyword}”.", keyword=shown)
         else:
-            text = (
-                f"Stopped watching “{shown}”." if changed else f"You were not watching “{shown}”."
-            )
+            text = t.gettext("You were not watching “{keyword}”.", keyword=shown)
         await self._reply(update, context, text)
 
     async def list(self, update: Update, context: Context) -> None:
-        """What this chat follows, its language and whether it is paused."""
+        """What this chat follows, its news languages, the bot's language, whether paused."""
         chat = _chat(update)
+        t = self._t(update)
         with self.engine.connect() as conn:
             found = list_subscriptions(conn, chat)
             state = get_chat(conn, chat)
         lines = [
-            f"• watching “{html.escape(s.value)}”"
+            "• " + t.gettext("watching “{keyword}”", keyword=html.escape(s.value))
             if s.kind == "keyword"
-            else "• " + self.choices.label(Choice(s.kind, s.value))
+            else "• " + self.choices.label(Choice(s.kind, s.value), t)
             for s in found
         ]
-        text = "\n".join(lines) if lines else "Nothing yet: try /sectors or /subscribe all."
-        lang = state.lang if state and state.lang else "all languages"
-        text += f"\nLanguage: {lang}."
+        text = (
+            "\n".join(lines) if lines else t.gettext("Nothing yet: try /sectors or /subscribe all.")
+        )
+        news = LANGUAGE_NAMES[state.lang] if state and state.lang else t.gettext("all languages")
+        text += "\n" + t.gettext("News in: {languages}.", languages=news)
+        text += "\n" + t.gettext("The bot speaks: {language}.", language=LANGUAGE_NAMES[t.locale])
         if state and state.paused:
-            text += "\nAlerts are paused: /resume to restart them."
+            text += "\n" + t.gettext("Alerts are paused: /resume to restart them.")
         await self._reply(update, context, text)
 
     async def latest(self, update: Update, context: Context) -> None:
         """/latest [sector]: the newest items, in the chat's language if it chose one."""
+        t = self._t(update)
         sector = None
         if context.args:
             choice = await self._choice(update, context, "latest")
             if choice is None:
                 return
             if choice.kind != "sector":
-                await self._reply(update, context, "/latest takes a sector, e.g. /latest culture.")
+                text = t.gettext("/latest takes a sector, for example /latest culture.")
+                await self._reply(update, context, text)
                 return
             sector = choice.value
         chat = _chat(update)
@@ -296,23 +274,35 @@ class Commands:
             lang = _lang(conn, chat)
             found = latest_items(conn, LATEST, lang, sector)
         if not found:
-            await self._reply(update, context, "Nothing stored yet for that.")
+            await self._reply(update, context, t.gettext("Nothing stored yet for that."))
             return
-        for part in format_digest([s.item for s in found], self.settings.sectors, lang):
+        for part in format_digest([s.item for s in found], self.settings.sectors, t.locale):
             await self._reply(update, context, part)
 
     async def lang(self, update: Update, context: Context) -> None:
-        """/lang en|ar|fr|all."""
+        """/lang en|ar|fr|all: the news languages (not the bot's own language: /language)."""
         if not await self._may_change(update, context):
             return
+        t = self._t(update)
         wanted = (context.args or [""])[0].casefold()
         if wanted not in ("en", "ar", "fr", "all"):
-            await self._reply(update, context, "Usage: /lang en, /lang ar, /lang fr or /lang all.")
+            usage = t.gettext("Usage: /lang en, /lang ar, /lang fr or /lang all.")
+            hint = t.gettext("The bot's own language is /language.")
+            await self._reply(update, context, usage + " " + hint)
             return
         with self.engine.begin() as conn:
             set_lang(conn, _chat(update), None if wanted == "all" else wanted, utcnow())
-        shown = "every language" if wanted == "all" else wanted
-        await self._reply(update, context, f"From now on: news in {shown}.")
+        shown = t.gettext("every language") if wanted == "all" else LANGUAGE_NAMES[wanted]
+        await self._reply(
+            update, context, t.gettext("From now on, news in: {languages}.", languages=shown)
+        )
+
+    async def language(self, update: Update, context: Context) -> None:
+        """/language [en|ar|fr]: show or change the language the bot speaks in this chat."""
+        if context.args and not await self._may_change(update, context):
+            return
+        reply = language_reply(self.engine, update, context.args or [], utcnow())
+        await self._reply(update, context, reply)
 
     async def pause(self, update: Update, context: Context) -> None:
         """Stop alerts (nothing is queued while paused)."""
@@ -320,7 +310,8 @@ class Commands:
             return
         with self.engine.begin() as conn:
             set_paused(conn, _chat(update), True, utcnow())
-        await self._reply(update, context, "Alerts paused. /resume to restart them.")
+        text = self._t(update).gettext("Alerts paused. /resume to restart them.")
+        await self._reply(update, context, text)
 
     async def resume(self, update: Update, context: Context) -> None:
         """Restart alerts from now on."""
@@ -328,39 +319,29 @@ class Commands:
             return
         with self.engine.begin() as conn:
             set_paused(conn, _chat(update), False, utcnow())
-        await self._reply(update, context, "Alerts resumed.")
+        await self._reply(update, context, self._t(update).gettext("Alerts resumed."))
 
     async def status(self, update: Update, context: Context) -> None:
         """Admin: health of the sources and the delivery queue."""
         if not await self._admin(update, context):
             return
-        text = await self.status_text() if self.status_text else store_status(self.engine)
+        t = self._t(update)
+        text = await self.status_text() if self.status_text else store_status(self.engine, t)
         await self._reply(update, context, f"<pre>{html.escape(text)}</pre>")
 
     async def crawl(self, update: Update, context: Context) -> None:
         """Admin: ask the service for a crawl cycle now."""
         if not await self._admin(update, context):
             return
+        t = self._t(update)
         if self.request_crawl is None:
-            await self._reply(update, context, "Crawling on demand is not available here.")
+            text = t.gettext("Crawling on demand is not available here.")
+            await self._reply(update, context, text)
             return
+        # The service's answer is an N_-marked msgid (scheduler/alerts.py): shown translated.
         answer = await self.request_crawl()
-        await self._reply(update, context, html.escape(answer or "Crawl requested."))
-
-    async def _admin(self, update: Update, context: Context) -> bool:
-        """Whether /status and /crawl may run here; replies with the reason when not."""
-        refusal = await self.permissions.operations_refusal(update)
-        if refusal is not None:
-            await self._reply(update, context, refusal)
-        return refusal is None
-
-    async def _may_change(self, update: Update, context: Context) -> bool:
-        """Whether the sender may change this chat's subscriptions and settings (in a group:
-        its administrators); replies with the reason when not."""
-        refusal = await self.permissions.settings_refusal(update)
-        if refusal is not None:
-            await self._reply(update, context, refusal)
-        return refusal is None
+        text = t.gettext(answer) if answer else t.gettext("Crawl requested.")
+        await self._reply(update, context, html.escape(text))
 
     async def unknown(self, update: Update, context: Context) -> None:
         """Any other command: say so and suggest the closest one."""
@@ -368,8 +349,13 @@ class Commands:
         name = text.split()[0].lstrip("/").split("@")[0] if text.split() else ""
         known = [c for c, _ in PUBLIC_COMMANDS + ADMIN_COMMANDS]
         close = difflib.get_close_matches(name[:ECHO].casefold(), known, n=1, cutoff=0.5)
-        hint = f" Did you mean /{close[0]}?" if close else ""
-        await self._reply(update, context, f"Unknown command /{echo(name)}.{hint} Send /help.")
+        t = self._t(update)
+        typed = "/" + echo(name)
+        reply = t.gettext("Unknown command {command}.", command=typed)
+        if close:
+            suggested = "/" + close[0]
+            reply += " " + t.gettext("Did you mean {command}?", command=suggested)
+        await self._reply(update, context, reply + " " + t.gettext("Send /help."))
 
 
 def _chat(update: Update) -> str:

@@ -4,6 +4,10 @@ Only tags Telegram allows are produced (`b`, `a href`); every scraped string is 
 control characters and lone surrogates are dropped. A message never exceeds Telegram's 4096
 characters, counted as Telegram does: UTF-16 code units of the text after entity parsing. The
 summary gives way first (cut at a word boundary), then the title.
+
+Labels ("Read more", a digest's heading) and the date are in the reader's interface language
+(`lang`: the chat's, see `i18n.py`), else the item's own; Latin inserts in an Arabic message
+(an item language's name, hashtags, part counters) are isolated so they read in order.
 """
 
 from __future__ import annotations
@@ -16,6 +20,7 @@ from datetime import datetime
 
 from icesco_watch.config.schema import SectorConfig
 from icesco_watch.models import NewsItem, summarize
+from icesco_watch.notifiers.telegram.i18n import Translator, translator
 
 LIMIT = 4096
 DIGEST_TITLE = 300
@@ -24,11 +29,6 @@ MONTHS = {
     "en": "January February March April May June July August September October November December",
     "fr": "janvier février mars avril mai juin juillet août septembre octobre novembre décembre",
     "ar": "يناير فبراير مارس أبريل مايو يونيو يوليو أغسطس سبتمبر أكتوبر نوفمبر ديسمبر",
-}
-LABELS = {
-    "en": {"read": "Read more", "digest": "{n} new ICESCO news items"},
-    "fr": {"read": "Lire la suite", "digest": "{n} nouvelles de l'ICESCO"},
-    "ar": {"read": "اقرأ المزيد", "digest": "{n} أخبار جديدة من الإيسيسكو"},
 }
 LANG_NAMES = {"en": "English", "fr": "Français", "ar": "العربية"}
 
@@ -77,12 +77,19 @@ def _link(url: str, label: str) -> str:
     return f'<a href="{_esc(url)}">{_esc(label)}</a>'
 
 
+def _meta(item: NewsItem, t: Translator) -> str:
+    """ "20 November 2026 · English": the date in the reader's language, the item's language."""
+    name = LANG_NAMES.get(item.lang, item.lang)
+    return f"{format_date(item.published, t.locale)} · {t.isolate(name)}"
+
+
 def format_alert(item: NewsItem, sectors: Sequence[SectorConfig], lang: str | None = None) -> str:
-    """One item as an HTML message: bold title, date and language, hashtags, summary, link."""
-    labels = LABELS.get(lang or item.lang, LABELS["en"])
-    meta = f"{format_date(item.published, item.lang)} · {LANG_NAMES.get(item.lang, item.lang)}"
-    tags = hashtags(item, sectors)
-    link = _link(item.url, labels["read"])
+    """One item as an HTML message: bold title, date and language, hashtags, summary, link;
+    labels in `lang` (the reader's interface language), else in the item's language."""
+    t = translator(lang or item.lang)
+    meta = _meta(item, t)
+    tags = t.isolate(hashtags(item, sectors))
+    link = _link(item.url, t.gettext("Read more"))
     title = clean(" ".join(item.title.split()))
     summary = clean(item.summary or summarize(item.body))
 
@@ -109,11 +116,12 @@ def format_alert(item: NewsItem, sectors: Sequence[SectorConfig], lang: str | No
 def format_digest(
     items: Sequence[NewsItem], sectors: Sequence[SectorConfig], lang: str | None = None
 ) -> list[str]:
-    """Several items folded into as few messages as fit, split between items, never inside."""
+    """Several items folded into as few messages as fit, split between items, never inside;
+    labels in `lang` (the reader's interface language), else in the first item's language."""
     if not items:
         return []
-    labels = LABELS.get(lang or items[0].lang, LABELS["en"])
-    blocks = [_digest_block(item, sectors) for item in items]
+    t = translator(lang or items[0].lang)
+    blocks = [_digest_block(item, sectors, t) for item in items]
     messages: list[list[str]] = [[]]
     size = 0
     for block in blocks:
@@ -123,20 +131,19 @@ def format_digest(
             size = 0
         messages[-1].append(block)
         size += block_size
-    header = labels["digest"].format(n=len(items))
+    header = t.ngettext("{n} new ICESCO news item", "{n} new ICESCO news items", len(items))
     total = len(messages)
     return [
         f"<b>{_esc(header)}</b>"
-        + (f" ({n}/{total})" if total > 1 else "")
+        + (" " + t.isolate(f"({n}/{total})") if total > 1 else "")
         + "\n\n"
         + "\n\n".join(part)
         for n, part in enumerate(messages, start=1)
     ]
 
 
-def _digest_block(item: NewsItem, sectors: Sequence[SectorConfig]) -> str:
+def _digest_block(item: NewsItem, sectors: Sequence[SectorConfig], t: Translator) -> str:
     title = summarize(clean(" ".join(item.title.split())), DIGEST_TITLE)
     linked = _link(item.url, title) or _esc(title)
-    meta = f"{format_date(item.published, item.lang)} · {LANG_NAMES.get(item.lang, item.lang)}"
-    tags = hashtags(item, sectors)
-    return f"• <b>{linked}</b>\n{_esc(meta)}" + (f" {tags}" if tags else "")
+    tags = t.isolate(hashtags(item, sectors))
+    return f"• <b>{linked}</b>\n{_esc(_meta(item, t))}" + (f" {tags}" if tags else "")

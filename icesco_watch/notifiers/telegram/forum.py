@@ -19,6 +19,7 @@ from collections.abc import Sequence
 from telegram import Update
 
 from icesco_watch.config.schema import Settings
+from icesco_watch.notifiers.telegram.i18n import Translator, translator
 from icesco_watch.notifiers.telegram.outcomes import Message, Verdict
 
 log = logging.getLogger(__name__)
@@ -33,23 +34,41 @@ def forum_thread(update: Update) -> int | None:
     return message.message_thread_id
 
 
-def topic_notice(chat: str, thread: int, error: str, routes: Sequence[int]) -> str:
-    """The notice's text (Telegram HTML). `routes`: the config routes' indexes that name the
-    topic, so the admin knows which `[[telegram.routes]]` entry to edit."""
+def topic_notice(t: Translator, chat: str, thread: int, error: str, routes: Sequence[int]) -> str:
+    """The notice's text (Telegram HTML) in the group's language. `routes`: the config routes'
+    indexes that name the topic, so the admin knows which `[[telegram.routes]]` entry to edit."""
+    heading = t.gettext(
+        "Alerts to forum topic {thread} of chat {chat} have stopped.",
+        thread=thread,
+        chat=html.escape(chat),
+    )
     lines = [
-        f"⚠️ <b>Alerts to forum topic {thread} of chat {html.escape(chat)} have stopped.</b>",
-        f"Telegram refused to post there: {html.escape(error)}",
-        "The alerts queued for it were not sent, and none will be queued for it any more.",
-        "To receive them again: type <code>/here &lt;sectors…&gt;</code> in the topic that "
-        "should get them (reopen this one, or create a new one).",
+        f"⚠️ <b>{heading}</b>",
+        t.gettext("Telegram refused to post there: {error}", error=html.escape(error)),
+        t.gettext(
+            "The alerts queued for it were not sent, and none will be queued for it any more."
+        ),
+        t.gettext(
+            "To receive them again: type {command} in the topic that should get them (reopen "
+            "this one, or create a new one).",
+            command="<code>/here &lt;sectors…&gt;</code>",
+        ),
     ]
     if routes:
         entries = ", ".join(f"telegram.routes[{n}]" for n in routes)
-        lines.append(f"For the config's {entries}: set its <code>thread</code> to the new topic.")
+        lines.append(
+            t.gettext(
+                "For the config's {entries}: set its {key} to the new topic.",
+                entries=entries,
+                key="<code>thread</code>",
+            )
+        )
     return "\n".join(lines)
 
 
-def notice_message(settings: Settings, chat: str, thread: int, error: str) -> Message:
+def notice_message(
+    settings: Settings, chat: str, thread: int, error: str, t: Translator | None = None
+) -> Message:
     """The notice as a message to the group (no thread), with the admin chats as fallback."""
     routes = [
         n
@@ -61,11 +80,16 @@ def notice_message(settings: Settings, chat: str, thread: int, error: str) -> Me
         extra={"fields": {"chat": chat, "thread": thread, "error": error}},
     )
     fallback = tuple(c for c in settings.telegram.admin_chats if c != chat)
-    return Message(chat, topic_notice(chat, thread, error, routes), (), fallback=fallback)
+    text = topic_notice(t or translator(None), chat, thread, error, routes)
+    return Message(chat, text, (), fallback=fallback)
 
 
 def drop_closed_topic(
-    settings: Settings, verdict: Verdict, queue: deque[Message], newly_closed: bool
+    settings: Settings,
+    verdict: Verdict,
+    queue: deque[Message],
+    newly_closed: bool,
+    t: Translator | None = None,
 ) -> None:
     """A forum topic is closed (`verdict`): what the sender's pass still held for it leaves its
     chat's `queue` (the store has settled it), and the first time, the admins' notice goes
@@ -76,4 +100,4 @@ def drop_closed_topic(
     queue.extend(kept)
     if newly_closed and thread is not None:
         chat = verdict.message.chat
-        queue.appendleft(notice_message(settings, chat, thread, verdict.error))
+        queue.appendleft(notice_message(settings, chat, thread, verdict.error, t))

@@ -1,32 +1,47 @@
-"""The bot's command menu (as registered with setMyCommands) and its help text."""
+"""The bot's command menu (as registered with setMyCommands) and its help text.
+
+Descriptions are English msgids (`N_`); `bot.register_commands` registers them in every
+interface language, and `help_text` renders the help in one.
+"""
 
 from __future__ import annotations
 
+from icesco_watch.notifiers.telegram.i18n import N_, Translator
+
 PUBLIC_COMMANDS: list[tuple[str, str]] = [
-    ("start", "Register this chat"),
-    ("help", "What the bot can do"),
-    ("sectors", "Choose sectors with buttons"),
-    ("subscribe", "Follow a sector, topic, or all"),
-    ("unsubscribe", "Stop following a sector, topic, or all"),
-    ("watch", "Get alerts for a keyword"),
-    ("unwatch", "Stop watching a keyword"),
-    ("list", "What this chat follows"),
-    ("latest", "The latest news, optionally of a sector"),
-    ("lang", "Only news in en, ar or fr (or all)"),
-    ("pause", "Pause alerts"),
-    ("resume", "Resume alerts"),
-    ("here", "In a forum topic: send these sectors' alerts here"),
+    ("start", N_("Register this chat")),
+    ("help", N_("What the bot can do")),
+    ("sectors", N_("Choose sectors with buttons")),
+    ("subscribe", N_("Follow a sector, topic, or all")),
+    ("unsubscribe", N_("Stop following a sector, topic, or all")),
+    ("watch", N_("Get alerts for a keyword")),
+    ("unwatch", N_("Stop watching a keyword")),
+    ("list", N_("What this chat follows")),
+    ("latest", N_("The latest news, optionally of a sector")),
+    ("lang", N_("Only news in en, ar or fr (or all)")),
+    ("language", N_("The bot's language: en, ar or fr")),
+    ("pause", N_("Pause alerts")),
+    ("resume", N_("Resume alerts")),
+    ("here", N_("In a forum topic: send these sectors' alerts here")),
 ]
 ADMIN_COMMANDS: list[tuple[str, str]] = [
-    ("status", "Sources and delivery queue"),
-    ("crawl", "Run a crawl cycle now"),
+    ("status", N_("Sources and delivery queue")),
+    ("crawl", N_("Run a crawl cycle now")),
 ]
-HELP = """<b>ICESCO news alerts</b>
-/sectors: choose sectors with buttons
-/subscribe &lt;sector|topic|all&gt;, /unsubscribe &lt;sector|topic|all&gt;
-/watch &lt;keyword&gt;, /unwatch &lt;keyword&gt;: alerts for news mentioning a keyword
-/list: what this chat follows
-/latest [sector]: the latest news
-/lang en|ar|fr|all: only news in one language
-/pause, /resume: stop and restart alerts
-/here &lt;sector…&gt;|off: in a topic of a forum group, send those sectors' alerts there"""
+HELP = N_(
+    "<b>ICESCO news alerts</b>\n"
+    "/sectors: choose sectors with buttons\n"
+    "/subscribe &lt;sector|topic|all&gt;, /unsubscribe &lt;sector|topic|all&gt;\n"
+    "/watch &lt;keyword&gt;, /unwatch &lt;keyword&gt;: alerts for news mentioning a keyword\n"
+    "/list: what this chat follows\n"
+    "/latest [sector]: the latest news\n"
+    "/lang en|ar|fr|all: only news in one language\n"
+    "/language en|ar|fr: the language the bot speaks\n"
+    "/pause, /resume: stop and restart alerts\n"
+    "/here &lt;sector…&gt;|off: in a topic of a forum group, send those sectors' alerts there"
+)
+
+
+def help_text(t: Translator) -> str:
+    """The help, in `t`'s language (Telegram HTML)."""
+    return t.gettext(HELP)

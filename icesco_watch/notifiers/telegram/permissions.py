@@ -17,20 +17,24 @@ from collections.abc import Sequence
 from telegram import Chat, Update
 from telegram.error import TelegramError
 
+from icesco_watch.notifiers.telegram.i18n import N_
+
 log = logging.getLogger(__name__)
 
 ADMIN_STATUSES = frozenset({"creator", "administrator"})
 CACHE_SECONDS = 60.0
 GROUPS = frozenset({Chat.GROUP, Chat.SUPERGROUP})
 
-NOT_GROUP_ADMIN = "Only this group's administrators can change what it follows."
-NOT_ADMIN_CHAT = "Sorry, that command is for the bot's admins."
-NOT_ADMIN_HERE = "Only this group's administrators can use that command here."
-CANNOT_CHECK = "I could not check who administers this group just now; please try again."
+# Refusals are English msgids: the caller shows them in the chat's language.
+NOT_GROUP_ADMIN = N_("Only this group's administrators can change what it follows.")
+NOT_ADMIN_CHAT = N_("Sorry, that command is for the bot's admins.")
+NOT_ADMIN_HERE = N_("Only this group's administrators can use that command here.")
+CANNOT_CHECK = N_("I could not check who administers this group just now; please try again.")
 
 
 class Permissions:
-    """Decides, per update, whether its sender may run a command; a refusal is the reply."""
+    """Decides, per update, whether its sender may run a command; a refusal (an English msgid,
+    to translate) is the reply."""
 
     def __init__(self, admin_chats: Sequence[str], cache_seconds: float = CACHE_SECONDS) -> None:
         self.admin_chats = frozenset(admin_chats)

@@ -24,6 +24,7 @@ from icesco_watch.config.schema import SectorConfig, Settings
 from icesco_watch.models import NewsItem
 from icesco_watch.notifiers.telegram.format import format_alert, format_digest, to_plain
 from icesco_watch.notifiers.telegram.forum import drop_closed_topic
+from icesco_watch.notifiers.telegram.i18n import Translator, translator
 from icesco_watch.notifiers.telegram.limits import Pacer
 from icesco_watch.notifiers.telegram.outcomes import (
     Backoff,
@@ -179,8 +180,9 @@ class Sender:
         for entry in due:
             by_chat.setdefault(entry.delivery.chat, []).append(entry)
         with self.engine.connect() as conn:
-            query = select(chats.c.chat, chats.c.lang).where(chats.c.chat.in_(list(by_chat)))
-            langs: dict[str, str | None] = {row.chat: row.lang for row in conn.execute(query)}
+            # Labels in the chat's interface language (NULL, e.g. a route's channel: the item's).
+            query = select(chats.c.chat, chats.c.ui_lang).where(chats.c.chat.in_(list(by_chat)))
+            langs: dict[str, str | None] = {row.chat: row.ui_lang for row in conn.execute(query)}
         plans: dict[str, deque[Message]] = {}
         for chat, entries in by_chat.items():
             lang = langs.get(chat)
@@ -298,7 +300,8 @@ class Sender:
                     queue.clear()
                 if verdict.kind == "topic_gone":
                     newly = len(report.closed_topics) > closed_before
-                    drop_closed_topic(self.settings, verdict, queue, newly)
+                    t = self._chat_translator(chat)
+                    drop_closed_topic(self.settings, verdict, queue, newly, t)
                 elif retry is None and verdict.kind != "sent" and verdict.message.fallback:
                     for other in verdict.message.fallback:  # the group refused an admin notice
                         instead = replace(verdict.message, chat=other, fallback=())
@@ -309,6 +312,12 @@ class Sender:
                 if queue:
                     order += 1
                     heapq.heappush(turns, _Turn(0.0, order, chat))
+
+    def _chat_translator(self, chat: str) -> Translator:
+        """The chat's interface language, for the sender's own notices."""
+        with self.engine.connect() as conn:
+            lang = conn.scalar(select(chats.c.ui_lang).where(chats.c.chat == chat))
+        return translator(lang)
 
     def _hold(self, message: Message) -> bool:
         """Renew the claims of `message`'s deliveries just before sending it: True when this

@@ -4,13 +4,23 @@ from __future__ import annotations
 
 from sqlalchemy import Engine
 
+from icesco_watch.notifiers.telegram.i18n import N_, Translator, translator
 from icesco_watch.store.health import all_source_states
 from icesco_watch.store.outbox import pending_counts
 from icesco_watch.store.topics import list_closed_topics
 
+STATUS_NAMES = {
+    "pending": N_("pending"),
+    "sent": N_("sent"),
+    "failed": N_("failed"),
+    "skipped": N_("skipped"),
+}
 
-def store_status(engine: Engine) -> str:
-    """Plain text, one line per source, then the outbox counts and suspended forum topics."""
+
+def store_status(engine: Engine, t: Translator | None = None) -> str:
+    """Plain text, one line per source, then the outbox counts and suspended forum topics, in
+    `t`'s language."""
+    t = t or translator(None)
     with engine.connect() as conn:
         states = all_source_states(conn)
         counts = pending_counts(conn)
@@ -18,19 +28,31 @@ def store_status(engine: Engine) -> str:
     lines = []
     for key in sorted(states):
         state = states[key]
-        health = (
-            "ok" if not state.consecutive_failures else f"FAILING x{state.consecutive_failures}"
-        )
+        failures = state.consecutive_failures
+        health = t.gettext("ok") if not failures else t.gettext("FAILING x{n}", n=failures)
         last_ok = state.last_ok.isoformat(timespec="minutes") if state.last_ok else "-"
-        lines.append(f"{key}: {health}, last ok {last_ok}")
+        lines.append(
+            t.gettext(
+                "{source}: {health}, last ok {last_ok}", source=key, health=health, last_ok=last_ok
+            )
+        )
         if state.last_error:
-            lines.append(f"  last error: {state.last_error}")
+            lines.append("  " + t.gettext("last error: {error}", error=state.last_error))
     if not lines:
-        lines.append("no source has run yet")
-    lines.append("deliveries: " + ", ".join(f"{k} {v}" for k, v in counts.items()))
+        lines.append(t.gettext("no source has run yet"))
+    shown = ", ".join(
+        t.gettext("{status} {count}", status=t.gettext(STATUS_NAMES.get(k, k)), count=v)
+        for k, v in counts.items()
+    )
+    lines.append(t.gettext("deliveries: {counts}", counts=shown))
     lines += [
-        f"forum topic {t.thread} of {t.chat} suspended since "
-        f"{t.closed_at.isoformat(timespec='minutes')}: /here there, or edit its route's thread"
-        for t in closed
+        t.gettext(
+            "forum topic {thread} of {chat} suspended since {since}: /here there, or edit its "
+            "route's thread",
+            thread=topic.thread,
+            chat=topic.chat,
+            since=topic.closed_at.isoformat(timespec="minutes"),
+        )
+        for topic in closed
     ]
     return "\n".join(lines)

@@ -10,20 +10,16 @@ the topic the command came from.
 
 from __future__ import annotations
 
-import asyncio
 import html
-import time
 from datetime import UTC, datetime
 
 from telegram import Update
-from telegram.constants import ParseMode
-from telegram.error import RetryAfter
 
 from icesco_watch.notifiers.telegram.choices import Choice
 from icesco_watch.notifiers.telegram.commands import Commands, Context
 from icesco_watch.notifiers.telegram.forum import forum_thread
-from icesco_watch.notifiers.telegram.outcomes import retry_after_seconds
-from icesco_watch.notifiers.telegram.replies import ECHO, bound, echo
+from icesco_watch.notifiers.telegram.i18n import N_, Translator
+from icesco_watch.notifiers.telegram.replies import ECHO, echo
 from icesco_watch.store.subscriptions import upsert_chat
 from icesco_watch.store.topics import (
     clear_topic,
@@ -32,15 +28,16 @@ from icesco_watch.store.topics import (
     set_topic_sectors,
 )
 
-USAGE = "/here &lt;sector…&gt;, for example /here culture education; /here off to stop."
-NOT_IN_TOPIC = (
+USAGE = N_("{command}, for example {example}; {off} to stop.")
+NOT_IN_TOPIC = N_(
     "/here works inside a topic of a forum group: open the topic that should receive alerts "
-    "and type, for example, /here culture education there. Here, use /subscribe instead."
+    "and type, for example, {example} there. Here, use /subscribe instead."
 )
 
 
 class TopicCommands:
-    """`/here`, using the store, sector names, permissions and pacer of `commands`."""
+    """`/here`, using the store, sector names, permissions and replies of `commands` (its
+    replies go into the topic the command came from, paced with every other message)."""
 
     def __init__(self, commands: Commands) -> None:
         self.commands = commands
@@ -50,34 +47,43 @@ class TopicCommands:
         chat = update.effective_chat
         if chat is None:
             return
+        t = self.commands._t(update)
         thread = forum_thread(update)
         if thread is None:
-            await self._reply(update, None, NOT_IN_TOPIC)
+            example = "/here culture education"
+            await self._reply(update, t.gettext(NOT_IN_TOPIC, example=example))
             return
         args = [a for a in " ".join(context.args or []).replace(",", " ").split() if a]
         if not args:
-            await self._reply(update, thread, self._describe(str(chat.id), thread))
+            await self._reply(update, self._describe(t, str(chat.id), thread))
             return
         refusal = await self.commands.permissions.settings_refusal(update)
         if refusal is not None:
-            await self._reply(update, thread, refusal)
+            await self._reply(update, t.gettext(refusal))
             return
         if [a.casefold() for a in args] == ["off"]:
             with self.commands.engine.begin() as conn:
                 removed = clear_topic(conn, str(chat.id), thread)
-            text = "This topic no longer receives alerts." if removed else "Nothing was sent here."
-            await self._reply(update, thread, text + " /here &lt;sector…&gt; to start again.")
+            text = (
+                t.gettext("This topic no longer receives alerts.")
+                if removed
+                else t.gettext("Nothing was sent here.")
+            )
+            again = t.gettext("{command} to start again.", command="/here &lt;sector…&gt;")
+            await self._reply(update, f"{text} {again}")
             return
-        sectors = await self._sectors(update, thread, args)
+        sectors = await self._sectors(update, t, args)
         if sectors is None:
             return
         with self.commands.engine.begin() as conn:
             upsert_chat(conn, str(chat.id), datetime.now(UTC))  # its /lang and /pause apply
             set_topic_sectors(conn, str(chat.id), thread, sectors)
-        labels = ", ".join(self._label(s) for s in sectors)
-        await self._reply(update, thread, f"This topic now receives alerts for {labels}.")
+        labels = ", ".join(self._label(t, s) for s in sectors)
+        await self._reply(
+            update, t.gettext("This topic now receives alerts for {labels}.", labels=labels)
+        )
 
-    async def _sectors(self, update: Update, thread: int, args: list[str]) -> list[str] | None:
+    async def _sectors(self, update: Update, t: Translator, args: list[str]) -> list[str] | None:
         """The sector keys `args` name (each a key, hashtag or one-word name, or all of them
         one name); replies with what went wrong when one is not a sector."""
         choices = self.commands.choices
@@ -87,17 +93,19 @@ class TopicCommands:
         if wrong is None and all(c is not None and c.kind == "sector" for c in found):
             return sorted({c.value for c in found if c is not None})
         if wrong is None:
-            reply = "/here takes sectors (not topics or “all”)."
+            reply = t.gettext("{command} takes sectors (not topics or “all”).", command="/here")
         else:
-            reply = f"I don't know the sector “{echo(wrong)}”."
+            reply = t.gettext("I don't know the sector “{name}”.", name=echo(wrong))
             suggestion = choices.suggest(wrong[:ECHO])
             if suggestion:
-                reply += f" Did you mean {html.escape(suggestion)}?"
+                reply += " " + t.gettext("Did you mean {name}?", name=html.escape(suggestion))
         sectors = ", ".join(s.key for s in self.commands.settings.sectors)
-        await self._reply(update, thread, f"{reply}\nUsage: {USAGE}\nSectors: {sectors}.")
+        usage = t.gettext("Usage: {usage}", usage=self._usage(t))
+        listed = t.gettext("Sectors: {sectors}.", sectors=sectors)
+        await self._reply(update, f"{reply}\n{usage}\n{listed}")
         return None
 
-    def _describe(self, chat: str, thread: int) -> str:
+    def _describe(self, t: Translator, chat: str, thread: int) -> str:
         """What the topic receives: its /here sectors, config routes naming it, and whether
         Telegram closed it."""
         with self.commands.engine.connect() as conn:
@@ -108,41 +116,40 @@ class TopicCommands:
             for n, r in enumerate(self.commands.settings.telegram.routes)
             if r.chat == chat and r.thread == thread
         ]
-        lines = [
-            f"This topic receives alerts for {', '.join(self._label(s) for s in sectors)}."
-            if sectors
-            else f"This topic receives nothing from /here. Usage: {USAGE}"
-        ]
+        if sectors:
+            labels = ", ".join(self._label(t, s) for s in sectors)
+            lines = [t.gettext("This topic receives alerts for {labels}.", labels=labels)]
+        else:
+            lines = [
+                t.gettext(
+                    "This topic receives nothing from /here. Usage: {usage}", usage=self._usage(t)
+                )
+            ]
         if routes:
             entries = ", ".join(f"telegram.routes[{n}]" for n in routes)
-            lines.append(f"The config also sends {entries} here.")
+            lines.append(t.gettext("The config also sends {entries} here.", entries=entries))
         if closed is not None:
             lines.append(
-                "Alerts here are suspended: Telegram refused to post into this topic. "
-                "Type /here &lt;sector…&gt; here to restart them."
+                t.gettext(
+                    "Alerts here are suspended: Telegram refused to post into this topic. "
+                    "Type {command} here to restart them.",
+                    command="/here &lt;sector…&gt;",
+                )
             )
         return "\n".join(lines)
 
-    def _label(self, sector: str) -> str:
-        return self.commands.choices.label(Choice("sector", sector))
-
-    async def _reply(self, update: Update, thread: int | None, text: str) -> None:
-        """Answer into the topic (`thread`), paced with every other message to the chat."""
-        chat = update.effective_chat
-        if chat is None:
-            return
-        pacer = self.commands.pacer
-        for part in bound(text):
-            now = time.monotonic()
-            await asyncio.sleep(max(0.0, pacer.ready_at(str(chat.id), now) - now))
-            pacer.record(str(chat.id), time.monotonic())
-            try:
-                await self._send(update, chat.id, thread, part)
-            except RetryAfter as exc:  # Telegram's clock disagreed with ours: wait, once
-                await asyncio.sleep(retry_after_seconds(exc))
-                await self._send(update, chat.id, thread, part)
-
-    async def _send(self, update: Update, chat_id: int, thread: int | None, text: str) -> None:
-        await update.get_bot().send_message(
-            chat_id, text, parse_mode=ParseMode.HTML, message_thread_id=thread
+    @staticmethod
+    def _usage(t: Translator) -> str:
+        return t.gettext(
+            USAGE,
+            command="/here &lt;sector…&gt;",
+            example="/here culture education",
+            off="/here off",
         )
+
+    def _label(self, t: Translator, sector: str) -> str:
+        return self.commands.choices.label(Choice("sector", sector), t)
+
+    async def _reply(self, update: Update, text: str) -> None:
+        """Answer in the chat's language, into the topic the command came from."""
+        await self.commands._reply(update, None, text)

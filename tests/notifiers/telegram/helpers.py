@@ -104,7 +104,8 @@ async def bot_for(settings: Settings) -> AsyncIterator[Bot]:
 
 class Chat:
     """A user in one chat: sends text, waits for the bot's next reply. In a group, `user_id`
-    is the member who types and `chat_type` the group's kind."""
+    is the member who types and `chat_type` the group's kind; `language_code` is the language
+    of the user's Telegram app."""
 
     def __init__(
         self,
@@ -112,14 +113,18 @@ class Chat:
         chat_id: int,
         user_id: int | None = None,
         chat_type: str = "private",
+        language_code: str | None = "en",
     ) -> None:
         self.api = api
         self.id = chat_id
         self.user_id = user_id
         self.chat_type = chat_type
+        self.language_code = language_code
 
     def send(self, text: str) -> int:
-        return self.api.user_sends(self.id, text, self.user_id, self.chat_type)
+        return self.api.user_sends(
+            self.id, text, self.user_id, self.chat_type, language_code=self.language_code
+        )
 
     async def ask(self, text: str, timeout: float = 10) -> str:
         before = len(self.api.messages_to(self.id))

@@ -99,15 +99,16 @@ def test_commands_and_helpful_replies(tmp_path: Path, api: FakeBotApi) -> None:
         assert "Usage: /lang en" in replies[1]
         assert replies[2] == "Crawl started."
         lang, typo = await asyncio.gather(user.ask("/lang ar"), other.ask("/subscribee all"))
-        assert lang == "From now on: news in ar."
+        assert lang == "From now on, news in: العربية."
         assert "Did you mean /subscribe?" in typo
         listing = await user.ask("/list")
         assert "Culture and Communication (#culture)" in listing
         assert "“<b>heritage</b>”" in listing
-        assert "Language: ar." in listing
+        assert "News in: العربية." in listing
+        assert "The bot speaks: English." in listing
         assert "paused" in await user.ask("/pause")
         assert "resumed" in await user.ask("/resume")
-        assert await user.ask("/unsubscribe all") == "Removed 2 subscription(s)."
+        assert await user.ask("/unsubscribe all") == "Removed 2 subscriptions."
 
     with_bot(settings, engine, scenario, request_crawl=request_crawl)
     assert crawls == ["now"]

@@ -18,6 +18,7 @@ from icesco_watch.notifiers.telegram.format import (
     telegram_length,
     to_plain,
 )
+from icesco_watch.notifiers.telegram.i18n import FSI, PDI
 
 SECTORS = default_settings().sectors
 ALLOWED = {"b", "a"}
@@ -141,3 +142,21 @@ def test_any_item_renders_to_a_valid_message(title: str, summary: str, url: str)
     for message in [format_alert(news, SECTORS), *format_digest([news, news], SECTORS)]:
         assert 0 < telegram_length(message) <= LIMIT
         parse(message)
+
+
+def test_labels_follow_the_readers_language_not_the_items() -> None:
+    alert = format_alert(item(), SECTORS, "ar")
+    assert f"20 نوفمبر 2026 · {FSI}English{PDI}" in alert
+    assert f"{FSI}#foresight_ai #education{PDI}" in alert
+    assert ">اقرأ المزيد</a>" in alert
+    assert parse(alert).text.startswith("Forum on Foresight & AI <Rabat>")  # the item's words
+    french = format_alert(item(lang="ar"), SECTORS, "fr")
+    assert "20 novembre 2026 · العربية" in french
+    assert ">Lire la suite</a>" in french
+    many = [item(key=f"k{i}", title=f"Item {i} " + "word " * 60) for i in range(40)]
+    digests = format_digest(many, SECTORS, "ar")
+    total = len(digests)
+    assert digests[0].startswith(
+        f"<b>{FSI}40{PDI} خبرًا جديدًا من الإيسيسكو</b> {FSI}(1/{total}){PDI}"
+    )
+    assert format_digest(many[:2], SECTORS, "ar")[0].startswith("<b>خبران جديدان من الإيسيسكو</b>")

@@ -49,7 +49,7 @@ def test_only_a_groups_admins_change_what_it_follows(tmp_path: Path, api: FakeBo
         assert await member.ask("/pause") == NOT_GROUP_ADMIN
         assert "Nothing yet" in await member.ask("/list")  # reading is for everyone
         assert await owner.ask("/subscribe education") == "Following Education (#education)."
-        assert await moderator.ask("/lang fr") == "From now on: news in fr."
+        assert await moderator.ask("/lang fr") == "From now on, news in: Français."
         assert "Tap a sector" in await member.ask("/sectors")
         keyboard = api.messages_to(GROUP)[-1]
         assert keyboard.reply_markup is not None
