@@ -31,6 +31,8 @@ LABELS = {
     "ar": {"read": "اقرأ المزيد", "digest": "{n} أخبار جديدة من الإيسيسكو"},
 }
 LANG_NAMES = {"en": "English", "fr": "Français", "ar": "العربية"}
+# The other versions of a story, under one alert: "Also in: العربية · Français" (each a link).
+ALSO_IN = "Also in"
 
 _TAG = re.compile(r"<[^>]*>")
 _LINK = re.compile(r'<a href="([^"]*)">(.*?)</a>', re.DOTALL)
@@ -77,12 +79,26 @@ def _link(url: str, label: str) -> str:
     return f'<a href="{_esc(url)}">{_esc(label)}</a>'
 
 
-def format_alert(item: NewsItem, sectors: Sequence[SectorConfig], lang: str | None = None) -> str:
-    """One item as an HTML message: bold title, date and language, hashtags, summary, link."""
+def also_in(versions: Sequence[tuple[str, str]]) -> str:
+    """ "Also in: <a>العربية</a> · <a>Français</a>": a story's other versions, (lang, url) each."""
+    links = [_link(url, LANG_NAMES.get(lang, lang)) for lang, url in versions]
+    shown = [link for link in links if link]
+    return f"{_esc(ALSO_IN)}: " + " · ".join(shown) if shown else ""
+
+
+def format_alert(
+    item: NewsItem,
+    sectors: Sequence[SectorConfig],
+    lang: str | None = None,
+    versions: Sequence[tuple[str, str]] = (),
+) -> str:
+    """One item as an HTML message: bold title, date and language, hashtags, summary, link, and
+    the story's other `versions` (lang, url) when it has some."""
     labels = LABELS.get(lang or item.lang, LABELS["en"])
     meta = f"{format_date(item.published, item.lang)} · {LANG_NAMES.get(item.lang, item.lang)}"
     tags = hashtags(item, sectors)
     link = _link(item.url, labels["read"])
+    others = also_in(versions)
     title = clean(" ".join(item.title.split()))
     summary = clean(item.summary or summarize(item.body))
 
@@ -92,6 +108,8 @@ def format_alert(item: NewsItem, sectors: Sequence[SectorConfig], lang: str | No
             parts.append(_esc(summary_text))
         if link:
             parts.append(link)
+        if others:
+            parts.append(others)
         return "\n\n".join(parts)
 
     message = build(title, summary)

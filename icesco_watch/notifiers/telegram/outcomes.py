@@ -47,6 +47,7 @@ class Message:
     attempts: int = 0  # the most attempts any of its deliveries has had
     refusal: str = ""  # why Telegram refused the HTML, once it has
     unconfirmed: int = 0  # the most unconfirmed sends any of its deliveries has had
+    edit_of: int | None = None  # a message already sent to edit (a story's new version)
 
 
 @dataclass(frozen=True, slots=True)
@@ -104,6 +105,9 @@ def judge(message: Message, exc: Exception, redact: Callable[[str], str]) -> Ver
         error = f"{error} (the group moved to chat {exc.new_chat_id})"
         return Verdict(message, kind="blocked", error=error)
     if isinstance(exc, BadRequest):
+        if message.edit_of is not None and "not modified" in str(exc):
+            # An edit that reached Telegram before (its answer lost) already shows the text.
+            return Verdict(message, message_id=message.edit_of)
         return Verdict(message, kind="refused", error=error)
     if _left_without_answer(exc):
         return Verdict(message, kind="unconfirmed", error=error)
