@@ -194,3 +194,19 @@ def test_a_version_of_a_story_sent_in_a_digest_is_skipped_saying_why(
     assert (late.status, late.last_error) == ("skipped", IN_DIGEST)
     assert not api.edits  # the digest lists other items: never overwritten
     assert len(api.messages_to(int(EVERY))) == 1
+
+
+def test_a_config_route_of_two_languages_gets_one_alert_per_story(
+    tmp_path: Path, api: FakeBotApi
+) -> None:
+    routes = [{"chat": "@newsroom", "langs": ["en", "fr"]}, {"chat": "@arabic", "langs": ["ar"]}]
+    settings = make_settings(tmp_path, api, routes=routes)
+    engine = open_store(settings.storage.url)
+    crawl(engine, settings, [EN])
+    crawl(engine, settings, [AR])
+    crawl(engine, settings, [FR])
+    assert drain(settings, engine).pending == 0
+    [alert] = [m.text for m in api.messages_to("@newsroom")]
+    assert also_in(alert) == f'Also in: <a href="{FR.url}">Français</a>'  # not Arabic: not routed
+    [arabic] = [m.text for m in api.messages_to("@arabic")]
+    assert "Also in" not in arabic
