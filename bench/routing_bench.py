@@ -39,9 +39,10 @@ from icesco_watch.feeds.custom import SCAN_LIMIT  # noqa: E402
 from icesco_watch.feeds.publish import build_all  # noqa: E402
 from icesco_watch.feeds.server import FeedServer  # noqa: E402
 from icesco_watch.models import NewsItem  # noqa: E402
+from icesco_watch.store.dialect import insert_ignore  # noqa: E402
 from icesco_watch.store.items import StoredItem, _stored, latest_items, record_items  # noqa: E402
-from icesco_watch.store.outbox import _insert_ignore, enqueue_deliveries  # noqa: E402
-from icesco_watch.store.schema import items, open_store  # noqa: E402
+from icesco_watch.store.outbox import enqueue_deliveries  # noqa: E402
+from icesco_watch.store.schema import deliveries, items, open_store  # noqa: E402
 from icesco_watch.store.subscriptions import add_subscription, upsert_chat  # noqa: E402
 
 NOW = datetime(2026, 11, 1, tzinfo=UTC)
@@ -184,7 +185,7 @@ def enqueue(engine: Engine, settings: Settings, chats: int, sample: list[NewsIte
         with engine.begin() as conn:
             started = time.perf_counter()
             for start in range(0, len(rows), 1000):
-                conn.execute(_insert_ignore(conn), rows[start : start + 1000])
+                conn.execute(insert_ignore(conn, deliveries), rows[start : start + 1000])
             inserts.append(time.perf_counter() - started)
             conn.rollback()
     total, insert_only = min(runs) * 1000, min(inserts) * 1000

@@ -21,6 +21,7 @@ from icesco_watch.tagging.text import fold
 MAX_DAYS = 3
 # Tuned on the tune part of tests/linking/data/pairs.jsonl (bench/linking_eval.py --tune).
 THRESHOLD = 4.5
+MARGIN = 1.5
 
 # One concept per row: English, French and Arabic forms (Latin forms match a word prefix; Arabic
 # forms match anywhere in the folded text, since Arabic glues prepositions and articles on; a
@@ -215,6 +216,9 @@ class _Features:
     title_concepts: frozenset[str]
     numbers: frozenset[str]
     names: frozenset[str]
+    # Distinctive numbers of the title (a session past the tenth, a count past 31): checked
+    # against the other version's whole text.
+    title_numbers: frozenset[str] = frozenset()
 
 
 def _concepts(folded: str) -> frozenset[str]:
@@ -235,7 +239,20 @@ def _features(doc: LinkDoc) -> _Features:
     names = frozenset(fold(m) for m in _NAME.findall(raw)) - _COMMON_NAMES
     in_title = _concepts(fold(doc.title)) - _GENERIC.keys()
     places = in_title & _PLACES.keys()
-    return _Features(_concepts(folded), places, in_title, frozenset(numbers), names)
+    return _Features(
+        _concepts(folded), places, in_title, frozenset(numbers), names, _title_numbers(doc)
+    )
+
+
+def _title_numbers(doc: LinkDoc) -> frozenset[str]:
+    folded = fold(doc.title)
+    counts = {n.lstrip("0") for n in _DIGITS.findall(folded)}
+    ordinals = {n for n in _ORDINAL.findall(folded) if int(n) > 10}
+    year = doc.published.year
+    return frozenset(
+        {n for n in counts if n and int(n) > 31 and not _is_year(n) and abs(int(n) - year) > 1}
+        | {"#" + n for n in ordinals}
+    )
 
 
 def _is_year(number: str) -> bool:
@@ -265,6 +282,11 @@ def score(a: LinkDoc, b: LinkDoc) -> Match:
     if numbers:
         total += sum(1.0 if _is_year(n) else 1.5 if n.startswith("#") else 2.5 for n in numbers)
         evidence.append("numbers: " + ", ".join(numbers))
+    missing = _missing_numbers(a, fa, b, fb) | _missing_numbers(b, fb, a, fa)
+    if missing:
+        # One headline's session or count that the other version never mentions: another event.
+        total -= 2.0
+        evidence.append("a title's number missing in the other: " + ", ".join(sorted(missing)))
     names = sorted(fa.names & fb.names)
     if names:
         total += 1.0 * min(len(names), 4)
@@ -284,6 +306,14 @@ def score(a: LinkDoc, b: LinkDoc) -> Match:
     return Match(a.key, b.key, round(total, 3), tuple(evidence))
 
 
+def _missing_numbers(a: LinkDoc, fa: _Features, b: LinkDoc, fb: _Features) -> set[str]:
+    """`a`'s distinctive title numbers absent from `b`. Only between Latin-script versions:
+    Arabic writes ordinals in words ("الثانية والأربعين"), so its silence proves nothing."""
+    if "ar" in (a.lang, b.lang):
+        return set()
+    return {n for n in fa.title_numbers if n not in fb.numbers and n.lstrip("#") not in fb.numbers}
+
+
 def candidates(doc: LinkDoc, pool: Iterable[LinkDoc]) -> list[LinkDoc]:
     """The items of other languages published within MAX_DAYS of `doc`."""
     return [
@@ -293,28 +323,42 @@ def candidates(doc: LinkDoc, pool: Iterable[LinkDoc]) -> list[LinkDoc]:
     ]
 
 
-def best(doc: LinkDoc, pool: Sequence[LinkDoc], threshold: float = THRESHOLD) -> list[Match]:
-    """For each other language, the mutual best match of `doc` scoring at least `threshold`."""
+def best(
+    doc: LinkDoc, pool: Sequence[LinkDoc], threshold: float = THRESHOLD, margin: float = MARGIN
+) -> list[Match]:
+    """For each other language, the mutual best match of `doc` scoring at least `threshold` and
+    ahead of the runner-up by `margin`, seen from both sides."""
     found: list[Match] = []
     for lang in sorted({o.lang for o in pool} - {doc.lang}):
         options = [o for o in candidates(doc, pool) if o.lang == lang]
         scored = sorted((score(doc, o) for o in options), key=lambda m: (-m.score, m.other))
-        if not scored or scored[0].score < threshold:
+        if not scored or scored[0].score < threshold or not _clear(scored, margin):
             continue
         top = scored[0]
         other = next(o for o in options if o.key == top.other)
-        # Mutual: `doc` must also be the best of its language for `other`.
-        rivals = [o for o in candidates(other, pool) if o.lang == doc.lang]
-        back = max([*rivals, doc], key=lambda o: (score(other, o).score, o.key == doc.key))
-        if back.key == doc.key:
+        # Mutual: `doc` must also be the clear best of its language for `other`.
+        rivals = [o for o in candidates(other, pool) if o.lang == doc.lang and o.key != doc.key]
+        back = sorted(
+            (score(other, o) for o in [doc, *rivals]),
+            key=lambda m: (-m.score, m.other != doc.key),
+        )
+        if back and back[0].other == doc.key and _clear(back, margin):
             found.append(top)
     return found
 
 
-def link(docs: Sequence[LinkDoc], threshold: float = THRESHOLD) -> set[tuple[str, str]]:
+def _clear(scored: Sequence[Match], margin: float) -> bool:
+    """The best of `scored` (sorted, best first) leads the runner-up by at least `margin`: two
+    close candidates (two articles from one trip) are a guess; a wrong link is worse than none."""
+    return len(scored) < 2 or scored[0].score - scored[1].score >= margin
+
+
+def link(
+    docs: Sequence[LinkDoc], threshold: float = THRESHOLD, margin: float = MARGIN
+) -> set[tuple[str, str]]:
     """Every linked pair among `docs` (keys sorted within each pair)."""
     pairs: set[tuple[str, str]] = set()
     for doc in docs:
-        for m in best(doc, docs, threshold):
+        for m in best(doc, docs, threshold, margin):
             pairs.add((min(m.key, m.other), max(m.key, m.other)))
     return pairs

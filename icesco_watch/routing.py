@@ -185,3 +185,27 @@ def feed_interest(lang: str, kind: str, key: str = "") -> Interest:
 def select_items(interest: Interest, items: Iterable[NewsItem]) -> list[NewsItem]:
     """The items a reader with `interest` holds, in the given order."""
     return [item for item in items if matches(interest, item)]
+
+
+@dataclass(frozen=True, slots=True)
+class ChatStory:
+    """A story a chat already has an alert for: the delivery whose message carries it, the
+    languages that message lists, and whether it is alive (pending or sent: a failed or
+    skipped alert carries nothing)."""
+
+    root: int
+    langs: frozenset[str]
+    live: bool
+
+
+def join_story(lang: str, stories: Sequence[ChatStory]) -> int | None:
+    """One alert per story per chat: the delivery whose message a new version in `lang` joins
+    ("Also in"), or None when it gets an alert of its own.
+
+    `stories` are the chat's alerts for the new version's linked items. The oldest live one
+    that does not carry `lang` yet is joined; a story already carrying `lang` (links changed)
+    or none alive gives the version its own alert, so nothing is ever silently dropped."""
+    for story in sorted(stories, key=lambda s: s.root):
+        if story.live and lang not in story.langs:
+            return story.root
+    return None

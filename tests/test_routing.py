@@ -10,11 +10,13 @@ import pytest
 from icesco_watch.config.schema import RouteConfig
 from icesco_watch.models import NewsItem
 from icesco_watch.routing import (
+    ChatStory,
     Decision,
     Destination,
     Interest,
     Subscriber,
     feed_interest,
+    join_story,
     matches,
     mentioned_keywords,
     route,
@@ -148,3 +150,14 @@ def test_keywords_are_matched_once_for_all_readers() -> None:
     watcher = Interest(keywords=frozenset({"patrimoine"}))
     assert matches(watcher, PLAIN, frozenset({"patrimoine"}))
     assert not matches(watcher, MUSEUM, frozenset())
+
+
+def test_a_new_version_joins_the_oldest_live_alert_of_its_story() -> None:
+    older = ChatStory(root=3, langs=frozenset({"ar"}), live=True)
+    newer = ChatStory(root=9, langs=frozenset({"en"}), live=True)
+    assert join_story("fr", [newer, older]) == 3
+    assert join_story("ar", [older]) is None  # the story already carries Arabic
+    assert join_story("ar", [older, newer]) == 9
+    dead = ChatStory(root=1, langs=frozenset({"en"}), live=False)
+    assert join_story("fr", [dead]) is None  # a failed alert carries nothing: its own alert
+    assert join_story("fr", []) is None

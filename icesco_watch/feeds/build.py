@@ -12,10 +12,18 @@ from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
 from typing import Protocol
 
+from feedgen.entry import FeedEntry
 from feedgen.feed import FeedGenerator
 
 from icesco_watch.config.schema import Settings
 from icesco_watch.feeds.catalog import FeedSpec, Format
+from icesco_watch.feeds.versions import (
+    NAMESPACE,
+    Versions,
+    VersionsEntry,
+    VersionsFeed,
+    versions_line,
+)
 from icesco_watch.models import NewsItem
 
 # XML 1.0 forbids C0 controls other than tab/newline/CR, surrogates and U+FFFE/U+FFFF; C1
@@ -68,11 +76,14 @@ def render_feed(
     settings: Settings,
     base: str,
     updated: Mapping[str, datetime] | None = None,
+    versions: Mapping[str, Versions] | None = None,
 ) -> bytes:
     """One feed document. `items` are the feed's entries, newest first (see `feed_items`);
     `base` is the absolute address the feeds are served from (no trailing slash); `updated`
-    holds when an edited item last changed (by key), its entry's and the feed's <updated>."""
+    holds when an edited item last changed (by key), its entry's and the feed's <updated>;
+    `versions` the other-language versions of each item's story (by key; `feeds/versions.py`)."""
     updated = updated or {}
+    versions = versions or {}
     self_url = f"{base}/{spec.path(fmt)}"
     gen = FeedGenerator()
     gen.title(clean_line(spec.title(settings)))
@@ -83,13 +94,15 @@ def render_feed(
     gen.link(href=self_url, rel="self", type=_MEDIA_TYPES[fmt])
     gen.link(href=f"{base}/", rel="alternate", type="text/html")
     gen.generator(GENERATOR)
+    gen.register_extension(NAMESPACE, VersionsFeed, VersionsEntry)
     if spec.lang != "all":
         gen.language(spec.lang)
     newest = max((updated.get(i.key, i.published) for i in items), default=EMPTY_FEED_DATE)
     gen.lastBuildDate(newest)
     gen.updated(newest)
     for item in items:
-        _add_entry(gen, spec, fmt, item, settings, base, updated.get(item.key))
+        entry = _add_entry(gen, spec, fmt, item, settings, base, updated.get(item.key))
+        _add_versions(entry, fmt, item, versions.get(item.key, ()))
     data: bytes = gen.rss_str(pretty=True) if fmt == "rss" else gen.atom_str(pretty=True)
     return data
 
@@ -105,7 +118,7 @@ def _add_entry(
     settings: Settings,
     base: str,
     updated: datetime | None = None,
-) -> None:
+) -> FeedEntry:
     entry = gen.add_entry(order="append")
     url = clean_line(item.url)
     entry.guid(url, permalink=True)
@@ -126,6 +139,23 @@ def _add_entry(
         if name is None:
             continue  # a sector dropped from the config since the item was tagged
         entry.category(term=key, label=name, scheme=f"{base}/{spec.lang}/sector/")
+    return entry
+
+
+def _add_versions(entry: FeedEntry, fmt: Format, item: NewsItem, versions: Versions) -> None:
+    """The story's other versions: Atom/atom:link alternates, and a line of the RSS description."""
+    shown = [
+        (lang, clean_line(url))
+        for lang, url in versions
+        if clean_line(url).lower().startswith(("http://", "https://"))
+    ]
+    if not shown:
+        return
+    getattr(entry, NAMESPACE).versions = tuple(shown)
+    if fmt == "rss":
+        summary = clean_line(item.summary)
+        lead = html.escape(summary, quote=False) + "<br/><br/>" if summary else ""
+        entry.description(lead + versions_line(shown))
 
 
 def _sector_name(settings: Settings, key: str, lang: str) -> str | None:

@@ -30,6 +30,7 @@ from icesco_watch.feeds.catalog import COLON, LANG_LABELS, NEWS_NAMES, Format, b
 from icesco_watch.models import NewsItem
 from icesco_watch.routing import Interest, matches
 from icesco_watch.store.items import items_for, last_change
+from icesco_watch.store.links import related_versions
 from icesco_watch.tagging.topics import keyword_problem
 
 ROUTE = "/feed.{fmt:rss|atom}"
@@ -251,7 +252,10 @@ class CustomFeeds:
                 return cached
         with self._builds:
             entries = custom_entries(self.engine, feed, self.settings.feeds.items)
-            body = render_feed(feed, fmt, entries, self.settings, base_url(self.settings))
+            with self.engine.connect() as conn:
+                versions = related_versions(conn, [item.key for item in entries])
+            base = base_url(self.settings)
+            body = render_feed(feed, fmt, entries, self.settings, base, versions=versions)
         rendered = Rendered(body, f'"{hashlib.blake2b(body, digest_size=12).hexdigest()}"')
         with self._lock:
             self.renders += 1

@@ -33,7 +33,8 @@ from icesco_watch.feeds.catalog import (
 from icesco_watch.feeds.index import INDEX_LATEST, INDEX_PER_SECTOR, IndexData, render_index
 from icesco_watch.feeds.opml import render_opml
 from icesco_watch.models import NewsItem
-from icesco_watch.store.items import latest_items
+from icesco_watch.store.items import items_by_key, latest_items
+from icesco_watch.store.links import linked_keys, related_versions
 
 log = logging.getLogger(__name__)
 
@@ -58,6 +59,12 @@ def publish_feeds(settings: Settings, engine: Engine, touched: Iterable[NewsItem
     `await asyncio.to_thread(publish_feeds, settings, engine, items)`.
     """
     items = list(touched)
+    if items:
+        # A new version of a story changes the entries of its other versions ("alternate"
+        # links): their feeds are rebuilt too.
+        with engine.connect() as conn:
+            linked = items_by_key(conn, sorted(linked_keys(conn, [i.key for i in items])))
+        items += [entry.item for entry in linked.values()]
     root = Path(settings.feeds.dir)
     specs = specs_touched_by(settings, items) if items else []
     chosen = set(specs)
@@ -81,8 +88,9 @@ def _publish(settings: Settings, engine: Engine, specs: Sequence[FeedSpec]) -> P
     with engine.connect() as conn:
         for spec in specs:
             entries, updated = _feed_entries(conn, spec, settings.feeds.items)
+            versions = related_versions(conn, [item.key for item in entries])
             for fmt in FORMATS:
-                data = render_feed(spec, fmt, entries, settings, base, updated)
+                data = render_feed(spec, fmt, entries, settings, base, updated, versions)
                 _record(report, spec.path(fmt), write_if_changed(root / spec.path(fmt), data))
         index = _index_data(conn, settings)
     _record(report, OPML_FILE, write_if_changed(root / OPML_FILE, render_opml(settings, base)))

@@ -92,14 +92,30 @@ def _lang(conn: Connection, key: str) -> str | None:
 
 def related(conn: Connection, keys: Sequence[str]) -> dict[str, list[str]]:
     """The URLs of the other-language versions of each of `keys` (ordered by language)."""
-    found: dict[str, list[str]] = {key: [] for key in keys}
+    return {key: [url for _, url in found] for key, found in related_versions(conn, keys).items()}
+
+
+def related_versions(conn: Connection, keys: Sequence[str]) -> dict[str, list[tuple[str, str]]]:
+    """The (lang, url) of the other-language versions of each of `keys`, ordered by language."""
+    found: dict[str, list[tuple[str, str]]] = {key: [] for key in keys}
     for start in range(0, len(keys), 500):
         query = (
-            select(item_links.c.item_key, items.c.url)
+            select(item_links.c.item_key, items.c.lang, items.c.url)
             .join(items, items.c.key == item_links.c.other_key)
             .where(item_links.c.item_key.in_(list(keys[start : start + 500])))
             .order_by(item_links.c.item_key, items.c.lang)
         )
-        for key, url in conn.execute(query):
-            found[key].append(url)
+        for key, lang, url in conn.execute(query):
+            found[key].append((lang, url))
     return found
+
+
+def linked_keys(conn: Connection, keys: Sequence[str]) -> set[str]:
+    """The keys of every item linked to one of `keys` (its story's other versions)."""
+    found: set[str] = set()
+    for start in range(0, len(keys), 500):
+        query = select(item_links.c.other_key).where(
+            item_links.c.item_key.in_(list(keys[start : start + 500]))
+        )
+        found.update(conn.scalars(query))
+    return found - set(keys)

@@ -29,6 +29,7 @@ from icesco_watch.routing import (
 from icesco_watch.store.dialect import insert_ignore, lock_skipping_held
 from icesco_watch.store.items import items_by_key
 from icesco_watch.store.schema import chats, deliveries, subscriptions
+from icesco_watch.store.stories import Queued, join_stories
 from icesco_watch.store.topics import closed_destinations, forum_subscribers
 
 STATUSES = ("pending", "sent", "failed", "skipped")
@@ -84,12 +85,15 @@ def enqueue_deliveries(
         for item in items
         for decision in route(item, subscribers)
     ]
-    added = 0
+    added: list[Queued] = []
     # Counted from RETURNING: a batch's rowcount is -1 on PostgreSQL's driver.
-    statement = insert_ignore(conn, deliveries).returning(deliveries.c.id)
+    statement = insert_ignore(conn, deliveries).returning(
+        deliveries.c.id, deliveries.c.item_key, deliveries.c.chat, deliveries.c.thread
+    )
     for start in range(0, len(rows), 1000):
-        added += len(conn.execute(statement, rows[start : start + 1000]).all())
-    return added
+        added += [Queued(*row) for row in conn.execute(statement, rows[start : start + 1000])]
+    join_stories(conn, added)  # one alert per story in a chat (the routing core decides)
+    return len(added)
 
 
 def _subscribers(conn: Connection, settings: Settings) -> list[Subscriber]:

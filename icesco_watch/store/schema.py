@@ -250,6 +250,21 @@ closed_topics = Table(
     Column("closed_at", UTCDateTime, nullable=False),
 )
 
+# One alert per story (store/stories.py): a delivery of another language's version of a story
+# that joins the alert of `root_id` in the same chat ("Also in"), instead of a message of its own.
+# The routing core decides (routing.join_story); a row here is its decision.
+story_alerts = Table(
+    "story_alerts",
+    metadata,
+    Column(
+        "delivery_id",
+        Integer,
+        ForeignKey("deliveries.id", ondelete="CASCADE"),
+        primary_key=True,
+    ),
+    Column("root_id", Integer, nullable=False, index=True),
+)
+
 # Leases (store/leases.py): which instance crawls, which polls Telegram; taken over on expiry.
 leases = Table(
     "leases",

@@ -20,7 +20,7 @@ from datetime import datetime
 
 from icesco_watch.config.schema import SectorConfig
 from icesco_watch.models import NewsItem, summarize
-from icesco_watch.notifiers.telegram.i18n import Translator, translator
+from icesco_watch.notifiers.telegram.i18n import N_, Translator, translator
 
 LIMIT = 4096
 DIGEST_TITLE = 300
@@ -31,6 +31,8 @@ MONTHS = {
     "ar": "يناير فبراير مارس أبريل مايو يونيو يوليو أغسطس سبتمبر أكتوبر نوفمبر ديسمبر",
 }
 LANG_NAMES = {"en": "English", "fr": "Français", "ar": "العربية"}
+# The other versions of a story, under one alert: "Also in: العربية · Français" (each a link).
+ALSO_IN = N_("Also in")
 
 _TAG = re.compile(r"<[^>]*>")
 _LINK = re.compile(r'<a href="([^"]*)">(.*?)</a>', re.DOTALL)
@@ -83,13 +85,29 @@ def _meta(item: NewsItem, t: Translator) -> str:
     return f"{format_date(item.published, t.locale)} · {t.isolate(name)}"
 
 
-def format_alert(item: NewsItem, sectors: Sequence[SectorConfig], lang: str | None = None) -> str:
-    """One item as an HTML message: bold title, date and language, hashtags, summary, link;
-    labels in `lang` (the reader's interface language), else in the item's language."""
+def also_in(versions: Sequence[tuple[str, str]], t: Translator | None = None) -> str:
+    """ "Also in: <a>العربية</a> · <a>Français</a>": a story's other versions, (lang, url) each,
+    the label in `t`'s language (feeds, which have no reader's language, keep the English)."""
+    links = [_link(url, LANG_NAMES.get(lang, lang)) for lang, url in versions]
+    shown = [link for link in links if link]
+    label = t.gettext(ALSO_IN) if t is not None else ALSO_IN
+    return f"{_esc(label)}: " + " · ".join(shown) if shown else ""
+
+
+def format_alert(
+    item: NewsItem,
+    sectors: Sequence[SectorConfig],
+    lang: str | None = None,
+    versions: Sequence[tuple[str, str]] = (),
+) -> str:
+    """One item as an HTML message: bold title, date and language, hashtags, summary, link, and
+    the story's other `versions` (lang, url) when it has some; labels in `lang` (the reader's
+    interface language), else in the item's language."""
     t = translator(lang or item.lang)
     meta = _meta(item, t)
     tags = t.isolate(hashtags(item, sectors))
     link = _link(item.url, t.gettext("Read more"))
+    others = also_in(versions, t)
     title = clean(" ".join(item.title.split()))
     summary = clean(item.summary or summarize(item.body))
 
@@ -99,6 +117,8 @@ def format_alert(item: NewsItem, sectors: Sequence[SectorConfig], lang: str | No
             parts.append(_esc(summary_text))
         if link:
             parts.append(link)
+        if others:
+            parts.append(others)
         return "\n\n".join(parts)
 
     message = build(title, summary)

@@ -61,6 +61,7 @@ class Message:
     thread: int | None = None  # the forum topic (message_thread_id); None: the chat itself
     # Chats to send this message to instead if its own chat refuses it (an admin notice).
     fallback: tuple[str, ...] = ()
+    edit_of: int | None = None  # a message already sent to edit (a story's new version)
 
 
 @dataclass(frozen=True, slots=True)
@@ -122,6 +123,9 @@ def judge(message: Message, exc: Exception, redact: Callable[[str], str]) -> Ver
     if isinstance(exc, BadRequest) and message.thread is not None and topic_gone(exc):
         return Verdict(message, kind="topic_gone", error=error)
     if isinstance(exc, BadRequest):
+        if message.edit_of is not None and "not modified" in str(exc):
+            # An edit that reached Telegram before (its answer lost) already shows the text.
+            return Verdict(message, message_id=message.edit_of)
         return Verdict(message, kind="refused", error=error)
     if _left_without_answer(exc):
         return Verdict(message, kind="unconfirmed", error=error)

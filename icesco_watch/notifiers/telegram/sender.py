@@ -14,7 +14,7 @@ import time
 from collections import deque
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import Engine, select
 from telegram import Bot
@@ -41,31 +41,41 @@ from icesco_watch.notifiers.telegram.redact import (
     quiet_http_logs,
 )
 from icesco_watch.notifiers.telegram.shared import prime_from_store, shared_pacer
+from icesco_watch.notifiers.telegram.stories import IN_DIGEST, Planned, plan_chat
+from icesco_watch.store.items import items_by_key
 from icesco_watch.store.leases import instance_id, is_dead_here
 from icesco_watch.store.outbox import (
     DueDelivery,
     claim_deliveries,
+    mark_skipped,
     next_due_at,
     pending_counts,
     release_claims,
     release_dead_claims,
     renew_claims,
+    reschedule,
 )
 from icesco_watch.store.schema import chats
+from icesco_watch.store.stories import story_states
 
 log = logging.getLogger(__name__)
 
 BATCH = 1000
 MAX_IN_FLIGHT = 32
 DIGEST_MAX_ITEMS = 30
+# A story's version whose alert is pending elsewhere (another sender, a retry) looks again then.
+STORY_WAIT = timedelta(seconds=30)
 
 
 def utcnow() -> datetime:
     return datetime.now(UTC)
 
 
-# How one item becomes a message (HTML); format_alert unless a caller needs another form.
-AlertRenderer = Callable[[NewsItem, Sequence[SectorConfig], str | None], str]
+# How one item becomes a message (HTML), with its story's other versions (lang, url);
+# format_alert unless a caller needs another form.
+AlertRenderer = Callable[
+    [NewsItem, Sequence[SectorConfig], str | None, Sequence[tuple[str, str]]], str
+]
 
 
 @dataclass(order=True)
@@ -174,34 +184,59 @@ class Sender:
         return self._stop is not None and self._stop.is_set()
 
     def _messages(self, due: Sequence[DueDelivery]) -> dict[str, deque[Message]]:
-        """Per chat (oldest chat first), its messages: one per item, or digests past the limit
-        (per forum topic: a digest never mixes two topics' items)."""
+        """Per chat (oldest chat first), its messages: one per story (versions joined, or an
+        edit of the story's message already sent), or digests past the limit (per forum topic: a
+        digest never mixes two topics' items)."""
         by_chat: dict[str, list[DueDelivery]] = {}
         for entry in due:
             by_chat.setdefault(entry.delivery.chat, []).append(entry)
-        with self.engine.connect() as conn:
+        with self.engine.begin() as conn:
             # Labels in the chat's interface language (NULL, e.g. a route's channel: the item's).
             query = select(chats.c.chat, chats.c.ui_lang).where(chats.c.chat.in_(list(by_chat)))
             langs: dict[str, str | None] = {row.chat: row.ui_lang for row in conn.execute(query)}
-        plans: dict[str, deque[Message]] = {}
-        for chat, entries in by_chat.items():
+            root_of, states = story_states(conn, [e.delivery.id for e in due])
+            heads = [s.item_key for s in states.values()]
+            root_items = {k: v.item for k, v in items_by_key(conn, heads).items()}
+            plans = {
+                chat: plan_chat(entries, root_of, states, root_items)
+                for chat, entries in by_chat.items()
+            }
+            for plan in plans.values():
+                if plan.waiting:
+                    later = utcnow() + STORY_WAIT
+                    reschedule(
+                        conn,
+                        plan.waiting,
+                        later,
+                        "waits for its story's alert",
+                        count_attempt=False,
+                    )
+                if plan.skipped:
+                    mark_skipped(conn, plan.skipped, IN_DIGEST)
+        messages: dict[str, deque[Message]] = {}
+        for chat, plan in plans.items():
             lang = langs.get(chat)
-            plans[chat] = deque()
-            by_thread: dict[int | None, list[DueDelivery]] = {}
-            for entry in entries:
-                by_thread.setdefault(entry.delivery.thread, []).append(entry)
-            for group in by_thread.values():
-                if len(group) > self.settings.telegram.digest_after:
-                    plans[chat].extend(self._digests(chat, group, lang))
+            by_thread: dict[int | None, list[Planned]] = {}
+            for planned in plan.planned:
+                if planned.edit_of is None:
+                    by_thread.setdefault(planned.thread, []).append(planned)
+            edits = [self._alert(chat, p, lang) for p in plan.planned if p.edit_of is not None]
+            queue: deque[Message] = deque()
+            for alerts in by_thread.values():
+                if len(alerts) > self.settings.telegram.digest_after:
+                    queue.extend(self._digests(chat, alerts, lang))
                 else:
-                    plans[chat].extend(self._alert(chat, entry, lang) for entry in group)
-        return plans
+                    queue.extend(self._alert(chat, p, lang) for p in alerts)
+            queue.extend(edits)
+            if queue:
+                messages[chat] = queue
+        return messages
 
-    def _digests(self, chat: str, entries: list[DueDelivery], lang: str | None) -> list[Message]:
+    def _digests(self, chat: str, entries: list[Planned], lang: str | None) -> list[Message]:
         """Digest messages, each a whole number of items, so each delivery maps to one message
         (a crash between two parts then repeats at most one part)."""
         messages: list[Message] = []
-        group: list[DueDelivery] = []
+        group: list[Planned] = []
         for entry in entries:
             candidate = [*group, entry]
             parts = format_digest([e.item for e in candidate], self.settings.sectors, lang)
@@ -214,26 +249,25 @@ class Sender:
             messages.append(self._digest(chat, group, lang))
         return messages
 
-    def _alert(self, chat: str, entry: DueDelivery, lang: str | None) -> Message:
-        text = self.render_alert(entry.item, self.settings.sectors, lang)
-        delivery = entry.delivery
+    def _alert(self, chat: str, entry: Planned, lang: str | None) -> Message:
+        text = self.render_alert(entry.item, self.settings.sectors, lang, entry.also_in)
         return Message(
             chat,
             text,
-            (delivery.id,),
-            attempts=delivery.attempts,
-            unconfirmed=delivery.unconfirmed,
-            thread=delivery.thread,
+            entry.ids,
+            attempts=entry.attempts,
+            unconfirmed=entry.unconfirmed,
+            edit_of=entry.edit_of,
+            thread=entry.thread,
         )
 
-    def _digest(self, chat: str, group: list[DueDelivery], lang: str | None) -> Message:
+    def _digest(self, chat: str, group: list[Planned], lang: str | None) -> Message:
         if len(group) == 1:
             return self._alert(chat, group[0], lang)
         text = format_digest([e.item for e in group], self.settings.sectors, lang)[0]
-        ids = tuple(e.delivery.id for e in group)
-        attempts = max(e.delivery.attempts for e in group)
-        unconfirmed = max(e.delivery.unconfirmed for e in group)
-        thread = group[0].delivery.thread
+        ids = tuple(i for e in group for i in e.ids)
+        attempts = max(e.attempts for e in group)
+        unconfirmed = max(e.unconfirmed for e in group)
         return Message(
             chat,
             text,
@@ -241,7 +275,7 @@ class Sender:
             digest=True,
             attempts=attempts,
             unconfirmed=unconfirmed,
-            thread=thread,
+            thread=group[0].thread,
         )
 
     async def _deliver(
@@ -340,15 +374,27 @@ class Sender:
     async def _send(self, message: Message) -> Verdict:
         """One request to Telegram; never raises (the verdict carries what happened)."""
         text = to_plain(message.text) if message.plain else message.text
+        timeout = self.settings.telegram.request_timeout.total_seconds()
         try:
+            if message.edit_of is not None:
+                await self.bot.edit_message_text(
+                    chat_id=_chat_id(message.chat),
+                    message_id=message.edit_of,
+                    text=text,
+                    parse_mode=None if message.plain else ParseMode.HTML,
+                    read_timeout=timeout,
+                    write_timeout=timeout,
+                    connect_timeout=timeout,
+                )
+                return Verdict(message, message_id=message.edit_of)
             sent = await self.bot.send_message(
                 chat_id=_chat_id(message.chat),
                 text=text,
                 parse_mode=None if message.plain else ParseMode.HTML,
                 message_thread_id=message.thread,
-                read_timeout=self.settings.telegram.request_timeout.total_seconds(),
-                write_timeout=self.settings.telegram.request_timeout.total_seconds(),
-                connect_timeout=self.settings.telegram.request_timeout.total_seconds(),
+                read_timeout=timeout,
+                write_timeout=timeout,
+                connect_timeout=timeout,
             )
         except Exception as exc:
             return judge(message, exc, self.redact)

@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 from icesco_watch.config.loader import default_settings
 from icesco_watch.models import NewsItem
 from icesco_watch.notifiers.telegram.format import (
+    ALSO_IN,
     LIMIT,
     format_alert,
     format_digest,
@@ -160,3 +161,25 @@ def test_labels_follow_the_readers_language_not_the_items() -> None:
         f"<b>{FSI}40{PDI} خبرًا جديدًا من الإيسيسكو</b> {FSI}(1/{total}){PDI}"
     )
     assert format_digest(many[:2], SECTORS, "ar")[0].startswith("<b>خبران جديدان من الإيسيسكو</b>")
+
+
+def test_a_story_alert_lists_its_other_versions_as_links() -> None:
+    versions = [("ar", "https://icesco.org/ar/x/"), ("fr", "https://icesco.org/fr/y/")]
+    message = format_alert(item(), SECTORS, None, versions)
+    assert message.endswith(
+        f'{ALSO_IN}: <a href="https://icesco.org/ar/x/">العربية</a> · '
+        '<a href="https://icesco.org/fr/y/">Français</a>'
+    )
+    assert "Also in" not in format_alert(item(), SECTORS)
+    parse(message)  # only Telegram's tags, properly nested
+    plain = to_plain(message)
+    assert (
+        "Also in: العربية: https://icesco.org/ar/x/ · Français: https://icesco.org/fr/y/" in plain
+    )
+
+
+def test_the_versions_line_survives_a_huge_item() -> None:
+    long = item(title="Title " * 50, summary="emoji 😀 " * 2000)
+    message = format_alert(long, SECTORS, None, [("fr", "https://icesco.org/fr/y/")])
+    assert telegram_length(message) <= LIMIT
+    assert message.endswith('Also in: <a href="https://icesco.org/fr/y/">Français</a>')

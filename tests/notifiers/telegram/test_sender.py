@@ -207,12 +207,22 @@ def test_transient_failures_give_up_with_a_reason(tmp_path: Path, api: FakeBotAp
     assert api.sent == []
 
 
-def unclosed_bold(item: NewsItem, sectors: Sequence[SectorConfig], lang: str | None) -> str:
+def unclosed_bold(
+    item: NewsItem,
+    sectors: Sequence[SectorConfig],
+    lang: str | None,
+    versions: Sequence[tuple[str, str]] = (),
+) -> str:
     """A renderer with a markup bug for one item: Telegram can't parse it."""
     return f"<b>{item.title}" if "broken" in item.title else f"<b>{item.title}</b>"
 
 
-def empty_for_bad(item: NewsItem, sectors: Sequence[SectorConfig], lang: str | None) -> str:
+def empty_for_bad(
+    item: NewsItem,
+    sectors: Sequence[SectorConfig],
+    lang: str | None,
+    versions: Sequence[tuple[str, str]] = (),
+) -> str:
     """A renderer that leaves nothing to show for one item, as HTML or as plain text."""
     return "<b></b>" if "hopeless" in item.title else f"<i>{item.title}</i>"
 

@@ -1,7 +1,7 @@
 """The bot's interface language per chat (English, Arabic or French), apart from its news languages.
 
 Revision ID: 0009
-Revises: 0006
+Revises: 0008
 Create Date: 2026-11-30
 
 Chats stored before it keep NULL: their language is taken from the user's Telegram language at
@@ -14,7 +14,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0009"
-down_revision = "0006"
+down_revision = "0008"
 branch_labels = None
 depends_on = None
 
