@@ -9,26 +9,34 @@
 3. htmldate's original-date search (extensive mode) reads the same page independently. When it
    agrees on the day, or finds nothing, our reading stands (with its time). When it disagrees,
    its day wins, at midnight in the source's time zone; when we found nothing, it fills in.
-   One exception: htmldate's day is our instant's UTC day and the page gives that instant in
-   UTC too. htmldate stopped at the UTC form of the same instant; the local day stands.
+   Two exceptions, where ours stands:
+   - htmldate's day is our instant's UTC day and the page gives that instant in UTC too:
+     htmldate stopped at the UTC form of the same instant, the local day is the right one;
+   - our date is explicit publication markup (the meta, JSON-LD or itemprop `datePublished`)
+     and htmldate's day can only come from prose: nowhere in the source in ISO form, not a
+     /y/m/d/ path of the address. htmldate reads prose only after the markup it knows, so it
+     got there by missing ours (`content` on a `<span itemprop>`) and took a masthead's
+     "today" or a partial URL instead.
 4. The date in the permalink, last.
 
 Why htmldate arbitrates rather than only filling gaps: on htmldate's public benchmark of 995
 saved pages with known days (bench/dates_eval.py), our reading alone finds the right day on
 68.6%, htmldate alone 86.7% (fast) and 90.8% (extensive); htmldate only as a fallback after
-ours 89.4%, htmldate deciding disagreements 90.9% (one page more than htmldate alone; 90.7%
-before the same-instant rule). Where the two disagree htmldate is right about twice as often,
-mostly because it skips dates of related posts. On ICESCO's own markup (the replica, the saved
-fixtures) both agree, so nothing changes there.
+ours 89.4% (measured before the exceptions), htmldate deciding disagreements with the two
+exceptions 91.3% (90.7% without them). Where the two disagree htmldate is right about twice as
+often, mostly because it skips dates of related posts. On ICESCO's own markup (the replica, the
+saved fixtures) both agree, so nothing changes there.
 """
 
 from __future__ import annotations
 
 import copy
 import json
+import re
 from collections.abc import Iterator, Sequence
 from datetime import UTC, date, datetime, timedelta
 from typing import Any, Literal
+from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
 from htmldate import find_date
@@ -41,6 +49,9 @@ from icesco_watch.spiders.urls import permalink_date
 
 HtmldateMode = Literal["off", "fast", "extensive"]
 _UTC_OFFSET = timedelta(0)
+# Our steps that read markup naming the publication date itself (not a bare <time>).
+_EXPLICIT = {"article:published_time", "JSON-LD datePublished", "itemprop datePublished"}
+_DATED_PATH = re.compile(r"/(?P<y>(?:19|20)\d\d)/(?P<m>\d{1,2})/(?P<d>\d{1,2})(?:/|$)")
 _ARTICLE_TYPES = {"article", "newsarticle", "blogposting", "reportagenewsarticle"}
 
 
@@ -64,9 +75,7 @@ def find_published(
             return found, "configured selector"
     candidate = _from_page(sel, lang, zone)
     day = htmldate_day(sel, htmldate == "extensive") if htmldate != "off" else None
-    if candidate is not None and (
-        day is None or candidate[0].date() == day or _read_in_utc(candidate[0], day, sel, zone)
-    ):
+    if candidate is not None and (day is None or _ours_stands(candidate, day, sel, url, zone)):
         return candidate
     if day is not None:  # htmldate found the page's day and ours disagrees (or found none)
         return at_midnight(day, zone), "htmldate"
@@ -118,6 +127,44 @@ def _in_local_offset(structured: list[tuple[datetime, str]]) -> tuple[datetime, 
             if other == first and other.utcoffset() != _UTC_OFFSET:
                 return other, other_label
     return first, label
+
+
+def _ours_stands(
+    candidate: tuple[datetime, str], day: date, sel: Selector, url: str, zone: ZoneInfo
+) -> bool:
+    """Whether our reading stands against htmldate's day: when they agree, when htmldate read
+    the UTC form of our instant, or when htmldate read its day from prose against our explicit
+    publication markup."""
+    ours, label = candidate
+    return (
+        ours.date() == day
+        or _read_in_utc(ours, day, sel, zone)
+        or (label in _EXPLICIT and _from_prose(day, sel, url))
+    )
+
+
+def _from_prose(day: date, sel: Selector, url: str) -> bool:
+    """Whether htmldate's day can only have come from prose: it is nowhere in the page's source
+    in ISO form (every meta, JSON-LD, `datetime` or `content` attribute htmldate trusts holds
+    one) nor a /year/month/day/ path of the page's address or its canonical link. htmldate
+    falls back to prose (a masthead's "today", a date in the text, a partial URL such as
+    /2023/10/3-questions/) when it misses markup it does not read, such as `content` on a
+    `<span itemprop="datePublished">`; an explicit publication date in the markup is better."""
+    if day.isoformat() in sel.get():
+        return False
+    addresses = (url, sel.css("link[rel=canonical]::attr(href)").get(""))
+    return not any(
+        (found := _DATED_PATH.search(urlsplit(address).path)) is not None
+        and _path_day(found) == day
+        for address in addresses
+    )
+
+
+def _path_day(found: re.Match[str]) -> date | None:
+    try:
+        return date(int(found["y"]), int(found["m"]), int(found["d"]))
+    except ValueError:
+        return None
 
 
 def _read_in_utc(ours: datetime, day: date, sel: Selector, zone: ZoneInfo) -> bool:

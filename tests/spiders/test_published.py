@@ -94,3 +94,34 @@ def test_a_utc_day_htmldate_read_elsewhere_still_overrules_a_lone_local_timestam
     )
     assert htmldate_day(Selector(text=page), extensive=True) == date(2020, 12, 24)
     assert _published(page) == ("2020-12-24T00:00:00+01:00", "htmldate")
+
+
+# The masthead prints today's date in a class="date" htmldate trusts; the article's own date is
+# microdata htmldate does not read (`content` on a <p>, whose text is only "January 2022").
+MASTHEAD_TODAY = (
+    '<html><head><title>T</title></head><body><nav><p class="date">Friday, 21 January 2022</p>'
+    '</nav><h1>T</h1><p class="date" itemprop="datePublished" content="2022-01-14 10:31:00">'
+    "January 2022</p><p>text</p></body></html>"
+)
+
+
+@pytest.mark.parametrize(
+    "url", ["https://example.org/news/x/", "https://example.org/2022/01/2-questions/"]
+)
+def test_an_explicit_publication_date_beats_a_day_htmldate_read_from_prose(url: str) -> None:
+    assert htmldate_day(Selector(text=MASTHEAD_TODAY), extensive=True) == date(2022, 1, 21)
+    found = find_published(Selector(text=MASTHEAD_TODAY), url, "en", CASABLANCA)
+    assert found is not None
+    assert (found[0].isoformat(), found[1]) == (
+        "2022-01-14T10:31:00+01:00",
+        "itemprop datePublished",
+    )
+
+
+def test_htmldate_still_overrules_when_its_day_is_in_the_address_or_in_iso_form() -> None:
+    dated_url = "https://example.org/2022/01/21/x/"
+    in_address = find_published(Selector(text=MASTHEAD_TODAY), dated_url, "en", CASABLANCA)
+    in_iso = MASTHEAD_TODAY.replace("<title>T</title>", '<meta name="date" content="2022-01-21">')
+    for found in (in_address, find_published(Selector(text=in_iso), URL, "en", CASABLANCA)):
+        assert found is not None
+        assert (found[0].isoformat(), found[1]) == ("2022-01-21T00:00:00+01:00", "htmldate")
