@@ -1,7 +1,9 @@
 """The outbox: the deliveries the routing core decided (enqueue), each one's state until final.
 
-A delivery is one (item, chat) pair, unique, so an item is never queued twice for a chat. It
-moves pending -> sent | failed | skipped; only the sender moves it, and only after Telegram
+A delivery is one (item, chat) pair, unique, so an item is never queued twice for a chat. A
+digest delivery (routing decided the reader's daily or weekly schedule) is due at its digest
+time, and keeps the schedule so the sender folds it into that digest. It moves pending -> sent |
+failed | skipped; only the sender moves it, and only after Telegram
 answered. Enqueueing runs inside the cycle's transaction that stores the items, so an item is
 either stored with its deliveries or not at all.
 """
@@ -16,14 +18,17 @@ from typing import Any
 from sqlalchemy import Connection, and_, case, func, or_, select, update
 
 from icesco_watch.config.schema import Settings
+from icesco_watch.digests import due_at
 from icesco_watch.models import NewsItem
 from icesco_watch.routing import (
     Destination,
     Subscriber,
     route,
     route_interest,
+    route_schedule,
     subscription_interest,
 )
+from icesco_watch.store.chat_schedules import chat_schedule
 from icesco_watch.store.dialect import insert_ignore, lock_skipping_held
 from icesco_watch.store.items import items_by_key
 from icesco_watch.store.schema import chats, deliveries, subscriptions
@@ -48,6 +53,7 @@ class Delivery:
     created_at: datetime
     sent_at: datetime | None
     unconfirmed: int = 0  # sends whose outcome is unknown (no answer came back)
+    digest: str | None = None  # the digest schedule it goes out with (None: instant)
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,8 +79,9 @@ def enqueue_deliveries(
             "chat": decision.destination.chat,
             "status": "pending",
             "attempts": 0,
-            "next_attempt_at": now,
+            "next_attempt_at": due_at(decision.when, now),
             "created_at": now,
+            "digest": None if decision.when.instant else decision.when.stored,
         }
         for item in items
         for decision in route(item, subscribers)
@@ -90,14 +97,19 @@ def enqueue_deliveries(
 def _subscribers(conn: Connection, settings: Settings) -> list[Subscriber]:
     """Every reader the routing core chooses among: config routes first, then chats with
     subscriptions; a paused chat, or one that blocked the bot, is muted (the core skips it)."""
-    states = {
-        row.chat: bool(row.paused) or not row.active
-        for row in conn.execute(select(chats.c.chat, chats.c.paused, chats.c.active))
-    }
+    states: dict[str, bool] = {}
+    schedules = {}
+    query_chats = select(
+        chats.c.chat, chats.c.paused, chats.c.active, chats.c.mode, chats.c.timezone
+    )
+    for state in conn.execute(query_chats):
+        states[state.chat] = bool(state.paused) or not state.active
+        schedules[state.chat] = chat_schedule(state.mode, state.timezone)
     found = [
         Subscriber(
             Destination(route_config.chat),
             route_interest(route_config),
+            route_schedule(route_config),
             muted=states.get(route_config.chat, False),
         )
         for route_config in settings.telegram.routes
@@ -114,6 +126,7 @@ def _subscribers(conn: Connection, settings: Settings) -> list[Subscriber]:
         Subscriber(
             Destination(chat),
             subscription_interest(lang, subs),
+            schedules[chat],
             muted=states.get(chat, False),
         )
         for chat, (lang, subs) in grouped.items()
@@ -137,13 +150,15 @@ def claim_deliveries(
     No two senders hold one delivery: rows another sender holds are skipped (FOR UPDATE SKIP
     LOCKED on PostgreSQL; SQLite has a single writer), and a claim that outlived its lease (its
     sender died) is free again. A chat with an older delivery waiting for its retry, or held by
-    another sender, gets nothing newer meanwhile, so each chat's order is kept.
+    another sender, gets nothing newer meanwhile, so each chat's order is kept. A digest
+    delivery waiting for its digest time (never tried: no error yet) holds nothing back.
     """
     free = or_(deliveries.c.claimed_until.is_(None), deliveries.c.claimed_until <= now)
+    retrying = or_(deliveries.c.digest.is_(None), deliveries.c.last_error.is_not(None))
     busy = select(deliveries.c.chat).where(
         deliveries.c.status == "pending",
         or_(
-            deliveries.c.next_attempt_at > now,
+            and_(deliveries.c.next_attempt_at > now, retrying),
             and_(deliveries.c.claimed_until > now, deliveries.c.claimed_by != owner),
         ),
     )
@@ -311,4 +326,5 @@ def _delivery(row: Any) -> Delivery:
         created_at=row["created_at"],
         sent_at=row["sent_at"],
         unconfirmed=row["unconfirmed"],
+        digest=row["digest"],
     )
