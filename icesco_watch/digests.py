@@ -114,12 +114,19 @@ def canonical_zone(name: str) -> str:
     are accepted, never a path."""
     found = _zones().get(name.strip().casefold())
     if found is None:
-        close = difflib.get_close_matches(name.strip(), sorted(_zones().values()), n=1)
-        hint = f" Did you mean {close[0]!r}?" if close else ""
+        close = closest_zone(name)
+        hint = f" Did you mean {close!r}?" if close else ""
         raise ScheduleError(
             f"unknown time zone {name!r}; use an IANA name such as {EXAMPLE_ZONE!r}.{hint}"
         )
     return found
+
+
+def closest_zone(name: str) -> str | None:
+    """The known zone name closest to a misspelt one, if any is close."""
+    names = _zones()
+    close = difflib.get_close_matches(name.strip().casefold()[:64], list(names), n=1)
+    return names[close[0]] if close else None
 
 
 def _at(day: date, schedule: Schedule, zone: zoneinfo.ZoneInfo) -> datetime:

@@ -23,6 +23,7 @@ from telegram.ext import (
 from icesco_watch.config.schema import Settings
 from icesco_watch.notifiers.telegram.choices import CALLBACK_PREFIX
 from icesco_watch.notifiers.telegram.commands import Commands, Context
+from icesco_watch.notifiers.telegram.digest_commands import DigestCommands
 from icesco_watch.notifiers.telegram.fairness import CommandBudget, FairUpdateProcessor
 from icesco_watch.notifiers.telegram.limits import Pacer
 from icesco_watch.notifiers.telegram.menu import ADMIN_COMMANDS, PUBLIC_COMMANDS
@@ -80,6 +81,7 @@ def build_application(
 
 def add_handlers(application: PollApplication, commands: Commands) -> None:
     """Every command, the /sectors buttons, unknown commands last, and the error handler."""
+    digests = DigestCommands(commands)
     handlers = {
         "start": commands.start,
         "help": commands.help,
@@ -93,6 +95,8 @@ def add_handlers(application: PollApplication, commands: Commands) -> None:
         "lang": commands.lang,
         "pause": commands.pause,
         "resume": commands.resume,
+        "digest": digests.digest,
+        "timezone": digests.timezone,
         "status": commands.status,
         "crawl": commands.crawl,
     }

@@ -15,6 +15,8 @@ PUBLIC_COMMANDS: list[tuple[str, str]] = [
     ("lang", "Only news in en, ar or fr (or all)"),
     ("pause", "Pause alerts"),
     ("resume", "Resume alerts"),
+    ("digest", "Daily or weekly digest instead of instant alerts"),
+    ("timezone", "Your time zone for digests"),
 ]
 ADMIN_COMMANDS: list[tuple[str, str]] = [
     ("status", "Sources and delivery queue"),
@@ -27,4 +29,6 @@ HELP = """<b>ICESCO news alerts</b>
 /list: what this chat follows
 /latest [sector]: the latest news
 /lang en|ar|fr|all: only news in one language
-/pause, /resume: stop and restart alerts"""
+/pause, /resume: stop and restart alerts
+/digest daily 08:00, /digest weekly mon 08:00, /digest off: one message a day or a week
+/timezone Africa/Casablanca: the time zone of your digests"""

@@ -2,7 +2,9 @@
 
 Each message is marked sent (in its own transaction) only after Telegram accepted it, so a crash
 loses nothing; at most the one message in flight is sent again. What a Telegram answer means for
-a delivery is decided in `outcomes.py`; pacing lives in `limits.py`.
+a delivery is decided in `outcomes.py`; pacing lives in `limits.py`. Deliveries routing put in
+a scheduled digest become that digest's messages (`digest_format.py`); `now` is the clock every
+time decision here reads, so tests move it instead of waiting.
 """
 
 from __future__ import annotations
@@ -21,7 +23,9 @@ from telegram import Bot
 from telegram.constants import ParseMode
 
 from icesco_watch.config.schema import SectorConfig, Settings
+from icesco_watch.digests import parse_stored
 from icesco_watch.models import NewsItem
+from icesco_watch.notifiers.telegram.digest_format import format_scheduled_digest, heading
 from icesco_watch.notifiers.telegram.format import format_alert, format_digest, to_plain
 from icesco_watch.notifiers.telegram.limits import Pacer
 from icesco_watch.notifiers.telegram.outcomes import (
@@ -83,8 +87,10 @@ class Sender:
         backoff: Backoff | None = None,
         render_alert: AlertRenderer = format_alert,
         pacer: Pacer | None = None,
+        now: Callable[[], datetime] = utcnow,
     ) -> None:
         self.settings = settings
+        self.now = now
         # Deliveries are claimed under this name; another instance's sender has another.
         self.owner = instance_id()
         self.claim_lease = settings.telegram.claim_lease
@@ -121,7 +127,7 @@ class Sender:
                 log.error("delivery pass failed: %s", self.redact(repr(exc)))
             with self.engine.connect() as conn:
                 due = next_due_at(conn)
-            pause = idle if due is None else (due - utcnow()).total_seconds()
+            pause = idle if due is None else (due - self.now()).total_seconds()
             waits = [asyncio.ensure_future(stop.wait()), asyncio.ensure_future(self._wake.wait())]
             timeout = min(max(pause, 0.05), idle)
             await asyncio.wait(waits, timeout=timeout, return_when=asyncio.FIRST_COMPLETED)
@@ -146,9 +152,10 @@ class Sender:
     async def _drain_claimed(self, report: DrainReport, deadline: float | None) -> None:
         while not self._stopping() and (deadline is None or time.monotonic() < deadline):
             with self.engine.begin() as conn:
-                due = claim_deliveries(conn, self.owner, utcnow(), BATCH, self.claim_lease)
+                due = claim_deliveries(conn, self.owner, self.now(), BATCH, self.claim_lease)
             if due:
-                prime_from_store(self.pacer, self.engine, [e.delivery.chat for e in due])
+                chats_due = [e.delivery.chat for e in due]
+                prime_from_store(self.pacer, self.engine, chats_due, self.now())
                 try:
                     await self._deliver(self._messages(due), report, deadline)
                 finally:
@@ -163,7 +170,7 @@ class Sender:
                 upcoming = next_due_at(conn)
             if upcoming is None:
                 return
-            wait = min((upcoming - utcnow()).total_seconds(), deadline - time.monotonic())
+            wait = min((upcoming - self.now()).total_seconds(), deadline - time.monotonic())
             # At least a moment: what is due may be held by another instance's sender.
             await asyncio.sleep(max(wait, 0.25))
 
@@ -179,13 +186,42 @@ class Sender:
             query = select(chats.c.chat, chats.c.lang).where(chats.c.chat.in_(list(by_chat)))
             langs: dict[str, str | None] = {row.chat: row.lang for row in conn.execute(query)}
         plans: dict[str, deque[Message]] = {}
-        for chat, entries in by_chat.items():
+        for chat, all_entries in by_chat.items():
             lang = langs.get(chat)
+            entries = [e for e in all_entries if e.delivery.digest is None]
             if len(entries) > self.settings.telegram.digest_after:
                 plans[chat] = deque(self._digests(chat, entries, lang))
             else:
                 plans[chat] = deque(self._alert(chat, entry, lang) for entry in entries)
+            scheduled = [e for e in all_entries if e.delivery.digest is not None]
+            plans[chat].extend(self._scheduled(chat, scheduled, lang))
         return plans
+
+    def _scheduled(self, chat: str, entries: list[DueDelivery], lang: str | None) -> list[Message]:
+        """A scheduled digest of everything due for the chat (also what waited while the
+        service was down: one digest, not one per missed period)."""
+        if not entries:
+            return []
+        latest = max(entries, key=lambda e: (e.delivery.next_attempt_at, e.delivery.id))
+        schedule = parse_stored(latest.delivery.digest)
+        earliest = min(e.delivery.created_at for e in entries)
+        title = heading(schedule, latest.delivery.next_attempt_at, earliest, lang or "en")
+        items = [e.item for e in entries]
+        by_key = {e.item.key: e.delivery for e in entries}
+        messages = []
+        for part in format_scheduled_digest(items, self.settings.sectors, title, lang or "en"):
+            carried = [by_key[key] for key in part.keys]
+            messages.append(
+                Message(
+                    chat,
+                    part.text,
+                    tuple(d.id for d in carried),
+                    digest=True,
+                    attempts=max(d.attempts for d in carried),
+                    unconfirmed=max(d.unconfirmed for d in carried),
+                )
+            )
+        return messages
 
     def _digests(self, chat: str, entries: list[DueDelivery], lang: str | None) -> list[Message]:
         """Digest messages, each a whole number of items, so each delivery maps to one message
@@ -256,7 +292,7 @@ class Sender:
                 chat = running.pop(task)
                 verdict = task.result()
                 with self.engine.begin() as conn:
-                    retry = apply_verdict(conn, verdict, self.backoff, utcnow(), report)
+                    retry = apply_verdict(conn, verdict, self.backoff, self.now(), report)
                 for observe in self.observers:  # e.g. metrics
                     observe(verdict)
                 if verdict.pause:
