@@ -73,15 +73,20 @@ def enqueue_deliveries(
     if not items:
         return 0
     subscribers = _subscribers(conn, settings)
+    # Every decision of this call shares `now`: one due time and stored form per schedule.
+    timing = {
+        s.when: (due_at(s.when, now), None if s.when.instant else s.when.stored)
+        for s in subscribers
+    }
     rows: list[dict[str, Any]] = [
         {
             "item_key": decision.item_key,
             "chat": decision.destination.chat,
             "status": "pending",
             "attempts": 0,
-            "next_attempt_at": due_at(decision.when, now),
+            "next_attempt_at": timing[decision.when][0],
             "created_at": now,
-            "digest": None if decision.when.instant else decision.when.stored,
+            "digest": timing[decision.when][1],
         }
         for item in items
         for decision in route(item, subscribers)
