@@ -168,9 +168,11 @@ class Sender:
                 return
             with self.engine.connect() as conn:
                 upcoming = next_due_at(conn)
-            if upcoming is None:
+            remaining = deadline - time.monotonic()
+            # Nothing due before the deadline (a digest due tomorrow): waiting would change nothing.
+            if upcoming is None or (upcoming - self.now()).total_seconds() > remaining:
                 return
-            wait = min((upcoming - self.now()).total_seconds(), deadline - time.monotonic())
+            wait = min((upcoming - self.now()).total_seconds(), remaining)
             # At least a moment: what is due may be held by another instance's sender.
             await asyncio.sleep(max(wait, 0.25))
 

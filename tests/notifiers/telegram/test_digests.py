@@ -4,6 +4,7 @@ the test moves (no waiting for real minutes)."""
 from __future__ import annotations
 
 import asyncio
+import time
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -234,3 +235,24 @@ def test_a_config_route_with_a_digest_is_queued_for_its_time(
     assert drain_at(settings, engine, datetime(2026, 11, 30, 15, 30, tzinfo=UTC)).sent == 1
     [digest] = api.messages_to("@icesco_daily")
     assert digest.plain.startswith("ICESCO daily digest · 30 November 2026\n1 news item")
+
+
+def test_a_drain_with_a_deadline_does_not_wait_for_a_digest_due_later(
+    tmp_path: Path, api: FakeBotApi
+) -> None:
+    """`icesco-watch crawl` drains until empty or its deadline: a digest due tomorrow is
+    neither sent nor waited for."""
+    settings = make_settings(tmp_path, api)
+    engine = open_store(settings.storage.url)
+    follow(engine, "750", "daily 08:00")
+    queue(engine, settings, [item("tomorrow", MONDAY)], MONDAY)
+
+    async def run() -> DrainReport:
+        async with bot_for(settings) as bot:
+            sender = Sender(settings, engine, bot, now=Clock(MONDAY))
+            # An hour's deadline: returning within two minutes shows it did not wait for it.
+            return await asyncio.wait_for(sender.drain(time.monotonic() + 3600), 120)
+
+    report = asyncio.run(run())
+    assert (report.sent, report.pending) == (0, 1)
+    assert api.messages_to(750) == []
