@@ -6,7 +6,8 @@ and one per Telegram answer the sender recorded (`observe_verdict`). The outbox'
 whichever process or instance changed it, and after a restart.
 
 Alert latency is first_seen (the cycle that stored the item) to Telegram's acceptance, per
-delivery; a digest observes one value per item it carries.
+delivery; a digest observes one value per item it carries (a scheduled digest none: its wait
+is the reader's choice).
 """
 
 from __future__ import annotations
@@ -94,7 +95,12 @@ def alert_latencies(engine: Engine, ids: Sequence[int]) -> list[float]:
     query = (
         select(items.c.first_seen, deliveries.c.sent_at)
         .join(items, items.c.key == deliveries.c.item_key)
-        .where(deliveries.c.id.in_(list(ids)), deliveries.c.status == "sent")
+        # A scheduled digest waits for its time by the reader's choice: not alert latency.
+        .where(
+            deliveries.c.id.in_(list(ids)),
+            deliveries.c.status == "sent",
+            deliveries.c.digest.is_(None),
+        )
     )
     with engine.connect() as conn:
         rows = conn.execute(query).all()

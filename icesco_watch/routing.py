@@ -3,7 +3,8 @@
 Pure (no I/O). A reader is a feed, a custom feed, a `[[telegram.routes]]` entry or a chat's
 subscriptions; each is described by an `Interest` (languages, sectors, topics, keywords and how
 they combine). `matches` answers "does this item belong to that reader"; `route` turns an item and
-the subscribers into `Decision`s (a destination: chat and forum thread; a time: instant). The
+the subscribers into `Decision`s (a destination: chat and forum thread; a time: the reader's
+`Schedule`, instant or a digest; `digests.py` says when a digest is due). The
 store persists decisions and turns an `Interest`'s exact tags into SQL joins (`store/items.py`);
 it never decides on its own. Later readers' choices (digest schedules, forum threads, linked
 translations) are new fields of `Destination`/`Decision`, decided here.
@@ -23,12 +24,13 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 from icesco_watch.config.schema import RouteConfig
+from icesco_watch.digests import INSTANT, Schedule, parse_schedule
 from icesco_watch.models import NewsItem
 from icesco_watch.tagging.topics import match_keywords
 
 Combine = Literal["any", "all"]
-# When a decision is delivered. Only "instant" exists today; digests add their schedules here.
-When = Literal["instant"]
+# When a decision is delivered: at once, or in the reader's daily/weekly digest.
+When = Schedule
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,7 +66,7 @@ class Subscriber:
 
     destination: Destination
     interest: Interest
-    when: When = "instant"
+    when: When = INSTANT
     muted: bool = False
 
 
@@ -74,7 +76,7 @@ class Decision:
 
     item_key: str
     destination: Destination
-    when: When = "instant"
+    when: When = INSTANT
 
 
 def mentioned_keywords(item: NewsItem, keywords: Iterable[str]) -> frozenset[str]:
@@ -154,6 +156,11 @@ def route_interest(route_config: RouteConfig) -> Interest:
         sectors=frozenset(route_config.sectors),
         topics=frozenset(route_config.topics),
     )
+
+
+def route_schedule(route_config: RouteConfig) -> Schedule:
+    """A `[[telegram.routes]]` entry's `digest` in its `timezone` (both checked by the config)."""
+    return parse_schedule(route_config.digest, route_config.timezone)
 
 
 def subscription_interest(lang: str | None, subscriptions: Iterable[tuple[str, str]]) -> Interest:

@@ -28,6 +28,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
 
 from icesco_watch.config.durations import Duration, Pause, format_duration, parse_duration
+from icesco_watch.config.schedules import DigestText, ZoneName
 
 _HOST_NAME = re.compile(
     r"(?=.{1,253}$)[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?"
@@ -258,6 +259,8 @@ class RouteConfig(Section):
     sectors: list[str] = []
     topics: list[str] = []
     langs: list[Lang] = []
+    digest: DigestText = "instant"  # or "daily 08:00", "weekly mon 08:00", in `timezone`
+    timezone: ZoneName = "UTC"
     # A topic of a forum supergroup (its message_thread_id); None: the chat itself.
     thread: int | None = None
 

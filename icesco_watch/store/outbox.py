@@ -1,8 +1,10 @@
 """The outbox: the deliveries the routing core decided (enqueue), each one's state until final.
 
 A delivery is one (item, chat, thread) triple, unique, so an item is never queued twice for a
-chat or one of its forum topics (thread 0 in the table: the chat itself). It
-moves pending -> sent | failed | skipped; only the sender moves it, and only after Telegram
+chat or one of its forum topics (thread 0 in the table: the chat itself). A digest delivery
+(routing decided the reader's daily or weekly schedule) is due at its digest time, and keeps the
+schedule so the sender folds it into that digest. It moves pending -> sent | failed | skipped;
+only the sender moves it, and only after Telegram
 answered. Enqueueing runs inside the cycle's transaction that stores the items, so an item is
 either stored with its deliveries or not at all.
 """
@@ -17,6 +19,7 @@ from typing import Any
 from sqlalchemy import Connection, and_, case, func, or_, select, update
 
 from icesco_watch.config.schema import Settings
+from icesco_watch.digests import due_at
 from icesco_watch.models import NewsItem
 from icesco_watch.routing import (
     Destination,
@@ -24,8 +27,10 @@ from icesco_watch.routing import (
     route,
     route_destination,
     route_interest,
+    route_schedule,
     subscription_interest,
 )
+from icesco_watch.store.chat_schedules import chat_schedule
 from icesco_watch.store.dialect import insert_ignore, lock_skipping_held
 from icesco_watch.store.items import items_by_key
 from icesco_watch.store.schema import chats, deliveries, subscriptions
@@ -53,6 +58,7 @@ class Delivery:
     sent_at: datetime | None
     unconfirmed: int = 0  # sends whose outcome is unknown (no answer came back)
     thread: int | None = None  # the forum topic within the chat; None: the chat itself
+    digest: str | None = None  # the digest schedule it goes out with (None: instant)
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,6 +78,11 @@ def enqueue_deliveries(
     if not items:
         return 0
     subscribers = _subscribers(conn, settings)
+    # Every decision of this call shares `now`: one due time and stored form per schedule.
+    timing = {
+        s.when: (due_at(s.when, now), None if s.when.instant else s.when.stored)
+        for s in subscribers
+    }
     rows: list[dict[str, Any]] = [
         {
             "item_key": decision.item_key,
@@ -79,8 +90,9 @@ def enqueue_deliveries(
             "thread": decision.destination.thread or 0,
             "status": "pending",
             "attempts": 0,
-            "next_attempt_at": now,
+            "next_attempt_at": timing[decision.when][0],
             "created_at": now,
+            "digest": timing[decision.when][1],
         }
         for item in items
         for decision in route(item, subscribers)
@@ -100,15 +112,20 @@ def _subscribers(conn: Connection, settings: Settings) -> list[Subscriber]:
     """Every reader the routing core chooses among: config routes first, then chats with
     subscriptions, then forum topics `/here` chose sectors for; a paused chat, one that blocked
     the bot, or a forum topic Telegram closed, is muted (the core skips it)."""
-    states = {
-        row.chat: bool(row.paused) or not row.active
-        for row in conn.execute(select(chats.c.chat, chats.c.paused, chats.c.active))
-    }
+    states: dict[str, bool] = {}
+    schedules = {}
+    query_chats = select(
+        chats.c.chat, chats.c.paused, chats.c.active, chats.c.mode, chats.c.timezone
+    )
+    for state in conn.execute(query_chats):
+        states[state.chat] = bool(state.paused) or not state.active
+        schedules[state.chat] = chat_schedule(state.mode, state.timezone)
     closed = closed_destinations(conn)
     found = [
         Subscriber(
             route_destination(route_config),
             route_interest(route_config),
+            route_schedule(route_config),
             muted=states.get(route_config.chat, False) or route_destination(route_config) in closed,
         )
         for route_config in settings.telegram.routes
@@ -125,6 +142,7 @@ def _subscribers(conn: Connection, settings: Settings) -> list[Subscriber]:
         Subscriber(
             Destination(chat),
             subscription_interest(lang, subs),
+            schedules[chat],
             muted=states.get(chat, False),
         )
         for chat, (lang, subs) in grouped.items()
@@ -149,13 +167,15 @@ def claim_deliveries(
     No two senders hold one delivery: rows another sender holds are skipped (FOR UPDATE SKIP
     LOCKED on PostgreSQL; SQLite has a single writer), and a claim that outlived its lease (its
     sender died) is free again. A chat with an older delivery waiting for its retry, or held by
-    another sender, gets nothing newer meanwhile, so each chat's order is kept.
+    another sender, gets nothing newer meanwhile, so each chat's order is kept. A digest
+    delivery waiting for its digest time (never tried: no error yet) holds nothing back.
     """
     free = or_(deliveries.c.claimed_until.is_(None), deliveries.c.claimed_until <= now)
+    retrying = or_(deliveries.c.digest.is_(None), deliveries.c.last_error.is_not(None))
     busy = select(deliveries.c.chat).where(
         deliveries.c.status == "pending",
         or_(
-            deliveries.c.next_attempt_at > now,
+            and_(deliveries.c.next_attempt_at > now, retrying),
             and_(deliveries.c.claimed_until > now, deliveries.c.claimed_by != owner),
         ),
     )
@@ -343,4 +363,5 @@ def _delivery(row: Any) -> Delivery:
         sent_at=row["sent_at"],
         unconfirmed=row["unconfirmed"],
         thread=row["thread"] or None,
+        digest=row["digest"],
     )

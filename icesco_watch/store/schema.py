@@ -188,7 +188,10 @@ chats = Table(
     Column("ui_lang", String(2)),
     Column("paused", Boolean, nullable=False, default=False),
     Column("active", Boolean, nullable=False, default=True),  # False once the bot was blocked
+    # The chat's digest schedule ("instant", "daily 08:00", "weekly mon 08:00"; digests.py)
+    # and the IANA time zone it is read in (NULL: UTC).
     Column("mode", String, nullable=False, default="instant"),
+    Column("timezone", String),
     Column("created", UTCDateTime, nullable=False),
 )
 
@@ -226,6 +229,9 @@ deliveries = Table(
     # A sender's claim: no other sender touches the delivery before `claimed_until`.
     Column("claimed_by", String),
     Column("claimed_until", UTCDateTime),
+    # What routing decided about its time: NULL for instant; for a digest, its schedule and zone
+    # ("daily 08:00 Africa/Casablanca"), with `next_attempt_at` the digest time it is due.
+    Column("digest", String),
     UniqueConstraint("item_key", "chat", "thread", name="deliveries_item_key_chat_thread_key"),
     Index("deliveries_due", "status", "next_attempt_at"),
 )

@@ -23,6 +23,7 @@ from telegram.ext import (
 from icesco_watch.config.schema import Settings
 from icesco_watch.notifiers.telegram.choices import CALLBACK_PREFIX
 from icesco_watch.notifiers.telegram.commands import Commands, Context
+from icesco_watch.notifiers.telegram.digest_commands import DigestCommands
 from icesco_watch.notifiers.telegram.fairness import CommandBudget, FairUpdateProcessor
 from icesco_watch.notifiers.telegram.i18n import DEFAULT_UI_LANG, UI_LANGS, translator
 from icesco_watch.notifiers.telegram.limits import Pacer
@@ -82,6 +83,7 @@ def build_application(
 
 def add_handlers(application: PollApplication, commands: Commands) -> None:
     """Every command, the /sectors buttons, unknown commands last, and the error handler."""
+    digests = DigestCommands(commands)
     handlers = {
         "start": commands.start,
         "help": commands.help,
@@ -96,6 +98,8 @@ def add_handlers(application: PollApplication, commands: Commands) -> None:
         "language": commands.language,
         "pause": commands.pause,
         "resume": commands.resume,
+        "digest": digests.digest,
+        "timezone": digests.timezone,
         "status": commands.status,
         "crawl": commands.crawl,
         "here": TopicCommands(commands).here,

@@ -23,6 +23,8 @@ PUBLIC_COMMANDS: list[tuple[str, str]] = [
     ("pause", N_("Pause alerts")),
     ("resume", N_("Resume alerts")),
     ("here", N_("In a forum topic: send these sectors' alerts here")),
+    ("digest", N_("Daily or weekly digest instead of instant alerts")),
+    ("timezone", N_("Your time zone for digests")),
 ]
 ADMIN_COMMANDS: list[tuple[str, str]] = [
     ("status", N_("Sources and delivery queue")),
@@ -38,7 +40,9 @@ HELP = N_(
     "/lang en|ar|fr|all: only news in one language\n"
     "/language en|ar|fr: the language the bot speaks\n"
     "/pause, /resume: stop and restart alerts\n"
-    "/here &lt;sector…&gt;|off: in a topic of a forum group, send those sectors' alerts there"
+    "/here &lt;sector…&gt;|off: in a topic of a forum group, send those sectors' alerts there\n"
+    "/digest daily 08:00, /digest weekly mon 08:00, /digest off: one message a day or a week\n"
+    "/timezone Africa/Casablanca: the time zone of your digests"
 )
 
 

@@ -2,7 +2,9 @@
 
 Each message is marked sent (in its own transaction) only after Telegram accepted it, so a crash
 loses nothing; at most the one message in flight is sent again. What a Telegram answer means for
-a delivery is decided in `outcomes.py`; pacing lives in `limits.py`.
+a delivery is decided in `outcomes.py`; pacing lives in `limits.py`. Deliveries routing put in
+a scheduled digest become that digest's messages (`digest_format.py`); `now` is the clock every
+time decision here reads, so tests move it instead of waiting.
 """
 
 from __future__ import annotations
@@ -21,7 +23,9 @@ from telegram import Bot
 from telegram.constants import ParseMode
 
 from icesco_watch.config.schema import SectorConfig, Settings
+from icesco_watch.digests import parse_stored
 from icesco_watch.models import NewsItem
+from icesco_watch.notifiers.telegram.digest_format import format_scheduled_digest, heading
 from icesco_watch.notifiers.telegram.format import format_alert, format_digest, to_plain
 from icesco_watch.notifiers.telegram.forum import drop_closed_topic
 from icesco_watch.notifiers.telegram.i18n import Translator, translator
@@ -96,8 +100,10 @@ class Sender:
         backoff: Backoff | None = None,
         render_alert: AlertRenderer = format_alert,
         pacer: Pacer | None = None,
+        now: Callable[[], datetime] = utcnow,
     ) -> None:
         self.settings = settings
+        self.now = now
         # Deliveries are claimed under this name; another instance's sender has another.
         self.owner = instance_id()
         self.claim_lease = settings.telegram.claim_lease
@@ -134,7 +140,7 @@ class Sender:
                 log.error("delivery pass failed: %s", self.redact(repr(exc)))
             with self.engine.connect() as conn:
                 due = next_due_at(conn)
-            pause = idle if due is None else (due - utcnow()).total_seconds()
+            pause = idle if due is None else (due - self.now()).total_seconds()
             waits = [asyncio.ensure_future(stop.wait()), asyncio.ensure_future(self._wake.wait())]
             timeout = min(max(pause, 0.05), idle)
             await asyncio.wait(waits, timeout=timeout, return_when=asyncio.FIRST_COMPLETED)
@@ -159,9 +165,10 @@ class Sender:
     async def _drain_claimed(self, report: DrainReport, deadline: float | None) -> None:
         while not self._stopping() and (deadline is None or time.monotonic() < deadline):
             with self.engine.begin() as conn:
-                due = claim_deliveries(conn, self.owner, utcnow(), BATCH, self.claim_lease)
+                due = claim_deliveries(conn, self.owner, self.now(), BATCH, self.claim_lease)
             if due:
-                prime_from_store(self.pacer, self.engine, [e.delivery.chat for e in due])
+                chats_due = [e.delivery.chat for e in due]
+                prime_from_store(self.pacer, self.engine, chats_due, self.now())
                 try:
                     await self._deliver(self._messages(due), report, deadline)
                 finally:
@@ -174,9 +181,11 @@ class Sender:
                 return
             with self.engine.connect() as conn:
                 upcoming = next_due_at(conn)
-            if upcoming is None:
+            remaining = deadline - time.monotonic()
+            # Nothing due before the deadline (a digest due tomorrow): waiting would change nothing.
+            if upcoming is None or (upcoming - self.now()).total_seconds() > remaining:
                 return
-            wait = min((upcoming - utcnow()).total_seconds(), deadline - time.monotonic())
+            wait = min((upcoming - self.now()).total_seconds(), remaining)
             # At least a moment: what is due may be held by another instance's sender.
             await asyncio.sleep(max(wait, 0.25))
 
@@ -186,15 +195,20 @@ class Sender:
     def _messages(self, due: Sequence[DueDelivery]) -> dict[str, deque[Message]]:
         """Per chat (oldest chat first), its messages: one per story (versions joined, or an
         edit of the story's message already sent), or digests past the limit (per forum topic: a
-        digest never mixes two topics' items)."""
+        digest never mixes two topics' items); then the scheduled digests that are due."""
         by_chat: dict[str, list[DueDelivery]] = {}
+        scheduled: dict[str, list[DueDelivery]] = {}
         for entry in due:
-            by_chat.setdefault(entry.delivery.chat, []).append(entry)
+            into = by_chat if entry.delivery.digest is None else scheduled
+            into.setdefault(entry.delivery.chat, []).append(entry)
         with self.engine.begin() as conn:
             # Labels in the chat's interface language (NULL, e.g. a route's channel: the item's).
-            query = select(chats.c.chat, chats.c.ui_lang).where(chats.c.chat.in_(list(by_chat)))
+            wanted = [*by_chat, *scheduled]
+            query = select(chats.c.chat, chats.c.ui_lang).where(chats.c.chat.in_(wanted))
             langs: dict[str, str | None] = {row.chat: row.ui_lang for row in conn.execute(query)}
-            root_of, states = story_states(conn, [e.delivery.id for e in due])
+            root_of, states = story_states(
+                conn, [e.delivery.id for e in due if not e.delivery.digest]
+            )
             heads = [s.item_key for s in states.values()]
             root_items = {k: v.item for k, v in items_by_key(conn, heads).items()}
             plans = {
@@ -203,7 +217,7 @@ class Sender:
             }
             for plan in plans.values():
                 if plan.waiting:
-                    later = utcnow() + STORY_WAIT
+                    later = self.now() + STORY_WAIT
                     reschedule(
                         conn,
                         plan.waiting,
@@ -230,6 +244,41 @@ class Sender:
             queue.extend(edits)
             if queue:
                 messages[chat] = queue
+        for chat, entries in scheduled.items():
+            lang = langs.get(chat)
+            by_topic: dict[int | None, list[DueDelivery]] = {}
+            for entry in entries:
+                by_topic.setdefault(entry.delivery.thread, []).append(entry)
+            queue = messages.setdefault(chat, deque())
+            for group in by_topic.values():
+                queue.extend(self._scheduled(chat, group, lang))
+        return messages
+
+    def _scheduled(self, chat: str, entries: list[DueDelivery], lang: str | None) -> list[Message]:
+        """A scheduled digest of everything due for the chat or one of its forum topics (also
+        what waited while the service was down: one digest, not one per missed period)."""
+        if not entries:
+            return []
+        latest = max(entries, key=lambda e: (e.delivery.next_attempt_at, e.delivery.id))
+        schedule = parse_stored(latest.delivery.digest)
+        earliest = min(e.delivery.created_at for e in entries)
+        title = heading(schedule, latest.delivery.next_attempt_at, earliest, lang or "en")
+        items = [e.item for e in entries]
+        by_key = {e.item.key: e.delivery for e in entries}
+        messages = []
+        for part in format_scheduled_digest(items, self.settings.sectors, title, lang or "en"):
+            carried = [by_key[key] for key in part.keys]
+            messages.append(
+                Message(
+                    chat,
+                    part.text,
+                    tuple(d.id for d in carried),
+                    digest=True,
+                    attempts=max(d.attempts for d in carried),
+                    unconfirmed=max(d.unconfirmed for d in carried),
+                    thread=latest.delivery.thread,
+                )
+            )
         return messages
 
     def _digests(self, chat: str, entries: list[Planned], lang: str | None) -> list[Message]:
@@ -292,7 +341,7 @@ class Sender:
             if now - renewed > self.claim_lease.total_seconds() / 3:
                 # A plan longer than the lease keeps what it holds; the fence below still checks.
                 with self.engine.begin() as conn:
-                    renew_claims(conn, self.owner, utcnow() + self.claim_lease)
+                    renew_claims(conn, self.owner, self.now() + self.claim_lease)
                 renewed = now
             closing = self._stopping() or (deadline is not None and now >= deadline)
             wait: float | None = None
@@ -322,7 +371,7 @@ class Sender:
                 verdict = task.result()
                 closed_before = len(report.closed_topics)
                 with self.engine.begin() as conn:
-                    retry = apply_verdict(conn, verdict, self.backoff, utcnow(), report)
+                    retry = apply_verdict(conn, verdict, self.backoff, self.now(), report)
                 for observe in self.observers:  # e.g. metrics
                     observe(verdict)
                 if verdict.pause:
@@ -359,7 +408,7 @@ class Sender:
         lease ran out and sends them itself; what is still held of them is given back."""
         ids = set(message.ids)
         with self.engine.begin() as conn:
-            held = renew_claims(conn, self.owner, utcnow() + self.claim_lease, ids)
+            held = renew_claims(conn, self.owner, self.now() + self.claim_lease, ids)
             if held == ids:
                 return True
             release_claims(conn, self.owner, held)

@@ -66,9 +66,12 @@ def shared_pacer(settings: Settings, engine: Engine) -> Pacer:
     return Pacer(rate, shared=StoreSlots(engine, rate))
 
 
-def prime_from_store(pacer: Pacer, engine: Engine, chats: Sequence[str]) -> None:
-    """Tell `pacer` about the messages other instances sent to `chats` lately."""
-    now = datetime.now(UTC)
+def prime_from_store(
+    pacer: Pacer, engine: Engine, chats: Sequence[str], now: datetime | None = None
+) -> None:
+    """Tell `pacer` about the messages other instances sent to `chats` lately. `now` is the
+    clock the senders record `sent_at` with (the sender's own; the wall clock by default)."""
+    now = now or datetime.now(UTC)
     with engine.connect() as conn:
         sends = recent_sends(conn, chats, now - RECENT)
     offset = time.monotonic()

@@ -1,0 +1,121 @@
+"""/digest and /timezone through getUpdates: real PTB polling the fake Bot API, a real store."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from icesco_watch.digests import Schedule
+from icesco_watch.notifiers.telegram.fairness import CommandBudget
+from icesco_watch.notifiers.telegram.permissions import NOT_GROUP_ADMIN
+from icesco_watch.notifiers.telegram.sender import Sender
+from icesco_watch.store.chat_schedules import get_schedule
+from icesco_watch.store.schema import open_store
+from tests.fakes.bot_api import FakeBotApi
+from tests.notifiers.telegram.helpers import (
+    Chat,
+    deliveries,
+    make_settings,
+    news,
+    store_new,
+    with_bot,
+)
+
+GROUP, OWNER, MEMBER = -100700, 21, 22
+ROOMY = CommandBudget(per_minute=600, burst=100)
+
+
+@pytest.fixture
+def api() -> Iterator[FakeBotApi]:
+    with FakeBotApi() as fake:
+        fake.set_member(GROUP, OWNER, "creator")
+        yield fake
+
+
+def test_digest_and_timezone_replies_including_bad_input(tmp_path: Path, api: FakeBotApi) -> None:
+    settings = make_settings(tmp_path, api)
+    engine = open_store(settings.storage.url)
+    user = Chat(api, 1700)
+
+    async def scenario(sender: Sender) -> None:
+        assert "as soon as news is published" in await user.ask("/digest")
+        assert "/digest daily 08:00" in await user.ask("/digest")
+        reply = await user.ask("/digest daily 08:00")
+        assert reply.startswith("A daily digest at 08:00 (UTC).\nNext one: ")
+        assert reply.endswith(
+            ", 08:00. /digest off for instant alerts; /timezone to change the zone."
+        )
+        assert (await user.ask("/digest")).startswith("A daily digest at 08:00 (UTC).")
+        reply = await user.ask("/digest weekly mon 18:30")
+        assert reply.startswith("A weekly digest on Monday at 18:30 (UTC).\nNext one: Monday ")
+        bad = await user.ask("/digest sometimes")
+        assert bad.startswith("I don't understand “sometimes”: 'sometimes' is not a schedule.")
+        assert bad.endswith("Usage: /digest daily 08:00, /digest weekly mon 08:00 or /digest off.")
+        assert "'25:00' is not a time" in await user.ask("/digest daily 25:00")
+        assert "'someday' is not a day" in await user.ask("/digest weekly someday 08:00")
+        long = await user.ask("/digest " + "x" * 5000)
+        assert len(long) < 600  # the user's text is echoed short
+        assert (await user.ask("/timezone")).startswith("Time zone: UTC (it is ")
+        unknown = await user.ask("/timezone Mars/Base")
+        assert unknown.startswith("I don't know the time zone “Mars/Base”. Use an IANA name")
+        assert "/timezone Africa/Casablanca" in unknown
+        typo = await user.ask("/timezone Africa/Casablanka")
+        assert typo.endswith("Did you mean /timezone Africa/Casablanca?")
+        moved = await user.ask("/timezone africa/casablanca")
+        assert moved.startswith("Time zone set to Africa/Casablanca (it is ")
+        assert "A weekly digest on Monday at 18:30 (Africa/Casablanca)." in moved
+        assert (await user.ask("/timezone")).startswith("Time zone: Africa/Casablanca (it is ")
+        assert "/digest" in await user.ask("/help")
+
+    with_bot(settings, engine, scenario, budget=ROOMY)
+    with engine.connect() as conn:
+        assert get_schedule(conn, "1700") == Schedule("weekly", 18, 30, 0, "Africa/Casablanca")
+    names = {c["command"] for c in api.commands}
+    assert {"digest", "timezone"} <= names
+
+
+def test_a_chat_on_a_digest_gets_nothing_at_once_and_off_sends_what_waited(
+    tmp_path: Path, api: FakeBotApi
+) -> None:
+    settings = make_settings(tmp_path, api)
+    engine = open_store(settings.storage.url)
+    user = Chat(api, 1710)
+
+    async def scenario(sender: Sender) -> None:
+        await user.ask("/subscribe all")
+        await user.ask("/digest daily 08:00")
+        store_new(engine, settings, [news("one"), news("two")])
+        report = await sender.drain()
+        assert report.sent == 0
+        assert not any("Headline" in m.plain for m in api.messages_to(1710))
+        [first, second] = deliveries(engine, "1710")
+        assert first.digest == second.digest == "daily 08:00 UTC"
+        assert await user.ask("/digest off") == (
+            "Digest off: alerts arrive as soon as news is published."
+        )
+        report = await sender.drain()
+        assert (report.sent, report.digests) == (2, 1)  # what waited: one digest, now
+
+    with_bot(settings, engine, scenario, budget=ROOMY)
+    [digest] = [m for m in api.messages_to(1710) if "Headline" in m.plain]
+    assert "• Headline one" in digest.plain
+    assert "• Headline two" in digest.plain
+
+
+def test_only_a_groups_admins_change_its_digest(tmp_path: Path, api: FakeBotApi) -> None:
+    settings = make_settings(tmp_path, api)
+    engine = open_store(settings.storage.url)
+    owner, member = Chat(api, GROUP, OWNER, "supergroup"), Chat(api, GROUP, MEMBER, "supergroup")
+
+    async def scenario(sender: Sender) -> None:
+        assert await member.ask("/digest daily 08:00") == NOT_GROUP_ADMIN
+        assert await member.ask("/timezone Europe/Paris") == NOT_GROUP_ADMIN
+        assert "as soon as news is published" in await member.ask("/digest")  # reading: anyone
+        assert (await owner.ask("/digest daily 07:15")).startswith("A daily digest at 07:15")
+        assert (await owner.ask("/timezone Europe/Paris")).startswith("Time zone set to")
+
+    with_bot(settings, engine, scenario, budget=ROOMY)
+    with engine.connect() as conn:
+        assert get_schedule(conn, str(GROUP)) == Schedule("daily", 7, 15, 0, "Europe/Paris")
