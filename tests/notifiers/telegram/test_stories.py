@@ -20,6 +20,7 @@ from icesco_watch.notifiers.telegram.sender import Sender
 from icesco_watch.notifiers.telegram.stories import IN_DIGEST
 from icesco_watch.store.items import record_items
 from icesco_watch.store.outbox import enqueue_deliveries
+from icesco_watch.store.chat_language import set_ui_lang
 from icesco_watch.store.schema import open_store
 from icesco_watch.store.subscriptions import set_lang
 from tests.fakes.bot_api import FakeBotApi
@@ -46,6 +47,8 @@ def store(tmp_path: Path, api: FakeBotApi) -> tuple[Settings, Engine]:
         subscribe(engine, chat)
         with engine.begin() as conn:
             set_lang(conn, chat, lang, NOW)
+            # The bot speaks English there: the labels ("Also in") read in English.
+            set_ui_lang(conn, chat, "en", NOW)
     return settings, engine
 
 

@@ -13,7 +13,7 @@ import pytest
 from icesco_watch.notifiers.telegram.fairness import CommandBudget
 from icesco_watch.notifiers.telegram.permissions import NOT_GROUP_ADMIN
 from icesco_watch.notifiers.telegram.sender import Sender
-from icesco_watch.notifiers.telegram.topics import NOT_IN_TOPIC
+from icesco_watch.notifiers.telegram.topics import NOT_IN_TOPIC as TEMPLATE
 from icesco_watch.store.schema import open_store
 from icesco_watch.store.topics import close_topic, get_closed_topic, sectors_of_topic
 from tests.fakes.bot_api import FakeBotApi
@@ -28,6 +28,8 @@ from tests.notifiers.telegram.helpers import (
 
 GROUP, OWNER, MODERATOR, MEMBER = -100500, 11, 12, 13
 ROOMY = CommandBudget(per_minute=600, burst=100)
+# What /here answers outside a topic, in English (the chats here speak English).
+NOT_IN_TOPIC = TEMPLATE.format(example="/here culture education")
 
 
 @pytest.fixture
