@@ -18,9 +18,9 @@ from icesco_watch.models import NewsItem
 from icesco_watch.notifiers.telegram.outcomes import Backoff, DrainReport
 from icesco_watch.notifiers.telegram.sender import Sender
 from icesco_watch.notifiers.telegram.stories import IN_DIGEST
+from icesco_watch.store.chat_language import set_ui_lang
 from icesco_watch.store.items import record_items
 from icesco_watch.store.outbox import enqueue_deliveries
-from icesco_watch.store.chat_language import set_ui_lang
 from icesco_watch.store.schema import open_store
 from icesco_watch.store.subscriptions import set_lang
 from tests.fakes.bot_api import FakeBotApi
