@@ -61,4 +61,4 @@ def versions_line(versions: Versions) -> str:
         f"{html.escape(LANG_NAMES.get(lang, lang))}</a>"
         for lang, url in versions
     ]
-    return f"{html.escape(ALSO_IN)}: " + " · ".join(links) if links else ""
+    return ALSO_IN.format(links=" · ".join(links)) if links else ""

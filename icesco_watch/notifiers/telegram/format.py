@@ -32,7 +32,7 @@ MONTHS = {
 }
 LANG_NAMES = {"en": "English", "fr": "Français", "ar": "العربية"}
 # The other versions of a story, under one alert: "Also in: العربية · Français" (each a link).
-ALSO_IN = N_("Also in")
+ALSO_IN = N_("Also in: {links}")  # the colon too: French writes "Également en : …"
 
 _TAG = re.compile(r"<[^>]*>")
 _LINK = re.compile(r'<a href="([^"]*)">(.*?)</a>', re.DOTALL)
@@ -89,9 +89,10 @@ def also_in(versions: Sequence[tuple[str, str]], t: Translator | None = None) ->
     """ "Also in: <a>العربية</a> · <a>Français</a>": a story's other versions, (lang, url) each,
     the label in `t`'s language (feeds, which have no reader's language, keep the English)."""
     links = [_link(url, LANG_NAMES.get(lang, lang)) for lang, url in versions]
-    shown = [link for link in links if link]
-    label = t.gettext(ALSO_IN) if t is not None else ALSO_IN
-    return f"{_esc(label)}: " + " · ".join(shown) if shown else ""
+    shown = " · ".join(link for link in links if link)
+    if not shown:
+        return ""
+    return t.gettext(ALSO_IN, links=shown) if t is not None else ALSO_IN.format(links=shown)
 
 
 def format_alert(

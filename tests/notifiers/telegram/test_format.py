@@ -167,8 +167,10 @@ def test_a_story_alert_lists_its_other_versions_as_links() -> None:
     versions = [("ar", "https://icesco.org/ar/x/"), ("fr", "https://icesco.org/fr/y/")]
     message = format_alert(item(), SECTORS, None, versions)
     assert message.endswith(
-        f'{ALSO_IN}: <a href="https://icesco.org/ar/x/">العربية</a> · '
-        '<a href="https://icesco.org/fr/y/">Français</a>'
+        ALSO_IN.format(
+            links='<a href="https://icesco.org/ar/x/">العربية</a> · '
+            '<a href="https://icesco.org/fr/y/">Français</a>'
+        )
     )
     assert "Also in" not in format_alert(item(), SECTORS)
     parse(message)  # only Telegram's tags, properly nested
