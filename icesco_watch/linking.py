@@ -109,6 +109,24 @@ _NOTIONS: dict[str, tuple[str, ...]] = {
     "climate": ("climat", "المناخ"),
     "foresight": ("foresight", "prospective", "الاستشراف"),
     "condolence": ("condolence", "condoleance", "تعزي"),
+    "youth": ("youth", "jeunesse", "jeunes", "الشباب"),
+    "space": ("aerospace", "space science", "spatial", "علوم الفضاء", "رواد فضاء", "رواد الفضاء"),
+    "biodiversity": ("biodivers", "biological diversity", "diversite biolog", "التنوع البيولوجي"),
+    "media-literacy": (
+        "media and information literacy",
+        "education aux medias",
+        "litteratie mediatique",
+        "درايه الاعلاميه",
+    ),
+    "oic": ("oic$", "oci$", "islamic cooperation", "cooperation islamique", "التعاون الاسلامي"),
+    "arabic-day": (
+        "arabic language day",
+        "journee mondiale de la langue arabe",
+        "اليوم العالمي للغه العربيه",
+    ),
+    "africa-cup": ("africa cup", "coupe d'afrique", "can 20", "امم افريقيا", "الامم الافريقيه"),
+    "diplomacy": ("diplomat", "الدبلوماسي"),
+    "women": ("women", "femmes", "النساء", "المراه"),
 }
 # Everyday words of ICESCO news: they agree across most same-day items, so they weigh little.
 _GENERIC: dict[str, tuple[str, ...]] = {
@@ -133,6 +151,28 @@ _NUMBER_WORDS: dict[str, str] = {
     "quatre-vingt-dix": "90",
     "تسعون": "90",
 }
+# Ordinals in words, the way Arabic (and often the headline) writes a session or edition number.
+_ORDINAL_WORDS: dict[int, tuple[str, ...]] = {
+    2: ("second", "deuxieme", "الثاني"),
+    3: ("third", "troisieme", "الثالث"),
+    4: ("fourth", "quatrieme", "الرابع"),
+    5: ("fifth", "cinquieme", "الخامس"),
+    6: ("sixth", "sixieme", "السادس"),
+    7: ("seventh", "septieme", "السابع"),
+    8: ("eighth", "huitieme", "الثامن"),
+    9: ("ninth", "neuvieme", "التاسع"),
+    10: ("tenth", "dixieme", "العاشر"),
+}
+
+
+def _ordinal_pattern(words: tuple[str, ...]) -> re.Pattern[str]:
+    # "الثاني" or "الثانية" as a whole word, and not "الثاني عشر" (the twelfth).
+    latin, arabic = [w for w in words if w.isascii()], [w for w in words if not w.isascii()]
+    forms = [rf"\b{w}\b" for w in latin] + [rf"{w}ه?(?![^\W_])(?!\s+عشر)" for w in arabic]
+    return re.compile("|".join(forms))
+
+
+_ORDINAL_PATTERNS = tuple((f"#{n}", _ordinal_pattern(w)) for n, w in _ORDINAL_WORDS.items())
 _DIGITS = re.compile(r"\d+")
 # "14th", "42nd", "14e", "11ème": the session or edition number, a strong sign of one event.
 _ORDINAL = re.compile(r"\b(\d{1,3})(?:st|nd|rd|th|e|eme|er|re)\b")
@@ -236,6 +276,7 @@ def _features(doc: LinkDoc) -> _Features:
     numbers = {n for n in numbers if n and not (len(n) <= 2 and int(n) <= 31)}
     numbers -= {str(y) for y in range(year - 1, year + 2)}
     numbers |= {"#" + n for n in _ORDINAL.findall(folded)}
+    numbers |= {key for key, pat in _ORDINAL_PATTERNS if pat.search(folded)}
     names = frozenset(fold(m) for m in _NAME.findall(raw)) - _COMMON_NAMES
     in_title = _concepts(fold(doc.title)) - _GENERIC.keys()
     places = in_title & _PLACES.keys()
