@@ -1,9 +1,10 @@
 """Cross-language story linking: do two items in different languages report the same story?
 
 Pure functions. ICESCO's three editions (EN, FR, AR) are written separately, not translated word
-for word, so the signals are language-independent: shared numbers, named places, organisations and
-recurring ICESCO notions found through a small trilingual table (`_CONCEPTS`), Latin-script names
-(EN <-> FR), shared sector tags, the same image, and the distance between publication days. A
+for word, so the signals are language-independent: shared numbers (and ordinals in words), named
+places, organisations and recurring ICESCO notions found through a small trilingual table
+(`_CONCEPTS`), Latin-script names (EN <-> FR) and their Arabic spellings by consonant skeleton
+(`_skeleton`), shared sector tags, the same image, and the distance between publication days. A
 story has at most one version per language: `link` keeps only mutual best matches above the
 threshold, because a wrong link is worse than none (precision first).
 """
@@ -213,6 +214,32 @@ _COMMON_NAMES = frozenset(
 )
 
 
+# Arabic letters as Latin consonants (vowels, alif, waw, ya and ain dropped), so that a Latin
+# name and its Arabic spelling share one skeleton: "Raheel Qamar" and "رحيل قمر" are rhl, kmr.
+_ARABIC_CONSONANTS = str.maketrans(
+    {
+        **dict.fromkeys("اأإآءئؤوىيع", ""),
+        "ب": "b", "ت": "t", "ث": "t", "ج": "j", "ح": "h", "خ": "kh", "د": "d", "ذ": "d",
+        "ر": "r", "ز": "z", "س": "s", "ش": "sh", "ص": "s", "ض": "d", "ط": "t", "ظ": "z",
+        "غ": "gh", "ف": "f", "ق": "k", "ك": "k", "ل": "l", "م": "m", "ن": "n", "ه": "h",
+        "ة": "h", "پ": "p", "گ": "g", "چ": "ch",
+    }
+)  # fmt: skip
+_LATIN_SPELLINGS = (("ch", "sh"), ("ou", "w"), ("q", "k"), ("c", "k"), ("ph", "f"), ("x", "ks"))
+_ARABIC_WORD = re.compile(r"[\u0621-\u064a]{3,}")
+
+
+def _skeleton(word: str) -> str:
+    """A name's consonants, doubled letters once, Latin and Arabic alike."""
+    if word.isascii():
+        for spelling, sound in _LATIN_SPELLINGS:
+            word = word.replace(spelling, sound)
+        word = re.sub(r"[aeiouyw'-]", "", word)
+    else:
+        word = word.translate(_ARABIC_CONSONANTS)
+    return re.sub(r"(.)\1+", r"\1", word)
+
+
 def _compile(form: str) -> re.Pattern[str]:
     # A trailing "$" asks for the end of the word ("الرياض", Riyadh, is not "الرياضه", sport).
     end = r"(?![^\W_])" if form.endswith("$") else ""
@@ -256,6 +283,8 @@ class _Features:
     title_concepts: frozenset[str]
     numbers: frozenset[str]
     names: frozenset[str]
+    # Consonant skeletons: of the Latin names, or of every Arabic word (see `_skeleton`).
+    sounds: frozenset[str] = frozenset()
     # Distinctive numbers of the title (a session past the tenth, a count past 31): checked
     # against the other version's whole text.
     title_numbers: frozenset[str] = frozenset()
@@ -280,8 +309,22 @@ def _features(doc: LinkDoc) -> _Features:
     names = frozenset(fold(m) for m in _NAME.findall(raw)) - _COMMON_NAMES
     in_title = _concepts(fold(doc.title)) - _GENERIC.keys()
     places = in_title & _PLACES.keys()
+    if doc.lang == "ar":
+        words = (
+            w[2:] if w.startswith("ال") and len(w) > 4 else w for w in _ARABIC_WORD.findall(folded)
+        )
+        sounds = frozenset(_skeleton(w) for w in words)
+    else:
+        sounds = frozenset(_skeleton(n) for n in names)
+    sounds = frozenset(s for s in sounds if len(s) >= 3)
     return _Features(
-        _concepts(folded), places, in_title, frozenset(numbers), names, _title_numbers(doc)
+        _concepts(folded),
+        places,
+        in_title,
+        frozenset(numbers),
+        names,
+        sounds=sounds,
+        title_numbers=_title_numbers(doc),
     )
 
 
@@ -332,6 +375,12 @@ def score(a: LinkDoc, b: LinkDoc) -> Match:
     if names:
         total += 1.0 * min(len(names), 4)
         evidence.append("names: " + ", ".join(names))
+    if "ar" in (a.lang, b.lang) and a.lang != b.lang:
+        sounds = sorted(fa.sounds & fb.sounds)
+        if sounds:
+            # A Latin name spelt in Arabic letters: a person or place both versions name.
+            total += 1.0 * min(len(sounds), 3)
+            evidence.append("names in both scripts: " + ", ".join(sounds))
     shared = set(a.sectors) & set(b.sectors)
     if shared:
         total += 0.5
