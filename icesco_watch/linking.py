@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from functools import lru_cache
 
+from icesco_watch.linking_terms import GENERIC, NOTIONS, NUMBER_WORDS, ORDINAL_WORDS, PLACES
 from icesco_watch.tagging.text import fold
 
 MAX_DAYS = 3
@@ -24,146 +25,12 @@ MAX_DAYS = 3
 THRESHOLD = 4.5
 MARGIN = 1.5
 
-# One concept per row: English, French and Arabic forms (Latin forms match a word prefix; Arabic
-# forms match anywhere in the folded text, since Arabic glues prepositions and articles on; a
-# trailing "$" asks for the end of the word). Places and countries other than ICESCO's own city
-# tell stories apart: two titles naming different ones are different stories (`_conflict`).
-_PLACES: dict[str, tuple[str, ...]] = {
-    "cairo": ("cairo", "caire", "القاهره"),
-    "riyadh": ("riyadh", "riyad", "الرياض$"),
-    "baku": ("baku", "bakou", "باكو"),
-    "samarkand": ("samarkand", "samarcande", "سمرقند"),
-    "tashkent": ("tashkent", "tachkent", "طشقند"),
-    "london": ("london", "londres", "لندن"),
-    "barcelona": ("barcelona", "barcelone", "برشلونه"),
-    "paris": ("paris", "باريس"),
-    "doha": ("doha", "الدوحه"),
-    "jeddah": ("jeddah", "djeddah", "جده"),
-    "muscat": ("muscat", "mascate", "مسقط"),
-    "amman": ("amman", "عمان"),
-    "kampala": ("kampala", "كمبالا"),
-    "ndjamena": ("n'djamena", "ndjamena", "انجامينا", "نجامينا"),
-    "bujumbura": ("bujumbura", "بوجمبورا"),
-    "nouakchott": ("nouakchott", "نواكشوط"),
-    "geneva": ("geneva", "geneve", "جنيف"),
-    "asilah": ("asilah", "assilah", "اصيله"),
-    "marrakech": ("marrakech", "marrakesh", "مراكش"),
-    "islamabad": ("islamabad", "اسلام اباد"),
-    "sharjah": ("sharjah", "charjah", "الشارقه"),
-    "istanbul": ("istanbul", "اسطنبول"),
-    "tunis": ("tunis$", "تونس$"),
-    "egypt": ("egypt", "egypte", "مصر", "المصري"),
-    "saudi": ("saudi", "saoudi", "السعودي"),
-    "syria": ("syria", "syrie", "syrien", "سوري"),
-    "iraq": ("iraq", "irak", "العراق"),
-    "libya": ("libya", "liby", "ليبي"),
-    "lebanon": ("leban", "liban", "لبنان", "اللبناني"),
-    "qatar": ("qatar", "قطر"),
-    "kuwait": ("kuwait", "koweit", "الكويت"),
-    "austria": ("austria", "autrich", "نمسا"),
-    "burkina": ("burkina", "بوركينا"),
-    "chad": ("chad", "tchad", "تشاد"),
-    "malaysia": ("malaysia", "malais", "ماليزيا"),
-    "indonesia": ("indonesia", "indones", "اندونيسيا"),
-    "gabon": ("gabon", "الغابون"),
-    "palestine": ("palestin", "فلسطين"),
-    "bahrain": ("bahrain", "bahrein", "البحرين"),
-    "algeria": ("algeria", "alger", "الجزائر"),
-    "mali": ("mali$", "malien", "مالي$"),
-    "senegal": ("senegal", "السنغال"),
-    "guinea": ("guinea", "guinee", "غينيا"),
-    "mauritania": ("mauritan", "موريتانيا"),
-    "pakistan": ("pakistan", "باكستان"),
-    "uzbekistan": ("uzbek", "ouzbek", "اوزبكستان"),
-    "azerbaijan": ("azerbaijan", "azerbaidjan", "اذربيجان"),
-    "tunisia": ("tunisia", "tunisie", "التونسي"),
-    "oman": ("oman$", "omani", "سلطنه عمان"),
-    "jordan": ("jordan", "jordanie", "الاردن"),
-    "uganda": ("uganda", "ouganda", "اوغندا"),
-    "brunei": ("brunei", "بروناي"),
-    "kazakhstan": ("kazakh", "كازاخستان"),
-    "tajikistan": ("tajik", "tadjik", "طاجيكستان"),
-    "china": ("china", "chinese", "chine", "الصين"),
-}
-_NOTIONS: dict[str, tuple[str, ...]] = {
-    "unesco": ("unesco", "اليونسكو"),
-    "arab-league": ("arab league", "ligue arabe", "الجامعه العربيه"),
-    "unaoc": ("unaoc", "alliance of civilizations", "alliance des civilisations", "تحالف الحضارات"),
-    "mondiacult": ("mondiacult", "موندياكولت"),
-    "cultural-rights": ("cultural rights", "droits culturels", "الحقوق الثقافيه"),
-    "scholarship": ("scholarship", "bourse", "منح"),
-    "calligraphy": ("calligraph", "الخط العربي"),
-    "choreography": ("choreograph", "choregraph", "الحركه الجسديه"),
-    "teacher": ("teacher", "enseignant", "المعلم"),
-    "islamophobia": ("islamophob", "الاسلاموفوبيا"),
-    "sport": ("sport", "football", "رياضه", "رياضي"),
-    "gender": ("gender", "genre", "femmes et hommes", "المساواه بين الجنسين"),
-    "anniversary": ("anniversary", "anniversaire", "ذكري"),
-    "satellite": ("cansat", "satellite", "كان سات"),
-    "ministerial": ("ministerial", "ministeriel", "الوزاري"),
-    "capital-culture": ("capital of culture", "culture capital", "capitale de la culture", "عاصمه"),
-    "mishkat": ("mishkat", "مشكاه"),
-    "cop": ("cop2", "cop 2", "مؤتمر الاطراف"),
-    "pisa": ("pisa", "بيزا"),
-    "peace-ambassadors": ("ambassadors of peace", "ambassadeurs de l'icesco pour la paix", "سفراء"),
-    "ai": ("artificial intelligence", "intelligence artificielle", "الذكاء الاصطناعي"),
-    "climate": ("climat", "المناخ"),
-    "foresight": ("foresight", "prospective", "الاستشراف"),
-    "condolence": ("condolence", "condoleance", "تعزي"),
-    "youth": ("youth", "jeunesse", "jeunes", "الشباب"),
-    "space": ("aerospace", "space science", "spatial", "علوم الفضاء", "رواد فضاء", "رواد الفضاء"),
-    "biodiversity": ("biodivers", "biological diversity", "diversite biolog", "التنوع البيولوجي"),
-    "media-literacy": (
-        "media and information literacy",
-        "education aux medias",
-        "litteratie mediatique",
-        "درايه الاعلاميه",
-    ),
-    "oic": ("oic$", "oci$", "islamic cooperation", "cooperation islamique", "التعاون الاسلامي"),
-    "arabic-day": (
-        "arabic language day",
-        "journee mondiale de la langue arabe",
-        "اليوم العالمي للغه العربيه",
-    ),
-    "africa-cup": ("africa cup", "coupe d'afrique", "can 20", "امم افريقيا", "الامم الافريقيه"),
-    "diplomacy": ("diplomat", "الدبلوماسي"),
-    "women": ("women", "femmes", "النساء", "المراه"),
-}
-# Everyday words of ICESCO news: they agree across most same-day items, so they weigh little.
-_GENERIC: dict[str, tuple[str, ...]] = {
-    "rabat": ("rabat", "الرباط"),
-    "morocco": ("morocc", "maroc", "المغرب"),
-    "heritage": ("heritage", "patrimoin", "التراث"),
-    "ambassador": ("ambassador", "ambassadeur", "سفير"),
-    "minister": ("minister", "ministre", "وزير"),
-    "deputy-dg": ("deputy director-general", "directeur general adjoint", "نائب المدير العام"),
-}
 _WEIGHTS = {
-    **dict.fromkeys(_PLACES, 2.0),
-    **dict.fromkeys(_NOTIONS, 1.5),
-    **dict.fromkeys(_GENERIC, 0.5),
+    **dict.fromkeys(PLACES, 2.0),
+    **dict.fromkeys(NOTIONS, 1.5),
+    **dict.fromkeys(GENERIC, 0.5),
 }
-_CONCEPTS = {**_PLACES, **_NOTIONS, **_GENERIC}
-_NUMBER_WORDS: dict[str, str] = {
-    "thirty": "30",
-    "trente": "30",
-    "ثلاثون": "30",
-    "ninety": "90",
-    "quatre-vingt-dix": "90",
-    "تسعون": "90",
-}
-# Ordinals in words, the way Arabic (and often the headline) writes a session or edition number.
-_ORDINAL_WORDS: dict[int, tuple[str, ...]] = {
-    2: ("second", "deuxieme", "الثاني"),
-    3: ("third", "troisieme", "الثالث"),
-    4: ("fourth", "quatrieme", "الرابع"),
-    5: ("fifth", "cinquieme", "الخامس"),
-    6: ("sixth", "sixieme", "السادس"),
-    7: ("seventh", "septieme", "السابع"),
-    8: ("eighth", "huitieme", "الثامن"),
-    9: ("ninth", "neuvieme", "التاسع"),
-    10: ("tenth", "dixieme", "العاشر"),
-}
+_CONCEPTS = {**PLACES, **NOTIONS, **GENERIC}
 
 
 def _ordinal_pattern(words: tuple[str, ...]) -> re.Pattern[str]:
@@ -173,7 +40,7 @@ def _ordinal_pattern(words: tuple[str, ...]) -> re.Pattern[str]:
     return re.compile("|".join(forms))
 
 
-_ORDINAL_PATTERNS = tuple((f"#{n}", _ordinal_pattern(w)) for n, w in _ORDINAL_WORDS.items())
+_ORDINAL_PATTERNS = tuple((f"#{n}", _ordinal_pattern(w)) for n, w in ORDINAL_WORDS.items())
 _DIGITS = re.compile(r"\d+")
 # "14th", "42nd", "14e", "11ème": the session or edition number, a strong sign of one event.
 _ORDINAL = re.compile(r"\b(\d{1,3})(?:st|nd|rd|th|e|eme|er|re)\b")
@@ -299,7 +166,7 @@ def _features(doc: LinkDoc) -> _Features:
     raw = f"{doc.title}\n{doc.text}"
     folded = fold(raw)
     numbers = {n.lstrip("0") for n in _DIGITS.findall(folded)}
-    numbers |= {v for w, v in _NUMBER_WORDS.items() if fold(w) in folded}
+    numbers |= {v for w, v in NUMBER_WORDS.items() if fold(w) in folded}
     # Years around publication and day numbers are shared by every same-week item: not evidence.
     year = doc.published.year
     numbers = {n for n in numbers if n and not (len(n) <= 2 and int(n) <= 31)}
@@ -307,8 +174,8 @@ def _features(doc: LinkDoc) -> _Features:
     numbers |= {"#" + n for n in _ORDINAL.findall(folded)}
     numbers |= {key for key, pat in _ORDINAL_PATTERNS if pat.search(folded)}
     names = frozenset(fold(m) for m in _NAME.findall(raw)) - _COMMON_NAMES
-    in_title = _concepts(fold(doc.title)) - _GENERIC.keys()
-    places = in_title & _PLACES.keys()
+    in_title = _concepts(fold(doc.title)) - GENERIC.keys()
+    places = in_title & PLACES.keys()
     if doc.lang == "ar":
         words = (
             w[2:] if w.startswith("ال") and len(w) > 4 else w for w in _ARABIC_WORD.findall(folded)
