@@ -9,7 +9,9 @@ cross-validates that choice on the tune part (the threshold chosen on four folds
 the fifth) and prints no test figure. The figures are on the test part, with bootstrap 95%
 intervals (2,000 resamples of the test pairs, seed 14).
 
-    .venv/bin/python bench/linking_eval.py [--tune | --cv K]
+    .venv/bin/python bench/linking_eval.py [--tune | --cv K | --errors]
+
+`--errors` lists the tune part's misses and wrong links with their evidence (never the test part).
 """
 
 from __future__ import annotations
@@ -19,7 +21,7 @@ import hashlib
 import random
 from collections.abc import Sequence
 
-from icesco_watch.linking import THRESHOLD, LinkDoc, link
+from icesco_watch.linking import THRESHOLD, LinkDoc, candidates, link, score
 from icesco_watch.linking_corpus import Pair, corpus, pairs
 
 _RESAMPLES = 2000
@@ -93,10 +95,31 @@ def _cross_validate(tune: Sequence[Pair], pool: list[LinkDoc], k: int) -> None:
     )
 
 
+def _errors(tune: Sequence[Pair], docs: dict[str, LinkDoc], links: set[tuple[str, str]]) -> None:
+    """Print the tune part's misses and wrong links, each with both scores' evidence."""
+    for pair in tune:
+        linked = (pair.a, pair.b) in links
+        if linked == pair.label:
+            continue
+        a, b = docs[pair.a], docs[pair.b]
+        kind = "missed" if pair.label else "WRONG LINK"
+        m = score(a, b)
+        print(f"{kind}: {m.score} ({a.lang} {a.published} / {b.lang} {b.published})")
+        print(f"  {a.title}\n  {b.title}\n  " + "; ".join(m.evidence))
+        for doc, other in ((a, b), (b, a)):
+            rivals = [o for o in candidates(doc, list(docs.values())) if o.lang == other.lang]
+            top = sorted((score(doc, o) for o in rivals), key=lambda x: -x.score)[:2]
+            print(
+                f"  best {other.lang} for {doc.lang}: "
+                + ", ".join(f"{x.score}{'*' if x.other == other.key else ''}" for x in top)
+            )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--tune", action="store_true", help="choose the threshold on the tune part")
     parser.add_argument("--cv", type=int, default=0, help="K-fold cross-validation on tune only")
+    parser.add_argument("--errors", action="store_true", help="the tune part's errors, evidence")
     args = parser.parse_args()
     docs, _ = corpus()
     labelled = pairs()
@@ -106,6 +129,9 @@ def main() -> None:
     threshold = THRESHOLD
     if args.cv:
         _cross_validate(tune, pool, args.cv)
+        return
+    if args.errors:
+        _errors(tune, docs, link(pool, threshold))
         return
     if args.tune:
         print("threshold  tune-P  tune-R  tune-F1")

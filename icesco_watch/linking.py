@@ -1,9 +1,10 @@
 """Cross-language story linking: do two items in different languages report the same story?
 
 Pure functions. ICESCO's three editions (EN, FR, AR) are written separately, not translated word
-for word, so the signals are language-independent: shared numbers, named places, organisations and
-recurring ICESCO notions found through a small trilingual table (`_CONCEPTS`), Latin-script names
-(EN <-> FR), shared sector tags, the same image, and the distance between publication days. A
+for word, so the signals are language-independent: shared numbers (and ordinals in words), named
+places, organisations and recurring ICESCO notions found through a small trilingual table
+(`_CONCEPTS`), Latin-script names (EN <-> FR) and their Arabic spellings by consonant skeleton
+(`_skeleton`), shared sector tags, the same image, and the distance between publication days. A
 story has at most one version per language: `link` keeps only mutual best matches above the
 threshold, because a wrong link is worse than none (precision first).
 """
@@ -16,6 +17,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from functools import lru_cache
 
+from icesco_watch.linking_terms import GENERIC, NOTIONS, NUMBER_WORDS, ORDINAL_WORDS, PLACES
 from icesco_watch.tagging.text import fold
 
 MAX_DAYS = 3
@@ -23,116 +25,22 @@ MAX_DAYS = 3
 THRESHOLD = 4.5
 MARGIN = 1.5
 
-# One concept per row: English, French and Arabic forms (Latin forms match a word prefix; Arabic
-# forms match anywhere in the folded text, since Arabic glues prepositions and articles on; a
-# trailing "$" asks for the end of the word). Places and countries other than ICESCO's own city
-# tell stories apart: two titles naming different ones are different stories (`_conflict`).
-_PLACES: dict[str, tuple[str, ...]] = {
-    "cairo": ("cairo", "caire", "القاهره"),
-    "riyadh": ("riyadh", "riyad", "الرياض$"),
-    "baku": ("baku", "bakou", "باكو"),
-    "samarkand": ("samarkand", "samarcande", "سمرقند"),
-    "tashkent": ("tashkent", "tachkent", "طشقند"),
-    "london": ("london", "londres", "لندن"),
-    "barcelona": ("barcelona", "barcelone", "برشلونه"),
-    "paris": ("paris", "باريس"),
-    "doha": ("doha", "الدوحه"),
-    "jeddah": ("jeddah", "djeddah", "جده"),
-    "muscat": ("muscat", "mascate", "مسقط"),
-    "amman": ("amman", "عمان"),
-    "kampala": ("kampala", "كمبالا"),
-    "ndjamena": ("n'djamena", "ndjamena", "انجامينا", "نجامينا"),
-    "bujumbura": ("bujumbura", "بوجمبورا"),
-    "nouakchott": ("nouakchott", "نواكشوط"),
-    "geneva": ("geneva", "geneve", "جنيف"),
-    "asilah": ("asilah", "assilah", "اصيله"),
-    "marrakech": ("marrakech", "marrakesh", "مراكش"),
-    "islamabad": ("islamabad", "اسلام اباد"),
-    "sharjah": ("sharjah", "charjah", "الشارقه"),
-    "istanbul": ("istanbul", "اسطنبول"),
-    "tunis": ("tunis$", "تونس$"),
-    "egypt": ("egypt", "egypte", "مصر", "المصري"),
-    "saudi": ("saudi", "saoudi", "السعودي"),
-    "syria": ("syria", "syrie", "syrien", "سوري"),
-    "iraq": ("iraq", "irak", "العراق"),
-    "libya": ("libya", "liby", "ليبي"),
-    "lebanon": ("leban", "liban", "لبنان", "اللبناني"),
-    "qatar": ("qatar", "قطر"),
-    "kuwait": ("kuwait", "koweit", "الكويت"),
-    "austria": ("austria", "autrich", "نمسا"),
-    "burkina": ("burkina", "بوركينا"),
-    "chad": ("chad", "tchad", "تشاد"),
-    "malaysia": ("malaysia", "malais", "ماليزيا"),
-    "indonesia": ("indonesia", "indones", "اندونيسيا"),
-    "gabon": ("gabon", "الغابون"),
-    "palestine": ("palestin", "فلسطين"),
-    "bahrain": ("bahrain", "bahrein", "البحرين"),
-    "algeria": ("algeria", "alger", "الجزائر"),
-    "mali": ("mali$", "malien", "مالي$"),
-    "senegal": ("senegal", "السنغال"),
-    "guinea": ("guinea", "guinee", "غينيا"),
-    "mauritania": ("mauritan", "موريتانيا"),
-    "pakistan": ("pakistan", "باكستان"),
-    "uzbekistan": ("uzbek", "ouzbek", "اوزبكستان"),
-    "azerbaijan": ("azerbaijan", "azerbaidjan", "اذربيجان"),
-    "tunisia": ("tunisia", "tunisie", "التونسي"),
-    "oman": ("oman$", "omani", "سلطنه عمان"),
-    "jordan": ("jordan", "jordanie", "الاردن"),
-    "uganda": ("uganda", "ouganda", "اوغندا"),
-    "brunei": ("brunei", "بروناي"),
-    "kazakhstan": ("kazakh", "كازاخستان"),
-    "tajikistan": ("tajik", "tadjik", "طاجيكستان"),
-    "china": ("china", "chinese", "chine", "الصين"),
-}
-_NOTIONS: dict[str, tuple[str, ...]] = {
-    "unesco": ("unesco", "اليونسكو"),
-    "arab-league": ("arab league", "ligue arabe", "الجامعه العربيه"),
-    "unaoc": ("unaoc", "alliance of civilizations", "alliance des civilisations", "تحالف الحضارات"),
-    "mondiacult": ("mondiacult", "موندياكولت"),
-    "cultural-rights": ("cultural rights", "droits culturels", "الحقوق الثقافيه"),
-    "scholarship": ("scholarship", "bourse", "منح"),
-    "calligraphy": ("calligraph", "الخط العربي"),
-    "choreography": ("choreograph", "choregraph", "الحركه الجسديه"),
-    "teacher": ("teacher", "enseignant", "المعلم"),
-    "islamophobia": ("islamophob", "الاسلاموفوبيا"),
-    "sport": ("sport", "football", "رياضه", "رياضي"),
-    "gender": ("gender", "genre", "femmes et hommes", "المساواه بين الجنسين"),
-    "anniversary": ("anniversary", "anniversaire", "ذكري"),
-    "satellite": ("cansat", "satellite", "كان سات"),
-    "ministerial": ("ministerial", "ministeriel", "الوزاري"),
-    "capital-culture": ("capital of culture", "culture capital", "capitale de la culture", "عاصمه"),
-    "mishkat": ("mishkat", "مشكاه"),
-    "cop": ("cop2", "cop 2", "مؤتمر الاطراف"),
-    "pisa": ("pisa", "بيزا"),
-    "peace-ambassadors": ("ambassadors of peace", "ambassadeurs de l'icesco pour la paix", "سفراء"),
-    "ai": ("artificial intelligence", "intelligence artificielle", "الذكاء الاصطناعي"),
-    "climate": ("climat", "المناخ"),
-    "foresight": ("foresight", "prospective", "الاستشراف"),
-    "condolence": ("condolence", "condoleance", "تعزي"),
-}
-# Everyday words of ICESCO news: they agree across most same-day items, so they weigh little.
-_GENERIC: dict[str, tuple[str, ...]] = {
-    "rabat": ("rabat", "الرباط"),
-    "morocco": ("morocc", "maroc", "المغرب"),
-    "heritage": ("heritage", "patrimoin", "التراث"),
-    "ambassador": ("ambassador", "ambassadeur", "سفير"),
-    "minister": ("minister", "ministre", "وزير"),
-    "deputy-dg": ("deputy director-general", "directeur general adjoint", "نائب المدير العام"),
-}
 _WEIGHTS = {
-    **dict.fromkeys(_PLACES, 2.0),
-    **dict.fromkeys(_NOTIONS, 1.5),
-    **dict.fromkeys(_GENERIC, 0.5),
+    **dict.fromkeys(PLACES, 2.0),
+    **dict.fromkeys(NOTIONS, 1.5),
+    **dict.fromkeys(GENERIC, 0.5),
 }
-_CONCEPTS = {**_PLACES, **_NOTIONS, **_GENERIC}
-_NUMBER_WORDS: dict[str, str] = {
-    "thirty": "30",
-    "trente": "30",
-    "ثلاثون": "30",
-    "ninety": "90",
-    "quatre-vingt-dix": "90",
-    "تسعون": "90",
-}
+_CONCEPTS = {**PLACES, **NOTIONS, **GENERIC}
+
+
+def _ordinal_pattern(words: tuple[str, ...]) -> re.Pattern[str]:
+    # "الثاني" or "الثانية" as a whole word, and not "الثاني عشر" (the twelfth).
+    latin, arabic = [w for w in words if w.isascii()], [w for w in words if not w.isascii()]
+    forms = [rf"\b{w}\b" for w in latin] + [rf"{w}ه?(?![^\W_])(?!\s+عشر)" for w in arabic]
+    return re.compile("|".join(forms))
+
+
+_ORDINAL_PATTERNS = tuple((f"#{n}", _ordinal_pattern(w)) for n, w in ORDINAL_WORDS.items())
 _DIGITS = re.compile(r"\d+")
 # "14th", "42nd", "14e", "11ème": the session or edition number, a strong sign of one event.
 _ORDINAL = re.compile(r"\b(\d{1,3})(?:st|nd|rd|th|e|eme|er|re)\b")
@@ -171,6 +79,32 @@ _COMMON_NAMES = frozenset(
         "Council",
     )
 )
+
+
+# Arabic letters as Latin consonants (vowels, alif, waw, ya and ain dropped), so that a Latin
+# name and its Arabic spelling share one skeleton: "Raheel Qamar" and "رحيل قمر" are rhl, kmr.
+_ARABIC_CONSONANTS = str.maketrans(
+    {
+        **dict.fromkeys("اأإآءئؤوىيع", ""),
+        "ب": "b", "ت": "t", "ث": "t", "ج": "j", "ح": "h", "خ": "kh", "د": "d", "ذ": "d",
+        "ر": "r", "ز": "z", "س": "s", "ش": "sh", "ص": "s", "ض": "d", "ط": "t", "ظ": "z",
+        "غ": "gh", "ف": "f", "ق": "k", "ك": "k", "ل": "l", "م": "m", "ن": "n", "ه": "h",
+        "ة": "h", "پ": "p", "گ": "g", "چ": "ch",
+    }
+)  # fmt: skip
+_LATIN_SPELLINGS = (("ch", "sh"), ("ou", "w"), ("q", "k"), ("c", "k"), ("ph", "f"), ("x", "ks"))
+_ARABIC_WORD = re.compile(r"[\u0621-\u064a]{3,}")
+
+
+def _skeleton(word: str) -> str:
+    """A name's consonants, doubled letters once, Latin and Arabic alike."""
+    if word.isascii():
+        for spelling, sound in _LATIN_SPELLINGS:
+            word = word.replace(spelling, sound)
+        word = re.sub(r"[aeiouyw'-]", "", word)
+    else:
+        word = word.translate(_ARABIC_CONSONANTS)
+    return re.sub(r"(.)\1+", r"\1", word)
 
 
 def _compile(form: str) -> re.Pattern[str]:
@@ -216,6 +150,8 @@ class _Features:
     title_concepts: frozenset[str]
     numbers: frozenset[str]
     names: frozenset[str]
+    # Consonant skeletons: of the Latin names, or of every Arabic word (see `_skeleton`).
+    sounds: frozenset[str] = frozenset()
     # Distinctive numbers of the title (a session past the tenth, a count past 31): checked
     # against the other version's whole text.
     title_numbers: frozenset[str] = frozenset()
@@ -230,17 +166,32 @@ def _features(doc: LinkDoc) -> _Features:
     raw = f"{doc.title}\n{doc.text}"
     folded = fold(raw)
     numbers = {n.lstrip("0") for n in _DIGITS.findall(folded)}
-    numbers |= {v for w, v in _NUMBER_WORDS.items() if fold(w) in folded}
+    numbers |= {v for w, v in NUMBER_WORDS.items() if fold(w) in folded}
     # Years around publication and day numbers are shared by every same-week item: not evidence.
     year = doc.published.year
     numbers = {n for n in numbers if n and not (len(n) <= 2 and int(n) <= 31)}
     numbers -= {str(y) for y in range(year - 1, year + 2)}
     numbers |= {"#" + n for n in _ORDINAL.findall(folded)}
+    numbers |= {key for key, pat in _ORDINAL_PATTERNS if pat.search(folded)}
     names = frozenset(fold(m) for m in _NAME.findall(raw)) - _COMMON_NAMES
-    in_title = _concepts(fold(doc.title)) - _GENERIC.keys()
-    places = in_title & _PLACES.keys()
+    in_title = _concepts(fold(doc.title)) - GENERIC.keys()
+    places = in_title & PLACES.keys()
+    if doc.lang == "ar":
+        words = (
+            w[2:] if w.startswith("ال") and len(w) > 4 else w for w in _ARABIC_WORD.findall(folded)
+        )
+        sounds = frozenset(_skeleton(w) for w in words)
+    else:
+        sounds = frozenset(_skeleton(n) for n in names)
+    sounds = frozenset(s for s in sounds if len(s) >= 3)
     return _Features(
-        _concepts(folded), places, in_title, frozenset(numbers), names, _title_numbers(doc)
+        _concepts(folded),
+        places,
+        in_title,
+        frozenset(numbers),
+        names,
+        sounds=sounds,
+        title_numbers=_title_numbers(doc),
     )
 
 
@@ -291,6 +242,12 @@ def score(a: LinkDoc, b: LinkDoc) -> Match:
     if names:
         total += 1.0 * min(len(names), 4)
         evidence.append("names: " + ", ".join(names))
+    if "ar" in (a.lang, b.lang) and a.lang != b.lang:
+        sounds = sorted(fa.sounds & fb.sounds)
+        if sounds:
+            # A Latin name spelt in Arabic letters: a person or place both versions name.
+            total += 1.0 * min(len(sounds), 3)
+            evidence.append("names in both scripts: " + ", ".join(sounds))
     shared = set(a.sectors) & set(b.sectors)
     if shared:
         total += 0.5

@@ -72,6 +72,23 @@ def test_riyadh_is_not_the_arabic_word_for_sport() -> None:
     assert not any("riyadh" in e for e in score(sport_ar, sport).evidence)
 
 
+def test_a_latin_name_spelt_in_arabic_letters_is_evidence() -> None:
+    ar = LinkDoc("a", "ar", date(2022, 7, 18), "ملتقى الفضاء", "تحدث الدكتور رحيل قمر")
+    en = LinkDoc("b", "en", date(2022, 7, 18), "Space symposium", "Dr. Raheel Qamar spoke")
+    fr = LinkDoc("c", "fr", date(2022, 7, 18), "Colloque spatial", "Dr Raheel Qamar a parlé")
+    assert any("names in both scripts: kmr, rhl" in e for e in score(ar, en).evidence)
+    # Between Latin-script versions the names themselves are compared.
+    assert not any("both scripts" in e for e in score(en, fr).evidence)
+
+
+def test_ordinals_in_words_are_session_numbers() -> None:
+    ar = LinkDoc("a", "ar", date(2024, 7, 16), "الاجتماع الثاني للجنة التنسيق")
+    en = LinkDoc("b", "en", date(2024, 7, 16), "Second coordination committee meets")
+    twelfth = LinkDoc("c", "ar", date(2024, 7, 16), "الدورة الثانية عشرة للجنة")
+    assert any("#2" in e for e in score(ar, en).evidence)
+    assert not any("#2" in e for e in score(twelfth, en).evidence)
+
+
 def test_candidates_are_other_languages_within_three_days() -> None:
     doc = LinkDoc("a", "en", date(2025, 5, 10), "x")
     pool = [
@@ -131,14 +148,19 @@ def _measure(part: list[Pair]) -> tuple[float, float]:
     return tp / (tp + fp), tp / positives
 
 
+# Regression floors just under the figures of the one measurement (README): tune 1.000 / 0.969,
+# test 0.842 / 0.762 (16 right links, 3 wrong, 5 missed; below issue 14's 0.95 precision target).
+_FLOORS = {"tune": (0.95, 0.9), "test": (0.84, 0.76)}
+
+
 @pytest.mark.parametrize("split", ["tune", "test"])
 def test_precision_and_recall_on_the_labelled_real_pairs(split: str) -> None:
     part = [p for p in pairs() if p.split == split]
     assert sum(p.label for p in part) >= 10
     precision, recall = _measure(part)
-    # Regression floors just under today's figures (README: tune 1.000/0.909).
-    assert precision >= 0.9
-    assert recall >= 0.7
+    floor_p, floor_r = _FLOORS[split]
+    assert precision >= floor_p
+    assert recall >= floor_r
 
 
 def test_every_pair_names_corpus_items_of_two_languages() -> None:
