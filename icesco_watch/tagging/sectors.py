@@ -53,6 +53,7 @@ MODEL_VETO = 0.05  # below it, keywords alone do not tag
 STACKED = True  # the model sees the rules' conclusions and decides keyword-only sectors
 STACK_P = 0.35  # the model's probability that tags a sector with keywords but no unit
 PAIR = 0.3  # the weight of "ICESCO and X" in a title, chosen by CV (1.0 over-fits)
+CONCEPT = 0.7  # the weight of "a sector's keyword in the title", one feature in any language
 MODEL_MIN_FEATURES = 12  # a text too short to judge is left to the rules
 
 
@@ -183,12 +184,15 @@ class SectorClassifier:
         if titled:
             index = PhraseIndex(words, self.max_len, self.starts)
         self._settle_late(scores, deep if long_text else {})
+        titled_sectors: set[str] = set()
         for terms, weight in ((self.strong, STRONG), (self.weak, WEAK)):
             for term in terms:
                 found = index.positions(term.words)
                 if found:
                     score = scores[term.sector]
                     in_title = term.words in title_index
+                    if in_title:
+                        titled_sectors.add(term.sector)
                     bonus = 1.0 + REPEAT * min(len(found) - 1, 2) + IN_TITLE * in_title
                     # Deep in a long article a word is more likely a side remark.
                     late = found[0] >= LEAD_TOKENS
@@ -215,6 +219,11 @@ class SectorClassifier:
                         feats[f"decided:{key}"] = 1.0
                 if self.context.bilateral(title):
                     feats["pair:icesco"] = PAIR
+                # The taxonomy's keywords are a concept lexicon in three languages: "a culture
+                # keyword in the title" is one feature whatever the language, so what the model
+                # learns from English titles carries over to French and Arabic ones.
+                for key in titled_sectors:
+                    feats[f"title:{key}"] = CONCEPT
         return scores, beside, feats
 
     def _score_units(
