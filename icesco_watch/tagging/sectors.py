@@ -103,6 +103,8 @@ class SectorClassifier:
         self.keys = tuple(s.key for s in sectors)
         self.absorbs = {s.key: frozenset(s.absorbs) for s in sectors}
         self.cross_cutting = frozenset(s.key for s in sectors if s.cross_cutting)
+        # Sectors decided by who acts, not by subject words (the DG, governing bodies).
+        self.keyless = frozenset(s.key for s in sectors if not s.strong_keywords)
         self.units = sorted(_terms(sectors, "units"), key=lambda t: -len(t.words))
         self.people = _terms(sectors, "people")
         self.strong = _terms(sectors, "strong_keywords")
@@ -185,6 +187,7 @@ class SectorClassifier:
             index = PhraseIndex(words, self.max_len, self.starts)
         self._settle_late(scores, deep if long_text else {})
         titled_sectors: set[str] = set()
+        titled_strong: set[str] = set()  # a sector's strong keyword in the title
         for terms, weight in ((self.strong, STRONG), (self.weak, WEAK)):
             for term in terms:
                 found = index.positions(term.words)
@@ -193,6 +196,8 @@ class SectorClassifier:
                     in_title = term.words in title_index
                     if in_title:
                         titled_sectors.add(term.sector)
+                        if weight == STRONG:
+                            titled_strong.add(term.sector)
                     bonus = 1.0 + REPEAT * min(len(found) - 1, 2) + IN_TITLE * in_title
                     # Deep in a long article a word is more likely a side remark.
                     late = found[0] >= LEAD_TOKENS
@@ -203,6 +208,12 @@ class SectorClassifier:
         # cooperation wording yields to the field like any other keyword, unless it is heavy
         # (an agreement signed: "memorandum", "signed").
         minister = self.context.minister_present(words)
+        if minister:  # rule 3: "the DG and Pakistan's education minister agree on teachers"
+            for key in titled_strong - self.cross_cutting - self.keyless:
+                if scores[key].keywords >= THRESHOLD:
+                    self._decide(
+                        scores[key], THRESHOLD, "talks with a minister on the title's field"
+                    )
         # Side remarks deep in an article do not make a cross-cutting tag either.
         beside = frozenset(
             k
