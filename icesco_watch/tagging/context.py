@@ -69,6 +69,7 @@ class Context:
         self.ambassadors = frozenset(w for a in lx.AMBASSADORS for w in tokens(a))
         self.honorary = frozenset(w for a in lx.HONORARY for w in tokens(a))
         self.presence = frozenset(w for p in lx.PRESENCE for w in tokens(p))
+        self.acting = frozenset(w for a in lx.ACTING for w in tokens(a))
         self.ministers = frozenset(w for m in lx.MINISTERS for w in tokens(m))
         self.treaty_heads = frozenset(w for t in lx.TREATY_HEADS for w in tokens(t))
         self.treaty_after = frozenset(w for t in lx.TREATY_AFTER for w in tokens(t))
@@ -185,7 +186,7 @@ class Context:
         for i in range(start - 1, max(-1, start - lx.ATTENDING_WINDOW), -1):
             if found[i] in self.presence:
                 return True
-            if found[i] == "\x00":
+            if found[i] == "\x00" or found[i] in self.acting:
                 break
         return False
 

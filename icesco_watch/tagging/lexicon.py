@@ -250,6 +250,9 @@ PRESENCE = (
     "حضره",
     "رافقه",
 )
+# A verb of the name's own act, between a presence marker and the name, ends the guest list:
+# "بمشاركة مسؤولين وخبراء، وألقى فيها المدير العام كلمة" (the DG speaks: he acts).
+ACTING = ("ألقى", "افتتح", "ترأس", "وقع", "prononcé", "présidé", "inauguré", "signé")
 DE = frozenset(("de", "du", "des", "d"))
 MINISTERS = ("minister", "ministers", "ministre", "ministres", "وزير", "وزيرة", "وزراء")
 TITLE_LINKS = (

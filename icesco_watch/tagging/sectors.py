@@ -53,6 +53,7 @@ MODEL_VETO = 0.05  # below it, keywords alone do not tag
 STACKED = True  # the model sees the rules' conclusions and decides keyword-only sectors
 STACK_P = 0.35  # the model's probability that tags a sector with keywords but no unit
 PAIR = 0.3  # the weight of "ICESCO and X" in a title, chosen by CV (1.0 over-fits)
+CONCEPT = 0.7  # the weight of "a sector's keyword in the title", one feature in any language
 MODEL_MIN_FEATURES = 12  # a text too short to judge is left to the rules
 
 
@@ -102,6 +103,8 @@ class SectorClassifier:
         self.keys = tuple(s.key for s in sectors)
         self.absorbs = {s.key: frozenset(s.absorbs) for s in sectors}
         self.cross_cutting = frozenset(s.key for s in sectors if s.cross_cutting)
+        # Sectors decided by who acts, not by subject words (the DG, governing bodies).
+        self.keyless = frozenset(s.key for s in sectors if not s.strong_keywords)
         self.units = sorted(_terms(sectors, "units"), key=lambda t: -len(t.words))
         self.people = _terms(sectors, "people")
         self.strong = _terms(sectors, "strong_keywords")
@@ -183,12 +186,18 @@ class SectorClassifier:
         if titled:
             index = PhraseIndex(words, self.max_len, self.starts)
         self._settle_late(scores, deep if long_text else {})
+        titled_sectors: set[str] = set()
+        titled_strong: set[str] = set()  # a sector's strong keyword in the title
         for terms, weight in ((self.strong, STRONG), (self.weak, WEAK)):
             for term in terms:
                 found = index.positions(term.words)
                 if found:
                     score = scores[term.sector]
                     in_title = term.words in title_index
+                    if in_title:
+                        titled_sectors.add(term.sector)
+                        if weight == STRONG:
+                            titled_strong.add(term.sector)
                     bonus = 1.0 + REPEAT * min(len(found) - 1, 2) + IN_TITLE * in_title
                     # Deep in a long article a word is more likely a side remark.
                     late = found[0] >= LEAD_TOKENS
@@ -199,6 +208,12 @@ class SectorClassifier:
         # cooperation wording yields to the field like any other keyword, unless it is heavy
         # (an agreement signed: "memorandum", "signed").
         minister = self.context.minister_present(words)
+        if minister:  # rule 3: "the DG and Pakistan's education minister agree on teachers"
+            for key in titled_strong - self.cross_cutting - self.keyless:
+                if scores[key].keywords >= THRESHOLD:
+                    self._decide(
+                        scores[key], THRESHOLD, "talks with a minister on the title's field"
+                    )
         # Side remarks deep in an article do not make a cross-cutting tag either.
         beside = frozenset(
             k
@@ -215,6 +230,11 @@ class SectorClassifier:
                         feats[f"decided:{key}"] = 1.0
                 if self.context.bilateral(title):
                     feats["pair:icesco"] = PAIR
+                # The taxonomy's keywords are a concept lexicon in three languages: "a culture
+                # keyword in the title" is one feature whatever the language, so what the model
+                # learns from English titles carries over to French and Arabic ones.
+                for key in titled_sectors:
+                    feats[f"title:{key}"] = CONCEPT
         return scores, beside, feats
 
     def _score_units(

@@ -145,3 +145,18 @@ def test_the_international_community_is_not_a_community_programme(context: Conte
     assert "communaute" not in context.tokens("un appel à la communauté internationale")
     assert "مجتمع" not in context.tokens("دعا المجتمع الدولي إلى التحرك")
     assert "community" in context.tokens("a community centre for young people")
+
+
+@pytest.mark.parametrize(
+    ("text", "attends"),
+    [
+        ("ندوة بمشاركة مسؤولين وخبراء وباحثين، وألقى فيها المدير العام كلمة", False),
+        ("ندوة بمشاركة مسؤولين وخبراء وباحثين والمدير العام", True),
+        ("un colloque en présence d'experts, où a été prononcé par le Directeur général", False),
+    ],
+)
+def test_an_act_of_the_name_ends_the_guest_list(context: Context, text: str, attends: bool) -> None:
+    found = context.tokens(text)
+    head = tokens("المدير العام") if "المدير" in text else tokens("Directeur général")
+    start = next(i for i in range(len(found)) if found[i : i + len(head)] == head)
+    assert context.attending(found, start) is attends

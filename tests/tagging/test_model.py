@@ -60,3 +60,18 @@ def test_the_shipped_model_loads_and_knows_every_sector() -> None:
     model = load_shipped()
     assert model is not None, f"{SHIPPED} is missing: run bench/train_sector_model.py"
     assert set(model.sectors) == {s.key for s in default_settings().sectors}
+
+
+@pytest.mark.parametrize(
+    "title",
+    [
+        "Workshop on heritage preservation in Rabat",
+        "Atelier sur la préservation du patrimoine à Rabat",
+        "ورشة عن صون التراث في الرباط",
+    ],
+)
+def test_a_sector_keyword_in_the_title_is_one_feature_in_every_language(title: str) -> None:
+    rules = SectorClassifier(default_settings().sectors)
+    feats = rules.model_features(title, "The event gathered experts from member states.")
+    assert "title:culture" in feats
+    assert not any(f.startswith("title:") for f in rules.model_features("Rabat", "Experts met."))
