@@ -46,11 +46,11 @@ def test_the_test_part_is_a_third_and_labels_are_known(test_items: list[RealItem
     assert all(set(item.sectors) <= set(SECTORS) for item in everything)
 
 
-# Issue 11's targets. Not all met yet on the frozen test split (measured once after the third
-# round, 163 test items: macro-F1 0.858, EN 0.865, FR 0.830, AR 0.803, full-body precision 0.906,
-# partnerships 0.76, social-sciences 0.71): the target tests are expected failures until they
-# all are (non-strict: the per-language and full-body ones pass for EN, FR and full bodies), and
-# `FLOOR` keeps today's figures from regressing (a margin below them, for items added later).
+# Issue 11's targets. Not all met yet on the frozen test split (measured once after the fourth
+# round, 187 test items: macro-F1 0.843, EN 0.860, FR 0.808, AR 0.778, full-body precision 0.889,
+# partnerships 0.73, dialogue 0.76, social-sciences 0.77): the overall, Arabic and French target
+# tests are expected failures until they are met; English and full bodies meet theirs and are
+# plain tests. `FLOOR` keeps today's figures from regressing (a margin below them).
 TARGET = {"macro": 0.88, "sector": 0.75, "lang": 0.82, "full_body_precision": 0.85}
 FLOOR = {"macro": 0.80, "sector": 0.65, "lang": 0.75, "full_body_precision": 0.80}
 NOT_YET = pytest.mark.xfail(
@@ -100,13 +100,13 @@ def test_target_overall(tagger: Tagger, test_items: list[RealItem]) -> None:
     check_overall(tagger, test_items, TARGET)
 
 
-@NOT_YET
-@pytest.mark.parametrize("lang", ["en", "ar", "fr"])
+@pytest.mark.parametrize(
+    "lang", ["en", pytest.param("ar", marks=NOT_YET), pytest.param("fr", marks=NOT_YET)]
+)
 def test_target_per_language(tagger: Tagger, test_items: list[RealItem], lang: str) -> None:
     check_language(tagger, test_items, lang, TARGET["lang"])
 
 
-@NOT_YET
 def test_target_on_full_bodies(tagger: Tagger, test_items: list[RealItem]) -> None:
     check_full_body(tagger, test_items, TARGET["full_body_precision"])
 
