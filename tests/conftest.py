@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import os
 import socket
+import subprocess
 import sys
 from collections.abc import Iterator
 from pathlib import Path
@@ -50,6 +51,21 @@ def clean_env(**extra: str) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("ICESCO_WATCH_")}
     env.update(extra)
     return env
+
+
+def config_check_error(config: Path) -> str:
+    """`icesco-watch config check` on a malformed `config`: asserts the contract (exit 2, one
+    line on stderr, no traceback) and returns that line."""
+    done = subprocess.run(
+        [*CLI, "--config", str(config), "--log-format", "human", "config", "check"],
+        capture_output=True,
+        text=True,
+        env=clean_env(),
+    )
+    assert done.returncode == 2, done.stderr
+    assert "Traceback" not in done.stderr
+    [line] = done.stderr.strip().splitlines()
+    return line
 
 
 @pytest.fixture

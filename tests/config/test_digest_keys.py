@@ -3,13 +3,12 @@ refused with one line naming the key and exit 2."""
 
 from __future__ import annotations
 
-import subprocess
 from pathlib import Path
 
 import pytest
 
 from icesco_watch.config.loader import ConfigError, load_config
-from tests.conftest import CLI, clean_env
+from tests.conftest import config_check_error
 
 ROUTE = '[[telegram.routes]]\nchat = "@icesco_digest"\n'
 
@@ -49,15 +48,6 @@ def test_a_malformed_digest_key_is_one_line_naming_it(
 
 def test_config_check_exits_2_with_one_line_and_no_traceback(tmp_path: Path) -> None:
     config = _write(tmp_path, ROUTE + 'digest = "daily 25:00"\n')
-    done = subprocess.run(
-        [*CLI, "--config", str(config), "--log-format", "human", "config", "check"],
-        capture_output=True,
-        text=True,
-        env=clean_env(),
-    )
-    assert done.returncode == 2
-    [line] = done.stderr.strip().splitlines()
-    assert line.endswith(
+    assert config_check_error(config).endswith(
         "telegram.routes[0].digest: '25:00' is not a time; write it as HH:MM, e.g. 08:00 or 18:30"
     )
-    assert "Traceback" not in done.stderr

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import subprocess
 from pathlib import Path
 
 import pytest
 
 from icesco_watch.config.loader import ConfigError, load_config
-from tests.conftest import CLI, clean_env
+from tests.conftest import config_check_error
 
 ROUTE = '[[telegram.routes]]\nchat = "-100123"\nsectors = ["culture"]\n'
 
@@ -34,17 +33,8 @@ def test_a_malformed_thread_is_one_line_naming_the_key(tmp_path: Path, value: st
 def test_config_check_exits_2_without_a_traceback(tmp_path: Path) -> None:
     path = tmp_path / "icesco-watch.toml"
     path.write_text(ROUTE + "thread = 0\n")
-    done = subprocess.run(
-        [*CLI, "--config", str(path), "config", "check"],
-        capture_output=True,
-        text=True,
-        env=clean_env(),
-    )
-    assert done.returncode == 2
-    [line] = done.stderr.strip().splitlines()
-    assert line.endswith(
+    assert config_check_error(path).endswith(
         "telegram.routes[0].thread: 0 is not a forum topic id; write a "
         "positive integer (the topic's message_thread_id, the last number of "
         "a link to the topic)"
     )
-    assert "Traceback" not in done.stderr
