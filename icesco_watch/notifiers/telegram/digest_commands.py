@@ -107,7 +107,9 @@ class DigestCommands:
             text = t.gettext(texts.DIGEST_WEEKLY, day=day, time=clock, zone=schedule.timezone)
         due = next_due(schedule, self.now()).astimezone(ZoneInfo(schedule.timezone))
         day = t.gettext(texts.DAY_NAMES[due.weekday()])
-        when = f"{day} {format_date(due, t.locale)}, {due:%H:%M}"
+        when = t.gettext(
+            texts.NEXT_WHEN, day=day, date=format_date(due, t.locale), time=f"{due:%H:%M}"
+        )
         return text + "\n" + t.gettext(texts.DIGEST_NEXT, when=when)
 
     def _clock(self, zone: str) -> str:

@@ -24,6 +24,7 @@ DIGEST_INSTANT = N_(
 DIGEST_DAILY = N_("A daily digest at {time} ({zone}).")
 DIGEST_WEEKLY = N_("A weekly digest on {day} at {time} ({zone}).")
 DIGEST_NEXT = N_("Next one: {when}. /digest off for instant alerts; /timezone to change the zone.")
+NEXT_WHEN = N_("{day} {date}, {time}")  # when the next digest is due
 DIGEST_OFF = N_("Digest off: alerts arrive as soon as news is published.")
 DIGEST_BAD = N_(
     "I don't understand “{given}”: {problem}.\n"
