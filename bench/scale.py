@@ -99,10 +99,19 @@ def settings_for(url: str, api: FakeBotApi, rate: float, feeds: Path) -> Setting
     )
 
 
+# Two hours between items: about twelve a day across the three languages, ICESCO's own pace.
+# Recording an item links it to the other languages' items of the three days around it
+# (linking.py); a minute apart, each item met thousands of candidates and filling 100,000 items
+# took hours, which no real store sees.
+SPACING_MINUTES = 120
+
+
 def fill(settings: Settings, items: int, chat_count: int) -> None:
     engine = open_store(settings.storage.url)
     for start in range(0, items, 2000):
-        batch = [item(n, items - n) for n in range(start, min(start + 2000, items))]
+        batch = [
+            item(n, (items - n) * SPACING_MINUTES) for n in range(start, min(start + 2000, items))
+        ]
         with engine.begin() as conn:
             record_items(conn, batch, [], NOW, settings.alerts, baseline=True)
     ids = [str(10_000_000 + n) for n in range(chat_count)]
