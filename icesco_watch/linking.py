@@ -191,6 +191,14 @@ class _Pool:
             lang: [d.published.toordinal() for d in ds] for lang, ds in self._docs.items()
         }
         self._scores: dict[tuple[str, str], tuple[float, tuple[str, ...], tuple[str, ...]]] = {}
+        # Each doc's features once per run, whatever the size of `features`' own cache.
+        self._features: dict[str, Features] = {}
+
+    def features(self, doc: LinkDoc) -> Features:
+        found = self._features.get(doc.key)
+        if found is None:
+            found = self._features[doc.key] = features(doc)
+        return found
 
     def near(self, doc: LinkDoc, lang: str) -> list[LinkDoc]:
         """The docs of `lang` published within MAX_DAYS of `doc`."""
@@ -204,7 +212,7 @@ class _Pool:
         pair = (a.key, b.key) if a.key <= b.key else (b.key, a.key)
         found = self._scores.get(pair)
         if found is None:
-            total, evidence, anchors = _score(a, features(a), b, features(b))
+            total, evidence, anchors = _score(a, self.features(a), b, self.features(b))
             found = (round(total, 3), tuple(evidence), tuple(anchors))
             self._scores[pair] = found
         return Match(a.key, b.key, *found)

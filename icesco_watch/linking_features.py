@@ -103,6 +103,7 @@ _LATIN_WORD = re.compile(r"\b[a-z]{4,}")
 _ARABIC_WORD = re.compile(r"[\u0621-\u064a]{3,}")
 
 
+@lru_cache(maxsize=65536)
 def skeleton(word: str) -> str:
     """A name's consonants, doubled letters once, Latin and Arabic alike."""
     if word.isascii():
@@ -114,29 +115,40 @@ def skeleton(word: str) -> str:
     return re.sub(r"(.)\1+", r"\1", word)
 
 
-def _compile(form: str) -> re.Pattern[str]:
+def _compile(form: str) -> tuple[str, re.Pattern[str]]:
+    """The form's folded letters (a quick substring test first: most forms are absent from
+    most items, and `in` is much cheaper than a search) and its pattern."""
     # A trailing "$" asks for the end of the word ("الرياض", Riyadh, is not "الرياضه", sport).
     end = r"(?![^\W_])" if form.endswith("$") else ""
     folded = fold(form.rstrip("$"))
     start = r"\b" if folded.isascii() else ""
-    return re.compile(start + re.escape(folded) + end)
+    return folded, re.compile(start + re.escape(folded) + end)
 
 
-_PATTERNS: tuple[tuple[str, tuple[re.Pattern[str], ...]], ...] = tuple(
-    (key, tuple(_compile(f) for f in forms)) for key, forms in CONCEPTS.items()
-)
+_Forms = tuple[tuple[str, tuple[tuple[str, re.Pattern[str]], ...]], ...]
+_PATTERNS: _Forms = tuple((key, tuple(map(_compile, forms))) for key, forms in CONCEPTS.items())
 
 
-_PHASE_PATTERNS = tuple((key, tuple(_compile(f) for f in forms)) for key, forms in PHASES.items())
+_PHASE_PATTERNS: _Forms = tuple((key, tuple(map(_compile, forms))) for key, forms in PHASES.items())
+
+
+def _found(folded: str, table: _Forms) -> frozenset[str]:
+    return frozenset(
+        key for key, forms in table if any(lit in folded and p.search(folded) for lit, p in forms)
+    )
 
 
 def _concepts(folded: str) -> frozenset[str]:
-    return frozenset(key for key, pats in _PATTERNS if any(p.search(folded) for p in pats))
+    return _found(folded, _PATTERNS)
+
+
+@lru_cache(maxsize=65536)
+def _is_concept(name: str) -> bool:
+    return bool(_concepts(name))
 
 
 def _phases(title: str) -> frozenset[str]:
-    folded = fold(title)
-    found = {key for key, pats in _PHASE_PATTERNS if any(p.search(folded) for p in pats)}
+    found = _found(fold(title), _PHASE_PATTERNS)
     # "Second day of the conference opens": the second day, not the opening.
     return frozenset(found - {"opening"} if "second-day" in found else found)
 
@@ -182,10 +194,19 @@ def features(doc: LinkDoc) -> Features:
 
 def _names(text: str) -> frozenset[str]:
     # "ICESCO's", "l'ICESCO" and "COVID-19" are ICESCO and COVID: common names, not evidence.
-    found = (_POSSESSIVE.sub("", fold(m)).strip("-'") for m in _NAME.findall(text))
-    # A place's name is already a place (`concepts`): counting it again as a name would weigh
-    # every story of one trip or one city twice.
-    return frozenset(n for n in found if len(n) >= 4 and not _concepts(n)) - _COMMON_NAMES
+    return frozenset(filter(None, map(_name, _NAME.findall(text))))
+
+
+@lru_cache(maxsize=65536)
+def _name(word: str) -> str | None:
+    """A capitalised word as a name to compare, or None for a common name or a concept of the
+    tables: a place's name is already a place (`concepts`), and counting it again would weigh
+    every story of one trip or one city twice; and a translated word ("Heritage", French
+    "Patrimoine") missing from the other version's Latin words proves nothing."""
+    name = _POSSESSIVE.sub("", fold(word)).strip("-'")
+    if len(name) < 4 or name in _COMMON_NAMES or _is_concept(name):
+        return None
+    return name
 
 
 def _title_numbers(doc: LinkDoc) -> frozenset[str]:
