@@ -99,7 +99,8 @@ def _score(
             # A Latin name spelt in Arabic letters: a person or place both versions name.
             total += 1.0 * min(len(sounds), 3)
             evidence.append("names in both scripts: " + ", ".join(sounds))
-            anchors += sounds
+            # Three consonants are an Arabic root as often as a name: one such match is chance.
+            anchors += sounds if len(sounds) >= 2 else [s for s in sounds if len(s) >= 4]
     shared = set(a.sectors) & set(b.sectors)
     if shared:
         total += 0.5

@@ -83,7 +83,11 @@ _DIGITS = re.compile(r"\d+")
 # "14th", "42nd", "14e", "11ème": the session or edition number, a strong sign of one event.
 _ORDINAL = re.compile(r"\b(\d{1,3})(?:st|nd|rd|th|e|eme|er|re)\b")
 # Capitalised Latin words: names of people, places and bodies (EN <-> FR; rare in Arabic text).
-_NAME = re.compile(r"\b[A-Z][a-zA-Z\u00c0-\u017f'-]{3,}")
+# Not a sentence's first word ("Speakers said", "They", "Journée"): after a space, not at a line's
+# start nor after a word's full stop ("... said. They"); after "Dr." it is a name.
+_NAME = re.compile(r"(?<=\S )(?<![a-z]{3}[.!?:] )[A-Z][a-zA-Z\u00c0-\u017f'-]{3,}")
+# In a headline, the first word too ("Samarkand launched..."), when the body names it as well.
+_TITLE_NAME = re.compile(r"\b[A-Z][a-zA-Z\u00c0-\u017f'-]{3,}")
 _COMMON_NAMES = frozenset(fold(w) for w in COMMON_NAMES)
 _POSSESSIVE = re.compile(r"'s$|^[ld]'")
 
@@ -184,7 +188,7 @@ def features(doc: LinkDoc) -> Features:
         sounds=frozenset(s for s in sounds if len(s) >= 3) - COMMON_SOUNDS,
         title_numbers=_title_numbers(doc),
         # Capitalised in the body too: a proper name, not a headline's Title Case.
-        title_names=_names(doc.title) & _names(doc.text),
+        title_names=_names(doc.title, _TITLE_NAME) & _names(doc.text),
         phases=_phases(doc.title),
         words=frozenset()
         if doc.lang == "ar"
@@ -192,9 +196,9 @@ def features(doc: LinkDoc) -> Features:
     )
 
 
-def _names(text: str) -> frozenset[str]:
+def _names(text: str, pattern: re.Pattern[str] = _NAME) -> frozenset[str]:
     # "ICESCO's", "l'ICESCO" and "COVID-19" are ICESCO and COVID: common names, not evidence.
-    return frozenset(filter(None, map(_name, _NAME.findall(text))))
+    return frozenset(filter(None, map(_name, pattern.findall(text))))
 
 
 @lru_cache(maxsize=65536)

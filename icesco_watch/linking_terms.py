@@ -129,8 +129,8 @@ PHASES: dict[str, tuple[str, ...]] = {
     ),
     "second-day": ("second day", "day two", "deuxieme journee", "2e journee", "اليوم الثاني"),
     "closing": (
-        "closes", "closing", "concludes", "cloture", "s'acheve", "prend fin", "ختام", "اختتام",
-        "يختتم", "تختتم",
+        "closes", "closing", "concludes", "ends$", "wraps up", "cloture", "s'acheve", "prend fin",
+        "se termine", "fin d", "ختام", "اختتام", "يختتم", "تختتم",
     ),
 }  # fmt: skip
 # Capitalised words every ICESCO item may carry (the organisation, its seat, its
@@ -139,7 +139,10 @@ COMMON_NAMES: tuple[str, ...] = (
     "ICESCO", "ISESCO", "Director", "General", "Directeur", "Islamic", "World", "Rabat",
     "Salim", "AlMalik", "Malik", "Culture", "Sciences", "Centre", "Forum", "President",
     "Education", "Organization", "Organisation", "Sector", "Secteur", "Arabic", "Morocco",
-    "Abdelilah", "Benarafa", "Conference", "Council",
+    "Abdelilah", "Benarafa", "Conference", "Council", "Al-Malik", "Director-General",
+    # ICESCO's own officials, named in many items of every year (a sector head, a centre's
+    # director, the Director-General before 2019).
+    "Ramata", "Almamy", "Mbaye", "Kais", "Hammami", "Abdulaziz", "Othman", "Altwaijri",
     "Mohammed", "Mohamed", "Muhammad", "Africa", "Afrique", "African", "Africain", "Asia", "Asie",
     "Europe", "Arab", "Arabe", "Islam", "COVID", "Member", "States", "Ministry", "Minister",
     "Ministre", "International", "National", "Commission", "University", "Universite", "Center",
@@ -150,9 +153,10 @@ COMMON_NAMES: tuple[str, ...] = (
     "Septembre", "Octobre", "Novembre", "Decembre",
 )  # fmt: skip
 # Consonant skeletons of Arabic words every item may carry: the Director-General's names
-# (Salim, Mohammed, AlMalik; "slm" is also Islamic and peace), ICESCO, UNESCO, the months.
+# (Salim, Mohammed, AlMalik; "slm" is also Islamic and peace), ICESCO, UNESCO, the months,
+# an official named in many items (Ramata).
 COMMON_SOUNDS: frozenset[str] = frozenset(
-    {"slm", "mhmd", "mlk", "ksks", "nsk", "frk", "fbr", "ktbr", "nfmbr", "dsmbr", "sbtmbr"}
+    {"slm", "mhmd", "mlk", "ksks", "nsk", "frk", "fbr", "ktbr", "nfmbr", "dsmbr", "sbtmbr", "rmt"}
 )
 NUMBER_WORDS: dict[str, str] = {
     "thirty": "30",
