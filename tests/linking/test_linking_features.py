@@ -19,7 +19,8 @@ def test_names_are_proper_names_not_a_sentences_first_word() -> None:
 def test_common_names_months_officials_places_and_table_words_are_not_names() -> None:
     text = (
         "On Monday 3 March, ICESCO's Director-General Salim AlMalik, Ramata Almamy Mbaye "
-        "and Mohammed Alaoui met in Baku at the World Heritage Committee about COVID-19 with Mondiacult"
+        "and Mohammed Alaoui met in Baku at the World Heritage Committee about COVID-19 "
+        "with Mondiacult"
     )
     # Baku is a place and Heritage a word of the tables: counted there, not again as names.
     assert features(_en("Meeting", text)).names == {"committee", "alaoui"}
