@@ -141,12 +141,22 @@ def _contradictions(
         # One headline reports a conference's opening, the other its second day or closing.
         total -= 2.0
         evidence.append("different days of one event: " + ", ".join(sorted(fa.phases | fb.phases)))
+    if _different_people(a, fa, b, fb):
+        # Two audiences with two ministers: each version names its people, none the other's.
+        total -= 1.0
+        evidence.append("no name in common")
     unnamed = _missing_names(a, fa, b, fb) | _missing_names(b, fb, a, fa)
     if unnamed:
         # A person or body a headline is about, never named by the other version.
         total -= 1.5
         evidence.append("a title's name missing in the other: " + ", ".join(sorted(unnamed)))
     return total
+
+
+def _different_people(a: LinkDoc, fa: Features, b: LinkDoc, fb: Features) -> bool:
+    """Two Latin-script versions naming two people or more each, none in common."""
+    latin = "ar" not in (a.lang, b.lang)
+    return latin and len(fa.names) >= 2 and len(fb.names) >= 2 and not fa.names & fb.names
 
 
 def _missing_names(a: LinkDoc, fa: Features, b: LinkDoc, fb: Features) -> set[str]:

@@ -248,3 +248,13 @@ def test_the_run_index_finds_the_same_candidates_as_a_scan_of_the_pool() -> None
             if lang != doc.lang:
                 found = {d.key for d in pool.near(doc, lang)}
                 assert found == {d.key for d in candidates(doc, POOL) if d.lang == lang}
+
+
+def test_versions_naming_different_people_count_against() -> None:
+    en = LinkDoc(
+        "en", "en", date(2023, 3, 1), "DG receives a minister", "with Amadou Diallo, Fatou Sow"
+    )
+    other = LinkDoc("fr", "fr", date(2023, 3, 1), "Le DG reçoit", "avec Karim Benali, Leila Haddad")
+    same = LinkDoc("fr2", "fr", date(2023, 3, 1), "Le DG reçoit", "avec Amadou Diallo, Fatou Sow")
+    assert "no name in common" in score(en, other).evidence
+    assert "no name in common" not in score(en, same).evidence
