@@ -29,7 +29,17 @@ from icesco_watch.linking_features import (
 )
 from icesco_watch.linking_terms import GENERIC, NOTIONS, PLACES
 
-__all__ = ["MARGIN", "MAX_DAYS", "THRESHOLD", "LinkDoc", "Match", "best", "candidates", "link"]
+__all__ = [
+    "MARGIN",
+    "MAX_DAYS",
+    "THRESHOLD",
+    "LinkDoc",
+    "Linker",
+    "Match",
+    "best",
+    "candidates",
+    "link",
+]
 
 MAX_DAYS = 3
 # Chosen on the tune part of tests/linking/data/pairs.jsonl with a safety margin above the
@@ -188,9 +198,11 @@ def candidates(doc: LinkDoc, pool: Iterable[LinkDoc]) -> list[LinkDoc]:
     ]
 
 
-class _Pool:
-    """The docs of one linking run, by language and day, with each pair scored once: linking
-    is quadratic in same-window items, so neither the scan nor the score is repeated."""
+class Linker:
+    """The docs of one linking run, by language and day, with each doc's features extracted
+    once and each pair scored once: linking is quadratic in same-window items, so neither the
+    scan, the features nor the score is repeated. `best` for many docs of one pool (a backfill)
+    shares all three."""
 
     def __init__(self, docs: Iterable[LinkDoc]) -> None:
         by_lang: dict[str, list[LinkDoc]] = {}
@@ -228,7 +240,10 @@ class _Pool:
             self._scores[pair] = found
         return Match(a.key, b.key, *found)
 
-    def best(self, doc: LinkDoc, threshold: float, margin: float) -> list[Match]:
+    def best(
+        self, doc: LinkDoc, threshold: float = THRESHOLD, margin: float = MARGIN
+    ) -> list[Match]:
+        """As the module's `best`, `doc` being one of this run's docs."""
         found: list[Match] = []
         for lang in self.langs:
             if lang == doc.lang:
@@ -260,7 +275,7 @@ def best(
 ) -> list[Match]:
     """For each other language, the mutual best match of `doc` scoring at least `threshold`,
     with a specific anchor, and ahead of the runner-up by `margin`, seen from both sides."""
-    return _Pool([doc, *(o for o in pool if o.key != doc.key)]).best(doc, threshold, margin)
+    return Linker([doc, *(o for o in pool if o.key != doc.key)]).best(doc, threshold, margin)
 
 
 def _clear(scored: Sequence[Match], margin: float) -> bool:
@@ -273,7 +288,7 @@ def link(
     docs: Sequence[LinkDoc], threshold: float = THRESHOLD, margin: float = MARGIN
 ) -> set[tuple[str, str]]:
     """Every linked pair among `docs` (keys sorted within each pair)."""
-    pool = _Pool(docs)
+    pool = Linker(docs)
     pairs: set[tuple[str, str]] = set()
     for doc in docs:
         for m in pool.best(doc, threshold, margin):

@@ -7,7 +7,7 @@ from datetime import date
 
 import pytest
 
-from icesco_watch.linking import MARGIN, THRESHOLD, LinkDoc, _Pool, best, candidates, link, score
+from icesco_watch.linking import MARGIN, THRESHOLD, LinkDoc, Linker, best, candidates, link, score
 from icesco_watch.linking_corpus import Pair, corpus, pairs
 from icesco_watch.spiders.urls import canonical_key
 
@@ -242,7 +242,7 @@ def test_a_headlines_proper_name_the_other_version_never_names_counts_against() 
 
 
 def test_the_run_index_finds_the_same_candidates_as_a_scan_of_the_pool() -> None:
-    pool = _Pool(POOL)
+    pool = Linker(POOL)
     for doc in POOL:
         for lang in ("ar", "en", "fr"):
             if lang != doc.lang:
