@@ -5,14 +5,14 @@
 A backfill links many items at once. The bench builds one from the real corpus
 (tests/tagging/data/real): `--items` copies of its items (cycled, each copy a new key) spread
 over a year (2,000 items: five or six a day, ICESCO publishes about twelve), then times
-`link()` over them, cold (every feature cache emptied), for the baseline linker and today's. The baseline is `icesco_watch/linking.py`
-at the commit `--baseline` (default: the last one before this round's changes), read with
-`git show` and loaded beside today's module: both run on this machine, in this run, on the same
-items. `--store` also records the backfill into a fresh SQLite store (temp dir) with
-`record_items`, in batches of 200 as a crawl would, which links each new item to its stored
-neighbours: once with `store/links.py` and the linker at the baseline commit (a read of the
-store and a linker per item), once with today's (a read and a `Linker` per run of items).
-No network; no assertion: it reports seconds and their ratio.
+`link()` over them, cold (every feature cache emptied), for the baseline linker and today's.
+The baseline is `icesco_watch/linking.py` at the commit `--baseline` (default: the last one
+before this round's changes), read with `git show` and loaded beside today's module: both run
+on this machine, in this run, on the same items. `--store` also records the backfill into a
+fresh SQLite store (temp dir) with `record_items`, in batches of 200 as a crawl would, which
+links each new item to its stored neighbours: once with `store/links.py` and the linker at the
+baseline commit (a read of the store and a linker per item), once with today's (a read and a
+`Linker` per run of items). No network; no assertion: it reports seconds and their ratio.
 """
 
 from __future__ import annotations
