@@ -7,10 +7,13 @@ ordinals in words), named places, organisations and recurring ICESCO notions, La
 and the distance between publication days.
 
 Precision first: a wrong link merges two stories' alerts, which is worse than none. So a link
-needs a specific anchor (a shared number, place, name or image: the everyday vocabulary of
-ICESCO news, a forum or a minister, is shared by many items a week), what one version names and
-the other contradicts counts against it, and a story has at most one version per language:
-`link` keeps only mutual best matches above the threshold and clearly ahead of the runner-up.
+needs a specific anchor (a shared number other than a year, place, name, image, or two notions
+both headlines put together: the everyday vocabulary of ICESCO news, a forum or a minister, is
+shared by many items a week); what one version names and the other contradicts (places, people,
+a headline's number or name, the day of a several-day event) counts against it; and a story has
+at most one version per language: `link` keeps only mutual best matches above the threshold and
+clearly ahead of the runner-up. A `Linker` holds one run's docs (a backfill's, a store window's)
+so that each doc's features are extracted once and each pair is scored once.
 """
 
 from __future__ import annotations
@@ -42,8 +45,8 @@ __all__ = [
 ]
 
 MAX_DAYS = 3
-# Chosen on the tune part of tests/linking/data/pairs.jsonl with a safety margin above the
-# highest score of a wrong link (bench/linking_eval.py --tune, --cv 5).
+# The lowest threshold with no wrong link on the tune part of tests/linking/data/pairs.jsonl
+# (2.5) plus a safety margin of 2.0 (bench/linking_eval.py --tune, --cv 5: the curve).
 THRESHOLD = 4.5
 MARGIN = 1.5
 

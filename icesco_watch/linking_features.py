@@ -157,9 +157,10 @@ def _phases(title: str) -> frozenset[str]:
     return frozenset(found - {"opening"} if "second-day" in found else found)
 
 
-@lru_cache(maxsize=8192)
+@lru_cache(maxsize=4096)
 def features(doc: LinkDoc) -> Features:
-    """`doc`'s evidence (cached: a doc meets every other-language doc of its days)."""
+    """`doc`'s evidence (cached: a doc meets every other-language doc of its days; a `Linker`
+    also keeps its run's, whatever this cache holds)."""
     raw = f"{doc.title}\n{doc.text}"
     folded = fold(raw)
     numbers = {n.lstrip("0") for n in _DIGITS.findall(folded)}
