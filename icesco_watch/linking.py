@@ -56,6 +56,7 @@ _WEIGHTS = {
     **dict.fromkeys(GENERIC, 0.5),
 }
 assert _WEIGHTS.keys() == CONCEPTS.keys()
+_WEAK_ORDINALS = frozenset({"#2", "#3"})
 
 
 @dataclass(frozen=True)
@@ -100,7 +101,8 @@ def _score(
     if numbers:
         total += sum(1.0 if is_year(n) else 1.5 if n.startswith("#") else 2.5 for n in numbers)
         evidence.append("numbers: " + ", ".join(numbers))
-        anchors += [n for n in numbers if not is_year(n)]
+        # "Second" and "third" are everyday words too ("the second pillar"): not anchors.
+        anchors += [n for n in numbers if not is_year(n) and n not in _WEAK_ORDINALS]
     names = sorted(fa.names & fb.names)
     if names:
         total += 1.0 * min(len(names), 4)

@@ -188,6 +188,11 @@ def test_a_link_needs_a_specific_anchor() -> None:
     fr117 = LinkDoc("fr", "fr", date(2025, 4, 2), "La jeunesse", f"{corps} 117", ("science",))
     assert score(en117, fr117).anchors == ("117",)
     assert [m.other for m in best(en117, [en117, fr117])] == ["fr"]
+    # "Second" is an everyday word as well as a session number: evidence, not an anchor.
+    en2 = LinkDoc("en", "en", date(2025, 4, 2), "Youth and sport", f"{body} second", ("science",))
+    fr2 = LinkDoc("fr", "fr", date(2025, 4, 2), "La jeunesse", f"{corps} deuxième", ("science",))
+    assert any("#2" in e for e in score(en2, fr2).evidence)
+    assert score(en2, fr2).anchors == ()
 
 
 def test_months_and_the_director_generals_names_are_not_shared_names() -> None:
