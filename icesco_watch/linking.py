@@ -1,27 +1,52 @@
 """Cross-language story linking: do two items in different languages report the same story?
 
 Pure functions. ICESCO's three editions (EN, FR, AR) are written separately, not translated word
-for word, so the signals are language-independent: shared numbers (and ordinals in words), named
-places, organisations and recurring ICESCO notions found through a small trilingual table
-(`_CONCEPTS`), Latin-script names (EN <-> FR) and their Arabic spellings by consonant skeleton
-(`_skeleton`), shared sector tags, the same image, and the distance between publication days. A
-story has at most one version per language: `link` keeps only mutual best matches above the
-threshold, because a wrong link is worse than none (precision first).
+for word, so the signals are language-independent (`linking_features`): shared numbers (and
+ordinals in words), named places, organisations and recurring ICESCO notions, Latin-script names
+(EN <-> FR) and their Arabic spellings by consonant skeleton, shared sector tags, the same image,
+and the distance between publication days.
+
+Precision first: a wrong link merges two stories' alerts, which is worse than none. So a link
+needs a specific anchor (a shared number other than a year, place, name, image, or two notions
+both headlines put together: the everyday vocabulary of ICESCO news, a forum or a minister, is
+shared by many items a week); what one version names and the other contradicts (places, people,
+a headline's number or name, the day of a several-day event) counts against it; and a story has
+at most one version per language: `link` keeps only mutual best matches above the threshold and
+clearly ahead of the runner-up. A `Linker` holds one run's docs (a backfill's, a store window's)
+so that each doc's features are extracted once and each pair is scored once.
 """
 
 from __future__ import annotations
 
-import re
+from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import date
-from functools import lru_cache
 
-from icesco_watch.linking_terms import GENERIC, NOTIONS, NUMBER_WORDS, ORDINAL_WORDS, PLACES
-from icesco_watch.tagging.text import fold
+from icesco_watch.linking_features import (
+    CONCEPTS,
+    Features,
+    LinkDoc,
+    features,
+    is_year,
+    skeleton,
+)
+from icesco_watch.linking_terms import GENERIC, NOTIONS, PLACES
+
+__all__ = [
+    "MARGIN",
+    "MAX_DAYS",
+    "THRESHOLD",
+    "LinkDoc",
+    "Linker",
+    "Match",
+    "best",
+    "candidates",
+    "link",
+]
 
 MAX_DAYS = 3
-# Tuned on the tune part of tests/linking/data/pairs.jsonl (bench/linking_eval.py --tune).
+# The lowest threshold with no wrong link on the tune part of tests/linking/data/pairs.jsonl
+# (2.5) plus a safety margin of 2.0 (bench/linking_eval.py --tune, --cv 5: the curve).
 THRESHOLD = 4.5
 MARGIN = 1.5
 
@@ -30,107 +55,8 @@ _WEIGHTS = {
     **dict.fromkeys(NOTIONS, 1.5),
     **dict.fromkeys(GENERIC, 0.5),
 }
-_CONCEPTS = {**PLACES, **NOTIONS, **GENERIC}
-
-
-def _ordinal_pattern(words: tuple[str, ...]) -> re.Pattern[str]:
-    # "الثاني" or "الثانية" as a whole word, and not "الثاني عشر" (the twelfth).
-    latin, arabic = [w for w in words if w.isascii()], [w for w in words if not w.isascii()]
-    forms = [rf"\b{w}\b" for w in latin] + [rf"{w}ه?(?![^\W_])(?!\s+عشر)" for w in arabic]
-    return re.compile("|".join(forms))
-
-
-_ORDINAL_PATTERNS = tuple((f"#{n}", _ordinal_pattern(w)) for n, w in ORDINAL_WORDS.items())
-_DIGITS = re.compile(r"\d+")
-# "14th", "42nd", "14e", "11ème": the session or edition number, a strong sign of one event.
-_ORDINAL = re.compile(r"\b(\d{1,3})(?:st|nd|rd|th|e|eme|er|re)\b")
-# Capitalised Latin words: names of people, places and bodies (EN <-> FR; rare in Arabic text).
-_NAME = re.compile(r"\b[A-Z][a-zA-Z\u00c0-\u017f'-]{3,}")
-# Names every ICESCO item may carry (the organisation, its seat, its Director-General).
-_COMMON_NAMES = frozenset(
-    fold(w)
-    for w in (
-        "ICESCO",
-        "ISESCO",
-        "Director",
-        "General",
-        "Directeur",
-        "Islamic",
-        "World",
-        "Rabat",
-        "Salim",
-        "AlMalik",
-        "Malik",
-        "Culture",
-        "Sciences",
-        "Centre",
-        "Forum",
-        "President",
-        "Education",
-        "Organization",
-        "Organisation",
-        "Sector",
-        "Secteur",
-        "Arabic",
-        "Morocco",
-        "Abdelilah",
-        "Benarafa",
-        "Conference",
-        "Council",
-    )
-)
-
-
-# Arabic letters as Latin consonants (vowels, alif, waw, ya and ain dropped), so that a Latin
-# name and its Arabic spelling share one skeleton: "Raheel Qamar" and "رحيل قمر" are rhl, kmr.
-_ARABIC_CONSONANTS = str.maketrans(
-    {
-        **dict.fromkeys("اأإآءئؤوىيع", ""),
-        "ب": "b", "ت": "t", "ث": "t", "ج": "j", "ح": "h", "خ": "kh", "د": "d", "ذ": "d",
-        "ر": "r", "ز": "z", "س": "s", "ش": "sh", "ص": "s", "ض": "d", "ط": "t", "ظ": "z",
-        "غ": "gh", "ف": "f", "ق": "k", "ك": "k", "ل": "l", "م": "m", "ن": "n", "ه": "h",
-        "ة": "h", "پ": "p", "گ": "g", "چ": "ch",
-    }
-)  # fmt: skip
-_LATIN_SPELLINGS = (("ch", "sh"), ("ou", "w"), ("q", "k"), ("c", "k"), ("ph", "f"), ("x", "ks"))
-_ARABIC_WORD = re.compile(r"[\u0621-\u064a]{3,}")
-
-
-def _skeleton(word: str) -> str:
-    """A name's consonants, doubled letters once, Latin and Arabic alike."""
-    if word.isascii():
-        for spelling, sound in _LATIN_SPELLINGS:
-            word = word.replace(spelling, sound)
-        word = re.sub(r"[aeiouyw'-]", "", word)
-    else:
-        word = word.translate(_ARABIC_CONSONANTS)
-    return re.sub(r"(.)\1+", r"\1", word)
-
-
-def _compile(form: str) -> re.Pattern[str]:
-    # A trailing "$" asks for the end of the word ("الرياض", Riyadh, is not "الرياضه", sport).
-    end = r"(?![^\W_])" if form.endswith("$") else ""
-    folded = fold(form.rstrip("$"))
-    start = r"\b" if folded.isascii() else ""
-    return re.compile(start + re.escape(folded) + end)
-
-
-_PATTERNS: tuple[tuple[str, tuple[re.Pattern[str], ...]], ...] = tuple(
-    (key, tuple(_compile(f) for f in forms)) for key, forms in _CONCEPTS.items()
-)
-
-
-@dataclass(frozen=True)
-class LinkDoc:
-    """What the linker reads of one item."""
-
-    key: str
-    lang: str
-    published: date
-    title: str
-    text: str = ""
-    sectors: tuple[str, ...] = ()
-    image: str | None = None
+assert _WEIGHTS.keys() == CONCEPTS.keys()
+_WEAK_ORDINALS = frozenset({"#2", "#3"})
 
 
 @dataclass(frozen=True)
@@ -141,113 +67,55 @@ class Match:
     other: str
     score: float
     evidence: tuple[str, ...] = field(default=())
-
-
-@dataclass(frozen=True)
-class _Features:
-    concepts: frozenset[str]
-    title_places: frozenset[str]
-    title_concepts: frozenset[str]
-    numbers: frozenset[str]
-    names: frozenset[str]
-    # Consonant skeletons: of the Latin names, or of every Arabic word (see `_skeleton`).
-    sounds: frozenset[str] = frozenset()
-    # Distinctive numbers of the title (a session past the tenth, a count past 31): checked
-    # against the other version's whole text.
-    title_numbers: frozenset[str] = frozenset()
-
-
-def _concepts(folded: str) -> frozenset[str]:
-    return frozenset(key for key, pats in _PATTERNS if any(p.search(folded) for p in pats))
-
-
-@lru_cache(maxsize=4096)
-def _features(doc: LinkDoc) -> _Features:
-    raw = f"{doc.title}\n{doc.text}"
-    folded = fold(raw)
-    numbers = {n.lstrip("0") for n in _DIGITS.findall(folded)}
-    numbers |= {v for w, v in NUMBER_WORDS.items() if fold(w) in folded}
-    # Years around publication and day numbers are shared by every same-week item: not evidence.
-    year = doc.published.year
-    numbers = {n for n in numbers if n and not (len(n) <= 2 and int(n) <= 31)}
-    numbers -= {str(y) for y in range(year - 1, year + 2)}
-    numbers |= {"#" + n for n in _ORDINAL.findall(folded)}
-    numbers |= {key for key, pat in _ORDINAL_PATTERNS if pat.search(folded)}
-    names = frozenset(fold(m) for m in _NAME.findall(raw)) - _COMMON_NAMES
-    in_title = _concepts(fold(doc.title)) - GENERIC.keys()
-    places = in_title & PLACES.keys()
-    if doc.lang == "ar":
-        words = (
-            w[2:] if w.startswith("ال") and len(w) > 4 else w for w in _ARABIC_WORD.findall(folded)
-        )
-        sounds = frozenset(_skeleton(w) for w in words)
-    else:
-        sounds = frozenset(_skeleton(n) for n in names)
-    sounds = frozenset(s for s in sounds if len(s) >= 3)
-    return _Features(
-        _concepts(folded),
-        places,
-        in_title,
-        frozenset(numbers),
-        names,
-        sounds=sounds,
-        title_numbers=_title_numbers(doc),
-    )
-
-
-def _title_numbers(doc: LinkDoc) -> frozenset[str]:
-    folded = fold(doc.title)
-    counts = {n.lstrip("0") for n in _DIGITS.findall(folded)}
-    ordinals = {n for n in _ORDINAL.findall(folded) if int(n) > 10}
-    year = doc.published.year
-    return frozenset(
-        {n for n in counts if n and int(n) > 31 and not _is_year(n) and abs(int(n) - year) > 1}
-        | {"#" + n for n in ordinals}
-    )
-
-
-def _is_year(number: str) -> bool:
-    return len(number) == 4 and number[:2] in ("19", "20")
+    # The specific evidence (numbers, places, names, image) without which nothing is linked.
+    anchors: tuple[str, ...] = field(default=())
 
 
 def score(a: LinkDoc, b: LinkDoc) -> Match:
     """How strongly `a` and `b` (different languages) look like one story, with the evidence."""
-    fa, fb = _features(a), _features(b)
+    total, evidence, anchors = _score(a, features(a), b, features(b))
+    return Match(a.key, b.key, round(total, 3), tuple(evidence), tuple(anchors))
+
+
+def _score(
+    a: LinkDoc, fa: Features, b: LinkDoc, fb: Features
+) -> tuple[float, list[str], list[str]]:
     evidence: list[str] = []
+    anchors: list[str] = []
     total = 0.0
     concepts = sorted(fa.concepts & fb.concepts)
     if concepts:
         total += sum(_WEIGHTS[c] for c in concepts)
         evidence.append("concepts: " + ", ".join(concepts))
+        anchors += [c for c in concepts if c in PLACES]
     headline = sorted(fa.title_concepts & fb.title_concepts)
     if headline:
         # What both headlines are about weighs more than what both bodies mention.
         total += 1.0 * len(headline)
         evidence.append("in both titles: " + ", ".join(headline))
-    if fa.title_places and fb.title_places and not fa.title_places & fb.title_places:
-        # The titles name different places or countries: different visits, different stories.
-        total -= 4.0
-        places = sorted(fa.title_places | fb.title_places)
-        evidence.append("titles name different places: " + ", ".join(places))
+        if len(headline) >= 2:
+            # Two notions both headlines put together (calligraphy and choreography).
+            anchors.append("headline: " + " + ".join(headline))
+    total += _contradictions(a, fa, b, fb, evidence)
     numbers = sorted(fa.numbers & fb.numbers)
     if numbers:
-        total += sum(1.0 if _is_year(n) else 1.5 if n.startswith("#") else 2.5 for n in numbers)
+        total += sum(1.0 if is_year(n) else 1.5 if n.startswith("#") else 2.5 for n in numbers)
         evidence.append("numbers: " + ", ".join(numbers))
-    missing = _missing_numbers(a, fa, b, fb) | _missing_numbers(b, fb, a, fa)
-    if missing:
-        # One headline's session or count that the other version never mentions: another event.
-        total -= 2.0
-        evidence.append("a title's number missing in the other: " + ", ".join(sorted(missing)))
+        # "Second" and "third" are everyday words too ("the second pillar"): not anchors.
+        anchors += [n for n in numbers if not is_year(n) and n not in _WEAK_ORDINALS]
     names = sorted(fa.names & fb.names)
     if names:
         total += 1.0 * min(len(names), 4)
         evidence.append("names: " + ", ".join(names))
+        anchors += names
     if "ar" in (a.lang, b.lang) and a.lang != b.lang:
         sounds = sorted(fa.sounds & fb.sounds)
         if sounds:
             # A Latin name spelt in Arabic letters: a person or place both versions name.
             total += 1.0 * min(len(sounds), 3)
             evidence.append("names in both scripts: " + ", ".join(sounds))
+            # Three consonants are an Arabic root as often as a name: one such match is chance.
+            anchors += sounds if len(sounds) >= 2 else [s for s in sounds if len(s) >= 4]
     shared = set(a.sectors) & set(b.sectors)
     if shared:
         total += 0.5
@@ -257,17 +125,72 @@ def score(a: LinkDoc, b: LinkDoc) -> Match:
     if a.image and a.image == b.image:
         total += 5.0
         evidence.append("same image")
+        anchors.append("image")
     days = abs((a.published - b.published).days)
     total -= 0.75 * days
     evidence.append(f"{days} day(s) apart")
-    return Match(a.key, b.key, round(total, 3), tuple(evidence))
+    return total, evidence, anchors
 
 
-def _missing_numbers(a: LinkDoc, fa: _Features, b: LinkDoc, fb: _Features) -> set[str]:
-    """`a`'s distinctive title numbers absent from `b`. Only between Latin-script versions:
-    Arabic writes ordinals in words ("الثانية والأربعين"), so its silence proves nothing."""
+def _contradictions(
+    a: LinkDoc, fa: Features, b: LinkDoc, fb: Features, evidence: list[str]
+) -> float:
+    """What one version names and the other contradicts or never mentions: events of one kind
+    on the same days (two audiences with two ambassadors) differ in exactly these."""
+    total = 0.0
+    if fa.title_places and fb.title_places and not fa.title_places & fb.title_places:
+        # The titles name different places or countries: different visits, different stories.
+        total -= 4.0
+        places = sorted(fa.title_places | fb.title_places)
+        evidence.append("titles name different places: " + ", ".join(places))
+    missing = _missing_numbers(a, fa, b, fb) | _missing_numbers(b, fb, a, fa)
+    if missing:
+        # One headline's session or count that the other version never mentions: another event.
+        total -= 2.0
+        evidence.append("a title's number missing in the other: " + ", ".join(sorted(missing)))
+    if fa.places and fb.places and not fa.places & fb.places:
+        # Each names places, none the same: two audiences with two countries' ministers.
+        total -= 2.0
+        evidence.append("no place in common: " + ", ".join(sorted(fa.places | fb.places)))
+    if fa.phases and fb.phases and not fa.phases & fb.phases:
+        # One headline reports a conference's opening, the other its second day or closing.
+        total -= 2.0
+        evidence.append("different days of one event: " + ", ".join(sorted(fa.phases | fb.phases)))
+    if _different_people(a, fa, b, fb):
+        # Two audiences with two ministers: each version names its people, none the other's.
+        total -= 1.0
+        evidence.append("no name in common")
+    unnamed = _missing_names(a, fa, b, fb) | _missing_names(b, fb, a, fa)
+    if unnamed:
+        # A person or body a headline is about, never named by the other version.
+        total -= 1.5
+        evidence.append("a title's name missing in the other: " + ", ".join(sorted(unnamed)))
+    return total
+
+
+def _different_people(a: LinkDoc, fa: Features, b: LinkDoc, fb: Features) -> bool:
+    """Two Latin-script versions naming two people or more each, none in common."""
+    latin = "ar" not in (a.lang, b.lang)
+    return latin and len(fa.names) >= 2 and len(fb.names) >= 2 and not fa.names & fb.names
+
+
+def _missing_names(a: LinkDoc, fa: Features, b: LinkDoc, fb: Features) -> set[str]:
+    """`a`'s title names absent from `b`, by consonant skeleton (English "Capital" is French
+    "Capitale"). Only between Latin-script versions: a name's Arabic spelling varies too much
+    for its absence to prove anything."""
     if "ar" in (a.lang, b.lang):
         return set()
+    return {n for n in fa.title_names if len(skeleton(n)) >= 3 and skeleton(n) not in fb.words}
+
+
+def _missing_numbers(a: LinkDoc, fa: Features, b: LinkDoc, fb: Features) -> set[str]:
+    """`a`'s distinctive title numbers absent from `b`. Arabic writes ordinals in words
+    ("الثانية والأربعين"), so an Arabic version's silence proves nothing about a session number;
+    counts it writes in digits ("117 موقعا"), so it is checked for a Latin title's counts."""
+    if a.lang == "ar":
+        return set()
+    if b.lang == "ar":
+        return {n for n in fa.title_numbers if not n.startswith("#") and n not in fb.numbers}
     return {n for n in fa.title_numbers if n not in fb.numbers and n.lstrip("#") not in fb.numbers}
 
 
@@ -280,28 +203,84 @@ def candidates(doc: LinkDoc, pool: Iterable[LinkDoc]) -> list[LinkDoc]:
     ]
 
 
+class Linker:
+    """The docs of one linking run, by language and day, with each doc's features extracted
+    once and each pair scored once: linking is quadratic in same-window items, so neither the
+    scan, the features nor the score is repeated. `best` for many docs of one pool (a backfill)
+    shares all three."""
+
+    def __init__(self, docs: Iterable[LinkDoc]) -> None:
+        by_lang: dict[str, list[LinkDoc]] = {}
+        for doc in docs:
+            by_lang.setdefault(doc.lang, []).append(doc)
+        self.langs = sorted(by_lang)
+        self._docs = {lang: sorted(ds, key=lambda d: d.published) for lang, ds in by_lang.items()}
+        self._days = {
+            lang: [d.published.toordinal() for d in ds] for lang, ds in self._docs.items()
+        }
+        self._scores: dict[tuple[str, str], tuple[float, tuple[str, ...], tuple[str, ...]]] = {}
+        # Each doc's features once per run, whatever the size of `features`' own cache.
+        self._features: dict[str, Features] = {}
+
+    def features(self, doc: LinkDoc) -> Features:
+        found = self._features.get(doc.key)
+        if found is None:
+            found = self._features[doc.key] = features(doc)
+        return found
+
+    def near(self, doc: LinkDoc, lang: str) -> list[LinkDoc]:
+        """The docs of `lang` published within MAX_DAYS of `doc`."""
+        day = doc.published.toordinal()
+        days = self._days.get(lang, [])
+        lo, hi = bisect_left(days, day - MAX_DAYS), bisect_right(days, day + MAX_DAYS)
+        return self._docs[lang][lo:hi]
+
+    def score(self, a: LinkDoc, b: LinkDoc) -> Match:
+        # The score is symmetric: (a, b) and (b, a) share one entry.
+        pair = (a.key, b.key) if a.key <= b.key else (b.key, a.key)
+        found = self._scores.get(pair)
+        if found is None:
+            total, evidence, anchors = _score(a, self.features(a), b, self.features(b))
+            found = (round(total, 3), tuple(evidence), tuple(anchors))
+            self._scores[pair] = found
+        return Match(a.key, b.key, *found)
+
+    def best(
+        self, doc: LinkDoc, threshold: float = THRESHOLD, margin: float = MARGIN
+    ) -> list[Match]:
+        """As the module's `best`, `doc` being one of this run's docs."""
+        found: list[Match] = []
+        for lang in self.langs:
+            if lang == doc.lang:
+                continue
+            options = self.near(doc, lang)
+            scored = sorted((self.score(doc, o) for o in options), key=_order)
+            if not scored or not _linkable(scored, threshold, margin):
+                continue
+            top = scored[0]
+            other = next(o for o in options if o.key == top.other)
+            # Mutual: `doc` must also be the clear best of its language for `other`.
+            back = sorted((self.score(other, o) for o in self.near(other, doc.lang)), key=_order)
+            if back and back[0].other == doc.key and _clear(back, margin):
+                found.append(top)
+        return found
+
+
+def _order(m: Match) -> tuple[float, str]:
+    return (-m.score, m.other)
+
+
+def _linkable(scored: Sequence[Match], threshold: float, margin: float) -> bool:
+    top = scored[0]
+    return top.score >= threshold and bool(top.anchors) and _clear(scored, margin)
+
+
 def best(
     doc: LinkDoc, pool: Sequence[LinkDoc], threshold: float = THRESHOLD, margin: float = MARGIN
 ) -> list[Match]:
-    """For each other language, the mutual best match of `doc` scoring at least `threshold` and
-    ahead of the runner-up by `margin`, seen from both sides."""
-    found: list[Match] = []
-    for lang in sorted({o.lang for o in pool} - {doc.lang}):
-        options = [o for o in candidates(doc, pool) if o.lang == lang]
-        scored = sorted((score(doc, o) for o in options), key=lambda m: (-m.score, m.other))
-        if not scored or scored[0].score < threshold or not _clear(scored, margin):
-            continue
-        top = scored[0]
-        other = next(o for o in options if o.key == top.other)
-        # Mutual: `doc` must also be the clear best of its language for `other`.
-        rivals = [o for o in candidates(other, pool) if o.lang == doc.lang and o.key != doc.key]
-        back = sorted(
-            (score(other, o) for o in [doc, *rivals]),
-            key=lambda m: (-m.score, m.other != doc.key),
-        )
-        if back and back[0].other == doc.key and _clear(back, margin):
-            found.append(top)
-    return found
+    """For each other language, the mutual best match of `doc` scoring at least `threshold`,
+    with a specific anchor, and ahead of the runner-up by `margin`, seen from both sides."""
+    return Linker([doc, *(o for o in pool if o.key != doc.key)]).best(doc, threshold, margin)
 
 
 def _clear(scored: Sequence[Match], margin: float) -> bool:
@@ -314,8 +293,9 @@ def link(
     docs: Sequence[LinkDoc], threshold: float = THRESHOLD, margin: float = MARGIN
 ) -> set[tuple[str, str]]:
     """Every linked pair among `docs` (keys sorted within each pair)."""
+    pool = Linker(docs)
     pairs: set[tuple[str, str]] = set()
     for doc in docs:
-        for m in best(doc, docs, threshold, margin):
+        for m in pool.best(doc, threshold, margin):
             pairs.add((min(m.key, m.other), max(m.key, m.other)))
     return pairs

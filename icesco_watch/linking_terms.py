@@ -120,6 +120,44 @@ GENERIC: dict[str, tuple[str, ...]] = {
     "minister": ("minister", "ministre", "وزير"),
     "deputy-dg": ("deputy director-general", "directeur general adjoint", "نائب المدير العام"),
 }
+# The day of a several-day event a headline reports (forms as in `PLACES`): a conference's
+# opening, its second day and its closing are three articles sharing place, names and numbers.
+PHASES: dict[str, tuple[str, ...]] = {
+    "opening": (
+        "opens", "opening", "begins", "ouverture", "s'ouvre", "debute", "افتتاح", "يفتتح", "تفتتح",
+        "انطلاق", "تبدا", "يبدا",
+    ),
+    "second-day": ("second day", "day two", "deuxieme journee", "2e journee", "اليوم الثاني"),
+    "closing": (
+        "closes", "closing", "concludes", "ends$", "wraps up", "cloture", "s'acheve", "prend fin",
+        "se termine", "fin d", "ختام", "اختتام", "يختتم", "تختتم",
+    ),
+}  # fmt: skip
+# Capitalised words every ICESCO item may carry (the organisation, its seat, its
+# Director-General, its bodies), and the calendar: a shared month or "Africa" is not a shared name.
+COMMON_NAMES: tuple[str, ...] = (
+    "ICESCO", "ISESCO", "Director", "General", "Directeur", "Islamic", "World", "Rabat",
+    "Salim", "AlMalik", "Malik", "Culture", "Sciences", "Centre", "Forum", "President",
+    "Education", "Organization", "Organisation", "Sector", "Secteur", "Arabic", "Morocco",
+    "Abdelilah", "Benarafa", "Conference", "Council", "Al-Malik", "Director-General",
+    # ICESCO's own officials, named in many items of every year (a sector head, a centre's
+    # director, the Director-General before 2019).
+    "Ramata", "Almamy", "Mbaye", "Kais", "Hammami", "Abdulaziz", "Othman", "Altwaijri",
+    "Mohammed", "Mohamed", "Muhammad", "Africa", "Afrique", "African", "Africain", "Asia", "Asie",
+    "Europe", "Arab", "Arabe", "Islam", "COVID", "Member", "States", "Ministry", "Minister",
+    "Ministre", "International", "National", "Commission", "University", "Universite", "Center",
+    "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday",
+    "Lundi", "Mardi", "Mercredi", "Jeudi", "Vendredi", "Samedi", "Dimanche",
+    "January", "February", "March", "April", "June", "July", "August", "September", "October",
+    "November", "December", "Janvier", "Fevrier", "Mars", "Avril", "Juin", "Juillet", "Aout",
+    "Septembre", "Octobre", "Novembre", "Decembre",
+)  # fmt: skip
+# Consonant skeletons of Arabic words every item may carry: the Director-General's names
+# (Salim, Mohammed, AlMalik; "slm" is also Islamic and peace), ICESCO, UNESCO, the months,
+# an official named in many items (Ramata).
+COMMON_SOUNDS: frozenset[str] = frozenset(
+    {"slm", "mhmd", "mlk", "ksks", "nsk", "frk", "fbr", "ktbr", "nfmbr", "dsmbr", "sbtmbr", "rmt"}
+)
 NUMBER_WORDS: dict[str, str] = {
     "thirty": "30",
     "trente": "30",

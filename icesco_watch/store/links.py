@@ -13,12 +13,14 @@ from typing import Any
 
 from sqlalchemy import Connection, and_, delete, insert, or_, select
 
-from icesco_watch.linking import MAX_DAYS, LinkDoc, best
+from icesco_watch.linking import MAX_DAYS, LinkDoc, Linker
 from icesco_watch.models import NewsItem
 from icesco_watch.store.schema import item_links, items
 
 # The mutual-best check looks at the rivals of a candidate, up to MAX_DAYS further away.
 _WINDOW = timedelta(days=2 * MAX_DAYS + 1)
+# Fresh items linked from one read of the store (see `_runs`).
+_RUN = 500
 
 
 def _doc(row: Any) -> LinkDoc:
@@ -35,9 +37,11 @@ def _doc(row: Any) -> LinkDoc:
 
 def link_items(conn: Connection, fresh: Sequence[NewsItem]) -> int:
     """Link each of `fresh` (already stored) to its other-language versions; returns the links
-    written. A better new match replaces an item's old link in that language."""
+    written. A better new match replaces an item's old link in that language. The stored items
+    around a run of fresh ones are read once and linked by one `Linker` (each item's features
+    extracted once, each pair scored once): a backfill records hundreds of items at a time."""
     written = 0
-    for item in fresh:
+    for run in _runs(fresh):
         rows = conn.execute(
             select(
                 items.c.key,
@@ -48,19 +52,34 @@ def link_items(conn: Connection, fresh: Sequence[NewsItem]) -> int:
                 items.c.sectors,
                 items.c.image,
             ).where(
-                items.c.published >= item.published - _WINDOW,
-                items.c.published <= item.published + _WINDOW,
+                items.c.published >= run[0].published - _WINDOW,
+                items.c.published <= run[-1].published + _WINDOW,
             )
         )
-        pool = [_doc(row) for row in rows]
-        doc = next((d for d in pool if d.key == item.key), None)
-        if doc is None:
-            continue
-        langs = {d.key: d.lang for d in pool}
-        for match in best(doc, pool):
-            _replace(conn, doc.key, match.other, langs, match.score)
-            written += 1
+        pool = {row.key: _doc(row) for row in rows}
+        linker = Linker(pool.values())
+        langs = {key: d.lang for key, d in pool.items()}
+        for item in run:
+            doc = pool.get(item.key)
+            if doc is None:
+                continue
+            for match in linker.best(doc):
+                _replace(conn, doc.key, match.other, langs, match.score)
+                written += 1
     return written
+
+
+def _runs(fresh: Sequence[NewsItem]) -> list[list[NewsItem]]:
+    """`fresh` by date in runs whose windows overlap (an old article found beside today's
+    news gets its own read, not the years between), at most _RUN items each."""
+    runs: list[list[NewsItem]] = []
+    for item in sorted(fresh, key=lambda i: i.published):
+        last = runs[-1] if runs else None
+        if last and len(last) < _RUN and item.published - last[-1].published <= 2 * _WINDOW:
+            last.append(item)
+        else:
+            runs.append([item])
+    return runs
 
 
 def _replace(conn: Connection, key: str, other: str, langs: dict[str, str], score: float) -> None:

@@ -79,6 +79,20 @@ def test_versions_recorded_in_separate_crawls_are_linked_both_ways(engine: Engin
     assert all(score > 0 for _, score in rows)
 
 
+def test_one_crawl_with_stories_months_apart_links_each(engine: Engine) -> None:
+    # A backfill: one batch holds a February story and a November one; each is linked from
+    # its own read of the store (store/links.py `_runs`), neither with the other.
+    ar_nov = _real("ar", "2025-11-13", "الإيسيسكو تشارك في المنتدى الأفريقي")
+    fr_nov = _real("fr", "2025-11-14", "À Bujumbura")
+    _record(engine, [FR, ar_nov, EN, fr_nov, AR])
+    with engine.connect() as conn:
+        found = related(conn, [AR.key, EN.key, FR.key, ar_nov.key, fr_nov.key])
+    assert sorted(found[AR.key]) == sorted([EN.url, FR.url])
+    assert sorted(found[EN.key]) == sorted([AR.url, FR.url])
+    assert found[ar_nov.key] == [fr_nov.url]
+    assert found[fr_nov.key] == [ar_nov.url]
+
+
 def test_a_better_version_arriving_later_replaces_the_weaker_link(engine: Engine) -> None:
     # A weaker French candidate first (same day, shares the place only), then the real version.
     weak = NewsItem(

@@ -1,0 +1,52 @@
+"""What the linker reads of one item (icesco_watch/linking_features.py)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from icesco_watch.linking_features import LinkDoc, features, skeleton
+
+
+def _en(title: str, text: str = "") -> LinkDoc:
+    return LinkDoc("k", "en", date(2025, 3, 4), title, text)
+
+
+def test_names_are_proper_names_not_a_sentences_first_word() -> None:
+    text = "Speakers said. They met Dr. Raheel Qamar, with Kofi Annan.\nJournée in Samarkand"
+    assert features(_en("Webinar", text)).names == {"raheel", "qamar", "kofi", "annan"}
+
+
+def test_common_names_months_officials_places_and_table_words_are_not_names() -> None:
+    text = (
+        "On Monday 3 March, ICESCO's Director-General Salim AlMalik, Ramata Almamy Mbaye "
+        "and Mohammed Alaoui met in Baku at the World Heritage Committee about COVID-19 "
+        "with Mondiacult"
+    )
+    # Baku is a place and Heritage a word of the tables: counted there, not again as names.
+    assert features(_en("Meeting", text)).names == {"committee", "alaoui"}
+
+
+def test_a_titles_names_are_those_its_body_capitalises_too() -> None:
+    doc = _en("Samarkand launched as Culture Capital", "the Culture Capital year in Samarkand")
+    assert doc.title.startswith("Samarkand")
+    assert features(doc).title_names == {"capital"}
+
+
+def test_the_day_of_an_event_in_the_headline() -> None:
+    assert features(_en("Conference opens in Muscat")).phases == {"opening"}
+    assert features(_en("Second day of the conference opens")).phases == {"second-day"}
+    assert features(_en("PISA conference ends in Baku")).phases == {"closing"}
+    fr = LinkDoc("f", "fr", date(2025, 3, 4), "Le Caire : la conférence s'achève")
+    ar = LinkDoc("a", "ar", date(2025, 3, 4), "افتتاح مؤتمر وزراء التربية")
+    assert features(fr).phases == {"closing"}
+    assert features(ar).phases == {"opening"}
+    assert features(_en("The weekend of reading")).phases == frozenset()
+
+
+def test_the_directors_names_and_the_months_are_no_arabic_sound() -> None:
+    ar = LinkDoc(
+        "a", "ar", date(2025, 10, 6), "ندوة", "في أكتوبر قال سالم بن محمد المالك مع رحيل قمر"
+    )
+    assert features(ar).sounds >= {"rhl", "kmr"}
+    assert not features(ar).sounds & {"ktbr", "slm", "mhmd", "mlk"}
+    assert skeleton("raheel") == skeleton("رحيل") == "rhl"
