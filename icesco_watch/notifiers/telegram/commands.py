@@ -21,6 +21,7 @@ from icesco_watch.notifiers.telegram.format import format_digest
 from icesco_watch.notifiers.telegram.i18n import LANGUAGE_NAMES, N_
 from icesco_watch.notifiers.telegram.language import language_reply
 from icesco_watch.notifiers.telegram.menu import ADMIN_COMMANDS, PUBLIC_COMMANDS, help_text
+from icesco_watch.notifiers.telegram.overview import chat_overview, status_overview
 from icesco_watch.notifiers.telegram.reasons import explain
 from icesco_watch.notifiers.telegram.replies import ECHO, echo
 from icesco_watch.notifiers.telegram.status import store_status
@@ -234,12 +235,14 @@ class Commands(Conversation):
         await self._reply(update, context, text)
 
     async def list(self, update: Update, context: Context) -> None:
-        """What this chat follows, its news languages, the bot's language, whether paused."""
+        """What this chat follows, its news languages, the bot's language, when alerts arrive
+        (schedule, time zone), its forum topics and config routes, whether paused."""
         chat = _chat(update)
         t = self._t(update)
         with self.engine.connect() as conn:
             found = list_subscriptions(conn, chat)
             state = get_chat(conn, chat)
+            delivery = chat_overview(conn, self.settings, self.choices, t, chat, utcnow())
         lines = [
             "• " + t.gettext("watching “{keyword}”", keyword=html.escape(s.value))
             if s.kind == "keyword"
@@ -252,6 +255,7 @@ class Commands(Conversation):
         news = LANGUAGE_NAMES[state.lang] if state and state.lang else t.gettext("all languages")
         text += "\n" + t.gettext("News in: {languages}.", languages=news)
         text += "\n" + t.gettext("The bot speaks: {language}.", language=LANGUAGE_NAMES[t.locale])
+        text += "\n" + "\n".join(delivery)
         if state and state.paused:
             text += "\n" + t.gettext("Alerts are paused: /resume to restart them.")
         await self._reply(update, context, text)
@@ -322,11 +326,13 @@ class Commands(Conversation):
         await self._reply(update, context, self._t(update).gettext("Alerts resumed."))
 
     async def status(self, update: Update, context: Context) -> None:
-        """Admin: health of the sources and the delivery queue."""
+        """Admin: health of the sources, the delivery queue, schedules and routes."""
         if not await self._admin(update, context):
             return
         t = self._t(update)
         text = await self.status_text() if self.status_text else store_status(self.engine, t)
+        with self.engine.connect() as conn:
+            text += "\n" + "\n".join(status_overview(conn, self.settings, t, _chat(update)))
         await self._reply(update, context, f"<pre>{html.escape(text)}</pre>")
 
     async def crawl(self, update: Update, context: Context) -> None:

@@ -20,12 +20,12 @@ from icesco_watch.digests import (
     ScheduleError,
     canonical_zone,
     closest_zone,
-    next_due,
 )
 from icesco_watch.notifiers.telegram import digest_texts as texts
 from icesco_watch.notifiers.telegram.commands import Commands, Context
-from icesco_watch.notifiers.telegram.format import format_date
 from icesco_watch.notifiers.telegram.i18n import Translator
+from icesco_watch.notifiers.telegram.overview import next_digest, schedule_sentence
+from icesco_watch.notifiers.telegram.reasons import explain_schedule
 from icesco_watch.notifiers.telegram.replies import echo
 from icesco_watch.store.chat_schedules import get_schedule, set_schedule, set_timezone
 
@@ -58,7 +58,7 @@ class DigestCommands:
             with self.engine.begin() as conn:
                 schedule = set_schedule(conn, chat, given, self.now())
         except ScheduleError as exc:
-            problem = echo(str(exc).split(";")[0], 200)
+            problem = explain_schedule(t, given, exc)
             reply = t.gettext(texts.DIGEST_BAD, given=echo(given), problem=problem)
             await self.commands._reply(update, context, reply)
             return
@@ -99,18 +99,8 @@ class DigestCommands:
         """The chat's setting in words (in `t`'s language), with its next digest time."""
         if schedule.instant:
             return t.gettext(texts.DIGEST_OFF if changed else texts.DIGEST_INSTANT)
-        clock = f"{schedule.hour:02d}:{schedule.minute:02d}"
-        if schedule.kind == "daily":
-            text = t.gettext(texts.DIGEST_DAILY, time=clock, zone=schedule.timezone)
-        else:
-            day = t.gettext(texts.DAY_NAMES[schedule.weekday])
-            text = t.gettext(texts.DIGEST_WEEKLY, day=day, time=clock, zone=schedule.timezone)
-        due = next_due(schedule, self.now()).astimezone(ZoneInfo(schedule.timezone))
-        day = t.gettext(texts.DAY_NAMES[due.weekday()])
-        when = t.gettext(
-            texts.NEXT_WHEN, day=day, date=format_date(due, t.locale), time=f"{due:%H:%M}"
-        )
-        return text + "\n" + t.gettext(texts.DIGEST_NEXT, when=when)
+        when = next_digest(t, schedule, self.now())
+        return schedule_sentence(t, schedule) + "\n" + t.gettext(texts.DIGEST_NEXT, when=when)
 
     def _clock(self, zone: str) -> str:
         return f"{self.now().astimezone(ZoneInfo(zone)):%H:%M}"

@@ -30,6 +30,13 @@ DIGEST_BAD = N_(
     "I don't understand “{given}”: {problem}.\n"
     "Usage: /digest daily 08:00, /digest weekly mon 08:00 or /digest off."
 )
+# Why /digest's argument is not a schedule ({problem} above), one per reason `digests.py` gives;
+# the values typed (days, HH:MM) are inserted as they must be written.
+NOT_A_SCHEDULE = N_("that is not a schedule")
+WEEKLY_NEEDS = N_("a weekly digest needs a day and a time")
+NOT_A_DAY = N_("“{day}” is not a day; write one of {days}")
+DAILY_NEEDS = N_("a daily digest takes one time and nothing else")
+NOT_A_TIME = N_("“{time}” is not a time; write it as {form}, for example {morning} or {evening}")
 DAY_NAMES = (
     N_("Monday"),
     N_("Tuesday"),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import re
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from datetime import UTC, datetime, timedelta
@@ -16,6 +17,7 @@ from telegram.request import HTTPXRequest
 from icesco_watch.config.schema import Settings
 from icesco_watch.models import NewsItem
 from icesco_watch.notifiers.telegram.bot import build_application, running
+from icesco_watch.notifiers.telegram.i18n import FSI, PDI
 from icesco_watch.notifiers.telegram.limits import Pacer
 from icesco_watch.notifiers.telegram.sender import Sender
 from icesco_watch.store.items import record_items
@@ -31,6 +33,8 @@ SECTORS = {
     "science": ("Science and Environment", "Sciences et environnement", "العلوم والبيئة"),
     "foresight-ai": ("Foresight and AI", "Prospective et IA", "الاستشراف والذكاء الاصطناعي"),
 }
+ARABIC_LETTERS = re.compile(r"[\u0621-\u064a]")
+LATIN_WORD = re.compile(r"[A-Za-z]{3,}")
 
 
 def make_settings(tmp_path: Path, api: FakeBotApi, **telegram: Any) -> Settings:
@@ -148,3 +152,12 @@ def with_bot(
             await scenario(Sender(settings, engine, application.bot, pacer=pacer))
 
     asyncio.run(run())
+
+
+def reads_right_to_left(text: str) -> None:
+    """Arabic, with every Latin word (commands, keys, names) inside a balanced isolate."""
+    assert ARABIC_LETTERS.search(text), text
+    assert text.count(FSI) == text.count(PDI), text
+    outside = re.sub(f"{FSI}[^{PDI}]*{PDI}", "", text)
+    # Latin left outside an isolate: only inside a typed echo, an item's text or a link label.
+    assert not LATIN_WORD.search(outside), outside

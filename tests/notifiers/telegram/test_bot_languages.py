@@ -4,7 +4,6 @@ own HTML parser in the fake, alerts through the outbox sender."""
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -15,10 +14,14 @@ from icesco_watch.notifiers.telegram.sender import Sender
 from icesco_watch.store.chat_language import get_ui_lang
 from icesco_watch.store.schema import open_store
 from tests.fakes.bot_api import FakeBotApi
-from tests.notifiers.telegram.helpers import Chat, make_settings, news, store_new, with_bot
-
-ARABIC_LETTERS = re.compile(r"[\u0621-\u064a]")
-LATIN_WORD = re.compile(r"[A-Za-z]{3,}")
+from tests.notifiers.telegram.helpers import (
+    Chat,
+    make_settings,
+    news,
+    reads_right_to_left,
+    store_new,
+    with_bot,
+)
 
 
 @pytest.fixture
@@ -33,15 +36,6 @@ def _buttons(api: FakeBotApi, chat: int) -> list[dict[str, str]]:
     return [b for row in markup["inline_keyboard"] for b in row]
 
 
-def _reads_right_to_left(text: str) -> None:
-    """Arabic, with every Latin word (commands, keys, names) inside a balanced isolate."""
-    assert ARABIC_LETTERS.search(text), text
-    assert text.count(FSI) == text.count(PDI), text
-    outside = re.sub(f"{FSI}[^{PDI}]*{PDI}", "", text)
-    # Latin left outside an isolate: only inside a typed echo, an item's text or a link label.
-    assert not LATIN_WORD.search(outside), outside
-
-
 def test_an_arabic_speaker_gets_every_reply_and_alert_in_arabic(
     tmp_path: Path, api: FakeBotApi
 ) -> None:
@@ -54,11 +48,11 @@ def test_an_arabic_speaker_gets_every_reply_and_alert_in_arabic(
         assert welcome.startswith("أهلًا بك!")
         assert f"{FSI}/subscribe all{PDI}" in welcome
         assert "تنبيهات أخبار الإيسيسكو" in welcome  # the help follows the welcome
-        _reads_right_to_left(welcome)
+        reads_right_to_left(welcome)
         help_text = await user.ask("/help")
         assert f"{FSI}/lang en|ar|fr|all{PDI}" in help_text
         assert "القطاعات:" in help_text
-        _reads_right_to_left(help_text)
+        reads_right_to_left(help_text)
         prompt = await user.ask("/sectors")
         assert prompt == "اضغط على قطاع لمتابعته أو إلغاء متابعته:"
         buttons = _buttons(api, 2100)
@@ -75,13 +69,13 @@ def test_an_arabic_speaker_gets_every_reply_and_alert_in_arabic(
         assert "• التربية" in listing
         assert "لغات الأخبار: كل اللغات." in listing
         assert "لغة البوت: العربية." in listing
-        _reads_right_to_left(listing)
+        reads_right_to_left(listing)
         typo = await user.ask("/subscribe educaton")
         assert typo.startswith("لا أعرف «")
         assert f"هل تقصد {FSI}/subscribe education{PDI}؟" in typo
         unknown = await user.ask("/frobnicate")
         assert unknown.startswith("أمر غير معروف:")
-        _reads_right_to_left(unknown)
+        reads_right_to_left(unknown)
         usage = await user.ask("/watch")
         assert f"{FSI}/watch الذكاء الاصطناعي{PDI}" in usage
         too_long = await user.ask("/watch " + "تراث " * 9)
@@ -157,7 +151,7 @@ def test_language_shows_the_choices_refuses_nonsense_and_sticks(
         shown = await newcomer.ask("/language")
         assert shown.startswith("لغة البوت هنا: العربية.")
         assert f"{FSI}/language fr{PDI}: {FSI}Français{PDI}" in shown
-        _reads_right_to_left(shown)
+        reads_right_to_left(shown)
         with engine.connect() as conn:
             assert get_ui_lang(conn, "2300") is None
         await newcomer.ask("/start")

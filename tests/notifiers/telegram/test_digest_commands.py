@@ -19,6 +19,7 @@ from tests.notifiers.telegram.helpers import (
     deliveries,
     make_settings,
     news,
+    reads_right_to_left,
     store_new,
     with_bot,
 )
@@ -51,10 +52,20 @@ def test_digest_and_timezone_replies_including_bad_input(tmp_path: Path, api: Fa
         reply = await user.ask("/digest weekly mon 18:30")
         assert reply.startswith("A weekly digest on Monday at 18:30 (UTC).\nNext one: Monday ")
         bad = await user.ask("/digest sometimes")
-        assert bad.startswith("I don't understand “sometimes”: 'sometimes' is not a schedule.")
-        assert bad.endswith("Usage: /digest daily 08:00, /digest weekly mon 08:00 or /digest off.")
-        assert "'25:00' is not a time" in await user.ask("/digest daily 25:00")
-        assert "'someday' is not a day" in await user.ask("/digest weekly someday 08:00")
+        assert bad == (
+            "I don't understand “sometimes”: that is not a schedule.\n"
+            "Usage: /digest daily 08:00, /digest weekly mon 08:00 or /digest off."
+        )
+        assert "“25:00” is not a time; write it as HH:MM, for example 08:00 or 18:30." in (
+            await user.ask("/digest daily 25:00")
+        )
+        assert "“someday” is not a day; write one of mon, tue, wed, thu, fri, sat, sun." in (
+            await user.ask("/digest weekly someday 08:00")
+        )
+        assert "a weekly digest needs a day and a time." in await user.ask("/digest weekly mon")
+        assert "a daily digest takes one time and nothing else." in (
+            await user.ask("/digest daily 08:00 18:00")
+        )
         long = await user.ask("/digest " + "x" * 5000)
         assert len(long) < 600  # the user's text is echoed short
         assert (await user.ask("/timezone")).startswith("Time zone: UTC (it is ")
@@ -119,3 +130,61 @@ def test_only_a_groups_admins_change_its_digest(tmp_path: Path, api: FakeBotApi)
     with_bot(settings, engine, scenario, budget=ROOMY)
     with engine.connect() as conn:
         assert get_schedule(conn, str(GROUP)) == Schedule("daily", 7, 15, 0, "Europe/Paris")
+
+
+# Each reason the parser gives for a bad /digest, and the two /timezone refusals.
+REFUSED = [
+    "/digest sometimes",
+    "/digest weekly mon",
+    "/digest weekly someday 08:00",
+    "/digest daily 08:00 18:00",
+    "/digest daily 25:00",
+    "/timezone Mars/Base",
+    "/timezone Africa/Casablanka",
+]
+IN_FRENCH = [
+    "Je ne comprends pas «\u00a0sometimes\u00a0»\u00a0: ce n'est pas un horaire reconnu.",
+    "un résumé hebdomadaire demande un jour et une heure.",
+    "«\u00a0someday\u00a0» n'est pas un jour\u00a0; écrivez l'un des suivants, tel quel\u00a0: "
+    "mon, tue, wed, thu, fri, sat, sun.",
+    "un résumé quotidien prend une heure, et rien d'autre.",
+    "«\u00a025:00\u00a0» n'est pas une heure\u00a0; écrivez-la sous la forme HH:MM, par exemple "
+    "08:00 ou 18:30.",
+    "Je ne connais pas le fuseau horaire «\u00a0Mars/Base\u00a0».",
+    "Vouliez-vous dire /timezone Africa/Casablanca\u00a0?",
+]
+IN_ARABIC = [
+    "هذا ليس موعدًا صالحًا",
+    "يحتاج الموجز الأسبوعي إلى يوم وساعة",
+    "ليس يومًا؛ اكتب أحد هذه الأيام كما هو",
+    "يحتاج الموجز اليومي إلى ساعة واحدة فقط",
+    "ليس وقتًا؛ اكتبه بالصيغة",
+    "لا أعرف المنطقة الزمنية",
+    "هل تقصد",
+]
+
+
+@pytest.mark.parametrize("lang", ["fr", "ar"])
+def test_digest_and_timezone_refusals_are_in_the_users_language(
+    tmp_path: Path, api: FakeBotApi, lang: str
+) -> None:
+    """Each reason is the chat's language, not the parser's English inside a translated reply."""
+    settings = make_settings(tmp_path, api)
+    engine = open_store(settings.storage.url)
+    user = Chat(api, 1720, language_code=lang)
+    replies: list[str] = []
+
+    async def scenario(sender: Sender) -> None:
+        for command in REFUSED:
+            replies.append(await user.ask(command))
+
+    with_bot(settings, engine, scenario, budget=ROOMY)
+    expected = IN_FRENCH if lang == "fr" else IN_ARABIC
+    for command, reply, part in zip(REFUSED, replies, expected, strict=True):
+        assert part in reply, (command, reply)
+        for english in ("is not a", "needs", "schedule", "write it", "I don't"):
+            assert english not in reply, (command, reply)
+        if lang == "ar":
+            reads_right_to_left(reply)
+    with engine.connect() as conn:
+        assert get_schedule(conn, "1720") == Schedule()  # nothing refused was kept

@@ -12,6 +12,7 @@ import pytest
 from babel.messages.catalog import Catalog
 from babel.messages.pofile import read_po
 
+from icesco_watch.digests import ScheduleError, parse_schedule
 from icesco_watch.notifiers.telegram.catalogs import (
     TEMPLATE,
     TRANSLATED,
@@ -24,7 +25,7 @@ from icesco_watch.notifiers.telegram.catalogs import (
 from icesco_watch.notifiers.telegram.i18n import FSI, PDI, translator, ui_lang_for
 from icesco_watch.notifiers.telegram.menu import HELP
 from icesco_watch.notifiers.telegram.permissions import NOT_GROUP_ADMIN
-from icesco_watch.notifiers.telegram.reasons import explain
+from icesco_watch.notifiers.telegram.reasons import explain, explain_schedule
 from icesco_watch.store.subscriptions import KEYWORDS_PER_CHAT
 from icesco_watch.tagging.topics import keyword_problem
 
@@ -174,3 +175,21 @@ def test_the_reasons_a_keyword_is_refused_are_translated(keyword: str) -> None:
     assert (
         explain(translator("fr"), full) == f"au plus {KEYWORDS_PER_CHAT} mots-clés par conversation"
     )
+
+
+@pytest.mark.parametrize(
+    "given",
+    ["sometimes", "", "weekly mon", "weekly someday 08:00", "daily", "daily 24:00", "daily 8h"],
+)
+def test_every_reason_a_schedule_is_refused_is_translated(given: str) -> None:
+    """Every reason `parse_schedule` gives is recognised: a changed wording there fails here
+    rather than showing English inside a translated reply."""
+    with pytest.raises(ScheduleError) as refused:
+        parse_schedule(given)
+    raw = str(refused.value).split(";")[0]
+    english = explain_schedule(translator("en"), given, refused.value)
+    assert english != raw  # our msgid, not the parser's text
+    assert "'" not in english
+    french = explain_schedule(translator("fr"), given, refused.value)
+    assert french != english
+    assert ARABIC.search(explain_schedule(translator("ar"), given, refused.value))

@@ -16,7 +16,8 @@ from icesco_watch.config.schema import SectorConfig, Settings
 from icesco_watch.models import NewsItem
 from icesco_watch.notifiers.telegram.bot import build_application
 from icesco_watch.notifiers.telegram.outcomes import Backoff, DrainReport
-from icesco_watch.notifiers.telegram.sender import AlertRenderer, Sender
+from icesco_watch.notifiers.telegram.planner import AlertRenderer
+from icesco_watch.notifiers.telegram.sender import Sender
 from icesco_watch.store.outbox import claim_deliveries, pending_counts, renew_claims
 from icesco_watch.store.schema import deliveries as outbox
 from icesco_watch.store.schema import open_store
@@ -183,7 +184,7 @@ def test_a_sender_slower_than_its_lease_does_not_send_what_another_took_over(
                 assert {e.delivery.chat for e in taken} == {"502"}
             # Private entry point: the interleaving (a plan outliving its lease while another
             # instance claims) cannot be arranged through `drain`, which claims for itself.
-            await slow._deliver(slow._messages(plan), DrainReport(), None)
+            await slow._deliver(slow.planner.plan(plan), DrainReport(), None)
 
     asyncio.run(run())
     assert [m.chat_id for m in api.sent] == [501, 501]  # chat 501's two; nothing to 502

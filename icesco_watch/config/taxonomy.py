@@ -1,0 +1,72 @@
+"""The taxonomy config sections: ICESCO's sectors and the watched topics items are tagged with."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from pydantic import AfterValidator, Field
+
+from icesco_watch.config.base import Section
+
+
+def _has_words(values: list[str]) -> list[str]:
+    for value in values:
+        if not any(ch.isalnum() for ch in value):
+            raise ValueError(f"{value!r} has no letters or digits; remove it or write a word")
+    return values
+
+
+Terms = Annotated[list[str], AfterValidator(_has_words)]
+
+
+class TopicConfig(Section):
+    """A watched topic: an item matches when it contains any keyword and no exclusion
+    (whole words or phrases, any language; plain words, never regular expressions)."""
+
+    key: str = Field(pattern=r"^[a-z0-9][a-z0-9_-]*$")
+    name: str
+    keywords: Terms = Field(min_length=1)
+    exclude: Terms = Field(default_factory=list)
+
+
+class SectorNames(Section):
+    """A sector's display name in each language (feeds, the index page, bot buttons)."""
+
+    en: str = Field(min_length=1)
+    fr: str = Field(min_length=1)
+    ar: str = Field(min_length=1)
+
+    def get(self, lang: str) -> str:
+        """The name in `lang`; English for "all" or an unknown language."""
+        return {"fr": self.fr, "ar": self.ar}.get(lang, self.en)
+
+
+class SectorConfig(Section):
+    """One ICESCO sector of the taxonomy (key as in feed paths and subscriptions).
+
+    The classifier weighs, strongest first: `units` (the sector's own unit names in any
+    language, old names included), `categories` (site category slugs or names), `people`
+    (heads and experts), then `strong_keywords` (weight 2) and `keywords` (weight 1).
+    Matching is whole-word on normalised text (case, accents and Arabic spelling variants
+    ignored), so one spelling per word is enough.
+    """
+
+    key: str = Field(pattern=r"^[a-z0-9][a-z0-9-]*$")
+    name: SectorNames
+    units: Terms = Field(default_factory=list)
+    categories: Terms = Field(default_factory=list)
+    people: Terms = Field(default_factory=list)
+    strong_keywords: Terms = Field(default_factory=list)
+    keywords: Terms = Field(default_factory=list)
+    # Sectors whose keywords alone do not count when this one is decided: teaching Arabic
+    # talks of teachers and learners, yet it is the Arabic Language Center's work.
+    absorbs: list[str] = Field(default_factory=list)
+    # A sector that sits beside the fields rather than among them (partnerships: cooperation
+    # on education is partnerships AND education): its keywords are not weighed against the
+    # best-scoring field's, so a dominant topic does not hide it.
+    cross_cutting: bool = False
+
+    @property
+    def hashtag(self) -> str:
+        """`#foresight_ai`: Telegram hashtags allow letters, digits and underscores only."""
+        return "#" + self.key.replace("-", "_")
