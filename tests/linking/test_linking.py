@@ -148,10 +148,11 @@ def _measure(part: list[Pair]) -> tuple[float, float]:
     return tp / (tp + fp), tp / positives
 
 
-# Regression floors just under the measured figures: tune 1.000 / 0.938 (30 right, 0 wrong;
-# bench/linking_eval.py --cv 5 gives the same out of fold); test 0.842 / 0.762 at the last test
-# measurement, before the anchor and contradiction rules (the integrator measures it again).
-_FLOORS = {"tune": (0.95, 0.9), "test": (0.84, 0.76)}
+# Regression floors at or just under the figures measured with the 395 pairs of this round
+# (bench/linking_eval.py): tune 0.971 / 0.829 (34 right, 1 wrong: the new pairs include hard
+# negatives from one visit's same-day stories); test, measured once, 0.900 / 0.750 (18 right,
+# 2 wrong, 24 same-story pairs). The target (precision 0.95) is not met yet.
+_FLOORS = {"tune": (0.95, 0.8), "test": (0.9, 0.75)}
 
 
 @pytest.mark.parametrize("split", ["tune", "test"])
