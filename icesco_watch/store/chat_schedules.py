@@ -3,9 +3,10 @@ when either changes (the rules of schedules are `digests.py`'s; routing decides 
 
 from __future__ import annotations
 
+from collections import Counter
 from datetime import datetime
 
-from sqlalchemy import Connection, insert, select, update
+from sqlalchemy import Connection, func, insert, select, update
 
 from icesco_watch.digests import (
     DEFAULT_ZONE,
@@ -31,6 +32,19 @@ def get_schedule(conn: Connection, chat: str) -> Schedule:
     """The chat's schedule in its time zone (an unknown chat: instant, UTC)."""
     row = conn.execute(select(chats.c.mode, chats.c.timezone).where(chats.c.chat == chat)).first()
     return INSTANT if row is None else chat_schedule(row.mode, row.timezone)
+
+
+def schedule_kinds(conn: Connection) -> Counter[str]:
+    """How many active chats take each kind of schedule ("instant", "daily", "weekly")."""
+    kinds: Counter[str] = Counter()
+    query = (
+        select(chats.c.mode, chats.c.timezone, func.count())
+        .where(chats.c.active.is_(True))
+        .group_by(chats.c.mode, chats.c.timezone)
+    )
+    for mode, zone, count in conn.execute(query):
+        kinds[chat_schedule(mode, zone).kind] += count
+    return kinds
 
 
 def set_schedule(conn: Connection, chat: str, text: str, now: datetime) -> Schedule:

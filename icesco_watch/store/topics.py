@@ -15,7 +15,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import Connection, delete, insert, select, update
+from sqlalchemy import Connection, delete, func, insert, select, update
 
 from icesco_watch.routing import Destination, Subscriber, topic_interest
 from icesco_watch.store.dialect import insert_ignore
@@ -59,6 +59,25 @@ def sectors_of_topic(conn: Connection, chat: str, thread: int) -> list[str]:
         .order_by(topic_sectors.c.sector)
     )
     return list(conn.scalars(query))
+
+
+def here_topics(conn: Connection, chat: str) -> dict[int, list[str]]:
+    """The chat's forum topics that /here sent sectors to, with their sectors (sorted)."""
+    query = (
+        select(topic_sectors.c.thread, topic_sectors.c.sector)
+        .where(topic_sectors.c.chat == chat)
+        .order_by(topic_sectors.c.thread, topic_sectors.c.sector)
+    )
+    found: dict[int, list[str]] = {}
+    for thread, sector in conn.execute(query):
+        found.setdefault(thread, []).append(sector)
+    return found
+
+
+def count_here_topics(conn: Connection) -> int:
+    """How many forum topics, in every chat, /here sends sectors to."""
+    topics = select(topic_sectors.c.chat, topic_sectors.c.thread).distinct().subquery()
+    return conn.scalar(select(func.count()).select_from(topics)) or 0
 
 
 def forum_subscribers(

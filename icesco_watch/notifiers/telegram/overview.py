@@ -10,11 +10,10 @@ number of chats per schedule) are read-only queries here.
 
 from __future__ import annotations
 
-from collections import Counter
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Connection, func, select
+from sqlalchemy import Connection
 
 from icesco_watch.config.schema import Settings
 from icesco_watch.digests import Schedule, next_due
@@ -23,9 +22,8 @@ from icesco_watch.notifiers.telegram.choices import Choice, Choices
 from icesco_watch.notifiers.telegram.format import format_date
 from icesco_watch.notifiers.telegram.i18n import LANGUAGE_NAMES, N_, Translator
 from icesco_watch.routing import route_schedule
-from icesco_watch.store.chat_schedules import chat_schedule, get_schedule
-from icesco_watch.store.schema import chats, topic_sectors
-from icesco_watch.store.topics import list_closed_topics
+from icesco_watch.store.chat_schedules import get_schedule, schedule_kinds
+from icesco_watch.store.topics import count_here_topics, here_topics, list_closed_topics
 
 # /list
 CHAT_INSTANT = N_(
@@ -82,7 +80,7 @@ def chat_overview(
         lines = [schedule_sentence(t, schedule) + " " + when]
     closed = {c.thread for c in list_closed_topics(conn) if c.chat == chat}
     topics = []
-    for thread, sectors in sorted(_here_topics(conn, chat).items()):
+    for thread, sectors in sorted(here_topics(conn, chat).items()):
         labels = ", ".join(choices.label(Choice("sector", s), t) for s in sectors)
         template = TOPIC_SUSPENDED if thread in closed else TOPIC_SECTORS
         topics.append("• " + t.gettext(template, thread=thread, labels=labels))
@@ -109,16 +107,8 @@ def chat_overview(
 def status_overview(conn: Connection, settings: Settings, t: Translator, chat: str) -> list[str]:
     """/status's lines on delivery (plain text): this chat's schedule, how many chats take a
     digest, how many forum topics /here feeds, and each config route's destination and schedule."""
-    kinds: Counter[str] = Counter()
-    query = (
-        select(chats.c.mode, chats.c.timezone, func.count())
-        .where(chats.c.active.is_(True))
-        .group_by(chats.c.mode, chats.c.timezone)
-    )
-    for mode, zone, count in conn.execute(query):
-        kinds[chat_schedule(mode, zone).kind] += count
-    topics = select(topic_sectors.c.chat, topic_sectors.c.thread).distinct().subquery()
-    here = conn.scalar(select(func.count()).select_from(topics)) or 0
+    kinds = schedule_kinds(conn)
+    here = count_here_topics(conn)
     lines = [
         t.gettext(STATUS_CHAT, schedule=_written(get_schedule(conn, chat))),
         t.gettext(STATUS_DIGESTS, daily=kinds["daily"], weekly=kinds["weekly"]),
@@ -144,16 +134,3 @@ def status_overview(conn: Connection, settings: Settings, t: Translator, chat: s
 def _written(schedule: Schedule) -> str:
     """As /digest and the config write it: "instant", or "daily 08:00 Africa/Casablanca"."""
     return schedule.text if schedule.instant else schedule.stored
-
-
-def _here_topics(conn: Connection, chat: str) -> dict[int, list[str]]:
-    """The chat's forum topics that /here sent sectors to, with their sectors (sorted)."""
-    query = (
-        select(topic_sectors.c.thread, topic_sectors.c.sector)
-        .where(topic_sectors.c.chat == chat)
-        .order_by(topic_sectors.c.thread, topic_sectors.c.sector)
-    )
-    found: dict[int, list[str]] = {}
-    for thread, sector in conn.execute(query):
-        found.setdefault(thread, []).append(sector)
-    return found
