@@ -8,6 +8,7 @@ its routes), `taxonomy.py` (sectors and topics); `schema.py` assembles them into
 from __future__ import annotations
 
 from typing import Literal
+from urllib.parse import urlsplit
 
 from pydantic import BaseModel, ConfigDict
 
@@ -19,3 +20,12 @@ class Section(BaseModel):
     """Every section rejects unknown keys, so a typo is an error rather than a silent default."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+def absolute_http(url: str, example: str) -> str:
+    """`url` unchanged if it is an absolute http(s) URL with a host, else a ValueError that
+    shows how to write one (`example`)."""
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise ValueError(f"{url!r} is not an absolute http(s) URL; write it like {example}")
+    return url

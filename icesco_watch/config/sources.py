@@ -11,7 +11,7 @@ from cssselect import ExpressionError, SelectorError
 from parsel.csstranslator import css2xpath
 from pydantic import ByteSize, Field, field_validator
 
-from icesco_watch.config.base import Lang, Section
+from icesco_watch.config.base import Lang, Section, absolute_http
 from icesco_watch.config.durations import Duration, Pause
 
 
@@ -78,12 +78,7 @@ class SourceConfig(Section):
     @classmethod
     def _absolute_http(cls, urls: list[str]) -> list[str]:
         for url in urls:
-            parts = urlsplit(url)
-            if parts.scheme not in ("http", "https") or not parts.netloc:
-                raise ValueError(
-                    f"{url!r} is not an absolute http(s) URL; "
-                    "write it like 'https://icesco.org/en/category/news/'"
-                )
+            absolute_http(url, "'https://icesco.org/en/category/news/'")
         return urls
 
     @field_validator("timezone")

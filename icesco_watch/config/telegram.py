@@ -5,11 +5,10 @@ from __future__ import annotations
 import re
 from datetime import timedelta
 from typing import Annotated
-from urllib.parse import urlsplit
 
 from pydantic import BeforeValidator, Field, field_validator
 
-from icesco_watch.config.base import Lang, Section
+from icesco_watch.config.base import Lang, Section, absolute_http
 from icesco_watch.config.durations import Duration
 from icesco_watch.config.schedules import DigestText, ZoneName
 
@@ -55,13 +54,7 @@ class TelegramConfig(Section):
     @field_validator("api_base_url")
     @classmethod
     def _absolute_api(cls, value: str) -> str:
-        parts = urlsplit(value)
-        if parts.scheme not in ("http", "https") or not parts.hostname:
-            raise ValueError(
-                f"{value!r} is not an absolute http(s) URL; write it like "
-                "'https://api.telegram.org/bot' (the token is appended to it)"
-            )
-        return value
+        return absolute_http(value, "'https://api.telegram.org/bot' (the token is appended to it)")
 
     @field_validator("bot_username")
     @classmethod
