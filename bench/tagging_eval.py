@@ -35,7 +35,7 @@ from icesco_watch.tagging.evaluate import Case, bootstrap, load_cases, predict, 
 from icesco_watch.tagging.folds import GROUPINGS, assign, group_keys, read_links
 from icesco_watch.tagging.model import load_shipped
 from icesco_watch.tagging.sectors import SectorClassifier
-from icesco_watch.tagging.training import fit
+from icesco_watch.tagging.training import cross_validate
 
 HEADER = ("sector", "support", "prec", "recall", "F1", "95% interval", "units-only F1")
 
@@ -82,7 +82,7 @@ def main() -> int:
     started = time.perf_counter()
     if args.cv:
         folds = assign(groups, args.cv)
-        predictions = _cross_validate(settings.sectors, cases, folds, args.cv, args.rules_only)
+        predictions = cross_validate(settings.sectors, cases, folds, args.cv, args.rules_only)
         label += f", {args.cv}-fold cross-validation grouped by {args.group}"
     else:
         model = None if args.rules_only else load_shipped()
@@ -135,20 +135,6 @@ def _speed(sectors: Sequence[SectorConfig], cases: list[Case], rules_only: bool)
         f"speed: {len(batch)} longest items in {min(runs):.2f} s with loading (target < 2 s); "
         f"rules alone {baseline:.2f} s"
     )
-
-
-def _cross_validate(
-    sectors: Sequence[SectorConfig], cases: list[Case], folds: list[int], k: int, rules_only: bool
-) -> list[frozenset[str]]:
-    """Predictions for every case from a classifier that never saw its fold (nor its group)."""
-    predictions: list[frozenset[str]] = [frozenset()] * len(cases)
-    for fold in range(k):
-        held = [i for i, f in enumerate(folds) if f == fold]
-        rest = [cases[i] for i, f in enumerate(folds) if f != fold]
-        classifier = SectorClassifier(sectors) if rules_only else fit(sectors, rest)
-        for i, got in zip(held, predict(classifier, [cases[i] for i in held]), strict=True):
-            predictions[i] = got
-    return predictions
 
 
 def _report(

@@ -1,9 +1,10 @@
 """Fitting the learned component on labelled cases: what the shipped model was trained on.
 
 The shipped weights (`sector_model.json`) come from `bench/train_sector_model.py`, which calls
-`fit_model` on the TRAIN part of the real corpus plus the development set; cross-validation in
-`bench/tagging_eval.py --cv K` calls `fit` on each fold's other folds the same way, so the figures
-it prints are those of the procedure that made the shipped model.
+`fit_model` on the TRAIN part of the real corpus plus the development set; cross-validation
+(`cross_validate`, used by `bench/tagging_eval.py --cv K` and `bench/tagging_ablation.py`) calls
+`fit` on each fold's other folds the same way, so the figures it prints are those of the
+procedure that made the shipped model.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from icesco_watch.config.schema import SectorConfig
-from icesco_watch.tagging.evaluate import Case, load_cases
+from icesco_watch.tagging.evaluate import Case, load_cases, predict
 from icesco_watch.tagging.model import LinearModel, train
 from icesco_watch.tagging.sectors import SectorClassifier
 
@@ -20,10 +21,14 @@ DEV_SET = Path(__file__).resolve().parents[2] / "tests" / "tagging" / "data" / "
 
 
 def fit_model(
-    sectors: Sequence[SectorConfig], cases: Sequence[Case], with_dev: bool = True
+    sectors: Sequence[SectorConfig],
+    cases: Sequence[Case],
+    with_dev: bool = True,
+    off: frozenset[str] = frozenset(),
 ) -> LinearModel:
-    """A model trained on `cases` (and the development set, when present and asked for)."""
-    rules = SectorClassifier(sectors)
+    """A model trained on `cases` (and the development set, when present and asked for), over
+    the features of the rules with the families `off` switched off."""
+    rules = SectorClassifier(sectors, off=off)
     examples = list(cases)
     if with_dev and DEV_SET.exists():
         examples += load_cases(DEV_SET)
@@ -33,7 +38,31 @@ def fit_model(
 
 
 def fit(
-    sectors: Sequence[SectorConfig], cases: Sequence[Case], with_dev: bool = True
+    sectors: Sequence[SectorConfig],
+    cases: Sequence[Case],
+    with_dev: bool = True,
+    off: frozenset[str] = frozenset(),
 ) -> SectorClassifier:
     """The rules of `sectors` combined with a model trained on `cases`."""
-    return SectorClassifier(sectors, model=fit_model(sectors, cases, with_dev))
+    return SectorClassifier(sectors, model=fit_model(sectors, cases, with_dev, off), off=off)
+
+
+def cross_validate(
+    sectors: Sequence[SectorConfig],
+    cases: Sequence[Case],
+    folds: Sequence[int],
+    k: int,
+    rules_only: bool = False,
+    off: frozenset[str] = frozenset(),
+) -> list[frozenset[str]]:
+    """Predictions for every case from a classifier that never saw its fold (nor its group)."""
+    predictions: list[frozenset[str]] = [frozenset()] * len(cases)
+    for fold in range(k):
+        held = [i for i, f in enumerate(folds) if f == fold]
+        rest = [cases[i] for i, f in enumerate(folds) if f != fold]
+        classifier = (
+            SectorClassifier(sectors, off=off) if rules_only else fit(sectors, rest, off=off)
+        )
+        for i, got in zip(held, predict(classifier, [cases[i] for i in held]), strict=True):
+            predictions[i] = got
+    return predictions
