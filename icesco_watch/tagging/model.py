@@ -192,9 +192,7 @@ def train(
             seen[f] = seen.get(f, 0) + 1
     # Sorted, so that float sums and updates run in one order whatever the hash seed: the same
     # corpus gives the same weights, byte for byte.
-    data = [
-        ({f: feats[f] for f in sorted(feats) if seen[f] >= min_count}, y) for feats, y in data
-    ]
+    data = [({f: feats[f] for f in sorted(feats) if seen[f] >= min_count}, y) for feats, y in data]
     rng = random.Random(seed)
     model = LinearModel({s: 0.0 for s in sectors}, {s: {} for s in sectors})
     for sector in sectors:

@@ -32,9 +32,9 @@ from dataclasses import dataclass, field
 from urllib.parse import unquote
 
 from icesco_watch.config.schema import SectorConfig
-from icesco_watch.tagging.concepts import Concepts
 from icesco_watch.tagging.context import MASKED, Context
 from icesco_watch.tagging.model import LinearModel, features
+from icesco_watch.tagging.stacking import Stacker
 from icesco_watch.tagging.text import PhraseIndex, fold, phrase
 
 THRESHOLD = 2.0
@@ -53,9 +53,6 @@ MODEL_ADD = 0.9  # the model alone adds a sector at this probability
 MODEL_VETO = 0.05  # below it, keywords alone do not tag
 STACKED = True  # the model sees the rules' conclusions and decides keyword-only sectors
 STACK_P = 0.35  # the model's probability that tags a sector with keywords but no unit
-PAIR = 0.3  # the weight of "ICESCO and X" in a title, chosen by CV (1.0 over-fits)
-CONCEPT = 0.7  # the weight of "a sector's keyword in the title", one feature in any language
-LEXICON = 0.3  # the weight of a concept of the trilingual lexicon in the title and lead
 MODEL_MIN_FEATURES = 12  # a text too short to judge is left to the rules
 # Rule families that `off` switches off, one at a time, for the ablation under grouped
 # cross-validation (bench/tagging_ablation.py): what each one is worth on news it was not
@@ -73,7 +70,7 @@ FAMILIES = (
     "absorbs",  # arabic-language absorbs education keywords, media absorbs education
     "relative",  # keyword-only sectors must reach RELATIVE of the best
     "late-keywords",  # keywords deep in an article weigh less and must recur
-    "stacking",  # the model sees the rules' conclusions (rule:, decided:)
+    "stacking",  # the model sees the rules' conclusions (rule:, decided:; stacking.py)
     "pair",  # "ICESCO and X" in a title, a model feature
     "concept",  # a sector's keyword in the title, one model feature in any language
     "lexicon",  # the trilingual concept lexicon's notions in title and lead (concepts.py)
@@ -157,7 +154,7 @@ class SectorClassifier:
             off=off,
         )
         self.icesco_names = self.context.icesco_names
-        self.concepts = Concepts()
+        self.stacker = Stacker(off)
         # A unit's own name may contain ICESCO's ("ICESCO Regional Office"): compile it alike.
         self.units = [
             _Term(t.sector, tuple(self.context.neutralise(t.words)), t.label) for t in self.units
@@ -268,28 +265,17 @@ class SectorClassifier:
         if STACKED or self.model is not None:
             feats = features(title_words, text_words, categories)
             if STACKED and feats:
-                for key in self._decide_all(scores, {}, beside).sectors if on("stacking") else ():
-                    feats[f"rule:{key}"] = 1.0
-                    if scores[key].decisive >= THRESHOLD:
-                        feats[f"decided:{key}"] = 1.0
-                if on("pair") and self.context.bilateral(title):
-                    feats["pair:icesco"] = PAIR
-                # The taxonomy's keywords are a concept lexicon in three languages: "a culture
-                # keyword in the title" is one feature whatever the language, so what the model
-                # learns from English titles carries over to French and Arabic ones.
-                for key in titled_sectors if on("concept") else ():
-                    feats[f"title:{key}"] = CONCEPT
-                if on("lexicon"):
-                    self._lexicon_features(words, len(title_words), feats)
+                ruled = self._decide_all(scores, {}, beside).sectors
+                self.stacker.add(
+                    feats,
+                    ruled=ruled,
+                    decided=frozenset(k for k in ruled if scores[k].decisive >= THRESHOLD),
+                    bilateral=self.context.bilateral(title),
+                    titled=sorted(titled_sectors),
+                    lead=words[:LEAD_TOKENS],
+                    title_len=len(title_words),
+                )
         return scores, beside, feats
-
-    def _lexicon_features(self, words: list[str], titled: int, feats: dict[str, float]) -> None:
-        """The trilingual lexicon's concepts in the title and lead, on the masked text: one
-        feature per notion in any language (`k:teacher`; `tk:teacher` in the title)."""
-        for concept in self.concepts.found(words[:LEAD_TOKENS]):
-            feats[f"k:{concept}"] = LEXICON
-        for concept in self.concepts.found(words[:titled]):
-            feats[f"tk:{concept}"] = LEXICON
 
     def _score_units(
         self, index: PhraseIndex, scores: dict[str, _Score], late: dict[str, list[str]]
