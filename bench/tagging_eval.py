@@ -7,6 +7,9 @@ per language, bootstrap 95% intervals, the full-body subset apart, the units-onl
     python bench/tagging_eval.py --cv 5 --group story  # folds keep a story's EN/FR/AR versions
                                                    #   together (tests/linking/data/pairs.jsonl);
                                                    #   --group week: one ISO week per fold
+    python bench/tagging_eval.py --cv 5 --group story --drop-keywords 0.3 --seed 1
+                                                   #   with 30% of the keywords held out (the
+                                                   #   vocabulary nobody listed; see training.py)
     python bench/tagging_eval.py --errors          # also list TRAIN errors (never test errors)
     python bench/tagging_eval.py --split test      # the frozen TEST part: run it rarely
     python bench/tagging_eval.py --rules-only      # without the learned model
@@ -35,7 +38,7 @@ from icesco_watch.tagging.evaluate import Case, bootstrap, load_cases, predict, 
 from icesco_watch.tagging.folds import GROUPINGS, assign, group_keys, read_links
 from icesco_watch.tagging.model import load_shipped
 from icesco_watch.tagging.sectors import SectorClassifier
-from icesco_watch.tagging.training import fit
+from icesco_watch.tagging.training import cross_validate, hold_out_keywords
 
 HEADER = ("sector", "support", "prec", "recall", "F1", "95% interval", "units-only F1")
 
@@ -51,6 +54,10 @@ def main() -> int:
     parser.add_argument(
         "--group", choices=GROUPINGS, default="item", help="what a CV fold keeps together"
     )
+    parser.add_argument(
+        "--drop-keywords", type=float, default=0.0, metavar="F", help="hold out F of keywords"
+    )
+    parser.add_argument("--seed", type=int, default=1, help="which keywords --drop-keywords drops")
     parser.add_argument("--config", type=Path, default=None, help="taxonomy from this config")
     parser.add_argument("--errors", action="store_true", help="list misclassified train cases")
     parser.add_argument("--rules-only", action="store_true", help="no learned model")
@@ -60,6 +67,8 @@ def main() -> int:
         parser.error("--errors lists train errors only: the test part is never inspected")
     if args.cv and args.split != "train":
         parser.error("--cv runs on the train part only")
+    if args.drop_keywords and not args.cv:
+        parser.error("--drop-keywords needs --cv (the shipped model knows every keyword)")
 
     settings = load_config(args.config, {}).settings if args.config else default_settings()
     keys = [s.key for s in settings.sectors]
@@ -82,8 +91,13 @@ def main() -> int:
     started = time.perf_counter()
     if args.cv:
         folds = assign(groups, args.cv)
-        predictions = _cross_validate(settings.sectors, cases, folds, args.cv, args.rules_only)
+        sectors = settings.sectors
+        if args.drop_keywords:
+            sectors = hold_out_keywords(sectors, args.drop_keywords, args.seed)
+        predictions = cross_validate(sectors, cases, folds, args.cv, args.rules_only)
         label += f", {args.cv}-fold cross-validation grouped by {args.group}"
+        if args.drop_keywords:
+            label += f", {args.drop_keywords:.0%} of keywords held out (seed {args.seed})"
     else:
         model = None if args.rules_only else load_shipped()
         predictions = predict(SectorClassifier(settings.sectors, model=model), cases)
@@ -135,20 +149,6 @@ def _speed(sectors: Sequence[SectorConfig], cases: list[Case], rules_only: bool)
         f"speed: {len(batch)} longest items in {min(runs):.2f} s with loading (target < 2 s); "
         f"rules alone {baseline:.2f} s"
     )
-
-
-def _cross_validate(
-    sectors: Sequence[SectorConfig], cases: list[Case], folds: list[int], k: int, rules_only: bool
-) -> list[frozenset[str]]:
-    """Predictions for every case from a classifier that never saw its fold (nor its group)."""
-    predictions: list[frozenset[str]] = [frozenset()] * len(cases)
-    for fold in range(k):
-        held = [i for i, f in enumerate(folds) if f == fold]
-        rest = [cases[i] for i, f in enumerate(folds) if f != fold]
-        classifier = SectorClassifier(sectors) if rules_only else fit(sectors, rest)
-        for i, got in zip(held, predict(classifier, [cases[i] for i in held]), strict=True):
-            predictions[i] = got
-    return predictions
 
 
 def _report(

@@ -3,9 +3,13 @@
     python bench/train_sector_model.py              # writes icesco_watch/tagging/sector_model.json
     python bench/train_sector_model.py --dir PATH   # the corpus from another folder
     python bench/train_sector_model.py --out FILE   # somewhere else
+    python bench/train_sector_model.py --check      # exit 1 if the shipped weights are not
+                                                    #   what the corpus gives (retrain needed)
 
-The test part is never read (see icesco_watch/tagging/corpus.py). Training is deterministic
-(seeded), so the same corpus gives the same weights.
+This is the one way to build the shipped weights: after corpus items are added (or labels
+fixed), run it and commit `sector_model.json`. The test part is never read (see
+icesco_watch/tagging/corpus.py). Training is deterministic (seeded, features in sorted order),
+so the same corpus gives the same weights byte for byte, whatever the hash seed.
 """
 
 from __future__ import annotations
@@ -26,6 +30,7 @@ def main() -> int:
     )
     parser.add_argument("--dir", type=Path, default=REAL_DIR, help="real corpus folder")
     parser.add_argument("--out", type=Path, default=SHIPPED)
+    parser.add_argument("--check", action="store_true", help="compare with --out, write nothing")
     args = parser.parse_args()
     items = load_corpus(args.dir, "train")
     if not items:
@@ -33,6 +38,10 @@ def main() -> int:
         return 1
     model = fit_model(default_settings().sectors, [item.case() for item in items])
     text = model.to_json()
+    if args.check:
+        same = args.out.exists() and args.out.read_text(encoding="utf-8") == text + "\n"
+        print(f"{args.out} {'matches' if same else 'differs from'} the weights the corpus gives")
+        return 0 if same else 1
     args.out.write_text(text + "\n", encoding="utf-8")
     size = sum(len(w) for w in LinearModel.from_json(text).weights.values())
     print(

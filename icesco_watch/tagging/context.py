@@ -11,8 +11,7 @@ The sector rules look at words in context, and this module owns that context (EN
 - job titles and ministries carry field words that say nothing about ICESCO's work ("Minister of
   Culture", "وزيرة التربية الوطنية", "Faculty of Science"): those words are masked;
 - co-organiser phrases ("in cooperation with", "بالشراكة مع") name who helped, not a
-  partnership as the subject: they are dropped before keywords are counted; other bodies'
-  treaties ("اتفاقية التراث العالمي", "the Paris Agreement") are not agreements signed;
+  partnership as the subject: they are dropped before keywords are counted;
 - a unit or head listed among those present ("in the presence of", "بحضور") attends rather than
   acts; honorary ambassadors ("youth peace ambassadors") are not diplomats; the member states'
   National Commissions' names, like ICESCO's, carry the three fields and count for none.
@@ -46,7 +45,8 @@ _PAUSES = str.maketrans(dict.fromkeys(',;:!?()[]«»"“”،؛', "\x03"))
 class Context:
     """The context rules, compiled once."""
 
-    def __init__(self, field_words: Iterable[str]) -> None:
+    def __init__(self, field_words: Iterable[str], off: frozenset[str] = frozenset()) -> None:
+        """`off`: rule families switched off for an ablation (see sectors.FAMILIES)."""
         self.icesco_names = sorted({phrase(n) for n in lx.ICESCO_NAMES}, key=len, reverse=True)
         self.names_by_first: dict[str, list[tuple[tuple[str, ...], str]]] = {}
         other = sorted({phrase(n) for n in lx.MEMBER_BODY_NAMES}, key=len, reverse=True)
@@ -63,7 +63,8 @@ class Context:
         )
         self.advisers = frozenset(w for a in lx.ADVISERS for w in tokens(a))
         self.un_bodies = frozenset(w for a in lx.UN_BODIES for w in tokens(a))
-        self.co_organiser = [tuple(words(p)) for p in (*lx.CO_ORGANISER, *lx.SET_PHRASES)]
+        dropped = () if "co-organiser" in off else lx.CO_ORGANISER
+        self.co_organiser = [tuple(words(p)) for p in dropped]
         self.title_heads = frozenset(w for h in lx.TITLE_HEADS for w in tokens(h))
         self.honorifics = frozenset(w for h in lx.HONORIFICS for w in tokens(h))
         self.ambassadors = frozenset(w for a in lx.AMBASSADORS for w in tokens(a))
@@ -71,9 +72,6 @@ class Context:
         self.presence = frozenset(w for p in lx.PRESENCE for w in tokens(p))
         self.acting = frozenset(w for a in lx.ACTING for w in tokens(a))
         self.ministers = frozenset(w for m in lx.MINISTERS for w in tokens(m))
-        self.treaty_heads = frozenset(w for t in lx.TREATY_HEADS for w in tokens(t))
-        self.treaty_after = frozenset(w for t in lx.TREATY_AFTER for w in tokens(t))
-        self.treaty_before = frozenset(w for t in lx.TREATY_BEFORE for w in tokens(t))
         self.recall = frozenset(w for r in lx.RECALL for w in tokens(r))
         self.title_links = frozenset(w for h in lx.TITLE_LINKS for w in tokens(h))
         self.title_fields = frozenset(
@@ -157,17 +155,6 @@ class Context:
                 continue
             near = {*found[max(0, i - 2) : i], *found[i + 1 : i + 5]}
             if near & self.honorary or ICESCO in found[i + 1 : i + 4]:
-                found[i] = MASKED
-
-    def mask_treaties(self, found: list[str]) -> None:
-        """Mask "agreement" words that name another body's treaty ("اتفاقية التراث العالمي",
-        "the Paris Agreement"): no agreement of ICESCO's is signed there."""
-        for i, word in enumerate(found):
-            if word not in self.treaty_heads:
-                continue
-            if (i + 1 < len(found) and found[i + 1] in self.treaty_after) or (
-                i > 0 and found[i - 1] in self.treaty_before
-            ):
                 found[i] = MASKED
 
     def mask_recalled(self, found: list[str]) -> None:

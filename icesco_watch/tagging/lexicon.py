@@ -169,23 +169,11 @@ CO_ORGANISER = (
     "en partenariat avec",
     "بالشراكة مع",
 )
-# Set phrases whose words say nothing of a field: "the international community" is the world's
-# states, not a community programme. Dropped like co-organiser phrases.
-SET_PHRASES = (
-    "international community",
-    "communauté internationale",
-    "المجتمع الدولي",
-)
 # What a speaker only recalls is past work, not the item's subject ("recalling the
 # Organization's long cooperation with Mali", "a rappelé les projets menés").
 _RECALL_LATIN = ("recalled", "recalling", "recalls", "rappelé", "rappelant", "rappelle")
 RECALL = (*_RECALL_LATIN, "مستذكرا", "استذكر", "مذكرا")
 RECALL_WINDOW = 6
-# Treaties are other bodies' instruments, not agreements ICESCO signs: "اتفاقية التراث العالمي"
-# (the World Heritage Convention), "اتفاقية الأمم المتحدة لمكافحة التصحر", "the Paris Agreement".
-TREATY_HEADS = ("agreement", "accord", "convention", "اتفاقية", "اتفاق")
-TREATY_AFTER = ("الأمم", "التراث", "لاهاي", "اليونسكو", "باريس", "جنيف")
-TREATY_BEFORE = ("paris", "geneva", "genève", "hague", "haye")
 ADVISERS = ("adviser", "advisor", "conseiller", "conseillère", "مستشار", "مستشارة")
 UN_BODIES = ("unesco", "alecso", "اليونسكو", "الألكسو", "للألكسو", "لليونسكو")
 # Heads of job titles and bodies whose field words are not ICESCO's work.

@@ -190,7 +190,9 @@ def train(
     for feats, _ in data:
         for f in feats:
             seen[f] = seen.get(f, 0) + 1
-    data = [({f: v for f, v in feats.items() if seen[f] >= min_count}, y) for feats, y in data]
+    # Sorted, so that float sums and updates run in one order whatever the hash seed: the same
+    # corpus gives the same weights, byte for byte.
+    data = [({f: feats[f] for f in sorted(feats) if seen[f] >= min_count}, y) for feats, y in data]
     rng = random.Random(seed)
     model = LinearModel({s: 0.0 for s in sectors}, {s: {} for s in sectors})
     for sector in sectors:

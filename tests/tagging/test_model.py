@@ -5,10 +5,12 @@ from __future__ import annotations
 import pytest
 
 from icesco_watch.config.loader import default_settings
+from icesco_watch.tagging.corpus import corpus_present, load_corpus
 from icesco_watch.tagging.evaluate import Case
 from icesco_watch.tagging.model import SHIPPED, LinearModel, features, load_shipped, train
 from icesco_watch.tagging.sectors import SectorClassifier
 from icesco_watch.tagging.text import tokens
+from icesco_watch.tagging.training import fit_model
 
 
 def test_features_leave_out_icesco_s_own_name() -> None:
@@ -75,3 +77,14 @@ def test_a_sector_keyword_in_the_title_is_one_feature_in_every_language(title: s
     feats = rules.model_features(title, "The event gathered experts from member states.")
     assert "title:culture" in feats
     assert not any(f.startswith("title:") for f in rules.model_features("Rabat", "Experts met."))
+
+
+def test_the_shipped_weights_are_what_the_corpus_gives() -> None:
+    """bench/train_sector_model.py is the one way to build them: seeded and order-independent,
+    the train part and the development set give these weights byte for byte."""
+    if not corpus_present():
+        pytest.skip("the real corpus is not in this tree")
+    model = fit_model(default_settings().sectors, [item.case() for item in load_corpus()])
+    assert SHIPPED.read_text(encoding="utf-8") == model.to_json() + "\n", (
+        "the shipped model is stale: run .venv/bin/python bench/train_sector_model.py"
+    )

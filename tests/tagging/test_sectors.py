@@ -6,7 +6,6 @@ import pytest
 
 from icesco_watch.config.loader import default_settings
 from icesco_watch.config.schema import SectorConfig, SectorNames
-from icesco_watch.tagging.model import LinearModel
 from icesco_watch.tagging.sectors import SectorClassifier
 
 NAME_EN = "The Islamic World Educational, Scientific and Cultural Organization (ICESCO)"
@@ -230,27 +229,6 @@ def test_talks_with_a_minister_about_a_field_stay_in_the_field(
         "inscribing sites on the Islamic World Heritage List and restoring manuscripts.",
     )
     assert set(tags.sectors) == {"governance", "culture"}
-
-
-def test_a_field_in_the_title_of_talks_with_a_minister_is_decided_even_against_the_model() -> None:
-    # A model sure the field is absent cannot veto it: the title names the talks' subject.
-    skeptic = LinearModel({"education": -30.0}, {"education": {}})
-    tagger = SectorClassifier(default_settings().sectors, model=skeptic)
-    tags = tagger.classify(
-        "Enseignement supérieur et recherche : le Directeur général et le ministre ougandais",
-        "Le Directeur général a rencontré le ministre ougandais de l'Enseignement supérieur "
-        "pour renforcer la coopération universitaire et l'enseignement supérieur dans le pays, "
-        "les bourses et les échanges entre universités, à l'Université de Kampala.",
-    )
-    assert "education" in tags.sectors
-    assert "talks with a minister on the title's field" in tags.evidence["education"]
-    no_minister = tagger.classify(
-        "Enseignement supérieur et recherche : le Directeur général à Kampala",
-        "Le Directeur général a visité l'Université de Kampala pour renforcer la coopération "
-        "universitaire et l'enseignement supérieur dans le pays, les bourses et les échanges "
-        "entre universités, avec des professeurs et des étudiants.",
-    )
-    assert "education" not in no_minister.sectors
 
 
 def test_an_agreement_signed_with_a_minister_is_still_a_partnership(

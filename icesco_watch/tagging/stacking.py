@@ -1,0 +1,64 @@
+"""What the learned model sees beside an item's words: the rules' conclusions and its concepts.
+
+Stacking: the rules' findings become features of the per-sector model, which learns from the
+labelled corpus (again in every cross-validation fold) how much each kind of evidence counts,
+instead of a weight set by hand:
+
+- `rule:education`: the rules alone would tag the sector; `decided:education`: by a unit, a
+  category or a head (those stay decisive in `SectorClassifier` whatever the model says);
+- `pair:icesco`: the title puts ICESCO beside another body ("ICESCO and X", any language);
+- `title:culture`: one of the sector's keywords stands in the title, whatever the language;
+- `k:teacher`, `tk:teacher`: a notion of the trilingual concept lexicon (concepts.py) in the
+  title and lead, or in the title, on the text the context rules have masked.
+
+The weights of the last three are fixed feature values chosen by grouped cross-validation; the
+learned weights multiply them. Each kind is a rule family that an ablation can switch off.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+
+from icesco_watch.tagging.concepts import Concepts
+
+PAIR = 0.3  # "ICESCO and X" in a title, chosen by CV (1.0 over-fits)
+CONCEPT = 0.7  # a sector's keyword in the title (0.3 / 0.5 / 1.0 tried)
+LEXICON = 0.3  # a concept of the trilingual lexicon (0.5 and 1.0 tried: more errors)
+
+
+class Stacker:
+    """Adds the evidence features to an item's word features (see the module docstring)."""
+
+    def __init__(self, off: frozenset[str] = frozenset()) -> None:
+        self.off = off
+        self.concepts = Concepts()
+
+    def add(
+        self,
+        feats: dict[str, float],
+        *,
+        ruled: Iterable[str],
+        decided: frozenset[str],
+        bilateral: bool,
+        titled: Iterable[str],
+        lead: Sequence[str],
+        title_len: int,
+    ) -> None:
+        """`ruled`: the sectors the rules alone tag, `decided` those decided outright;
+        `titled`: sectors with a keyword in the title; `lead`: the masked tokens of the title
+        and lead, the first `title_len` of them the title's."""
+        if "stacking" not in self.off:
+            for key in ruled:
+                feats[f"rule:{key}"] = 1.0
+                if key in decided:
+                    feats[f"decided:{key}"] = 1.0
+        if "pair" not in self.off and bilateral:
+            feats["pair:icesco"] = PAIR
+        if "concept" not in self.off:
+            for key in titled:
+                feats[f"title:{key}"] = CONCEPT
+        if "lexicon" not in self.off:
+            for concept in self.concepts.found(lead):
+                feats[f"k:{concept}"] = LEXICON
+            for concept in self.concepts.found(lead[:title_len]):
+                feats[f"tk:{concept}"] = LEXICON

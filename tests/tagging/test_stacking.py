@@ -1,0 +1,31 @@
+"""The model's evidence features beside the words, and rule families switched off for ablation."""
+
+from __future__ import annotations
+
+import pytest
+
+from icesco_watch.config.loader import default_settings
+from icesco_watch.tagging.sectors import FAMILIES, SectorClassifier
+
+
+def test_lexicon_features_come_from_the_masked_title_and_lead() -> None:
+    rules = SectorClassifier(default_settings().sectors)
+    feats = rules.model_features(
+        "L'ICESCO et le ministre de la Culture signent un mémorandum",
+        "Le mémorandum porte sur la formation des enseignants.",
+    )
+    assert {"k:agreement", "tk:agreement", "k:teacher", "k:training"} <= set(feats)
+    assert "tk:teacher" not in feats  # not in the title
+    assert "k:culture" not in feats  # the minister's title is masked
+
+
+def test_a_family_switched_off_changes_what_the_model_sees() -> None:
+    sectors = default_settings().sectors
+    title, lead = "ICESCO and Indonesia discuss cooperation", "Teachers and schools were discussed."
+    on = SectorClassifier(sectors).model_features(title, lead)
+    off = SectorClassifier(sectors, off=frozenset({"lexicon", "pair"})).model_features(title, lead)
+    assert {"k:teacher", "pair:icesco"} <= set(on)
+    assert not any(f.startswith(("k:", "tk:", "pair:")) for f in off)
+    with pytest.raises(ValueError, match="unknown rule families"):
+        SectorClassifier(sectors, off=frozenset({"nonsense"}))
+    assert "lexicon" in FAMILIES
