@@ -46,13 +46,15 @@ def test_the_test_part_is_a_third_and_labels_are_known(test_items: list[RealItem
     assert all(set(item.sectors) <= set(SECTORS) for item in everything)
 
 
-# Issue 11's targets. Not all met yet on the frozen test split (measured once after the fourth
-# round, 187 test items: macro-F1 0.843, EN 0.860, FR 0.808, AR 0.778, full-body precision 0.889,
-# partnerships 0.73, dialogue 0.76, social-sciences 0.77): the overall, Arabic and French target
-# tests are expected failures until they are met; English and full bodies meet theirs and are
-# plain tests. `FLOOR` keeps today's figures from regressing (a margin below them).
+# Issue 11's targets. Not all met yet on the frozen test split (measured once after the fifth
+# round, 202 test items: macro-F1 0.862, EN 0.863, FR 0.743, AR 0.8197, full-body precision
+# 0.897, partnerships 0.70, social-sciences 0.79, dialogue 0.81): the overall, Arabic and French
+# target tests are expected failures until they are met; English and full bodies meet theirs and
+# are plain tests. `FLOOR` keeps today's figures from regressing (a margin below them); the
+# language floor went from 0.75 to 0.72 with this round's 8 new French test items, with which the
+# fourth round's tagger scored French 0.735 too.
 TARGET = {"macro": 0.88, "sector": 0.75, "lang": 0.82, "full_body_precision": 0.85}
-FLOOR = {"macro": 0.80, "sector": 0.65, "lang": 0.75, "full_body_precision": 0.80}
+FLOOR = {"macro": 0.82, "sector": 0.65, "lang": 0.72, "full_body_precision": 0.85}
 NOT_YET = pytest.mark.xfail(
     reason="issue 11 targets not reached on the frozen test split yet (see README, Sectors)",
     strict=False,
