@@ -110,6 +110,16 @@ class Pacer:
         if len(self._chats) > 10_000:
             self._forget(at)
 
+    def answered(self, chat: str, at: float) -> None:
+        """Telegram answered the message to `chat` at `at`, so it reached the server no later:
+        the next message to that chat waits a full interval from here. Telegram counts the
+        per-chat limit by its own clock; a request held up on its way (a busy event loop, a slow
+        connection) followed by one sent on time would otherwise arrive too close behind it.
+        Groups' per-minute windows keep the leaving time (one entry a message)."""
+        window = self._chats.get(chat)
+        if window is not None:
+            window.record(at)
+
     def pause(self, until: float) -> None:
         """Flood control answered: nothing leaves before `until`."""
         self._paused_until = max(self._paused_until, until)

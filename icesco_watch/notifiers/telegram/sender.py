@@ -215,6 +215,7 @@ class Sender:
             done, _ = await asyncio.wait(running, timeout=wait, return_when=asyncio.FIRST_COMPLETED)
             for task in done:
                 chat = running.pop(task)
+                self.pacer.answered(chat, time.monotonic())
                 verdict = task.result()
                 closed_before = len(report.closed_topics)
                 with self.engine.begin() as conn:

@@ -25,6 +25,17 @@ def test_one_message_per_second_per_chat() -> None:
     assert pacer.ready_at("43", 0.5) == 0.5  # other chats are not held back
 
 
+def test_the_next_message_to_a_chat_waits_a_full_interval_after_the_answer() -> None:
+    # The first request was held up on its way: it left at 0.0 but was answered at 0.4, so it
+    # may have reached Telegram at 0.39; the next one must not arrive within a second of that.
+    pacer = Pacer(rate_per_second=1000)
+    pacer.record("42", 0.0)
+    pacer.answered("42", 0.4)
+    assert pacer.ready_at("42", 1.1) == pytest.approx(1.4 + MARGIN)
+    pacer.answered("43", 0.4)  # a chat with nothing sent is not held back by an answer
+    assert pacer.ready_at("43", 0.5) == 0.5
+
+
 def test_global_rate_spaces_messages_and_makes_up_for_lateness() -> None:
     pacer = Pacer(rate_per_second=4)
     sent = []
