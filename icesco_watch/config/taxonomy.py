@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from pydantic import AfterValidator, Field
+from pydantic import AfterValidator, BeforeValidator, Field
 
 from icesco_watch.config.base import Section
 
@@ -19,14 +19,40 @@ def _has_words(values: list[str]) -> list[str]:
 Terms = Annotated[list[str], AfterValidator(_has_words)]
 
 
+class TopicNames(Section):
+    """A topic's display name per language: English required, French and Arabic optional
+    (a missing one reads as the English name)."""
+
+    en: str = Field(min_length=1)
+    fr: str | None = Field(default=None, min_length=1)
+    ar: str | None = Field(default=None, min_length=1)
+
+
+def _one_name_is_english(value: object) -> object:
+    # `name = "Heritage"` is the English name (one error line for a bad table, not one per form).
+    return {"en": value} if isinstance(value, str) else value
+
+
 class TopicConfig(Section):
     """A watched topic: an item matches when it contains any keyword and no exclusion
-    (whole words or phrases, any language; plain words, never regular expressions)."""
+    (whole words or phrases, any language; plain words, never regular expressions).
+
+    `name` is one string or a table per language (`name = {en = "Heritage", ar = "التراث"}`),
+    so a topic reads in the language of the feed or of the chat's bot."""
 
     key: str = Field(pattern=r"^[a-z0-9][a-z0-9_-]*$")
-    name: str
+    name: Annotated[TopicNames, BeforeValidator(_one_name_is_english)]
     keywords: Terms = Field(min_length=1)
     exclude: Terms = Field(default_factory=list)
+
+    def label(self, lang: str) -> str:
+        """The name in `lang`; English for "all", an unknown language or a missing name."""
+        return {"fr": self.name.fr, "ar": self.name.ar}.get(lang) or self.name.en
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        """Every name the topic has, in any language (what a user may type for it)."""
+        return tuple(n for n in (self.name.en, self.name.fr, self.name.ar) if n)
 
 
 class SectorNames(Section):

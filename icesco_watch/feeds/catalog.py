@@ -79,11 +79,11 @@ class FeedSpec:
         return self.lang if self.lang in NEWS_NAMES else "en"
 
     def subject(self, settings: Settings) -> str:
-        """The sector's name in the feed's language, the topic's name, or "" for all news."""
+        """The sector's or topic's name in the feed's language, or "" for all news."""
         if self.kind == "sector":
             return settings.sector(self.key).name.get(self.text_lang)
         if self.kind == "topic":
-            return next(t.name for t in settings.topics if t.key == self.key)
+            return next(t.label(self.text_lang) for t in settings.topics if t.key == self.key)
         return ""
 
     def title(self, settings: Settings) -> str:

@@ -107,7 +107,7 @@ class CustomFeed:
         """Sectors, topics and quoted words, in the feed's language."""
         lang = self.text_lang
         names = [settings.sector(key).name.get(lang) for key in self.sectors]
-        topic_names = {t.key: t.name for t in settings.topics}
+        topic_names = {t.key: t.label(lang) for t in settings.topics}
         names += [topic_names[key] for key in self.topics]
         names += [f"“{word}”" for word in self.keywords]
         if lang == "ar":

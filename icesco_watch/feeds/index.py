@@ -141,7 +141,7 @@ def _custom_form(settings: Settings) -> str:
         for s in settings.sectors
     )
     topics = "".join(
-        f'<option value="{html.escape(t.key)}">{html.escape(t.name)}</option>'
+        f'<option value="{html.escape(t.key)}">{html.escape(t.label("en"))}</option>'
         for t in settings.topics
     )
     return "\n".join(

@@ -22,7 +22,11 @@ from tests.stores import store_url
 NOW = datetime(2025, 3, 14, 9, 30, tzinfo=UTC)
 TOPICS = [
     {"key": "ai", "name": "Artificial intelligence", "keywords": ["artificial intelligence"]},
-    {"key": "heritage", "name": "Heritage", "keywords": ["heritage"]},
+    {
+        "key": "heritage",
+        "name": {"en": "Heritage", "fr": "Patrimoine", "ar": "التراث"},
+        "keywords": ["heritage"],
+    },
 ]
 
 

@@ -71,3 +71,13 @@ def test_the_all_language_feed_is_written_in_english(settings: Settings) -> None
     spec = FeedSpec("all", "sector", "culture")
     assert spec.title(settings) == "ICESCO news: Culture and Heritage (all languages)"
     assert "all languages" in spec.description(settings)
+
+
+def test_a_topic_feed_is_titled_in_its_language(settings: Settings) -> None:
+    titles = {
+        spec.stem: spec.title(settings) for spec in feed_specs(settings) if spec.key == "heritage"
+    }
+    assert "Heritage" in titles["en/topic/heritage"]
+    assert "Patrimoine" in titles["fr/topic/heritage"]
+    assert "التراث" in titles["ar/topic/heritage"]
+    assert "Heritage" in titles["all/topic/heritage"]

@@ -11,13 +11,28 @@ from icesco_watch.tagging.text import index_text, phrase
 from icesco_watch.tagging.topics import TopicMatcher, keyword_problem, match_keywords
 
 TOPICS = [
-    TopicConfig(
-        key="ai",
-        name="Artificial intelligence",
-        keywords=["artificial intelligence", "الذكاء الاصطناعي", "intelligence artificielle"],
+    TopicConfig.model_validate(
+        {
+            "key": "ai",
+            "name": "Artificial intelligence",
+            "keywords": [
+                "artificial intelligence",
+                "الذكاء الاصطناعي",
+                "intelligence artificielle",
+            ],
+        }
     ),
-    TopicConfig(key="heritage", name="Heritage", keywords=["heritage", "التراث", "patrimoine"]),
-    TopicConfig(key="water", name="Water", keywords=["water"], exclude=["water polo", "watershed"]),
+    TopicConfig.model_validate(
+        {"key": "heritage", "name": "Heritage", "keywords": ["heritage", "التراث", "patrimoine"]}
+    ),
+    TopicConfig.model_validate(
+        {
+            "key": "water",
+            "name": "Water",
+            "keywords": ["water"],
+            "exclude": ["water polo", "watershed"],
+        }
+    ),
 ]
 
 CASES = [

@@ -35,7 +35,7 @@ class Choices:
                 self._names.setdefault(_fold(name), choice)
         for topic in settings.topics:
             choice = Choice("topic", topic.key)
-            for name in (topic.key, topic.name):
+            for name in (topic.key, *topic.names):
                 self._names.setdefault(_fold(name), choice)
 
     def resolve(self, text: str) -> Choice | None:
@@ -61,7 +61,7 @@ class Choices:
             sector = self.settings.sector(choice.value)
             name = html.escape(sector.name.get(t.locale))
             return t.gettext("{name} ({hashtag})", name=name, hashtag=sector.hashtag)
-        names = {topic.key: topic.name for topic in self.settings.topics}
+        names = {topic.key: topic.label(t.locale) for topic in self.settings.topics}
         topic = html.escape(names.get(choice.value, choice.value))
         return t.gettext("topic {name}", name=topic)
 
