@@ -27,7 +27,15 @@ _CLOCK = re.compile(r"([01]?\d|2[0-3]):([0-5]\d)")
 
 
 class ScheduleError(ValueError):
-    """A schedule or time zone that cannot be used; the message says how to write one."""
+    """A schedule or time zone that cannot be used; the message says how to write one (in
+    English, for the CLI and config checks), `reason` which rule refused it ("not-a-schedule",
+    "weekly-needs", "not-a-day", "daily-needs", "not-a-time", "unknown-zone") and `word` the
+    word at fault, so the bot words it in the reader's language."""
+
+    def __init__(self, message: str, reason: str, word: str = "") -> None:
+        super().__init__(message)
+        self.reason = reason
+        self.word = word
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,22 +80,28 @@ def parse_schedule(text: str, timezone: str = DEFAULT_ZONE) -> Schedule:
     if words in (["instant"], ["off"]):
         return Schedule(timezone=zone)
     if not words or words[0] not in ("daily", "weekly"):
-        raise ScheduleError(f"{text!r} is not a schedule; {USAGE}")
+        raise ScheduleError(f"{text!r} is not a schedule; {USAGE}", "not-a-schedule")
     weekday = 0
     if words[0] == "weekly":
         if len(words) != 3:
-            raise ScheduleError(f"{text!r} needs a day and a time; {USAGE}")
+            raise ScheduleError(f"{text!r} needs a day and a time; {USAGE}", "weekly-needs")
         if words[1] in DAYS:
             weekday = DAYS.index(words[1])
         elif words[1] in FULL_DAYS:
             weekday = FULL_DAYS.index(words[1])
         else:
-            raise ScheduleError(f"{words[1]!r} is not a day; use one of {', '.join(DAYS)}")
+            raise ScheduleError(
+                f"{words[1]!r} is not a day; use one of {', '.join(DAYS)}", "not-a-day", words[1]
+            )
     elif len(words) != 2:
-        raise ScheduleError(f"{text!r} needs one time; {USAGE}")
+        raise ScheduleError(f"{text!r} needs one time; {USAGE}", "daily-needs")
     clock = _CLOCK.fullmatch(words[-1])
     if clock is None:
-        raise ScheduleError(f"{words[-1]!r} is not a time; write it as HH:MM, e.g. 08:00 or 18:30")
+        raise ScheduleError(
+            f"{words[-1]!r} is not a time; write it as HH:MM, e.g. 08:00 or 18:30",
+            "not-a-time",
+            words[-1],
+        )
     kind: Kind = "weekly" if words[0] == "weekly" else "daily"
     return Schedule(kind, int(clock.group(1)), int(clock.group(2)), weekday, zone)
 
@@ -117,7 +131,9 @@ def canonical_zone(name: str) -> str:
         close = closest_zone(name)
         hint = f" Did you mean {close!r}?" if close else ""
         raise ScheduleError(
-            f"unknown time zone {name!r}; use an IANA name such as {EXAMPLE_ZONE!r}.{hint}"
+            f"unknown time zone {name!r}; use an IANA name such as {EXAMPLE_ZONE!r}.{hint}",
+            "unknown-zone",
+            name,
         )
     return found
 

@@ -58,7 +58,7 @@ class DigestCommands:
             with self.engine.begin() as conn:
                 schedule = set_schedule(conn, chat, given, self.now())
         except ScheduleError as exc:
-            problem = explain_schedule(t, given, exc)
+            problem = explain_schedule(t, exc)
             reply = t.gettext(texts.DIGEST_BAD, given=echo(given), problem=problem)
             await self.commands._reply(update, context, reply)
             return

@@ -2,15 +2,16 @@
 
 The store, the tagger and the schedule parser say why in English (`SubscriptionError`,
 `keyword_problem`, `ScheduleError`; the CLI, the config checks and the custom feeds show those
-texts as they are). The bot shows each known reason through its msgid here, rebuilt from the
-same constants and the same input, so a reason that changes wording falls back to English
-rather than to a wrong translation (tests/notifiers/telegram/test_i18n.py and
-test_bot_languages.py check that the reasons a user can reach are translated).
+texts as they are). The bot shows each known reason through its msgid here: a keyword reason
+is rebuilt from the same constants, so one that changes wording falls back to English rather than
+to a wrong translation; a schedule reason comes with its rule's code (`ScheduleError.reason`).
+tests/notifiers/telegram/test_i18n.py and test_bot_languages.py check that the reasons a user can
+reach are translated.
 """
 
 from __future__ import annotations
 
-from icesco_watch.digests import DAYS, USAGE, ScheduleError
+from icesco_watch.digests import DAYS, ScheduleError
 from icesco_watch.notifiers.telegram import digest_texts as texts
 from icesco_watch.notifiers.telegram.i18n import N_, Translator
 from icesco_watch.notifiers.telegram.replies import echo
@@ -35,29 +36,20 @@ def explain(t: Translator, reason: str) -> str:
     return reason
 
 
-def explain_schedule(t: Translator, given: str, error: ScheduleError) -> str:
-    """Why `given` (the words after /digest) is not a schedule, in `t`'s language (HTML): the
-    reason `digests.parse_schedule` gave, recognised by rebuilding its text from `given`."""
-    reason = str(error)
-    words = given.casefold().split()
-    day = words[1] if len(words) > 1 else ""
-    clock = words[-1] if words else ""
-    known: tuple[tuple[str, str, dict[str, str]], ...] = (
-        (f"{given!r} is not a schedule; {USAGE}", texts.NOT_A_SCHEDULE, {}),
-        (f"{given!r} needs a day and a time; {USAGE}", texts.WEEKLY_NEEDS, {}),
-        (
-            f"{day!r} is not a day; use one of {', '.join(DAYS)}",
-            texts.NOT_A_DAY,
-            {"day": echo(day), "days": ", ".join(DAYS)},
-        ),
-        (f"{given!r} needs one time; {USAGE}", texts.DAILY_NEEDS, {}),
-        (
-            f"{clock!r} is not a time; write it as HH:MM, e.g. 08:00 or 18:30",
+def explain_schedule(t: Translator, error: ScheduleError) -> str:
+    """Why the words after /digest are not a schedule, in `t`'s language (HTML), from the rule
+    `digests.parse_schedule` says refused them; an unknown rule shows the parser's English."""
+    known: dict[str, tuple[str, dict[str, str]]] = {
+        "not-a-schedule": (texts.NOT_A_SCHEDULE, {}),
+        "weekly-needs": (texts.WEEKLY_NEEDS, {}),
+        "not-a-day": (texts.NOT_A_DAY, {"day": echo(error.word), "days": ", ".join(DAYS)}),
+        "daily-needs": (texts.DAILY_NEEDS, {}),
+        "not-a-time": (
             texts.NOT_A_TIME,
-            {"time": echo(clock), "form": "HH:MM", "morning": "08:00", "evening": "18:30"},
+            {"time": echo(error.word), "form": "HH:MM", "morning": "08:00", "evening": "18:30"},
         ),
-    )
-    for english, template, values in known:
-        if reason == english:
-            return t.gettext(template, **values)
-    return echo(reason.split(";")[0], 200)
+    }
+    if error.reason in known:
+        template, values = known[error.reason]
+        return t.gettext(template, **values)
+    return echo(str(error).split(";")[0], 200)

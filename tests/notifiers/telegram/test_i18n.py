@@ -182,14 +182,14 @@ def test_the_reasons_a_keyword_is_refused_are_translated(keyword: str) -> None:
     ["sometimes", "", "weekly mon", "weekly someday 08:00", "daily", "daily 24:00", "daily 8h"],
 )
 def test_every_reason_a_schedule_is_refused_is_translated(given: str) -> None:
-    """Every reason `parse_schedule` gives is recognised: a changed wording there fails here
+    """Every reason `parse_schedule` gives is recognised: a new rule without a msgid fails here
     rather than showing English inside a translated reply."""
     with pytest.raises(ScheduleError) as refused:
         parse_schedule(given)
     raw = str(refused.value).split(";")[0]
-    english = explain_schedule(translator("en"), given, refused.value)
+    english = explain_schedule(translator("en"), refused.value)
     assert english != raw  # our msgid, not the parser's text
     assert "'" not in english
-    french = explain_schedule(translator("fr"), given, refused.value)
+    french = explain_schedule(translator("fr"), refused.value)
     assert french != english
-    assert ARABIC.search(explain_schedule(translator("ar"), given, refused.value))
+    assert ARABIC.search(explain_schedule(translator("ar"), refused.value))
