@@ -148,7 +148,7 @@ def parse_query(raw: str, settings: Settings) -> CustomFeed:
     for word in keywords:
         problem = keyword_problem(word)
         if problem:
-            raise QueryError(f"q={word!r}: {problem}")
+            raise QueryError(f"q={word!r}: {problem.text}")
     return CustomFeed(
         langs=() if "all" in langs else tuple(langs),
         sectors=tuple(sectors),

@@ -38,26 +38,32 @@ class Subscription:
 
 
 class SubscriptionError(ValueError):
-    """A subscription the user asked for cannot exist; the message says why, for the user."""
+    """A subscription the user asked for cannot exist; the message says why, for the user, and
+    `reason` names the rule (the bot translates by it: notifiers/telegram/reasons.py)."""
+
+    def __init__(self, message: str, reason: str) -> None:
+        super().__init__(message)
+        self.reason = reason
 
 
 def normalize_value(kind: str, value: str) -> str:
     """The stored form of a subscription value; raises SubscriptionError when it is invalid."""
     if kind not in KINDS:
-        raise SubscriptionError(f"unknown kind {kind!r}; use one of {', '.join(KINDS)}")
+        message = f"unknown kind {kind!r}; use one of {', '.join(KINDS)}"
+        raise SubscriptionError(message, "unknown-kind")
     flat = " ".join(value.split())
     if kind == "all":
         return ""
     if kind == "keyword":
         flat = flat.casefold()
         if not flat:
-            raise SubscriptionError("a keyword cannot be empty")
+            raise SubscriptionError("a keyword cannot be empty", "empty-keyword")
         problem = keyword_problem(flat)
         if problem:
-            raise SubscriptionError(problem)
+            raise SubscriptionError(problem.text, problem.code)
         return flat
     if not re.fullmatch(r"[a-z0-9][a-z0-9_-]*", flat):
-        raise SubscriptionError(f"{value!r} is not a {kind} key")
+        raise SubscriptionError(f"{value!r} is not a {kind} key", "not-a-key")
     return flat
 
 
@@ -86,7 +92,8 @@ def _ensure(conn: Connection, chat: str, now: datetime) -> None:
 def set_lang(conn: Connection, chat: str, lang: str | None, now: datetime) -> None:
     """Only items in `lang` from now on (None: every language)."""
     if lang is not None and lang not in LANGS:
-        raise SubscriptionError(f"unknown language {lang!r}; use one of {', '.join(LANGS)}")
+        message = f"unknown language {lang!r}; use one of {', '.join(LANGS)}"
+        raise SubscriptionError(message, "unknown-language")
     _ensure(conn, chat, now)
     conn.execute(update(chats).where(chats.c.chat == chat).values(lang=lang))
 
@@ -111,7 +118,8 @@ def add_subscription(conn: Connection, chat: str, kind: str, value: str = "") ->
     if kind == "keyword":
         count = len([s for s in list_subscriptions(conn, chat) if s.kind == "keyword"])
         if count >= KEYWORDS_PER_CHAT:
-            raise SubscriptionError(f"at most {KEYWORDS_PER_CHAT} keywords per chat")
+            message = f"at most {KEYWORDS_PER_CHAT} keywords per chat"
+            raise SubscriptionError(message, "too-many-keywords")
     conn.execute(insert(subscriptions).values(chat=chat, kind=kind, value=stored))
     return True
 

@@ -14,6 +14,19 @@ from icesco_watch.config.schema import TopicConfig
 from icesco_watch.tagging.text import PhraseIndex, index_text, phrase
 
 MAX_KEYWORD_WORDS = 8  # a longer "keyword" is a sentence; refused where users type them
+MAX_KEYWORD_CHARACTERS = 100
+
+
+@dataclass(frozen=True, slots=True)
+class KeywordProblem:
+    """Why a keyword cannot be watched: a rule's `code` (what the bot translates by) and the
+    English `text` (what the CLI, config checks and custom feeds show)."""
+
+    code: str  # "no-letter" | "too-many-words" | "too-long"
+    text: str
+
+    def __str__(self) -> str:
+        return self.text
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,13 +69,15 @@ def match_keywords(parts: Iterable[str], keywords: Sequence[str]) -> list[str]:
     return [k for k, p in compiled if p and p in index]
 
 
-def keyword_problem(keyword: str) -> str | None:
+def keyword_problem(keyword: str) -> KeywordProblem | None:
     """Why a user-typed keyword cannot be watched, or None when it can."""
     words = phrase(keyword)
     if not words:
-        return "a keyword needs at least one letter or digit"
+        return KeywordProblem("no-letter", "a keyword needs at least one letter or digit")
     if len(words) > MAX_KEYWORD_WORDS:
-        return f"a keyword is at most {MAX_KEYWORD_WORDS} words; watch a shorter phrase"
-    if len(keyword) > 100:
-        return "a keyword is at most 100 characters"
+        text = f"a keyword is at most {MAX_KEYWORD_WORDS} words; watch a shorter phrase"
+        return KeywordProblem("too-many-words", text)
+    if len(keyword) > MAX_KEYWORD_CHARACTERS:
+        text = f"a keyword is at most {MAX_KEYWORD_CHARACTERS} characters"
+        return KeywordProblem("too-long", text)
     return None

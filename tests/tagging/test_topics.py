@@ -78,7 +78,10 @@ def test_regex_syntax_in_a_keyword_is_plain_text() -> None:
     ],
 )
 def test_unwatchable_keywords_are_explained(keyword: str, problem: str) -> None:
-    assert problem in (keyword_problem(keyword) or "")
+    found = keyword_problem(keyword)
+    assert found is not None
+    assert problem in found.text
+    assert str(found) == found.text
 
 
 def test_a_normal_keyword_is_accepted() -> None:

@@ -220,7 +220,7 @@ class Commands(Conversation):
                     conn, chat, "keyword", keyword
                 )
         except SubscriptionError as exc:
-            reason = echo(explain(t, str(exc)), 200)
+            reason = echo(explain(t, exc), 200)
             await self._reply(update, context, t.gettext("Sorry: {reason}.", reason=reason))
             return
         shown = echo(keyword.casefold(), 100)  # a watched keyword is at most 100 characters

@@ -2,9 +2,8 @@
 
 The store, the tagger and the schedule parser say why in English (`SubscriptionError`,
 `keyword_problem`, `ScheduleError`; the CLI, the config checks and the custom feeds show those
-texts as they are). The bot shows each known reason through its msgid here: a keyword reason
-is rebuilt from the same constants, so one that changes wording falls back to English rather than
-to a wrong translation; a schedule reason comes with its rule's code (`ScheduleError.reason`).
+texts as they are) and name the rule that refused (`.reason`). The bot translates by that code,
+never by recognising the English text; a code without a msgid here shows the English.
 tests/notifiers/telegram/test_i18n.py and test_bot_languages.py check that the reasons a user can
 reach are translated.
 """
@@ -15,25 +14,29 @@ from icesco_watch.digests import DAYS, ScheduleError
 from icesco_watch.notifiers.telegram import digest_texts as texts
 from icesco_watch.notifiers.telegram.i18n import N_, Translator
 from icesco_watch.notifiers.telegram.replies import echo
-from icesco_watch.store.subscriptions import KEYWORDS_PER_CHAT
-from icesco_watch.tagging.topics import MAX_KEYWORD_WORDS
+from icesco_watch.store.subscriptions import KEYWORDS_PER_CHAT, SubscriptionError
+from icesco_watch.tagging.topics import MAX_KEYWORD_CHARACTERS, MAX_KEYWORD_WORDS
 
-MAX_KEYWORD_CHARACTERS = 100  # tagging.topics.keyword_problem's limit
-REASONS: tuple[tuple[str, dict[str, int]], ...] = (
-    (N_("a keyword needs at least one letter or digit"), {}),
-    (N_("a keyword is at most {n} words; watch a shorter phrase"), {"n": MAX_KEYWORD_WORDS}),
-    (N_("a keyword is at most {n} characters"), {"n": MAX_KEYWORD_CHARACTERS}),
-    (N_("at most {n} keywords per chat"), {"n": KEYWORDS_PER_CHAT}),
-    (N_("a keyword cannot be empty"), {}),
-)
+# SubscriptionError.reason -> (msgid, values); the codes a user can reach from /watch, /unwatch
+KEYWORD_REASONS: dict[str, tuple[str, dict[str, int]]] = {
+    "no-letter": (N_("a keyword needs at least one letter or digit"), {}),
+    "too-many-words": (
+        N_("a keyword is at most {n} words; watch a shorter phrase"),
+        {"n": MAX_KEYWORD_WORDS},
+    ),
+    "too-long": (N_("a keyword is at most {n} characters"), {"n": MAX_KEYWORD_CHARACTERS}),
+    "too-many-keywords": (N_("at most {n} keywords per chat"), {"n": KEYWORDS_PER_CHAT}),
+    "empty-keyword": (N_("a keyword cannot be empty"), {}),
+}
 
 
-def explain(t: Translator, reason: str) -> str:
-    """`reason` (the store's English text) in `t`'s language when it is a known one."""
-    for template, values in REASONS:
-        if template.format(**values) == reason:
-            return t.gettext(template, **values)
-    return reason
+def explain(t: Translator, error: SubscriptionError) -> str:
+    """Why the store refused a subscription, in `t`'s language (plain text) when its rule has a
+    msgid here; otherwise the store's English."""
+    if error.reason in KEYWORD_REASONS:
+        template, values = KEYWORD_REASONS[error.reason]
+        return t.gettext(template, **values)
+    return str(error)
 
 
 def explain_schedule(t: Translator, error: ScheduleError) -> str:

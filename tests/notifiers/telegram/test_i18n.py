@@ -26,7 +26,7 @@ from icesco_watch.notifiers.telegram.i18n import FSI, PDI, translator, ui_lang_f
 from icesco_watch.notifiers.telegram.menu import HELP
 from icesco_watch.notifiers.telegram.permissions import NOT_GROUP_ADMIN
 from icesco_watch.notifiers.telegram.reasons import explain, explain_schedule
-from icesco_watch.store.subscriptions import KEYWORDS_PER_CHAT
+from icesco_watch.store.subscriptions import KEYWORDS_PER_CHAT, SubscriptionError, normalize_value
 from icesco_watch.tagging.topics import keyword_problem
 
 ARABIC = re.compile(r"[\u0600-\u06ff]")
@@ -166,15 +166,26 @@ def test_the_catalogs_ship_as_package_data() -> None:
     "keyword", ["!!!", " ".join(["word"] * 9), "a" * 101], ids=["no-letter", "words", "chars"]
 )
 def test_the_reasons_a_keyword_is_refused_are_translated(keyword: str) -> None:
-    reason = keyword_problem(keyword)
-    assert reason is not None
-    assert explain(translator("en"), reason) == reason
-    assert explain(translator("fr"), reason) != reason
-    assert ARABIC.search(explain(translator("ar"), reason))
-    full = f"at most {KEYWORDS_PER_CHAT} keywords per chat"  # the store's own text
+    """Every rule the store refuses a keyword by is translated by its code: a rule added
+    without a msgid fails here rather than showing English inside a translated reply."""
+    with pytest.raises(SubscriptionError) as refused:
+        normalize_value("keyword", keyword)
+    problem = keyword_problem(keyword)
+    assert problem is not None
+    assert refused.value.reason == problem.code
+    english = explain(translator("en"), refused.value)
+    assert english == str(refused.value)  # the msgid is the store's own English
+    assert explain(translator("fr"), refused.value) != english
+    assert ARABIC.search(explain(translator("ar"), refused.value))
+
+
+def test_the_keyword_limit_per_chat_is_translated() -> None:
+    full = SubscriptionError("the store's words may change", "too-many-keywords")
     assert (
         explain(translator("fr"), full) == f"au plus {KEYWORDS_PER_CHAT} mots-clés par conversation"
     )
+    unknown = SubscriptionError("'x y' is not a sector key", "not-a-key")
+    assert explain(translator("fr"), unknown) == "'x y' is not a sector key"
 
 
 @pytest.mark.parametrize(
