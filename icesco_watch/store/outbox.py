@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Connection, and_, case, func, or_, select, update
+from sqlalchemy import Connection, Select, and_, case, func, or_, select, update
 
 from icesco_watch.config.schema import Settings
 from icesco_watch.digests import due_at
@@ -179,30 +179,38 @@ def claim_deliveries(
             and_(deliveries.c.claimed_until > now, deliveries.c.claimed_by != owner),
         ),
     )
+    ready = and_(deliveries.c.status == "pending", deliveries.c.next_attempt_at <= now, free)
     candidates = lock_skipping_held(
         conn,
         select(deliveries.c.id)
-        .where(
-            deliveries.c.status == "pending",
-            deliveries.c.next_attempt_at <= now,
-            free,
-            deliveries.c.chat.not_in(busy),
-        )
+        .where(ready, deliveries.c.chat.not_in(busy))
         .order_by(deliveries.c.created_at, deliveries.c.id)
         .limit(limit),
     )
-    claimed = conn.execute(
-        update(deliveries)
-        .where(deliveries.c.id.in_(candidates.scalar_subquery()), free)
-        .values(claimed_by=owner, claimed_until=now + lease)
-        .returning(deliveries.c.id)
-    ).scalars()
-    query = (
-        select(deliveries)
-        .where(deliveries.c.id.in_(list(claimed)))
-        .order_by(deliveries.c.created_at, deliveries.c.id)
+    claimed = _claim(conn, owner, now + lease, candidates, free)
+    # A scheduled digest is one message series however much waited (a long outage): the rest of
+    # its chat's or topic's due digest deliveries come with it, past the batch limit, rather
+    # than into a second digest with the next claim.
+    digests = select(deliveries.c.chat, deliveries.c.thread).where(
+        deliveries.c.id.in_(claimed), deliveries.c.digest.is_not(None)
     )
-    found = [_delivery(row._mapping) for row in conn.execute(query)]
+    destinations = [(row.chat, row.thread) for row in conn.execute(digests.distinct())]
+    for chat, thread in destinations:
+        rest = lock_skipping_held(
+            conn,
+            select(deliveries.c.id).where(
+                ready,
+                deliveries.c.digest.is_not(None),
+                deliveries.c.chat == chat,
+                deliveries.c.thread == thread,
+            ),
+        )
+        claimed += _claim(conn, owner, now + lease, rest, free)
+    found = []
+    for start in range(0, len(claimed), 1000):  # bound parameters per statement stay bounded
+        query = select(deliveries).where(deliveries.c.id.in_(claimed[start : start + 1000]))
+        found += [_delivery(row._mapping) for row in conn.execute(query)]
+    found.sort(key=lambda d: (d.created_at, d.id))
     stored = items_by_key(conn, [d.item_key for d in found])
     due = []
     for delivery in found:
@@ -212,6 +220,19 @@ def claim_deliveries(
             continue
         due.append(DueDelivery(delivery, entry.item))
     return due
+
+
+def _claim(
+    conn: Connection, owner: str, until: datetime, candidates: Select[Any], free: Any
+) -> list[int]:
+    """Claim the `candidates` still free for `owner` until `until`; their ids."""
+    claimed = conn.execute(
+        update(deliveries)
+        .where(deliveries.c.id.in_(candidates.scalar_subquery()), free)
+        .values(claimed_by=owner, claimed_until=until)
+        .returning(deliveries.c.id)
+    )
+    return list(claimed.scalars())
 
 
 def release_dead_claims(conn: Connection, is_dead: Callable[[str], bool]) -> int:

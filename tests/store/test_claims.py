@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import Engine
 
+from icesco_watch.store.chat_schedules import set_schedule
 from icesco_watch.store.leases import (
     acquire,
     holder_of,
@@ -165,3 +166,25 @@ def test_a_crashed_process_of_this_machine_frees_its_claims_and_leases_at_once(
         assert release_dead_here(conn) == ["crawler"]
         assert [e.delivery.chat for e in claim_deliveries(conn, "new", NOW, lease=LEASE)] == ["1"]
         assert holder_of(conn, "cycle", NOW) == alive
+
+
+def test_a_due_digest_is_claimed_whole_past_the_batch_limit(store: Engine) -> None:
+    """After a long outage a chat's digest may hold more deliveries than one claim batch: it is
+    claimed whole (one digest, not one per batch), while instant chats keep to the limit."""
+    subscribe(store, "1", "all")
+    subscribe(store, "2", "all")
+    with store.begin() as conn:
+        set_schedule(conn, "2", "daily 08:00", NOW)
+    store_and_enqueue(store, [news(f"n{k}") for k in range(5)], make_settings())
+    later = NOW + timedelta(days=3)  # the digest came due while nothing ran
+    with store.begin() as conn:
+        first = claim_deliveries(conn, "A", later, limit=3, lease=LEASE)
+    chats = [entry.delivery.chat for entry in first]
+    # Oldest first: the batch of 3 starts both chats; chat 2's digest comes with all 5 items.
+    assert chats.count("2") == 5
+    assert 1 <= chats.count("1") < 5
+    assert all(entry.delivery.digest for entry in first if entry.delivery.chat == "2")
+    with store.begin() as conn:
+        rest = claim_deliveries(conn, "A", later, limit=3, lease=LEASE)
+    assert {entry.delivery.chat for entry in rest} == {"1"}
+    assert len(first) + len(rest) == 10
