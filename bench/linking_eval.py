@@ -67,8 +67,8 @@ def _interval(rows: Sequence[tuple[bool, bool]]) -> list[tuple[float, float]]:
 _STEPS = [step * 0.25 for step in range(49)]
 # 2.0 last round (its tune-to-test gap). Since evidence is weighed by its spread in the window,
 # the highest-scoring wrong tune link scores 3.0 (was 9.5) and no margin from 1.0 up makes a
-# wrong link in 5-fold CV; 2.0 would cost two more same-story tune pairs (recall 0.780 ->
-# 0.732) and a third of --dense's, since scores shrink where windows are full.
+# wrong link in 5-fold CV; 2.0 would cost two more same-story tune pairs (recall 0.805 ->
+# 0.756) and a quarter of --dense's, since scores shrink where windows are full.
 SAFETY = 1.25
 
 

@@ -43,6 +43,7 @@ from icesco_watch.linking_terms import GENERIC, NOTIONS, PLACES
 __all__ = [
     "MARGIN",
     "MAX_DAYS",
+    "SPREAD_DAYS",
     "THRESHOLD",
     "UMBRELLA",
     "LinkDoc",
@@ -69,9 +70,14 @@ assert _WEIGHTS.keys() == CONCEPTS.keys()
 _WEAK_ORDINALS = frozenset({"#2", "#3"})
 # An anchor carried by this many items of one language in the window or more is an umbrella
 # event's (its city, its name, its session), not a story's: no longer the specific anchor a link
-# needs. Two still set a story apart (a story and its follow-up); the tune curve says the same
-# (bench/linking_eval.py --cv 5: 1 and 2 against 2 and 3).
+# needs. Two still set a story apart (a story and its follow-up): with 2 here, the tune part
+# loses two same-story pairs at 4.5 and no wrong link (bench/linking_eval.py --cv 5); 4 gives
+# the figures of 3.
 UMBRELLA = 3
+# The window in which an anchor's items are counted: one event's stories share its days (a COP's
+# first days, a conference's two or three); ±2 days, not MAX_DAYS, on the tune curve and in
+# --dense alike (±3 counts a neighbouring week's stories too; ±1 misses a COP's third day).
+SPREAD_DAYS = 2
 
 
 @dataclass(frozen=True)
@@ -302,7 +308,7 @@ class Linker:
         if self._spread is None:
             # Built on first use: every doc's features, once, over the whole run.
             docs = (d for ds in self._docs.values() for d in ds)
-            self._spread = Spread(docs, self.features, MAX_DAYS)
+            self._spread = Spread(docs, self.features, SPREAD_DAYS)
         count = self._spread.count
         seen: dict[str, int] = {}
 

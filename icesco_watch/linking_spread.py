@@ -2,11 +2,12 @@
 
 ICESCO covers big events (a COP, a General Conference, a week of culture) with several stories
 on the same days, and they all name the event, its city and its people: such an anchor, shared by
-several items of one language within MAX_DAYS, is the umbrella's and tells its stories apart no
+several items of one language on the same days, is the umbrella's and tells its stories apart no
 better than the date does. An anchor one item per language carries in the window is the story's.
 `Spread` counts, for a run's docs (no label read), in how many items of a doc's language and
-window each of its anchors appears; `icesco_watch.linking` divides an anchor's weight by that
-count and keeps only story anchors as the specific anchor a link needs.
+days (`linking.SPREAD_DAYS` either side) each of its anchors appears; `icesco_watch.linking`
+divides an anchor's weight by that count, and an anchor too many items carry (`UMBRELLA`) is no
+longer the specific anchor a link needs.
 """
 
 from __future__ import annotations

@@ -149,11 +149,11 @@ def _measure(part: list[Pair]) -> tuple[float, float]:
 
 
 # Regression floors at or just under the figures measured with the 395 pairs (bench/
-# linking_eval.py): tune 1.000 / 0.780 (32 right, 0 wrong) since evidence is weighed by its
+# linking_eval.py): tune 1.000 / 0.805 (33 right, 0 wrong) since evidence is weighed by its
 # spread in the window and headlines' acts are compared (was 0.971 / 0.829: the COP29 pavilion
-# visit linked to COP29's opening; two same-story pairs of one event's days are the price);
+# visit linked to COP29's opening; a same-story pair of one event's days is the price);
 # test, measured once last round, 0.900 / 0.750 (18 right, 2 wrong, 24 same-story pairs).
-_FLOORS = {"tune": (0.95, 0.75), "test": (0.9, 0.75)}
+_FLOORS = {"tune": (0.95, 0.8), "test": (0.9, 0.75)}
 
 
 @pytest.mark.parametrize("split", ["tune", "test"])
