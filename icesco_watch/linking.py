@@ -17,10 +17,10 @@ so that each doc's features are extracted once and each pair is scored once.
 
 One event, many stories: ICESCO covers a COP, a General Conference or a week of culture with
 several stories on the same days, all naming the event, its city and its people. Within a run,
-evidence weighs its weight over the number of same-language items of the window that carry it
-(`linking_spread`, read from the run itself, no label), an anchor most of them carry is the
-umbrella's and sets no story apart, and headlines reporting different acts (a visit to the
-pavilion, the opening, a signing) count against a link.
+evidence weighs its weight over the number of same-language items of its days (SPREAD_DAYS
+either side) that carry it (`linking_spread`, read from the run itself, no label); an anchor
+UMBRELLA items carry is the umbrella's and sets no story apart; and headlines reporting
+different acts (a visit to the pavilion, the opening, a signing) count against a link.
 """
 
 from __future__ import annotations
