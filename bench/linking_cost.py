@@ -76,8 +76,19 @@ def _baseline(commit: str) -> tuple[types.ModuleType, types.ModuleType]:
     linker = _load(commit, "icesco_watch/linking.py", "linking_baseline")
     store = _load(commit, "icesco_watch/store/links.py", "store_links_baseline")
     # Its functions read these names when called: they call the baseline linker.
-    vars(store).update(best=vars(linker)["best"], LinkDoc=vars(linker)["LinkDoc"])
+    for name in ("best", "LinkDoc", "Linker"):
+        if name in vars(store) and name in vars(linker):
+            vars(store)[name] = vars(linker)[name]
     return linker, store
+
+
+def _clear_baseline(old: types.ModuleType) -> None:
+    """Empty the baseline's feature caches: its own (before linking_features.py existed) or
+    today's features module, which a later baseline imports."""
+    if hasattr(old, "_features"):
+        _clear(old._features)
+    else:
+        _clear_today()
 
 
 def _timed(run: Callable[[], set[tuple[str, str]]]) -> tuple[float, int]:
@@ -152,7 +163,7 @@ def main() -> None:
     # The baseline's own LinkDoc type (its features cache is keyed by its docs).
     old_docs: Sequence[Any] = [old.LinkDoc(**vars(d)) for d in docs]
     print(f"{len(docs)} items over {DAYS} days; load average {os.getloadavg()[0]:.2f}")
-    _clear(old._features)
+    _clear_baseline(old)
     before, old_links = _timed(lambda: old.link(old_docs))
     _clear_today()
     after, new_links = _timed(lambda: linking.link(docs))
@@ -161,7 +172,7 @@ def main() -> None:
     print(f"ratio today / baseline: {after / before:.3f} ({before / after:.1f}x faster)")
     if args.store:
         items = _items(docs)
-        _clear(old._features)
+        _clear_baseline(old)
         before = _store_fill(items, old_store.link_items)
         _clear_today()
         after = _store_fill(items, store_links.link_items)

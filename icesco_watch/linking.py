@@ -14,12 +14,19 @@ a headline's number or name, the day of a several-day event) counts against it; 
 at most one version per language: `link` keeps only mutual best matches above the threshold and
 clearly ahead of the runner-up. A `Linker` holds one run's docs (a backfill's, a store window's)
 so that each doc's features are extracted once and each pair is scored once.
+
+One event, many stories: ICESCO covers a COP, a General Conference or a week of culture with
+several stories on the same days, all naming the event, its city and its people. Within a run,
+evidence weighs its weight over the number of same-language items of its days (SPREAD_DAYS
+either side) that carry it (`linking_spread`, read from the run itself, no label); an anchor
+UMBRELLA items carry is the umbrella's and sets no story apart; and headlines reporting
+different acts (a visit to the pavilion, the opening, a signing) count against a link.
 """
 
 from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 
 from icesco_watch.linking_features import (
@@ -30,12 +37,15 @@ from icesco_watch.linking_features import (
     is_year,
     skeleton,
 )
+from icesco_watch.linking_spread import Spread
 from icesco_watch.linking_terms import GENERIC, NOTIONS, PLACES
 
 __all__ = [
     "MARGIN",
     "MAX_DAYS",
+    "SPREAD_DAYS",
     "THRESHOLD",
+    "UMBRELLA",
     "LinkDoc",
     "Linker",
     "Match",
@@ -46,7 +56,8 @@ __all__ = [
 
 MAX_DAYS = 3
 # The lowest threshold with no wrong link on the tune part of tests/linking/data/pairs.jsonl
-# (2.5) plus a safety margin of 2.0 (bench/linking_eval.py --tune, --cv 5: the curve).
+# (3.25) plus a safety margin of 1.25 (bench/linking_eval.py --tune, --cv 5: the curve and each
+# margin's cross-validated figures; SAFETY there says why 1.25).
 THRESHOLD = 4.5
 MARGIN = 1.5
 
@@ -57,6 +68,16 @@ _WEIGHTS = {
 }
 assert _WEIGHTS.keys() == CONCEPTS.keys()
 _WEAK_ORDINALS = frozenset({"#2", "#3"})
+# An anchor carried by this many items of one language in the window or more is an umbrella
+# event's (its city, its name, its session), not a story's: no longer the specific anchor a link
+# needs. Two still set a story apart (a story and its follow-up): with 2 here, the tune part
+# loses two same-story pairs at 4.5 and no wrong link (bench/linking_eval.py --cv 5); 4 gives
+# the figures of 3.
+UMBRELLA = 3
+# The window in which an anchor's items are counted: one event's stories share its days (a COP's
+# first days, a conference's two or three); ±2 days, not MAX_DAYS, on the tune curve and in
+# --dense alike (±3 counts a neighbouring week's stories too; ±1 misses a COP's third day).
+SPREAD_DAYS = 2
 
 
 @dataclass(frozen=True)
@@ -72,50 +93,75 @@ class Match:
 
 
 def score(a: LinkDoc, b: LinkDoc) -> Match:
-    """How strongly `a` and `b` (different languages) look like one story, with the evidence."""
+    """How strongly `a` and `b` (different languages) look like one story, with the evidence,
+    the pair seen alone (no window around it: every anchor a story's; `Linker.score` weighs
+    them by the run's spread)."""
     total, evidence, anchors = _score(a, features(a), b, features(b))
     return Match(a.key, b.key, round(total, 3), tuple(evidence), tuple(anchors))
 
 
+def _alone(token: str) -> int:
+    """The spread of every token when a pair is scored outside a run: a story's."""
+    return 1
+
+
 def _score(
-    a: LinkDoc, fa: Features, b: LinkDoc, fb: Features
+    a: LinkDoc, fa: Features, b: LinkDoc, fb: Features, spread: Callable[[str], int] = _alone
 ) -> tuple[float, list[str], list[str]]:
+    """`spread(token)`: in how many items of its language and window the more widespread of
+    the pair's two docs carries the token (`linking_spread`). Evidence weighs its weight over
+    that count, and only a story's anchor (fewer than UMBRELLA items) is specific."""
     evidence: list[str] = []
     anchors: list[str] = []
     total = 0.0
+    umbrella: list[str] = []
+
+    def weigh(token: str, weight: float) -> float:
+        n = spread(token)
+        if n > 1:
+            umbrella.append(token.split(":", 1)[1])
+        return weight / n
+
+    def story(kind: str, values: Iterable[str]) -> list[str]:
+        return [v for v in values if spread(kind + v) < UMBRELLA]
+
     concepts = sorted(fa.concepts & fb.concepts)
     if concepts:
-        total += sum(_WEIGHTS[c] for c in concepts)
+        total += sum(weigh("c:" + c, _WEIGHTS[c]) for c in concepts)
         evidence.append("concepts: " + ", ".join(concepts))
-        anchors += [c for c in concepts if c in PLACES]
+        anchors += story("c:", (c for c in concepts if c in PLACES))
     headline = sorted(fa.title_concepts & fb.title_concepts)
     if headline:
         # What both headlines are about weighs more than what both bodies mention.
-        total += 1.0 * len(headline)
+        total += sum(1.0 / spread("c:" + c) for c in headline)
         evidence.append("in both titles: " + ", ".join(headline))
-        if len(headline) >= 2:
+        if len(story("c:", headline)) >= 2:
             # Two notions both headlines put together (calligraphy and choreography).
             anchors.append("headline: " + " + ".join(headline))
     total += _contradictions(a, fa, b, fb, evidence)
     numbers = sorted(fa.numbers & fb.numbers)
     if numbers:
-        total += sum(1.0 if is_year(n) else 1.5 if n.startswith("#") else 2.5 for n in numbers)
+        total += sum(
+            weigh("n:" + n, 1.0 if is_year(n) else 1.5 if n.startswith("#") else 2.5)
+            for n in numbers
+        )
         evidence.append("numbers: " + ", ".join(numbers))
         # "Second" and "third" are everyday words too ("the second pillar"): not anchors.
-        anchors += [n for n in numbers if not is_year(n) and n not in _WEAK_ORDINALS]
+        anchors += story("n:", (n for n in numbers if not is_year(n) and n not in _WEAK_ORDINALS))
     names = sorted(fa.names & fb.names)
     if names:
-        total += 1.0 * min(len(names), 4)
+        total += min(sum(weigh("p:" + n, 1.0) for n in names), 4.0)
         evidence.append("names: " + ", ".join(names))
-        anchors += names
+        anchors += story("p:", names)
     if "ar" in (a.lang, b.lang) and a.lang != b.lang:
         sounds = sorted(fa.sounds & fb.sounds)
         if sounds:
             # A Latin name spelt in Arabic letters: a person or place both versions name.
-            total += 1.0 * min(len(sounds), 3)
+            total += min(sum(weigh("s:" + s, 1.0) for s in sounds), 3.0)
             evidence.append("names in both scripts: " + ", ".join(sounds))
             # Three consonants are an Arabic root as often as a name: one such match is chance.
-            anchors += sounds if len(sounds) >= 2 else [s for s in sounds if len(s) >= 4]
+            own = story("s:", sounds)
+            anchors += own if len(own) >= 2 else [s for s in own if len(s) >= 4]
     shared = set(a.sectors) & set(b.sectors)
     if shared:
         total += 0.5
@@ -123,12 +169,14 @@ def _score(
     elif a.sectors and b.sectors:
         total -= 1.0
     if a.image and a.image == b.image:
-        total += 5.0
+        total += weigh("i:" + a.image, 5.0)
         evidence.append("same image")
-        anchors.append("image")
+        anchors += ["image"] if spread("i:" + a.image) == 1 else []
     days = abs((a.published - b.published).days)
     total -= 0.75 * days
     evidence.append(f"{days} day(s) apart")
+    if umbrella:
+        evidence.append("shared with other items of the window: " + ", ".join(sorted(umbrella)))
     return total, evidence, anchors
 
 
@@ -152,10 +200,12 @@ def _contradictions(
         # Each names places, none the same: two audiences with two countries' ministers.
         total -= 2.0
         evidence.append("no place in common: " + ", ".join(sorted(fa.places | fb.places)))
-    if fa.phases and fb.phases and not fa.phases & fb.phases:
-        # One headline reports a conference's opening, the other its second day or closing.
+    acts_a, acts_b = fa.phases | fa.acts, fb.phases | fb.acts
+    if acts_a and acts_b and not acts_a & acts_b:
+        # One headline reports a conference's opening, the other its closing, a visit to its
+        # pavilion or a signing on its fringe: one event's stories, not one story's versions.
         total -= 2.0
-        evidence.append("different days of one event: " + ", ".join(sorted(fa.phases | fb.phases)))
+        evidence.append("the titles report different acts: " + ", ".join(sorted(acts_a | acts_b)))
     if _different_people(a, fa, b, fb):
         # Two audiences with two ministers: each version names its people, none the other's.
         total -= 1.0
@@ -180,7 +230,13 @@ def _missing_names(a: LinkDoc, fa: Features, b: LinkDoc, fb: Features) -> set[st
     for its absence to prove anything."""
     if "ar" in (a.lang, b.lang):
         return set()
-    return {n for n in fa.title_names if len(skeleton(n)) >= 3 and skeleton(n) not in fb.words}
+    return {
+        n
+        for n in fa.title_names
+        # A short skeleton ("Leyla": l) is many words' too: the name's first letters are looked
+        # for instead ("Aleppo" is French "Alep").
+        if (skeleton(n) not in fb.words if len(skeleton(n)) >= 3 else n[:4] not in fb.stems)
+    }
 
 
 def _missing_numbers(a: LinkDoc, fa: Features, b: LinkDoc, fb: Features) -> set[str]:
@@ -221,6 +277,7 @@ class Linker:
         self._scores: dict[tuple[str, str], tuple[float, tuple[str, ...], tuple[str, ...]]] = {}
         # Each doc's features once per run, whatever the size of `features`' own cache.
         self._features: dict[str, Features] = {}
+        self._spread: Spread | None = None
 
     def features(self, doc: LinkDoc) -> Features:
         found = self._features.get(doc.key)
@@ -240,10 +297,29 @@ class Linker:
         pair = (a.key, b.key) if a.key <= b.key else (b.key, a.key)
         found = self._scores.get(pair)
         if found is None:
-            total, evidence, anchors = _score(a, self.features(a), b, self.features(b))
+            total, evidence, anchors = _score(
+                a, self.features(a), b, self.features(b), self._pair_spread(a, b)
+            )
             found = (round(total, 3), tuple(evidence), tuple(anchors))
             self._scores[pair] = found
         return Match(a.key, b.key, *found)
+
+    def _pair_spread(self, a: LinkDoc, b: LinkDoc) -> Callable[[str], int]:
+        if self._spread is None:
+            # Built on first use: every doc's features, once, over the whole run.
+            docs = (d for ds in self._docs.values() for d in ds)
+            self._spread = Spread(docs, self.features, SPREAD_DAYS)
+        count = self._spread.count
+        seen: dict[str, int] = {}
+
+        def pair(token: str) -> int:
+            # Asked twice a token (its weight, then whether it is a story's anchor).
+            found = seen.get(token)
+            if found is None:
+                found = seen[token] = max(count(a, token), count(b, token))
+            return found
+
+        return pair
 
     def best(
         self, doc: LinkDoc, threshold: float = THRESHOLD, margin: float = MARGIN

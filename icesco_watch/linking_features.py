@@ -14,6 +14,7 @@ from datetime import date
 from functools import lru_cache
 
 from icesco_watch.linking_terms import (
+    ACTS,
     COMMON_NAMES,
     COMMON_SOUNDS,
     GENERIC,
@@ -61,8 +62,12 @@ class Features:
     title_names: frozenset[str] = frozenset()
     # The day of a several-day event the title reports (opening, second day, closing).
     phases: frozenset[str] = frozenset()
-    # The skeletons of every word of a Latin-script text, capitalised or not.
+    # What the title reports being done (a visit or audience, a signing, a launch, an award).
+    acts: frozenset[str] = frozenset()
+    # The skeletons of every word of a Latin-script text, capitalised or not, and their first
+    # four letters.
     words: frozenset[str] = frozenset()
+    stems: frozenset[str] = frozenset()
 
     @property
     def places(self) -> frozenset[str]:
@@ -134,6 +139,7 @@ _PATTERNS: _Forms = tuple((key, tuple(map(_compile, forms))) for key, forms in C
 
 
 _PHASE_PATTERNS: _Forms = tuple((key, tuple(map(_compile, forms))) for key, forms in PHASES.items())
+_ACT_PATTERNS: _Forms = tuple((key, tuple(map(_compile, forms))) for key, forms in ACTS.items())
 
 
 def _found(folded: str, table: _Forms) -> frozenset[str]:
@@ -152,7 +158,8 @@ def _is_concept(name: str) -> bool:
 
 
 def _phases(title: str) -> frozenset[str]:
-    found = _found(fold(title), _PHASE_PATTERNS)
+    """The days of an event `title` (folded) reports."""
+    found = _found(title, _PHASE_PATTERNS)
     # "Second day of the conference opens": the second day, not the opening.
     return frozenset(found - {"opening"} if "second-day" in found else found)
 
@@ -172,7 +179,9 @@ def features(doc: LinkDoc) -> Features:
     numbers |= {"#" + n for n in _ORDINAL.findall(folded)}
     numbers |= {key for key, pat in _ORDINAL_PATTERNS if pat.search(folded)}
     names = _names(raw)
-    in_title = _concepts(fold(doc.title)) - GENERIC.keys()
+    plain = frozenset() if doc.lang == "ar" else frozenset(_LATIN_WORD.findall(folded))
+    title = fold(doc.title)
+    in_title = _concepts(title) - GENERIC.keys()
     if doc.lang == "ar":
         words = (
             w[2:] if w.startswith("ال") and len(w) > 4 else w for w in _ARABIC_WORD.findall(folded)
@@ -187,13 +196,13 @@ def features(doc: LinkDoc) -> Features:
         numbers=frozenset(numbers),
         names=names,
         sounds=frozenset(s for s in sounds if len(s) >= 3) - COMMON_SOUNDS,
-        title_numbers=_title_numbers(doc),
+        title_numbers=_title_numbers(title, doc.published.year),
         # Capitalised in the body too: a proper name, not a headline's Title Case.
         title_names=_names(doc.title, _TITLE_NAME) & _names(doc.text),
-        phases=_phases(doc.title),
-        words=frozenset()
-        if doc.lang == "ar"
-        else frozenset(map(skeleton, _LATIN_WORD.findall(folded))),
+        phases=_phases(title),
+        acts=_found(title, _ACT_PATTERNS),
+        words=frozenset(map(skeleton, plain)),
+        stems=frozenset(w[:4] for w in plain),
     )
 
 
@@ -214,11 +223,10 @@ def _name(word: str) -> str | None:
     return name
 
 
-def _title_numbers(doc: LinkDoc) -> frozenset[str]:
-    folded = fold(doc.title)
+def _title_numbers(folded: str, year: int) -> frozenset[str]:
+    """A folded title's distinctive numbers (see `Features.title_numbers`)."""
     counts = {n.lstrip("0") for n in _DIGITS.findall(folded)}
     ordinals = {n for n in _ORDINAL.findall(folded) if int(n) > 10}
-    year = doc.published.year
     return frozenset(
         {n for n in counts if n and int(n) > 31 and not is_year(n) and abs(int(n) - year) > 1}
         | {"#" + n for n in ordinals}

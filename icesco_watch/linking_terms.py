@@ -133,6 +133,24 @@ PHASES: dict[str, tuple[str, ...]] = {
         "se termine", "fin d", "ختام", "اختتام", "يختتم", "تختتم",
     ),
 }  # fmt: skip
+# What a headline reports someone doing, beside the day of an event (`PHASES`): one event's
+# stories differ in it (a visit to the pavilion, the opening, a signing), its versions rarely do.
+# A visit and an audience are one act seen from either side ("X visits ICESCO", "the DG receives
+# X"), and launching something is opening it.
+ACTS: dict[str, tuple[str, ...]] = {
+    "meeting": (
+        "visit", "tours", "receives", "received", "meets", "talks with", "holds talks", "discuss",
+        "recoit", "rencontre", "s'entretien", "entretien", "visite", "discute",
+        "زياره", "يزور", "تزور", "يستقبل", "تستقبل", "استقبال", "يلتقي", "تلتقي", "لقاء",
+        "يبحث", "تبحث", "مباحثات", "يناقش",
+    ),
+    "signing": (
+        "signs", "signed", "signing", "sign$", "signe", "signature", "memorandum", "protocole",
+        "توقيع", "يوقع", "توقع", "مذكره تفاهم",
+    ),
+    "opening": ("launch", "lance", "lancement", "يطلق", "تطلق", "اطلاق"),
+    "award": ("award", "prize", "prix", "جائزه", "جوائز"),
+}  # fmt: skip
 # Capitalised words every ICESCO item may carry (the organisation, its seat, its
 # Director-General, its bodies), and the calendar: a shared month or "Africa" is not a shared name.
 COMMON_NAMES: tuple[str, ...] = (

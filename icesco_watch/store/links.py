@@ -13,12 +13,13 @@ from typing import Any
 
 from sqlalchemy import Connection, and_, delete, insert, or_, select
 
-from icesco_watch.linking import MAX_DAYS, LinkDoc, Linker
+from icesco_watch.linking import MAX_DAYS, SPREAD_DAYS, LinkDoc, Linker
 from icesco_watch.models import NewsItem
 from icesco_watch.store.schema import item_links, items
 
-# The mutual-best check looks at the rivals of a candidate, up to MAX_DAYS further away.
-_WINDOW = timedelta(days=2 * MAX_DAYS + 1)
+# The mutual-best check looks at the rivals of a candidate, up to MAX_DAYS further away, and
+# a rival's anchors are weighed by the items of its own days (SPREAD_DAYS further).
+_WINDOW = timedelta(days=2 * MAX_DAYS + SPREAD_DAYS + 1)
 # Fresh items linked from one read of the store (see `_runs`).
 _RUN = 500
 

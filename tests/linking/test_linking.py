@@ -148,10 +148,11 @@ def _measure(part: list[Pair]) -> tuple[float, float]:
     return tp / (tp + fp), tp / positives
 
 
-# Regression floors at or just under the figures measured with the 395 pairs of this round
-# (bench/linking_eval.py): tune 0.971 / 0.829 (34 right, 1 wrong: the new pairs include hard
-# negatives from one visit's same-day stories); test, measured once, 0.900 / 0.750 (18 right,
-# 2 wrong, 24 same-story pairs). The issue's target (precision 0.95) is not met yet.
+# Regression floors at or just under the figures measured with the 395 pairs (bench/
+# linking_eval.py): tune 1.000 / 0.805 (33 right, 0 wrong) since evidence is weighed by its
+# spread in the window and headlines' acts are compared (was 0.971 / 0.829: the COP29 pavilion
+# visit linked to COP29's opening; a same-story pair of one event's days is the price);
+# test, measured once last round, 0.900 / 0.750 (18 right, 2 wrong, 24 same-story pairs).
 _FLOORS = {"tune": (0.95, 0.8), "test": (0.9, 0.75)}
 
 
@@ -215,9 +216,9 @@ def test_two_days_of_one_conference_are_two_stories() -> None:
     day_two = LinkDoc("ar", "ar", date(2024, 5, 8), "اليوم الثاني لمؤتمر وزراء التربية في مسقط")
     also_opening = LinkDoc("fr2", "fr", date(2024, 5, 7), "Ouverture à Mascate de la conférence")
     against = score(opening, closing)
-    assert any("different days of one event: closing, opening" in e for e in against.evidence)
+    assert any("report different acts: closing, opening" in e for e in against.evidence)
     assert any("opening, second-day" in e for e in score(opening, day_two).evidence)
-    assert not any("different days" in e for e in score(opening, also_opening).evidence)
+    assert not any("different acts" in e for e in score(opening, also_opening).evidence)
     assert score(opening, also_opening).score > against.score + 2
 
 
@@ -264,3 +265,36 @@ def test_versions_naming_different_people_count_against() -> None:
     same = LinkDoc("fr2", "fr", date(2023, 3, 1), "Le DG reçoit", "avec Amadou Diallo, Fatou Sow")
     assert "no name in common" in score(en, other).evidence
     assert "no name in common" not in score(en, same).evidence
+
+
+def test_one_events_other_story_on_the_same_day_is_not_linked() -> None:
+    # COP29, 11 November 2024: a visit to ICESCO's pavilion and the conference's opening share
+    # the event, its city, its country and the day; French has another COP29 story that week.
+    visit = _doc("en", "2024-11-11", "Leyla Aliyeva tours ICESCO's COP29 pavilion")
+    opening = _doc("fr", "2024-11-11", "La COP29 s'ouvre à Bakou")
+    assert not _linked(visit, opening)
+    run = Linker(POOL).score(visit, opening)
+    assert any("shared with other items of the window: baku" in e for e in run.evidence)
+    assert any("report different acts: meeting, opening" in e for e in run.evidence)
+    assert any("name missing in the other: aliyeva, leyla" in e for e in run.evidence)
+    assert run.score < THRESHOLD < score(visit, opening).score + 2.0
+
+
+def _baku(key: str, lang: str, day: int, title: str, text: str = "") -> LinkDoc:
+    return LinkDoc(key, lang, date(2024, 11, day), title, text + " Baku, 117 pavilions")
+
+
+def test_an_anchor_many_items_of_the_window_carry_is_the_umbrellas() -> None:
+    en = _baku("en", "en", 11, "Forum in Baku")
+    # Three French items of one event's days name Baku and its 117 pavilions, then a fourth
+    # a week later, outside the window.
+    fr = [_baku(f"fr{i}", "fr", 10 + i, f"Forum {i} à Bakou") for i in range(3)]
+    later = _baku("fr9", "fr", 20, "Forum à Bakou")
+    alone = score(en, fr[0])
+    crowded = Linker([en, *fr, later]).score(en, fr[0])
+    assert {"baku", "117"} <= set(alone.anchors)
+    assert crowded.anchors == ()
+    assert any("window: 117, baku" in e for e in crowded.evidence)
+    assert crowded.score < alone.score
+    # One more French item beside the one in question: still a story's anchor (a follow-up).
+    assert {"baku", "117"} <= set(Linker([en, fr[0], fr[1], later]).score(en, fr[0]).anchors)

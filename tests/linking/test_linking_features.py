@@ -50,3 +50,14 @@ def test_the_directors_names_and_the_months_are_no_arabic_sound() -> None:
     assert features(ar).sounds >= {"rhl", "kmr"}
     assert not features(ar).sounds & {"ktbr", "slm", "mhmd", "mlk"}
     assert skeleton("raheel") == skeleton("رحيل") == "rhl"
+
+
+def test_what_a_headline_reports_being_done() -> None:
+    assert features(_en("Leyla Aliyeva tours ICESCO's COP29 pavilion")).acts == {"meeting"}
+    assert features(_en("Le DG reçoit l'ambassadeur")).acts == {"meeting"}
+    assert features(_en("ICESCO and Chad sign an agreement")).acts == {"signing"}
+    assert features(_en("ICESCO launches its youth year")).acts == {"opening"}
+    ar = LinkDoc("a", "ar", date(2025, 3, 4), "توقيع مذكرة تفاهم بين الإيسيسكو وتشاد")
+    assert features(ar).acts == {"signing"}
+    # "Significant" is no signing; a headline about a report reports no act.
+    assert features(_en("A significant report on literacy")).acts == frozenset()

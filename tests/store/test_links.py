@@ -135,3 +135,21 @@ def test_items_list_json_shows_related(tmp_path: Path) -> None:
     rows = {row["key"]: row for row in map(json.loads, done.stdout.splitlines())}
     assert sorted(rows[EN.key]["related"]) == sorted([AR.url, FR.url])
     assert rows[EN_OTHER.key]["related"] == []
+
+
+def test_one_events_other_stories_stored_around_a_pair_keep_it_apart(tmp_path: Path) -> None:
+    # COP29's first day: a visit to ICESCO's pavilion (EN) and the opening (FR), two stories.
+    visit = _real("en", "2024-11-11", "Leyla Aliyeva tours")
+    opening = _real("fr", "2024-11-11", "La COP29 s'ouvre")
+    summit = _real("fr", "2024-11-13", "Action climatique")
+    alone = open_store(store_url(tmp_path, "alone.db"))
+    _record(alone, [visit, opening])
+    beside = open_store(store_url(tmp_path, "beside.db"))
+    # The store holds another French COP29 story of those days: Baku and COP29 are the
+    # umbrella's, read from the stored window, and the two stories stay apart.
+    _record(beside, [summit])
+    _record(beside, [visit, opening])
+    with alone.connect() as conn:
+        assert related(conn, [visit.key])[visit.key] == [opening.url]
+    with beside.connect() as conn:
+        assert related(conn, [visit.key, opening.key]) == {visit.key: [], opening.key: []}
