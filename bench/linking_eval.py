@@ -32,6 +32,7 @@ import random
 from collections.abc import Sequence
 from dataclasses import replace
 from datetime import date
+from pathlib import Path
 
 from icesco_watch.linking import MAX_DAYS, THRESHOLD, LinkDoc, Linker, Match, link
 from icesco_watch.linking_corpus import Pair, corpus, pairs
@@ -101,15 +102,24 @@ def _counts(rows: Sequence[tuple[bool, bool]]) -> tuple[int, int]:
     return tp, sum(1 for label, pred in rows if pred and not label)
 
 
-def _cross_validate(tune: Sequence[Pair], pool: list[LinkDoc], k: int) -> None:
+def _cross_validate(
+    tune: Sequence[Pair], pool: list[LinkDoc], k: int, old: frozenset[tuple[str, str]]
+) -> None:
     by_threshold = {t: link(pool, t) for t in _STEPS}
     # Nothing but the threshold is chosen per fold, so a fixed threshold's out-of-fold figures,
-    # pooled, are its figures on the whole tune part: the curve.
-    print("threshold  right  wrong  precision  recall")
+    # pooled, are its figures on the whole tune part: the curve. With `--old`, the right and
+    # wrong links of the pairs that file holds and of the others (newer pairs) apart too.
+    split = " old r/w/of  new r/w/of" if old else ""
+    print("threshold  right  wrong  precision  recall" + split)
     for t in _STEPS[8:]:
         rows = _rows(tune, by_threshold[t])
         (p, r, _), (tp, fp) = _prf(rows), _counts(rows)
-        print(f"{t:9.2f}  {tp:5d}  {fp:5d}  {p:9.3f}  {r:6.3f}")
+        line = f"{t:9.2f}  {tp:5d}  {fp:5d}  {p:9.3f}  {r:6.3f}"
+        for part in (old and [[p for p in tune if (p.a, p.b) in old]]) or []:
+            for sub in (part, [p for p in tune if (p.a, p.b) not in old]):
+                (right, wrong), same = _counts(_rows(sub, by_threshold[t])), _same(sub)
+                line += f"  {right:3d}/{wrong}/{same:<3d}"
+        print(line)
     for safety in (0.0, 0.5, 1.0, 1.25, 1.5, 2.0):
         rows = []
         chosen = []
@@ -124,6 +134,17 @@ def _cross_validate(tune: Sequence[Pair], pool: list[LinkDoc], k: int) -> None:
             f"{k}-fold on tune, safety {safety}{mark}: thresholds {chosen}: precision {p:.3f}, "
             f"recall {r:.3f}, F1 {f:.3f} ({tp} right, {fp} wrong)"
         )
+
+
+def _same(part: Sequence[Pair]) -> int:
+    return sum(1 for p in part if p.label)
+
+
+def _old(path: str | None) -> frozenset[tuple[str, str]]:
+    """The pairs of an earlier pairs.jsonl (`--old`), as sorted canonical keys."""
+    if not path:
+        return frozenset()
+    return frozenset((p.a, p.b) for p in pairs(Path(path)))
 
 
 def _errors(tune: Sequence[Pair], docs: dict[str, LinkDoc], links: set[tuple[str, str]]) -> None:
@@ -176,6 +197,7 @@ def main() -> None:
     parser.add_argument("--cv", type=int, default=0, help="K-fold cross-validation on tune only")
     parser.add_argument("--errors", action="store_true", help="the tune part's errors, evidence")
     parser.add_argument("--dense", action="store_true", help="wrong links in a folded corpus")
+    parser.add_argument("--old", help="with --cv: an earlier pairs.jsonl, its pairs apart")
     args = parser.parse_args()
     docs, _ = corpus()
     labelled = pairs()
@@ -184,7 +206,7 @@ def main() -> None:
     pool = list(docs.values())
     threshold = THRESHOLD
     if args.cv:
-        _cross_validate(tune, pool, args.cv)
+        _cross_validate(tune, pool, args.cv, _old(args.old))
         return
     if args.dense:
         _dense(tune, docs)

@@ -20,7 +20,9 @@ several stories on the same days, all naming the event, its city and its people.
 evidence weighs its weight over the number of same-language items of its days (SPREAD_DAYS
 either side) that carry it (`linking_spread`, read from the run itself, no label); an anchor
 UMBRELLA items carry is the umbrella's and sets no story apart; and headlines reporting
-different acts (a visit to the pavilion, the opening, a signing) count against a link.
+different acts (a visit to the pavilion, the opening, a signing) count against a link. What
+sets one of the event's stories apart is in its headline, and weighs its full weight there
+(`linking_story`): a name or a number both headlines carry, the same act both report.
 """
 
 from __future__ import annotations
@@ -38,6 +40,7 @@ from icesco_watch.linking_features import (
     skeleton,
 )
 from icesco_watch.linking_spread import Spread
+from icesco_watch.linking_story import headline as _headline
 from icesco_watch.linking_terms import GENERIC, NOTIONS, PLACES
 
 __all__ = [
@@ -139,6 +142,9 @@ def _score(
             # Two notions both headlines put together (calligraphy and choreography).
             anchors.append("headline: " + " + ".join(headline))
     total += _contradictions(a, fa, b, fb, evidence)
+    story_total, story_evidence = _headline(a, fa, b, fb)
+    total += story_total
+    evidence += story_evidence
     numbers = sorted(fa.numbers & fb.numbers)
     if numbers:
         total += sum(

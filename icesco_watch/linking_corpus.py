@@ -53,10 +53,10 @@ def corpus() -> tuple[dict[str, LinkDoc], dict[str, dict[str, Any]]]:
     return docs, raw
 
 
-def pairs() -> list[Pair]:
-    """The labelled pairs of tests/linking/data/pairs.jsonl."""
+def pairs(path: Path = PAIRS) -> list[Pair]:
+    """The labelled pairs of tests/linking/data/pairs.jsonl (or of `path`, an earlier copy)."""
     out = []
-    for line in PAIRS.read_text(encoding="utf-8").splitlines():
+    for line in path.read_text(encoding="utf-8").splitlines():
         rec = json.loads(line)
         a, b = sorted((canonical_key(rec["a"]), canonical_key(rec["b"])))
         out.append(Pair(a, b, bool(rec["label"]), rec["source"]))

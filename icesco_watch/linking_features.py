@@ -68,6 +68,10 @@ class Features:
     # four letters.
     words: frozenset[str] = frozenset()
     stems: frozenset[str] = frozenset()
+    # What the headline itself names, for `linking_story`: the consonant skeletons of its
+    # names (of every word of an Arabic headline, prefixes off) and its numbers, years included.
+    title_sounds: frozenset[str] = frozenset()
+    title_figures: frozenset[str] = frozenset()
 
     @property
     def places(self) -> frozenset[str]:
@@ -107,7 +111,10 @@ _ARABIC_CONSONANTS = str.maketrans(
         "ة": "h", "پ": "p", "گ": "g", "چ": "ch",
     }
 )  # fmt: skip
-_LATIN_SPELLINGS = (("ch", "sh"), ("ou", "w"), ("q", "k"), ("c", "k"), ("ph", "f"), ("x", "ks"))
+# Arabic has no v and writes it f ("Tokayev", توقاييف).
+_LATIN_SPELLINGS = (
+    ("ch", "sh"), ("ou", "w"), ("q", "k"), ("c", "k"), ("ph", "f"), ("x", "ks"), ("v", "f"),
+)  # fmt: skip
 _LATIN_WORD = re.compile(r"\b[a-z]{4,}")
 _ARABIC_WORD = re.compile(r"[\u0621-\u064a]{3,}")
 
@@ -183,12 +190,11 @@ def features(doc: LinkDoc) -> Features:
     title = fold(doc.title)
     in_title = _concepts(title) - GENERIC.keys()
     if doc.lang == "ar":
-        words = (
-            w[2:] if w.startswith("ال") and len(w) > 4 else w for w in _ARABIC_WORD.findall(folded)
-        )
-        sounds = frozenset(skeleton(w) for w in words)
+        sounds = frozenset(skeleton(w) for w in _arabic_words(folded))
+        heard = frozenset(skeleton(w) for w in _arabic_words(title, _CLITICS))
     else:
         sounds = frozenset(skeleton(n) for n in names)
+        heard = frozenset(skeleton(n) for n in _names(doc.title, _TITLE_NAME))
     return Features(
         concepts=_concepts(folded),
         title_places=in_title & PLACES.keys(),
@@ -203,7 +209,24 @@ def features(doc: LinkDoc) -> Features:
         acts=_found(title, _ACT_PATTERNS),
         words=frozenset(map(skeleton, plain)),
         stems=frozenset(w[:4] for w in plain),
+        title_sounds=frozenset(s for s in heard if len(s) >= 3) - COMMON_SOUNDS,
+        title_figures=frozenset(
+            n.lstrip("0") for n in _DIGITS.findall(title) if len(n) > 2 or int(n) > 31
+        )
+        - {""},
     )
+
+
+# Letters Arabic glues on a word: "بأستانا" is "in Astana", "وسمرقند" "and Samarkand".
+_CLITICS = ("ب", "ل", "و", "ف", "ك")
+
+
+def _arabic_words(folded: str, clitics: tuple[str, ...] = ()) -> list[str]:
+    """An Arabic text's words, the article off ("الرباط": rbt), and with `clitics`, each word
+    that starts with one of them also without it."""
+    words = _ARABIC_WORD.findall(folded)
+    words += [w[1:] for w in words if w.startswith(clitics) and len(w) > 4]
+    return [w[2:] if w.startswith("ال") and len(w) > 4 else w for w in words]
 
 
 def _names(text: str, pattern: re.Pattern[str] = _NAME) -> frozenset[str]:
