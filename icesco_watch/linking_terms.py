@@ -66,6 +66,9 @@ PLACES: dict[str, tuple[str, ...]] = {
     "kazakhstan": ("kazakh", "كازاخستان"),
     "tajikistan": ("tajik", "tadjik", "طاجيكستان"),
     "china": ("china", "chinese", "chine", "الصين"),
+    "aleppo": ("aleppo", "alep$", "حلب$"),
+    "dhaka": ("dhaka", "dacca", "دكا$"),
+    "bangladesh": ("bangladesh", "بنغلاديش", "بنغلادش"),
 }
 NOTIONS: dict[str, tuple[str, ...]] = {
     "unesco": ("unesco", "اليونسكو"),
@@ -124,8 +127,8 @@ GENERIC: dict[str, tuple[str, ...]] = {
 # opening, its second day and its closing are three articles sharing place, names and numbers.
 PHASES: dict[str, tuple[str, ...]] = {
     "opening": (
-        "opens", "opening", "begins", "ouverture", "s'ouvre", "debute", "افتتاح", "يفتتح", "تفتتح",
-        "انطلاق", "تبدا", "يبدا",
+        "opens", "opening", "begins", "ouverture", "s'ouvre", "ouvre", "debute", "افتتاح", "يفتتح",
+        "تفتتح", "انطلاق", "تبدا", "يبدا",
     ),
     "second-day": ("second day", "day two", "deuxieme journee", "2e journee", "اليوم الثاني"),
     "closing": (
@@ -150,6 +153,8 @@ ACTS: dict[str, tuple[str, ...]] = {
     ),
     "opening": ("launch", "lance", "lancement", "يطلق", "تطلق", "اطلاق"),
     "award": ("award", "prize", "prix", "جائزه", "جوائز"),
+    # A body adopting its accounts, a declaration, its resolutions.
+    "adoption": ("adopts", "adopted", "adopte", "تعتمد", "يعتمد", "اعتماد"),
 }  # fmt: skip
 # Capitalised words every ICESCO item may carry (the organisation, its seat, its
 # Director-General, its bodies), and the calendar: a shared month or "Africa" is not a shared name.

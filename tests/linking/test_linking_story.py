@@ -30,8 +30,8 @@ def test_a_name_both_headlines_carry_in_either_script() -> None:
 
 
 def test_a_number_both_headlines_carry_years_included_but_not_days() -> None:
-    ar = _doc("a", "ar", "لجنة المراقبة المالية تعتمد حسابات 2024 يوم 19")
-    fr = _doc("f", "fr", "La Commission adopte les comptes 2024 le 19")
+    ar = _doc("a", "ar", "لجنة المراقبة المالية وحسابات 2024 يوم 19")
+    fr = _doc("f", "fr", "La Commission et les comptes 2024 le 19")
     other = _doc("o", "fr", "La Commission examine le budget 2026")
     assert _headline(ar, fr) == (FIGURE, ["a number in both titles: 2024"])
     assert _headline(ar, other) == (0.0, [])
@@ -43,3 +43,6 @@ def test_the_same_act_in_both_headlines_and_not_two_different_ones() -> None:
     visit = _doc("v", "en", "The Director-General visits the pavilion")
     assert _headline(ar, en) == (ACT, ["the titles report the same act: opening"])
     assert _headline(ar, visit) == (0.0, [])
+    adopts = _doc("a2", "ar", "لجنة المراقبة المالية تعتمد الحسابات")
+    adopte = _doc("f", "fr", "La Commission de contrôle financier adopte les comptes")
+    assert _headline(adopts, adopte) == (ACT, ["the titles report the same act: adoption"])
