@@ -74,6 +74,7 @@ FAMILIES = (
     "pair",  # "ICESCO and X" in a title, a model feature
     "concept",  # a sector's keyword in the title, one model feature in any language
     "lexicon",  # the trilingual concept lexicon's notions in title and lead (concepts.py)
+    "meeting",  # the DG meeting someone, with no field or with one (stacking.py)
     "model-add",  # the model alone adds a sector at MODEL_ADD
 )
 

@@ -29,3 +29,44 @@ def test_a_family_switched_off_changes_what_the_model_sees() -> None:
     with pytest.raises(ValueError, match="unknown rule families"):
         SectorClassifier(sectors, off=frozenset({"nonsense"}))
     assert "lexicon" in FAMILIES
+
+
+@pytest.mark.parametrize(
+    ("title", "lead", "expected"),
+    [
+        (
+            "Le Directeur général de l'ICESCO reçoit l'ambassadeur d'Indonésie",
+            "Il a reçu l'ambassadeur pour examiner les moyens de renforcer la coopération.",
+            "meet:open",
+        ),
+        (
+            "المدير العام يستقبل سفير إندونيسيا",
+            "استقبل المدير العام سفير إندونيسيا وبحثا سبل تعزيز التعاون.",
+            "meet:open",
+        ),
+        (
+            "Director-General receives Pakistan's education minister",
+            "The Director-General received the minister to discuss teacher training and curricula.",
+            "meet:field",
+        ),
+    ],
+)
+def test_the_dg_meeting_someone_is_told_apart_by_whether_a_field_is_found(
+    title: str, lead: str, expected: str
+) -> None:
+    rules = SectorClassifier(default_settings().sectors)
+    feats = rules.model_features(title, lead)
+    assert expected in feats
+    (other,) = {"meet:open", "meet:field"} - {expected}
+    assert other not in feats
+    off = SectorClassifier(default_settings().sectors, off=frozenset({"meeting"}))
+    assert not any(f.startswith("meet:") for f in off.model_features(title, lead))
+
+
+def test_no_meeting_feature_without_someone_met() -> None:
+    rules = SectorClassifier(default_settings().sectors)
+    feats = rules.model_features(
+        "Director-General offers condolences", "The Director-General expressed his condolences."
+    )
+    assert "rule:governance" in feats
+    assert not any(f.startswith("meet:") for f in feats)
