@@ -13,7 +13,9 @@ instead of a weight set by hand:
 - `meet:open`, `meet:field`: the DG (governance decided) meets someone (a visit, a minister,
   an ambassador, "receives" in any language) and the rules find no field, or find one: guide
   rule 3 tells the two apart (cooperation in general is `partnerships`, one field is that
-  field), a conjunction a linear model over single words cannot form.
+  field), a conjunction a linear model over single words cannot form. With `meet:open`, the
+  classifier also lets the model weigh the cross-cutting sectors (partnerships) without any
+  cooperation keyword, its evidence "the Director-General meets someone, no field named".
 
 The weights of the last three are fixed feature values chosen by grouped cross-validation; the
 learned weights multiply them. Each kind is a rule family that an ablation can switch off.

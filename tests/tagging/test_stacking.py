@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from icesco_watch.config.loader import default_settings
+from icesco_watch.tagging.model import load_shipped
 from icesco_watch.tagging.sectors import FAMILIES, SectorClassifier
 
 
@@ -70,3 +71,22 @@ def test_no_meeting_feature_without_someone_met() -> None:
     )
     assert "rule:governance" in feats
     assert not any(f.startswith("meet:") for f in feats)
+
+
+def test_the_dg_meeting_someone_with_no_field_lets_the_model_weigh_partnerships() -> None:
+    """Rule 3: the DG's talks with no field are cooperation in general. Without a single
+    cooperation keyword, the shipped model (0.72 here) may tag partnerships at its usual bar,
+    with the meeting as evidence; without the family it would need MODEL_ADD."""
+    title = "Le Directeur général de l'ICESCO reçoit le nouveau représentant permanent de la Libye"
+    lead = (
+        "Le 3 mars 2025 à Rabat, Dr Salim M. AlMalik a reçu au siège de l'Organisation "
+        "M. Ali Ahmed, nouveau représentant permanent de la Libye, venu présenter ses lettres."
+    )
+    sectors = default_settings().sectors
+    tags = SectorClassifier(sectors, model=load_shipped()).classify(title, lead)
+    assert tags.sectors == ("governance", "partnerships")
+    evidence = tags.evidence["partnerships"]
+    assert evidence[0] == "the Director-General meets someone, no field named"
+    assert evidence[-1].startswith("model ")
+    off = SectorClassifier(sectors, model=load_shipped(), off=frozenset({"meeting"}))
+    assert "partnerships" not in off.classify(title, lead).sectors
