@@ -74,6 +74,7 @@ FAMILIES = (
     "pair",  # "ICESCO and X" in a title, a model feature
     "concept",  # a sector's keyword in the title, one model feature in any language
     "lexicon",  # the trilingual concept lexicon's notions in title and lead (concepts.py)
+    "meeting",  # the DG meets someone (stacking.py); with no field, cross-cutting sectors: model
     "model-add",  # the model alone adds a sector at MODEL_ADD
 )
 
@@ -100,6 +101,7 @@ class _Score:
     reasons: list[str] = field(default_factory=list)
     matched: list[str] = field(default_factory=list)
     early: bool = False  # a keyword seen within the title and lead
+    met: bool = False  # the DG meets someone and no field is found: the model may decide
 
 
 def _terms(sectors: Sequence[SectorConfig], kind: str) -> list[_Term]:
@@ -264,6 +266,11 @@ class SectorClassifier:
                     lead=words[:LEAD_TOKENS],
                     title_len=len(title_words),
                 )
+                # Rule 3: the DG's talks with no field are cooperation in general, so the
+                # cross-cutting sectors are the model's to weigh, keywords or not.
+                if "meet:open" in feats:
+                    for key in self.cross_cutting:
+                        scores[key].met = True
         return scores, beside, feats
 
     def _score_units(
@@ -362,8 +369,11 @@ class SectorClassifier:
                 # The model weighs the rules' keywords in context; without any keyword it
                 # needs MODEL_ADD, below.
                 # Keywords only deep in an article must recur to count (a side remark).
-                seen = score.keywords > 0 and (
-                    score.early or score.keywords >= THRESHOLD or not self._on("late-keywords")
+                seen = score.met or (
+                    score.keywords > 0
+                    and (
+                        score.early or score.keywords >= THRESHOLD or not self._on("late-keywords")
+                    )
                 )
                 keyword_ok = seen and p >= STACK_P
             by_model = p is not None and p >= MODEL_ADD and self._on("model-add")
@@ -372,6 +382,8 @@ class SectorClassifier:
                 if score.matched:
                     shown = ", ".join(f"'{m}'" for m in dict.fromkeys(score.matched[:4]))
                     reasons.append(f"keywords {shown}")
+                elif score.met:
+                    reasons.append("the Director-General meets someone, no field named")
                 if p is not None and (by_model or reasons):
                     reasons.append(f"model {p:.2f}")
                 chosen.append((score.decisive + score.keywords + 4 * (p or 0.0), key))

@@ -9,7 +9,13 @@ instead of a weight set by hand:
 - `pair:icesco`: the title puts ICESCO beside another body ("ICESCO and X", any language);
 - `title:culture`: one of the sector's keywords stands in the title, whatever the language;
 - `k:teacher`, `tk:teacher`: a notion of the trilingual concept lexicon (concepts.py) in the
-  title and lead, or in the title, on the text the context rules have masked.
+  title and lead, or in the title, on the text the context rules have masked;
+- `meet:open`, `meet:field`: the DG (governance decided) meets someone (a visit, a minister,
+  an ambassador, "receives" in any language) and the rules find no field, or find one: guide
+  rule 3 tells the two apart (cooperation in general is `partnerships`, one field is that
+  field), a conjunction a linear model over single words cannot form. With `meet:open`, the
+  classifier also lets the model weigh the cross-cutting sectors (partnerships) without any
+  cooperation keyword, its evidence "the Director-General meets someone, no field named".
 
 The weights of the last three are fixed feature values chosen by grouped cross-validation; the
 learned weights multiply them. Each kind is a rule family that an ablation can switch off.
@@ -24,6 +30,9 @@ from icesco_watch.tagging.concepts import Concepts
 PAIR = 0.3  # "ICESCO and X" in a title, chosen by CV (1.0 over-fits)
 CONCEPT = 0.7  # a sector's keyword in the title (0.3 / 0.5 / 1.0 tried)
 LEXICON = 0.3  # a concept of the trilingual lexicon (0.5 and 1.0 tried: more errors)
+MEETING = 0.7  # the DG meeting someone, with or without a field (guide rule 3; 0.3 tried)
+MEETS = frozenset({"receives", "visit", "minister", "ambassador"})  # concepts of a meeting
+NOT_FIELDS = frozenset({"governance", "partnerships", "strategy"})
 
 
 class Stacker:
@@ -47,8 +56,9 @@ class Stacker:
         """`ruled`: the sectors the rules alone tag, `decided` those decided outright;
         `titled`: sectors with a keyword in the title; `lead`: the masked tokens of the title
         and lead, the first `title_len` of them the title's."""
+        rules = frozenset(ruled)
         if "stacking" not in self.off:
-            for key in ruled:
+            for key in sorted(rules):
                 feats[f"rule:{key}"] = 1.0
                 if key in decided:
                     feats[f"decided:{key}"] = 1.0
@@ -57,8 +67,11 @@ class Stacker:
         if "concept" not in self.off:
             for key in titled:
                 feats[f"title:{key}"] = CONCEPT
+        found = self.concepts.found(lead)
         if "lexicon" not in self.off:
-            for concept in self.concepts.found(lead):
+            for concept in found:
                 feats[f"k:{concept}"] = LEXICON
             for concept in self.concepts.found(lead[:title_len]):
                 feats[f"tk:{concept}"] = LEXICON
+        if "meeting" not in self.off and "governance" in rules and found & MEETS:
+            feats["meet:field" if rules - NOT_FIELDS else "meet:open"] = MEETING

@@ -58,7 +58,8 @@ def fit_model(
         data += [
             (thinner.model_features(c.title, c.text, c.categories), c.sectors) for c in examples
         ]
-    return train(data, keys)
+    # What ships is the rounded, pruned file: score that form, not the in-memory weights.
+    return LinearModel.from_json(train(data, keys).to_json())
 
 
 def fit(

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from icesco_watch.config.loader import default_settings
+from icesco_watch.tagging.model import load_shipped
 from icesco_watch.tagging.sectors import FAMILIES, SectorClassifier
 
 
@@ -29,3 +30,63 @@ def test_a_family_switched_off_changes_what_the_model_sees() -> None:
     with pytest.raises(ValueError, match="unknown rule families"):
         SectorClassifier(sectors, off=frozenset({"nonsense"}))
     assert "lexicon" in FAMILIES
+
+
+@pytest.mark.parametrize(
+    ("title", "lead", "expected"),
+    [
+        (
+            "Le Directeur général de l'ICESCO reçoit l'ambassadeur d'Indonésie",
+            "Il a reçu l'ambassadeur pour examiner les moyens de renforcer la coopération.",
+            "meet:open",
+        ),
+        (
+            "المدير العام يستقبل سفير إندونيسيا",
+            "استقبل المدير العام سفير إندونيسيا وبحثا سبل تعزيز التعاون.",
+            "meet:open",
+        ),
+        (
+            "Director-General receives Pakistan's education minister",
+            "The Director-General received the minister to discuss teacher training and curricula.",
+            "meet:field",
+        ),
+    ],
+)
+def test_the_dg_meeting_someone_is_told_apart_by_whether_a_field_is_found(
+    title: str, lead: str, expected: str
+) -> None:
+    rules = SectorClassifier(default_settings().sectors)
+    feats = rules.model_features(title, lead)
+    assert expected in feats
+    (other,) = {"meet:open", "meet:field"} - {expected}
+    assert other not in feats
+    off = SectorClassifier(default_settings().sectors, off=frozenset({"meeting"}))
+    assert not any(f.startswith("meet:") for f in off.model_features(title, lead))
+
+
+def test_no_meeting_feature_without_someone_met() -> None:
+    rules = SectorClassifier(default_settings().sectors)
+    feats = rules.model_features(
+        "Director-General offers condolences", "The Director-General expressed his condolences."
+    )
+    assert "rule:governance" in feats
+    assert not any(f.startswith("meet:") for f in feats)
+
+
+def test_the_dg_meeting_someone_with_no_field_lets_the_model_weigh_partnerships() -> None:
+    """Rule 3: the DG's talks with no field are cooperation in general. Without a single
+    cooperation keyword, the shipped model (0.72 here) may tag partnerships at its usual bar,
+    with the meeting as evidence; without the family it would need MODEL_ADD."""
+    title = "Le Directeur général de l'ICESCO reçoit le nouveau représentant permanent de la Libye"
+    lead = (
+        "Le 3 mars 2025 à Rabat, Dr Salim M. AlMalik a reçu au siège de l'Organisation "
+        "M. Ali Ahmed, nouveau représentant permanent de la Libye, venu présenter ses lettres."
+    )
+    sectors = default_settings().sectors
+    tags = SectorClassifier(sectors, model=load_shipped()).classify(title, lead)
+    assert tags.sectors == ("governance", "partnerships")
+    evidence = tags.evidence["partnerships"]
+    assert evidence[0] == "the Director-General meets someone, no field named"
+    assert evidence[-1].startswith("model ")
+    off = SectorClassifier(sectors, model=load_shipped(), off=frozenset({"meeting"}))
+    assert "partnerships" not in off.classify(title, lead).sectors
