@@ -12,7 +12,9 @@ on this machine, in this run, on the same items. `--store` also records the back
 fresh SQLite store (temp dir) with `record_items`, in batches of 200 as a crawl would, which
 links each new item to its stored neighbours: once with `store/links.py` and the linker at the
 baseline commit (a read of the store and a linker per item), once with today's (a read and a
-`Linker` per run of items). No network; no assertion: it reports seconds and their ratio.
+`Linker` per run of items); then the newest 20 items one at a time, as steady crawl cycles
+finding one new item each (today's store also settles the links of the stored items a new one
+can influence). No network; no assertion: it reports seconds and their ratio.
 """
 
 from __future__ import annotations
@@ -131,25 +133,37 @@ def _items(docs: Sequence[LinkDoc]) -> list[NewsItem]:
     return sorted(out, key=lambda i: i.published)
 
 
-def _store_fill(items: Sequence[NewsItem], link_items: Any) -> float:
-    """Seconds to record `items` in batches of 200, the store linking with `link_items`."""
+STEADY = 20  # the newest items, recorded one per crawl cycle
+
+
+def _store_fill(items: Sequence[NewsItem], link_items: Any) -> tuple[float, float]:
+    """Seconds to record all but the newest STEADY `items` in batches of 200, then seconds to
+    record those one at a time, the store linking with `link_items`."""
     # record_items calls the name it imported: the bench swaps it (a bench, not a test).
     saved = getattr(store_items, "link_items")  # noqa: B009
     setattr(store_items, "link_items", link_items)  # noqa: B010
+    backfill, steady = items[:-STEADY], items[-STEADY:]
     try:
         with tempfile.TemporaryDirectory() as tmp:
             engine = open_store(f"sqlite:///{tmp}/bench.db")
             start = time.perf_counter()
-            for n in range(0, len(items), 200):
-                batch = items[n : n + 200]
-                now = max(i.published for i in batch) + timedelta(hours=1)
-                with engine.begin() as conn:
-                    store_items.record_items(conn, batch, [], now, AlertsConfig(), baseline=True)
-            seconds = time.perf_counter() - start
+            for n in range(0, len(backfill), 200):
+                _record(engine, backfill[n : n + 200])
+            filled = time.perf_counter() - start
+            start = time.perf_counter()
+            for item in steady:
+                _record(engine, [item])
+            cycles = time.perf_counter() - start
             engine.dispose()
     finally:
         setattr(store_items, "link_items", saved)  # noqa: B010
-    return seconds
+    return filled, cycles
+
+
+def _record(engine: Any, batch: Sequence[NewsItem]) -> None:
+    now = max(i.published for i in batch) + timedelta(hours=1)
+    with engine.begin() as conn:
+        store_items.record_items(conn, batch, [], now, AlertsConfig(), baseline=True)
 
 
 def main() -> None:
@@ -173,12 +187,15 @@ def main() -> None:
     if args.store:
         items = _items(docs)
         _clear_baseline(old)
-        before = _store_fill(items, old_store.link_items)
+        before, before_cycles = _store_fill(items, old_store.link_items)
         _clear_today()
-        after = _store_fill(items, store_links.link_items)
+        after, after_cycles = _store_fill(items, store_links.link_items)
         print(f"store backfill, baseline: {before:7.2f} s")
         print(f"store backfill, today:    {after:7.2f} s")
         print(f"ratio today / baseline: {after / before:.3f} ({before / after:.1f}x faster)")
+        print(f"{STEADY} cycles of one new item, baseline: {before_cycles:7.2f} s")
+        print(f"{STEADY} cycles of one new item, today:    {after_cycles:7.2f} s")
+        print(f"ratio today / baseline: {after_cycles / before_cycles:.3f}")
 
 
 if __name__ == "__main__":
