@@ -191,19 +191,21 @@ def claim_deliveries(
     # A scheduled digest is one message series however much waited (a long outage): the rest of
     # its chat's or topic's due digest deliveries come with it, past the batch limit, rather
     # than into a second digest with the next claim.
-    digests = select(deliveries.c.chat, deliveries.c.thread).where(
-        deliveries.c.id.in_(claimed), deliveries.c.digest.is_not(None)
-    )
-    destinations = [(row.chat, row.thread) for row in conn.execute(digests.distinct())]
-    for chat, thread in destinations:
+    if claimed:
+        started = deliveries.alias("started")
+        same_digest = (
+            select(started.c.id)
+            .where(
+                started.c.id.in_(claimed),
+                started.c.digest.is_not(None),
+                started.c.chat == deliveries.c.chat,
+                started.c.thread == deliveries.c.thread,
+            )
+            .exists()
+        )
         rest = lock_skipping_held(
             conn,
-            select(deliveries.c.id).where(
-                ready,
-                deliveries.c.digest.is_not(None),
-                deliveries.c.chat == chat,
-                deliveries.c.thread == thread,
-            ),
+            select(deliveries.c.id).where(ready, deliveries.c.digest.is_not(None), same_digest),
         )
         claimed += _claim(conn, owner, now + lease, rest, free)
     found = []
