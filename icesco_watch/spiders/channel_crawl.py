@@ -16,12 +16,14 @@ again (an edit), everything else known is left alone.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
 from scrapy import Request
 from scrapy.http import Response
+from twisted.internet.defer import CancelledError
 from twisted.python.failure import Failure
 
 from icesco_watch.models import CrawlResult, NewsItem, summarize
@@ -141,6 +143,10 @@ class ChannelCrawl:
 
     def channel_failed(self, failure: Failure) -> Iterator[Request]:
         """A channel request that could not be made or answered an HTTP error."""
+        if isinstance(failure.value, CancelledError | asyncio.CancelledError):
+            # Shutdown cancels the downloads in flight: the site failed nothing, and the cycle
+            # is dropped whole (runner.run_crawl), so no channel is given up for it.
+            return
         request = failure.request  # type: ignore[attr-defined]
         key, kind = request.meta["source"], request.meta["kind"]
         reason = self.describe(failure, request)
