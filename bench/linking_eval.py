@@ -21,7 +21,11 @@ so versions a day apart stay a day apart), links the folded corpus, and counts t
 between items published more than MAX_DAYS apart in reality: different stories for certain, so
 wrong links found without reading (no label is read but the tune part's same-story pairs, for
 recall). A year named in a text is then no longer its publication's year and adds 1.0 like
-any other year (never an anchor).
+any other year (never an anchor). Harsher variants: 15 days, and 30 or 60 days with a second
+copy of the corpus shifted by a week (keys renamed): every link between an original and a copy
+joins items a week apart in reality, so it is wrong for certain, and the copies put one
+recurring programme's editions (a training's second and third sessions, two summits in one
+city) on the same days, as an event cluster does. `--show` lists the wrong links' titles.
 """
 
 from __future__ import annotations
@@ -31,7 +35,7 @@ import hashlib
 import random
 from collections.abc import Sequence
 from dataclasses import replace
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
 from icesco_watch.linking import MAX_DAYS, THRESHOLD, LinkDoc, Linker, Match, link
@@ -172,23 +176,58 @@ def _by_score(m: Match) -> float:
     return -m.score
 
 
-def _dense(tune: Sequence[Pair], docs: dict[str, LinkDoc]) -> None:
+_COPY = "#copy"
+# The dense folds: (days, with a second copy shifted by a week). 15 days and the copies are the
+# harsher variants: fuller windows, and in the copies one recurring programme's editions (a
+# training's second and third sessions, two years' summits in one city) meet on the same days.
+DENSE = ((30, False), (60, False), (15, False), (30, True), (60, True))
+_SHIFT = 7
+
+
+def dense(
+    docs: dict[str, LinkDoc], period: int, copy: bool, threshold: float = THRESHOLD
+) -> tuple[set[tuple[str, str]], list[tuple[str, str]]]:
+    """The links made on the corpus folded into `period` days (with `copy`, plus a second copy
+    of it shifted by a week, its keys renamed) and the certainly wrong ones among them."""
+    start = date(2025, 1, 1).toordinal()
+    real = {k: d.published for k, d in docs.items()}
+    folded = [
+        replace(d, published=date.fromordinal(start + d.published.toordinal() % period))
+        for d in docs.values()
+    ]
+    if copy:
+        real |= {k + _COPY: d.published + timedelta(days=_SHIFT) for k, d in docs.items()}
+        folded += [
+            replace(
+                d,
+                key=d.key + _COPY,
+                published=date.fromordinal(start + (d.published.toordinal() + _SHIFT) % period),
+            )
+            for d in docs.values()
+        ]
+    links = link(folded, threshold)
+    # An original and a copy are a week (+-3 days) apart in reality: never one story's versions.
+    wrong = [
+        (a, b)
+        for a, b in sorted(links)
+        if a.endswith(_COPY) != b.endswith(_COPY) or abs((real[a] - real[b]).days) > MAX_DAYS
+    ]
+    return links, wrong
+
+
+def _dense(tune: Sequence[Pair], docs: dict[str, LinkDoc], show: bool) -> None:
     """Links made on the corpus folded into a short period: certainly wrong ones, tune recall."""
     same = [p for p in tune if p.label]
     print("period  threshold  links  certainly wrong  tune same-story pairs linked")
-    for period in (30, 60):
-        start = date(2025, 1, 1).toordinal()
-        folded = [
-            replace(d, published=date.fromordinal(start + d.published.toordinal() % period))
-            for d in docs.values()
-        ]
+    for period, copy in DENSE:
         for t in (THRESHOLD - 1.0, THRESHOLD, THRESHOLD + 1.0):
-            links = link(folded, t)
-            wrong = sum(
-                1 for a, b in links if abs((docs[a].published - docs[b].published).days) > MAX_DAYS
-            )
+            links, wrong = dense(docs, period, copy, t)
             right = sum(1 for p in same if (p.a, p.b) in links)
-            print(f"{period:6d}  {t:9.2f}  {len(links):5d}  {wrong:15d}  {right}/{len(same)}")
+            name = f"{period}{'+copy' if copy else ''}"
+            print(f"{name:>7s}  {t:9.2f}  {len(links):5d}  {len(wrong):15d}  {right}/{len(same)}")
+            for a, b in wrong if show and t == THRESHOLD else []:
+                titles = (docs[k.removesuffix(_COPY)].title[:60] for k in (a, b))
+                print("    wrong: " + " | ".join(titles))
 
 
 def main() -> None:
@@ -197,6 +236,7 @@ def main() -> None:
     parser.add_argument("--cv", type=int, default=0, help="K-fold cross-validation on tune only")
     parser.add_argument("--errors", action="store_true", help="the tune part's errors, evidence")
     parser.add_argument("--dense", action="store_true", help="wrong links in a folded corpus")
+    parser.add_argument("--show", action="store_true", help="with --dense: the wrong links")
     parser.add_argument("--old", help="with --cv: an earlier pairs.jsonl, its pairs apart")
     args = parser.parse_args()
     docs, _ = corpus()
@@ -209,7 +249,7 @@ def main() -> None:
         _cross_validate(tune, pool, args.cv, _old(args.old))
         return
     if args.dense:
-        _dense(tune, docs)
+        _dense(tune, docs, args.show)
         return
     if args.errors:
         _errors(tune, docs, link(pool, threshold))
