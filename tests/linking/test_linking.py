@@ -10,7 +10,6 @@ import pytest
 from icesco_watch.linking import (
     MARGIN,
     NUMBERS_CAP,
-    PLACE_MISSING,
     THRESHOLD,
     LinkDoc,
     Linker,
@@ -20,6 +19,7 @@ from icesco_watch.linking import (
     link,
     score,
 )
+from icesco_watch.linking_contradictions import PLACE_MISSING
 from icesco_watch.linking_corpus import Pair, corpus, pairs
 from icesco_watch.spiders.urls import canonical_key
 
