@@ -8,7 +8,10 @@ safe threshold says that news nobody has read will bring links a little above it
 threshold keeps a distance from the highest-scoring wrong link instead of touching it. `--cv 5`
 cross-validates that choice on the tune part (the threshold chosen on four folds, scored on the
 fifth), prints the precision/recall curve of the tune part by threshold and the cross-validated
-figures for each safety margin, and prints no test figure. The default run prints the figures
+figures for each safety margin, then the margin itself chosen by a nested CV (an inner CV on
+each outer fold's other folds picks the smallest margin that makes no wrong link there) and the
+shipped rule with one event cluster held out at a time (`clusters`: pairs whose days lie within
+MAX_DAYS of each other), and prints no test figure. The default run prints the figures
 on the test part, with bootstrap 95% intervals (2,000 resamples of the test pairs, seed 14).
 
     .venv/bin/python bench/linking_eval.py [--tune | --cv K | --errors | --dense]
@@ -95,8 +98,8 @@ def _choose(
     return _STEPS[-1]
 
 
-def _fold(pair: Pair, k: int) -> int:
-    digest = hashlib.sha256(f"linking-cv|{pair.a}|{pair.b}".encode()).digest()
+def _fold(pair: Pair, k: int, salt: str = "") -> int:
+    digest = hashlib.sha256(f"linking-cv{salt}|{pair.a}|{pair.b}".encode()).digest()
     return digest[0] % k
 
 
@@ -124,7 +127,7 @@ def _cross_validate(
                 (right, wrong), same = _counts(_rows(sub, by_threshold[t])), _same(sub)
                 line += f"  {right:3d}/{wrong}/{same:<3d}"
         print(line)
-    for safety in (0.0, 0.5, 1.0, 1.25, 1.5, 2.0):
+    for safety in _SAFETIES:
         rows = []
         chosen = []
         for fold in range(k):
@@ -138,6 +141,86 @@ def _cross_validate(
             f"{k}-fold on tune, safety {safety}{mark}: thresholds {chosen}: precision {p:.3f}, "
             f"recall {r:.3f}, F1 {f:.3f} ({tp} right, {fp} wrong)"
         )
+    _nested(tune, by_threshold, k)
+    _by_cluster(tune, by_threshold, docs_days(pool))
+
+
+_SAFETIES = (0.0, 0.5, 1.0, 1.25, 1.5, 2.0)
+
+
+def _pick_safety(
+    part: Sequence[Pair], by_threshold: dict[float, set[tuple[str, str]]], k: int
+) -> float:
+    """The safety margin an inner `k`-fold CV on `part` prefers: the smallest that makes no wrong
+    link on its held folds (the most recall at no wrong link), else the one with fewest."""
+    wrongs = []
+    for safety in _SAFETIES:
+        rows = []
+        for fold in range(k):
+            rest = [p for p in part if _fold(p, k, "inner") != fold]
+            held = [p for p in part if _fold(p, k, "inner") == fold]
+            rows += _rows(held, by_threshold[_choose(rest, by_threshold, safety)])
+        wrongs.append((_counts(rows)[1], safety))
+    return min(wrongs)[1]
+
+
+def _nested(tune: Sequence[Pair], by_threshold: dict[float, set[tuple[str, str]]], k: int) -> None:
+    """The safety margin itself chosen by CV: per outer fold, an inner CV on the other folds
+    picks the margin, the threshold is chosen on them with it, and the held fold is scored."""
+    rows = []
+    picked = []
+    for fold in range(k):
+        rest = [p for p in tune if _fold(p, k) != fold]
+        held = [p for p in tune if _fold(p, k) == fold]
+        safety = _pick_safety(rest, by_threshold, k - 1)
+        picked.append((safety, _choose(rest, by_threshold, safety)))
+        rows += _rows(held, by_threshold[picked[-1][1]])
+    (p, r, f), (tp, fp) = _prf(rows), _counts(rows)
+    print(
+        f"nested {k}-fold (safety by inner CV), (safety, threshold) per fold {picked}: "
+        f"precision {p:.3f}, recall {r:.3f}, F1 {f:.3f} ({tp} right, {fp} wrong)"
+    )
+
+
+def docs_days(pool: Sequence[LinkDoc]) -> dict[str, int]:
+    """Each doc's publication day as an ordinal."""
+    return {d.key: d.published.toordinal() for d in pool}
+
+
+def clusters(part: Sequence[Pair], day: dict[str, int]) -> list[list[Pair]]:
+    """The pairs grouped by event: pairs whose days overlap or lie within MAX_DAYS of each
+    other are one group (one event's stories and versions are labelled on the same days)."""
+    spans = sorted(
+        (((min(day[p.a], day[p.b]), max(day[p.a], day[p.b])), p) for p in part),
+        key=lambda span: span[0],
+    )
+    groups: list[list[Pair]] = []
+    end = None
+    for (first, last), pair in spans:
+        if end is None or first > end + MAX_DAYS:
+            groups.append([])
+            end = last
+        groups[-1].append(pair)
+        end = max(end, last)
+    return groups
+
+
+def _by_cluster(
+    tune: Sequence[Pair], by_threshold: dict[float, set[tuple[str, str]]], day: dict[str, int]
+) -> None:
+    """Leave one event cluster out: the threshold (shipped safety) chosen on the others."""
+    groups = clusters(tune, day)
+    rows = []
+    chosen = set()
+    for i, held in enumerate(groups):
+        rest = [p for j, g in enumerate(groups) if j != i for p in g]
+        chosen.add(_choose(rest, by_threshold))
+        rows += _rows(held, by_threshold[_choose(rest, by_threshold)])
+    (p, r, f), (tp, fp) = _prf(rows), _counts(rows)
+    print(
+        f"leave one event cluster out ({len(groups)} clusters, safety {SAFETY}), thresholds "
+        f"{sorted(chosen)}: precision {p:.3f}, recall {r:.3f}, F1 {f:.3f} ({tp} right, {fp} wrong)"
+    )
 
 
 def _same(part: Sequence[Pair]) -> int:
