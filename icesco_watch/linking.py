@@ -146,7 +146,10 @@ def _score(
     story_total, story_evidence = _headline(a, fa, b, fb)
     total += story_total
     evidence += story_evidence
-    numbers = sorted(fa.numbers & fb.numbers)
+    both = fa.numbers & fb.numbers
+    # "The 47th session" is the number 47 too: one fact, counted once, as the session's ordinal
+    # (a 47th session weighed 4.0, a 14th 1.5; one event's two stories shared both).
+    numbers = sorted(n for n in both if "#" + n not in both)
     if numbers:
         total += min(
             sum(

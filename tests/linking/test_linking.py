@@ -390,3 +390,22 @@ def test_shared_numbers_weigh_at_most_the_cap_together() -> None:
     # Each number weighs 2.5, and together no more than the cap.
     assert scores[1].score - scores[0].score == min(10.0, NUMBERS_CAP) - min(5.0, NUMBERS_CAP)
     assert scores[1].score - scores[0].score < 5.0
+
+
+def test_a_session_ordinal_is_one_fact_not_also_its_number() -> None:
+    # The 47th OIC foreign ministers' session in Niamey (November 2020): the Director-General's
+    # proposal in the session and his meetings on its fringe, two stories; "47th" is #47 and 47.
+    proposal = _doc("en", "2020-11-30", "At the OIC foreign ministers' meeting in Niamey")
+    meetings = _doc("fr", "2020-11-30", "À Niamey, le Directeur général")
+    match = Linker(POOL).score(proposal, meetings)
+    assert "numbers: #47" in match.evidence
+    assert not _linked(proposal, meetings)
+    # Both sessions written as ordinals: the ordinal alone (1.5), not 1.5 + 2.5; a count both
+    # write in digits is a number (2.5).
+    session_en = LinkDoc("en", "en", date(2025, 3, 3), "Forum", "the 47th session")
+    session_fr = LinkDoc("fr", "fr", date(2025, 3, 3), "Forum", "la 47e session")
+    count_en = LinkDoc("en2", "en", date(2025, 3, 3), "Forum", "47 countries")
+    count_fr = LinkDoc("fr2", "fr", date(2025, 3, 3), "Forum", "47 pays")
+    assert "numbers: #47" in score(session_en, session_fr).evidence
+    assert "numbers: 47" in score(count_en, count_fr).evidence
+    assert score(count_en, count_fr).score - score(session_en, session_fr).score == 1.0
