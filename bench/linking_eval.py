@@ -14,7 +14,7 @@ shipped rule with one event cluster held out at a time (`clusters`: pairs whose 
 MAX_DAYS of each other), and prints no test figure. The default run prints the figures
 on the test part, with bootstrap 95% intervals (2,000 resamples of the test pairs, seed 14).
 
-    .venv/bin/python bench/linking_eval.py [--tune | --cv K | --errors | --dense]
+    .venv/bin/python bench/linking_eval.py [--tune | --cv K | --errors | --dense | --orphans]
 
 `--errors` lists the tune part's misses and wrong links with their evidence (never the test part).
 `--dense` asks what the corpus, a sample of a few items a week, cannot: how the linker does when
@@ -29,6 +29,10 @@ copy of the corpus shifted by a week (keys renamed): every link between an origi
 joins items a week apart in reality, so it is wrong for certain, and the copies put one
 recurring programme's editions (a training's second and third sessions, two summits in one
 city) on the same days, as an event cluster does. `--show` lists the wrong links' titles.
+`--orphans` leaves out, in turn, each version of each link the linker makes over the corpus and
+counts the other versions then linked to another item of the left-out language: one event's
+other story on the same days, wrong for certain (no label read), as when a version is never
+published or not yet crawled.
 """
 
 from __future__ import annotations
@@ -313,12 +317,33 @@ def _dense(tune: Sequence[Pair], docs: dict[str, LinkDoc], show: bool) -> None:
                 print("    wrong: " + " | ".join(titles))
 
 
+def orphans(docs: dict[str, LinkDoc]) -> tuple[int, list[tuple[str, str, str]]]:
+    """Each link over the corpus with one of its two versions left out of the pool: is the
+    other version then linked to another item of that language? One event's other story on the
+    same days is what it finds (a medal given at a congress, the congress's opening), as when a
+    story's version in a language is never published or not yet crawled. No label is read.
+    Returns the number of versions left alone and (kept, other item linked, left out) triples."""
+    pool = list(docs.values())
+    found = []
+    alone = 0
+    for a, b in sorted(link(pool)):
+        for keep, drop in ((a, b), (b, a)):
+            alone += 1
+            run = Linker([d for d in pool if d.key != drop])
+            lang = docs[drop].lang
+            found += [
+                (keep, m.other, drop) for m in run.best(docs[keep]) if docs[m.other].lang == lang
+            ]
+    return alone, found
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--tune", action="store_true", help="choose the threshold on the tune part")
     parser.add_argument("--cv", type=int, default=0, help="K-fold cross-validation on tune only")
     parser.add_argument("--errors", action="store_true", help="the tune part's errors, evidence")
     parser.add_argument("--dense", action="store_true", help="wrong links in a folded corpus")
+    parser.add_argument("--orphans", action="store_true", help="links with one version left out")
     parser.add_argument("--show", action="store_true", help="with --dense: the wrong links")
     parser.add_argument("--old", help="with --cv: an earlier pairs.jsonl, its pairs apart")
     args = parser.parse_args()
@@ -333,6 +358,13 @@ def main() -> None:
         return
     if args.dense:
         _dense(tune, docs, args.show)
+        return
+    if args.orphans:
+        alone, found = orphans(docs)
+        print(f"versions left alone: {alone}; linked to another story: {len(found)}")
+        for keep, other, drop in found:
+            titles = (docs[k].title[:50] for k in (keep, other, drop))
+            print("    {} -> {} (left out: {})".format(*titles))
         return
     if args.errors:
         _errors(tune, docs, link(pool, threshold))

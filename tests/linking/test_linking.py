@@ -409,3 +409,21 @@ def test_a_session_ordinal_is_one_fact_not_also_its_number() -> None:
     assert "numbers: #47" in score(session_en, session_fr).evidence
     assert "numbers: 47" in score(count_en, count_fr).evidence
     assert score(count_en, count_fr).score - score(session_en, session_fr).score == 1.0
+
+
+def test_a_storys_other_version_left_out_is_not_replaced_by_the_events_other_story() -> None:
+    # Astana, 17 September 2025: without the Arabic medal story, the English one is not linked
+    # to the Arabic story of the congress's opening (a medal is an award, the opening another
+    # act), though both name Tokayev, Astana and the 8th congress.
+    medal_ar = _doc("ar", "2025-09-17", "توقاييف يقلّد")
+    medal_en = _doc("en", "2025-09-17", "Tokayev gives ICESCO")
+    opening_ar = _doc("ar", "2025-09-17", "المالك يشارك في افتتاح قمة")
+    run = Linker([d for d in POOL if d.key != medal_ar.key])
+    assert not any(m.other == opening_ar.key for m in run.best(medal_en))
+    assert any(
+        "report different acts: award, opening" in e
+        for e in run.score(medal_en, opening_ar).evidence
+    )
+    assert (
+        "the titles report the same act: award" in Linker(POOL).score(medal_ar, medal_en).evidence
+    )
