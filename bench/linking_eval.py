@@ -8,10 +8,13 @@ safe threshold says that news nobody has read will bring links a little above it
 threshold keeps a distance from the highest-scoring wrong link instead of touching it. `--cv 5`
 cross-validates that choice on the tune part (the threshold chosen on four folds, scored on the
 fifth), prints the precision/recall curve of the tune part by threshold and the cross-validated
-figures for each safety margin, and prints no test figure. The default run prints the figures
+figures for each safety margin, then the margin itself chosen by a nested CV (an inner CV on
+each outer fold's other folds picks the smallest margin that makes no wrong link there) and the
+shipped rule with one event cluster held out at a time (`clusters`: pairs whose days lie within
+MAX_DAYS of each other), and prints no test figure. The default run prints the figures
 on the test part, with bootstrap 95% intervals (2,000 resamples of the test pairs, seed 14).
 
-    .venv/bin/python bench/linking_eval.py [--tune | --cv K | --errors | --dense]
+    .venv/bin/python bench/linking_eval.py [--tune | --cv K | --errors | --dense | --orphans]
 
 `--errors` lists the tune part's misses and wrong links with their evidence (never the test part).
 `--dense` asks what the corpus, a sample of a few items a week, cannot: how the linker does when
@@ -21,7 +24,15 @@ so versions a day apart stay a day apart), links the folded corpus, and counts t
 between items published more than MAX_DAYS apart in reality: different stories for certain, so
 wrong links found without reading (no label is read but the tune part's same-story pairs, for
 recall). A year named in a text is then no longer its publication's year and adds 1.0 like
-any other year (never an anchor).
+any other year (never an anchor). Harsher variants: 15 days, and 30 or 60 days with a second
+copy of the corpus shifted by a week (keys renamed): every link between an original and a copy
+joins items a week apart in reality, so it is wrong for certain, and the copies put one
+recurring programme's editions (a training's second and third sessions, two summits in one
+city) on the same days, as an event cluster does. `--show` lists the wrong links' titles.
+`--orphans` leaves out, in turn, each version of each link the linker makes over the corpus and
+counts the other versions then linked to another item of the left-out language: one event's
+other story on the same days, wrong for certain (no label read), as when a version is never
+published or not yet crawled.
 """
 
 from __future__ import annotations
@@ -31,7 +42,7 @@ import hashlib
 import random
 from collections.abc import Sequence
 from dataclasses import replace
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
 from icesco_watch.linking import MAX_DAYS, THRESHOLD, LinkDoc, Linker, Match, link
@@ -91,8 +102,8 @@ def _choose(
     return _STEPS[-1]
 
 
-def _fold(pair: Pair, k: int) -> int:
-    digest = hashlib.sha256(f"linking-cv|{pair.a}|{pair.b}".encode()).digest()
+def _fold(pair: Pair, k: int, salt: str = "") -> int:
+    digest = hashlib.sha256(f"linking-cv{salt}|{pair.a}|{pair.b}".encode()).digest()
     return digest[0] % k
 
 
@@ -120,7 +131,7 @@ def _cross_validate(
                 (right, wrong), same = _counts(_rows(sub, by_threshold[t])), _same(sub)
                 line += f"  {right:3d}/{wrong}/{same:<3d}"
         print(line)
-    for safety in (0.0, 0.5, 1.0, 1.25, 1.5, 2.0):
+    for safety in _SAFETIES:
         rows = []
         chosen = []
         for fold in range(k):
@@ -134,6 +145,86 @@ def _cross_validate(
             f"{k}-fold on tune, safety {safety}{mark}: thresholds {chosen}: precision {p:.3f}, "
             f"recall {r:.3f}, F1 {f:.3f} ({tp} right, {fp} wrong)"
         )
+    _nested(tune, by_threshold, k)
+    _by_cluster(tune, by_threshold, docs_days(pool))
+
+
+_SAFETIES = (0.0, 0.5, 1.0, 1.25, 1.5, 2.0)
+
+
+def _pick_safety(
+    part: Sequence[Pair], by_threshold: dict[float, set[tuple[str, str]]], k: int
+) -> float:
+    """The safety margin an inner `k`-fold CV on `part` prefers: the smallest that makes no wrong
+    link on its held folds (the most recall at no wrong link), else the one with fewest."""
+    wrongs = []
+    for safety in _SAFETIES:
+        rows = []
+        for fold in range(k):
+            rest = [p for p in part if _fold(p, k, "inner") != fold]
+            held = [p for p in part if _fold(p, k, "inner") == fold]
+            rows += _rows(held, by_threshold[_choose(rest, by_threshold, safety)])
+        wrongs.append((_counts(rows)[1], safety))
+    return min(wrongs)[1]
+
+
+def _nested(tune: Sequence[Pair], by_threshold: dict[float, set[tuple[str, str]]], k: int) -> None:
+    """The safety margin itself chosen by CV: per outer fold, an inner CV on the other folds
+    picks the margin, the threshold is chosen on them with it, and the held fold is scored."""
+    rows = []
+    picked = []
+    for fold in range(k):
+        rest = [p for p in tune if _fold(p, k) != fold]
+        held = [p for p in tune if _fold(p, k) == fold]
+        safety = _pick_safety(rest, by_threshold, k - 1)
+        picked.append((safety, _choose(rest, by_threshold, safety)))
+        rows += _rows(held, by_threshold[picked[-1][1]])
+    (p, r, f), (tp, fp) = _prf(rows), _counts(rows)
+    print(
+        f"nested {k}-fold (safety by inner CV), (safety, threshold) per fold {picked}: "
+        f"precision {p:.3f}, recall {r:.3f}, F1 {f:.3f} ({tp} right, {fp} wrong)"
+    )
+
+
+def docs_days(pool: Sequence[LinkDoc]) -> dict[str, int]:
+    """Each doc's publication day as an ordinal."""
+    return {d.key: d.published.toordinal() for d in pool}
+
+
+def clusters(part: Sequence[Pair], day: dict[str, int]) -> list[list[Pair]]:
+    """The pairs grouped by event: pairs whose days overlap or lie within MAX_DAYS of each
+    other are one group (one event's stories and versions are labelled on the same days)."""
+    spans = sorted(
+        (((min(day[p.a], day[p.b]), max(day[p.a], day[p.b])), p) for p in part),
+        key=lambda span: span[0],
+    )
+    groups: list[list[Pair]] = []
+    end = None
+    for (first, last), pair in spans:
+        if end is None or first > end + MAX_DAYS:
+            groups.append([])
+            end = last
+        groups[-1].append(pair)
+        end = max(end, last)
+    return groups
+
+
+def _by_cluster(
+    tune: Sequence[Pair], by_threshold: dict[float, set[tuple[str, str]]], day: dict[str, int]
+) -> None:
+    """Leave one event cluster out: the threshold (shipped safety) chosen on the others."""
+    groups = clusters(tune, day)
+    rows = []
+    chosen = set()
+    for i, held in enumerate(groups):
+        rest = [p for j, g in enumerate(groups) if j != i for p in g]
+        chosen.add(_choose(rest, by_threshold))
+        rows += _rows(held, by_threshold[_choose(rest, by_threshold)])
+    (p, r, f), (tp, fp) = _prf(rows), _counts(rows)
+    print(
+        f"leave one event cluster out ({len(groups)} clusters, safety {SAFETY}), thresholds "
+        f"{sorted(chosen)}: precision {p:.3f}, recall {r:.3f}, F1 {f:.3f} ({tp} right, {fp} wrong)"
+    )
 
 
 def _same(part: Sequence[Pair]) -> int:
@@ -172,23 +263,78 @@ def _by_score(m: Match) -> float:
     return -m.score
 
 
-def _dense(tune: Sequence[Pair], docs: dict[str, LinkDoc]) -> None:
+_COPY = "#copy"
+# The dense folds: (days, with a second copy shifted by a week). 15 days and the copies are the
+# harsher variants: fuller windows, and in the copies one recurring programme's editions (a
+# training's second and third sessions, two years' summits in one city) meet on the same days.
+DENSE = ((30, False), (60, False), (15, False), (30, True), (60, True))
+_SHIFT = 7
+
+
+def dense(
+    docs: dict[str, LinkDoc], period: int, copy: bool, threshold: float = THRESHOLD
+) -> tuple[set[tuple[str, str]], list[tuple[str, str]]]:
+    """The links made on the corpus folded into `period` days (with `copy`, plus a second copy
+    of it shifted by a week, its keys renamed) and the certainly wrong ones among them."""
+    start = date(2025, 1, 1).toordinal()
+    real = {k: d.published for k, d in docs.items()}
+    folded = [
+        replace(d, published=date.fromordinal(start + d.published.toordinal() % period))
+        for d in docs.values()
+    ]
+    if copy:
+        real |= {k + _COPY: d.published + timedelta(days=_SHIFT) for k, d in docs.items()}
+        folded += [
+            replace(
+                d,
+                key=d.key + _COPY,
+                published=date.fromordinal(start + (d.published.toordinal() + _SHIFT) % period),
+            )
+            for d in docs.values()
+        ]
+    links = link(folded, threshold)
+    # An original and a copy are a week (+-3 days) apart in reality: never one story's versions.
+    wrong = [
+        (a, b)
+        for a, b in sorted(links)
+        if a.endswith(_COPY) != b.endswith(_COPY) or abs((real[a] - real[b]).days) > MAX_DAYS
+    ]
+    return links, wrong
+
+
+def _dense(tune: Sequence[Pair], docs: dict[str, LinkDoc], show: bool) -> None:
     """Links made on the corpus folded into a short period: certainly wrong ones, tune recall."""
     same = [p for p in tune if p.label]
     print("period  threshold  links  certainly wrong  tune same-story pairs linked")
-    for period in (30, 60):
-        start = date(2025, 1, 1).toordinal()
-        folded = [
-            replace(d, published=date.fromordinal(start + d.published.toordinal() % period))
-            for d in docs.values()
-        ]
+    for period, copy in DENSE:
         for t in (THRESHOLD - 1.0, THRESHOLD, THRESHOLD + 1.0):
-            links = link(folded, t)
-            wrong = sum(
-                1 for a, b in links if abs((docs[a].published - docs[b].published).days) > MAX_DAYS
-            )
+            links, wrong = dense(docs, period, copy, t)
             right = sum(1 for p in same if (p.a, p.b) in links)
-            print(f"{period:6d}  {t:9.2f}  {len(links):5d}  {wrong:15d}  {right}/{len(same)}")
+            name = f"{period}{'+copy' if copy else ''}"
+            print(f"{name:>7s}  {t:9.2f}  {len(links):5d}  {len(wrong):15d}  {right}/{len(same)}")
+            for a, b in wrong if show and t == THRESHOLD else []:
+                titles = (docs[k.removesuffix(_COPY)].title[:60] for k in (a, b))
+                print("    wrong: " + " | ".join(titles))
+
+
+def orphans(docs: dict[str, LinkDoc]) -> tuple[int, list[tuple[str, str, str]]]:
+    """Each link over the corpus with one of its two versions left out of the pool: is the
+    other version then linked to another item of that language? One event's other story on the
+    same days is what it finds (a medal given at a congress, the congress's opening), as when a
+    story's version in a language is never published or not yet crawled. No label is read.
+    Returns the number of versions left alone and (kept, other item linked, left out) triples."""
+    pool = list(docs.values())
+    found = []
+    alone = 0
+    for a, b in sorted(link(pool)):
+        for keep, drop in ((a, b), (b, a)):
+            alone += 1
+            run = Linker([d for d in pool if d.key != drop])
+            lang = docs[drop].lang
+            found += [
+                (keep, m.other, drop) for m in run.best(docs[keep]) if docs[m.other].lang == lang
+            ]
+    return alone, found
 
 
 def main() -> None:
@@ -197,6 +343,8 @@ def main() -> None:
     parser.add_argument("--cv", type=int, default=0, help="K-fold cross-validation on tune only")
     parser.add_argument("--errors", action="store_true", help="the tune part's errors, evidence")
     parser.add_argument("--dense", action="store_true", help="wrong links in a folded corpus")
+    parser.add_argument("--orphans", action="store_true", help="links with one version left out")
+    parser.add_argument("--show", action="store_true", help="with --dense: the wrong links")
     parser.add_argument("--old", help="with --cv: an earlier pairs.jsonl, its pairs apart")
     args = parser.parse_args()
     docs, _ = corpus()
@@ -209,7 +357,14 @@ def main() -> None:
         _cross_validate(tune, pool, args.cv, _old(args.old))
         return
     if args.dense:
-        _dense(tune, docs)
+        _dense(tune, docs, args.show)
+        return
+    if args.orphans:
+        alone, found = orphans(docs)
+        print(f"versions left alone: {alone}; linked to another story: {len(found)}")
+        for keep, other, drop in found:
+            titles = (docs[k].title[:50] for k in (keep, other, drop))
+            print("    {} -> {} (left out: {})".format(*titles))
         return
     if args.errors:
         _errors(tune, docs, link(pool, threshold))

@@ -8,7 +8,7 @@ event's others is in its headline: the person it is about ("Tokayev gives the DG
 Honor"), its figures ("adopts the 2024 accounts"), and what is done (an award, an opening). A
 story's versions share these in their headlines; one event's stories, reporting different
 acts of different people, rarely do, and where both headlines report different acts
-`linking._contradictions` already counts against the link.
+`linking_contradictions` already counts against the link.
 """
 
 from __future__ import annotations

@@ -152,7 +152,7 @@ ACTS: dict[str, tuple[str, ...]] = {
         "توقيع", "يوقع", "توقع", "مذكره تفاهم",
     ),
     "opening": ("launch", "lance", "lancement", "يطلق", "تطلق", "اطلاق"),
-    "award": ("award", "prize", "prix", "جائزه", "جوائز"),
+    "award": ("award", "prize", "prix", "جائزه", "جوائز", "medal", "medaille", "وسام"),
     # A body adopting its accounts, a declaration, its resolutions.
     "adoption": ("adopts", "adopted", "adopte", "تعتمد", "يعتمد", "اعتماد"),
 }  # fmt: skip

@@ -7,7 +7,19 @@ from datetime import date
 
 import pytest
 
-from icesco_watch.linking import MARGIN, THRESHOLD, LinkDoc, Linker, best, candidates, link, score
+from icesco_watch.linking import (
+    MARGIN,
+    NUMBERS_CAP,
+    THRESHOLD,
+    LinkDoc,
+    Linker,
+    Match,
+    best,
+    candidates,
+    link,
+    score,
+)
+from icesco_watch.linking_contradictions import PLACE_MISSING
 from icesco_watch.linking_corpus import Pair, corpus, pairs
 from icesco_watch.spiders.urls import canonical_key
 
@@ -67,9 +79,16 @@ def test_riyadh_is_not_the_arabic_word_for_sport() -> None:
     riyadh = LinkDoc("a", "ar", date(2025, 1, 1), "الإيسيسكو في الرياض")
     sport = LinkDoc("b", "fr", date(2025, 1, 1), "Le sport au service de la paix")
     sport_ar = LinkDoc("c", "ar", date(2025, 1, 1), "مؤتمر عن الرياضة")
-    assert not any("riyadh" in e for e in score(riyadh, sport).evidence)
+    # Not a place both name: the French version never names Riyadh, which counts against.
+    assert not any("riyadh" in e for e in _shared(score(riyadh, sport)))
+    assert "a title's place missing in the other: riyadh" in score(riyadh, sport).evidence
     assert any("sport" in e for e in score(sport_ar, sport).evidence)
     assert not any("riyadh" in e for e in score(sport_ar, sport).evidence)
+
+
+def _shared(match: Match) -> list[str]:
+    """The evidence lines of what both versions name (not what one names and the other lacks)."""
+    return [e for e in match.evidence if e.startswith(("concepts:", "in both titles:"))]
 
 
 def test_a_latin_name_spelt_in_arabic_letters_is_evidence() -> None:
@@ -335,5 +354,76 @@ def test_aleppo_and_dhaka_are_places_in_each_script() -> None:
     # Not a word that merely starts with its letters.
     assert not any(
         "aleppo" in e
-        for e in score(LinkDoc("x", "ar", date(2025, 12, 2), "حلبة"), aleppo_fr).evidence
+        for e in _shared(score(LinkDoc("x", "ar", date(2025, 12, 2), "حلبة"), aleppo_fr))
+    )
+
+
+def test_a_headlines_place_the_other_version_never_names_counts_against() -> None:
+    # A training's third cohort: launched in Kampala in March, closed by webinar in December,
+    # the same figures in both (100 young people, 68 countries, 180 ambassadors in all).
+    launch = _doc("fr", "2024-03-05", "Kampala : 100 jeunes")
+    closing = _doc("en", "2024-12-23", "Third Leadership Training")
+    match = score(launch, closing)
+    assert "a title's place missing in the other: kampala" in match.evidence
+    # Published the same day among the corpus's items, the two are still not linked: three
+    # shared numbers weigh at most NUMBERS_CAP, and Kampala counts against.
+    moved = LinkDoc(closing.key, closing.lang, launch.published, closing.title, closing.text)
+    run = Linker([d for d in POOL if d.key != closing.key] + [moved])
+    assert all(m.other != launch.key for m in run.best(moved))
+    assert run.score(launch, moved).score < THRESHOLD
+    # The other version naming the place anywhere (its body) is no contradiction.
+    named = LinkDoc("en", "en", date(2024, 3, 5), "100 youth ambassadors", "At Kampala University")
+    alone = LinkDoc("en2", "en", date(2024, 3, 5), "100 youth ambassadors", "At a university")
+    assert not any("place missing" in e for e in score(launch, named).evidence)
+    assert score(launch, named).score - score(launch, alone).score >= PLACE_MISSING
+
+
+def test_shared_numbers_weigh_at_most_the_cap_together() -> None:
+    two = ("117 sites, 240 experts", "117 sites, 240 experts")
+    four = ("117 sites, 240 experts, 68 countries, 350 guests",) * 2
+    scores = []
+    for en_text, fr_text in (two, four):
+        en = LinkDoc("en", "en", date(2025, 3, 3), "Heritage list", en_text)
+        fr = LinkDoc("fr", "fr", date(2025, 3, 3), "Liste du patrimoine", fr_text)
+        scores.append(score(en, fr))
+    assert any("numbers: 117, 240, 350, 68" in e for e in scores[1].evidence)
+    # Each number weighs 2.5, and together no more than the cap.
+    assert scores[1].score - scores[0].score == min(10.0, NUMBERS_CAP) - min(5.0, NUMBERS_CAP)
+    assert scores[1].score - scores[0].score < 5.0
+
+
+def test_a_session_ordinal_is_one_fact_not_also_its_number() -> None:
+    # The 47th OIC foreign ministers' session in Niamey (November 2020): the Director-General's
+    # proposal in the session and his meetings on its fringe, two stories; "47th" is #47 and 47.
+    proposal = _doc("en", "2020-11-30", "At the OIC foreign ministers' meeting in Niamey")
+    meetings = _doc("fr", "2020-11-30", "À Niamey, le Directeur général")
+    match = Linker(POOL).score(proposal, meetings)
+    assert "numbers: #47" in match.evidence
+    assert not _linked(proposal, meetings)
+    # Both sessions written as ordinals: the ordinal alone (1.5), not 1.5 + 2.5; a count both
+    # write in digits is a number (2.5).
+    session_en = LinkDoc("en", "en", date(2025, 3, 3), "Forum", "the 47th session")
+    session_fr = LinkDoc("fr", "fr", date(2025, 3, 3), "Forum", "la 47e session")
+    count_en = LinkDoc("en2", "en", date(2025, 3, 3), "Forum", "47 countries")
+    count_fr = LinkDoc("fr2", "fr", date(2025, 3, 3), "Forum", "47 pays")
+    assert "numbers: #47" in score(session_en, session_fr).evidence
+    assert "numbers: 47" in score(count_en, count_fr).evidence
+    assert score(count_en, count_fr).score - score(session_en, session_fr).score == 1.0
+
+
+def test_a_storys_other_version_left_out_is_not_replaced_by_the_events_other_story() -> None:
+    # Astana, 17 September 2025: without the Arabic medal story, the English one is not linked
+    # to the Arabic story of the congress's opening (a medal is an award, the opening another
+    # act), though both name Tokayev, Astana and the 8th congress.
+    medal_ar = _doc("ar", "2025-09-17", "توقاييف يقلّد")
+    medal_en = _doc("en", "2025-09-17", "Tokayev gives ICESCO")
+    opening_ar = _doc("ar", "2025-09-17", "المالك يشارك في افتتاح قمة")
+    run = Linker([d for d in POOL if d.key != medal_ar.key])
+    assert not any(m.other == opening_ar.key for m in run.best(medal_en))
+    assert any(
+        "report different acts: award, opening" in e
+        for e in run.score(medal_en, opening_ar).evidence
+    )
+    assert (
+        "the titles report the same act: award" in Linker(POOL).score(medal_ar, medal_en).evidence
     )

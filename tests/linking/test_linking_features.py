@@ -61,3 +61,10 @@ def test_what_a_headline_reports_being_done() -> None:
     assert features(ar).acts == {"signing"}
     # "Significant" is no signing; a headline about a report reports no act.
     assert features(_en("A significant report on literacy")).acts == frozenset()
+
+
+def test_a_medal_is_an_award_in_each_language() -> None:
+    assert features(_en("Tokayev gives the DG the Medal of Honor")).acts == {"award"}
+    assert features(_en("Le DG reçoit la médaille d'honneur")).acts >= {"award"}
+    ar = LinkDoc("a", "ar", date(2025, 9, 17), "توقاييف يقلّد المدير العام وسام الشرف")
+    assert features(ar).acts == {"award"}
