@@ -41,6 +41,7 @@ from icesco_watch.linking_terms import GENERIC, NOTIONS, PLACES
 __all__ = [
     "MARGIN",
     "MAX_DAYS",
+    "NAMES_CAP",
     "SPREAD_DAYS",
     "THRESHOLD",
     "UMBRELLA",
@@ -58,12 +59,19 @@ MAX_DAYS = 3
 # margin's cross-validated figures; SAFETY there says why 1.25).
 THRESHOLD = 4.5
 MARGIN = 1.5
-# Shared numbers weigh at most this much together (names: 4.0, names in both scripts: 3.0). One
+# Shared numbers weigh at most this much together (names: NAMES_CAP, in both scripts: 3.0). One
 # programme's editions repeat its figures (100 young ambassadors from 68 countries, 180 in
 # all): three or four shared numbers are often one fact. With the cap, the corpus folded into
 # 30 or 60 days with a week-shifted copy (bench/linking_eval.py --dense) makes 2 and 3 certainly
 # wrong links fewer with the place rule below; the tune part and its curve are unchanged.
 NUMBERS_CAP = 5.0
+# Shared Latin names weigh at most this much together: one person's or body's full name is
+# several capitalised words (an ambassador "Alexandre Guido Lopes Parola", a university
+# "Abdelmalek Essaadi"), and at 4.0 a partner state's request to join and, months later, its
+# ambassador's audience (one ambassador named in both) linked in bench/linking_eval.py --dense
+# (60 days with a week-shifted copy) once the state counts as a place in either form (Brazil,
+# Brésil); at 3.5 --dense keeps its certainly wrong links and the tune part its figures.
+NAMES_CAP = 3.5
 
 _WEIGHTS = {
     **dict.fromkeys(PLACES, 2.0),
@@ -163,7 +171,7 @@ def _score(
         anchors += story("n:", (n for n in numbers if not is_year(n) and n not in _WEAK_ORDINALS))
     names = sorted(fa.names & fb.names)
     if names:
-        total += min(sum(weigh("p:" + n, 1.0) for n in names), 4.0)
+        total += min(sum(weigh("p:" + n, 1.0) for n in names), NAMES_CAP)
         evidence.append("names: " + ", ".join(names))
         anchors += story("p:", names)
     if "ar" in (a.lang, b.lang) and a.lang != b.lang:

@@ -10,7 +10,7 @@ from __future__ import annotations
 # forms match anywhere in the folded text, since Arabic glues prepositions and articles on; a
 # trailing "$" asks for the end of the word). Places and countries other than ICESCO's own city
 # tell stories apart: two titles naming different ones are different stories (`linking.score`).
-PLACES: dict[str, tuple[str, ...]] = {
+CITIES: dict[str, tuple[str, ...]] = {
     "cairo": ("cairo", "caire", "القاهره"),
     "riyadh": ("riyadh", "riyad", "الرياض$"),
     "baku": ("baku", "bakou", "باكو"),
@@ -34,6 +34,15 @@ PLACES: dict[str, tuple[str, ...]] = {
     "sharjah": ("sharjah", "charjah", "الشارقه"),
     "istanbul": ("istanbul", "اسطنبول"),
     "tunis": ("tunis$", "تونس$"),
+    "aleppo": ("aleppo", "alep$", "حلب$"),
+    "dhaka": ("dhaka", "dacca", "دكا$"),
+    "martil": ("martil", "مرتيل"),
+    "tetouan": ("tetouan", "tetuan", "تطوان"),
+}
+# States other than Morocco (ICESCO's seat, GENERIC). A state both headlines name, by its name
+# or its adjective in any script (Gabon, gabonais, الغابوني), is what one ambassador's or
+# partner's audience is about, and two audiences on one day name two (`linking_contradictions`).
+STATES: dict[str, tuple[str, ...]] = {
     "egypt": ("egypt", "egypte", "مصر", "المصري"),
     "saudi": ("saudi", "saoudi", "السعودي"),
     "syria": ("syria", "syrie", "syrien", "سوري"),
@@ -66,10 +75,43 @@ PLACES: dict[str, tuple[str, ...]] = {
     "kazakhstan": ("kazakh", "كازاخستان"),
     "tajikistan": ("tajik", "tadjik", "طاجيكستان"),
     "china": ("china", "chinese", "chine", "الصين"),
-    "aleppo": ("aleppo", "alep$", "حلب$"),
-    "dhaka": ("dhaka", "dacca", "دكا$"),
     "bangladesh": ("bangladesh", "بنغلاديش", "بنغلادش"),
+    # States the corpus's headlines name beside ICESCO (an ambassador's audience, a partner's
+    # centre), in the adjective forms too (Latin forms are word prefixes: "ukrain" is
+    # Ukrainian and ukrainien; Arabic forms match inside words: البرازيلية).
+    "ukraine": ("ukrain", "اوكران"),
+    "brazil": ("brazil", "bresil", "برازيل"),
+    "benin": ("benin", "بنين$"),
+    "sudan": ("sudan", "soudan", "سودان"),
+    "niger": ("niger$", "nigerien", "النيجر$"),
+    "nigeria": ("nigeria", "نيجيريا"),
+    "ivory-coast": ("cote d'ivoire", "ivoir", "ivory coast", "كوت ديفوار", "ساحل العاج"),
+    "japan": ("japan", "japon", "اليابان"),
+    "greece": ("greece", "greek", "grece", "grec$", "grecque", "اليونان"),
+    "korea": ("korea", "coree", "coreen", "كوريا"),
+    "mexico": ("mexic", "mexique", "المكسيك"),
+    "cameroon": ("cameroon", "cameroun", "الكاميرون"),
+    "emirates": ("emirates", "emirati", "uae$", "emirats", "الامارات"),
+    "sweden": ("sweden", "swedish", "suede$", "suedois", "السويد"),
+    "turkey": (
+        "turkey",
+        "turkiye",
+        "turkish",
+        "turquie",
+        "turc$",
+        "turque",
+        "تركيا",
+        "التركي$",
+        "التركيه$",
+    ),
+    "comoros": ("comoro", "comores", "جزر القمر"),
+    "australia": ("australia", "australie", "استراليا"),
+    "gambia": ("gambia", "gambie", "غامبيا"),
+    "iran": ("iran", "ايران"),
+    "russia": ("russia", "russie", "russe$", "روسيا", "الروسي"),
+    "sierra-leone": ("sierra leone", "سيراليون"),
 }
+PLACES: dict[str, tuple[str, ...]] = {**CITIES, **STATES}
 NOTIONS: dict[str, tuple[str, ...]] = {
     "unesco": ("unesco", "اليونسكو"),
     "arab-league": ("arab league", "ligue arabe", "الجامعه العربيه"),
@@ -143,7 +185,7 @@ PHASES: dict[str, tuple[str, ...]] = {
 ACTS: dict[str, tuple[str, ...]] = {
     "meeting": (
         "visit", "tours", "receives", "received", "meets", "talks with", "holds talks", "discuss",
-        "recoit", "rencontre", "s'entretien", "entretien", "visite", "discute",
+        "recoit", "recu$", "recue$", "rencontre", "s'entretien", "entretien", "visite", "discute",
         "زياره", "يزور", "تزور", "يستقبل", "تستقبل", "استقبال", "يلتقي", "تلتقي", "لقاء",
         "يبحث", "تبحث", "مباحثات", "يناقش",
     ),
@@ -153,6 +195,12 @@ ACTS: dict[str, tuple[str, ...]] = {
     ),
     "opening": ("launch", "lance", "lancement", "يطلق", "تطلق", "اطلاق"),
     "award": ("award", "prize", "prix", "جائزه", "جوائز", "medal", "medaille", "وسام"),
+    # Asking for something (to join as an observer, a day against Islamophobia): a state's
+    # request and, months later, its ambassador's audience are two stories of one partner.
+    "request": (
+        "calls for", "calls on", "urges", "asks", "demande", "appelle", "plaide", "exhorte",
+        "يطالب", "تطالب", "يدعو", "تدعو",
+    ),
     # A body adopting its accounts, a declaration, its resolutions.
     "adoption": ("adopts", "adopted", "adopte", "تعتمد", "يعتمد", "اعتماد"),
 }  # fmt: skip
