@@ -140,17 +140,34 @@ class LinearModel:
     def sectors(self) -> tuple[str, ...]:
         return tuple(self.bias)
 
-    def probabilities(self, feats: dict[str, float]) -> dict[str, float]:
-        if self._by_feature is None:  # one lookup per feature rather than one per sector
+    def _index(self) -> dict[str, list[tuple[str, float]]]:
+        """Per feature, its (sector, weight) pairs: one lookup per feature, not one per sector."""
+        if self._by_feature is None:
             self._by_feature = {}
             for sector, w in self.weights.items():
                 for f, value in w.items():
                     self._by_feature.setdefault(f, []).append((sector, value))
+        return self._by_feature
+
+    def probabilities(self, feats: dict[str, float]) -> dict[str, float]:
+        index = self._index()
         z = dict(self.bias)
         for f, v in feats.items():
-            for sector, value in self._by_feature.get(f, ()):
+            for sector, value in index.get(f, ()):
                 z[sector] += value * v
         return {s: 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, x)))) for s, x in z.items()}
+
+    def cues(self, feats: dict[str, float], kinds: tuple[str, ...], bar: float) -> dict[str, str]:
+        """Per sector, the first feature of `kinds` (by name) in `feats` whose weight there is at
+        least `bar`, without its prefix ("heritage" for `k:heritage`)."""
+        index = self._index()
+        found: dict[str, str] = {}
+        for f in sorted(feats):
+            if f.startswith(kinds):
+                for sector, value in index.get(f, ()):
+                    if value >= bar:
+                        found.setdefault(sector, f.split(":", 1)[1])
+        return found
 
     def to_json(self) -> str:
         """One row per feature, a weight per sector in `sectors` order (0 where pruned): each

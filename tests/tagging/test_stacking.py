@@ -5,8 +5,10 @@ from __future__ import annotations
 import pytest
 
 from icesco_watch.config.loader import default_settings
-from icesco_watch.tagging.model import load_shipped
-from icesco_watch.tagging.sectors import FAMILIES, SectorClassifier
+from icesco_watch.config.schema import SectorConfig
+from icesco_watch.tagging.model import LinearModel, load_shipped
+from icesco_watch.tagging.sectors import CUE, FAMILIES, MODEL_ADD, STACK_P, SectorClassifier
+from icesco_watch.tagging.stacking import LEXICON
 
 
 def test_lexicon_features_come_from_the_masked_title_and_lead() -> None:
@@ -76,7 +78,7 @@ def test_no_meeting_feature_without_someone_met() -> None:
 def test_the_dg_meeting_someone_with_no_field_lets_the_model_weigh_partnerships() -> None:
     """Rule 3: the DG's talks with no field are cooperation in general. Without a single
     cooperation keyword, the shipped model (0.72 here) may tag partnerships at its usual bar,
-    with the meeting as evidence; without the family it would need MODEL_ADD."""
+    with the meeting as evidence; without the family only the model alone could add it."""
     title = "Le Directeur général de l'ICESCO reçoit le nouveau représentant permanent de la Libye"
     lead = (
         "Le 3 mars 2025 à Rabat, Dr Salim M. AlMalik a reçu au siège de l'Organisation "
@@ -88,5 +90,37 @@ def test_the_dg_meeting_someone_with_no_field_lets_the_model_weigh_partnerships(
     evidence = tags.evidence["partnerships"]
     assert evidence[0] == "the Director-General meets someone, no field named"
     assert evidence[-1].startswith("model ")
-    off = SectorClassifier(sectors, model=load_shipped(), off=frozenset({"meeting"}))
+    off = SectorClassifier(sectors, model=load_shipped(), off=frozenset({"meeting", "model-add"}))
     assert "partnerships" not in off.classify(title, lead).sectors
+
+
+def _without_culture_keywords() -> list[SectorConfig]:
+    return [
+        s.model_copy(update={"keywords": [], "strong_keywords": []}) if s.key == "culture" else s
+        for s in default_settings().sectors
+    ]
+
+
+@pytest.mark.parametrize(("weight", "tagged"), [(CUE + 6.0, True), (CUE - 0.5, False)])
+def test_a_concept_the_model_counts_for_a_sector_stands_in_for_a_missing_keyword(
+    weight: float, tagged: bool
+) -> None:
+    """Words nobody listed: with culture's keywords gone, "patrimoine" still reaches the model
+    through the lexicon's heritage concept, when the model has learned to count it for culture
+    (weight >= CUE); the model's probability (between STACK_P and MODEL_ADD) decides."""
+    sectors = _without_culture_keywords()
+    bias = 0.4 - weight * LEXICON  # the concept alone gives z = 0.4, p = 0.60
+    model = LinearModel(
+        {s.key: -6.0 for s in sectors} | {"culture": bias},
+        {s.key: {} for s in sectors} | {"culture": {"k:heritage": weight}},
+    )
+    title = "Tombouctou : l'ICESCO soutient la restauration du patrimoine"
+    lead = "Les experts ont présenté un plan de restauration du patrimoine de la ville malienne."
+    tags = SectorClassifier(sectors, model=model).classify(title, lead)
+    p = model.probabilities(SectorClassifier(sectors).model_features(title, lead))["culture"]
+    assert STACK_P < p < MODEL_ADD
+    assert ("culture" in tags.sectors) is tagged
+    if tagged:
+        assert tags.evidence["culture"] == ("concept 'heritage'", f"model {p:.2f}")
+    off = SectorClassifier(sectors, model=model, off=frozenset({"concept-cue"}))
+    assert "culture" not in off.classify(title, lead).sectors
