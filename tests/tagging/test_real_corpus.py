@@ -46,28 +46,33 @@ def test_the_test_part_is_a_third_and_labels_are_known(test_items: list[RealItem
     assert all(set(item.sectors) <= set(SECTORS) for item in everything)
 
 
-# Issue 11's targets. Not all met yet on the frozen test split (measured once after the sixth
-# round, 230 test items: macro-F1 0.875, EN 0.877, FR 0.766, AR 0.838, full-body precision
-# 0.921, partnerships 0.74, social-sciences 0.78, dialogue 0.85): the overall and French target
-# tests are expected failures until they are met; English, Arabic and full bodies meet theirs
-# and are plain tests. `FLOOR` keeps today's figures from regressing (a margin below them).
+# Issue 11's targets. Not all met yet on the frozen test split (measured once after the seventh
+# round, 248 test items: macro-F1 0.861, EN 0.865, FR 0.752, AR 0.826, full-body precision
+# 0.923; every sector with >= 10 test items at 0.77 or above: partnerships 0.77, social-sciences
+# 0.77, dialogue 0.80, education 0.81): the macro-F1 and French target tests are expected
+# failures until they are met; the per-sector, English, Arabic and full-body targets are met and
+# are plain tests. `FLOOR` keeps today's figures from regressing (a margin below them).
 TARGET = {"macro": 0.88, "sector": 0.75, "lang": 0.82, "full_body_precision": 0.85}
-FLOOR = {"macro": 0.84, "sector": 0.68, "lang": 0.74, "full_body_precision": 0.85}
+FLOOR = {"macro": 0.84, "sector": 0.72, "lang": 0.74, "full_body_precision": 0.85}
 NOT_YET = pytest.mark.xfail(
     reason="issue 11 targets not reached on the frozen test split yet (see README, Sectors)",
     strict=False,
 )
 
 
-def check_overall(tagger: Tagger, items: list[RealItem], bar: dict[str, float]) -> None:
+def check_macro(tagger: Tagger, items: list[RealItem], bar: float) -> None:
+    result = scores(tagger, items)
+    assert result.macro_f1 >= bar, f"test macro-F1 {result.macro_f1:.3f}"
+
+
+def check_sectors(tagger: Tagger, items: list[RealItem], bar: float) -> None:
     result = scores(tagger, items)
     weak = {
         key: round(s.f1, 2)
         for key, s in result.per_sector.items()
-        if s.support >= 10 and s.f1 < bar["sector"]
+        if s.support >= 10 and s.f1 < bar
     }
-    assert result.macro_f1 >= bar["macro"], f"test macro-F1 {result.macro_f1:.3f}"
-    assert not weak, f"sectors with >= 10 test items below {bar['sector']} F1: {weak}"
+    assert not weak, f"sectors with >= 10 test items below {bar} F1: {weak}"
 
 
 def check_language(tagger: Tagger, items: list[RealItem], lang: str, bar: float) -> None:
@@ -83,7 +88,8 @@ def check_full_body(tagger: Tagger, items: list[RealItem], bar: float) -> None:
 
 
 def test_no_regression_overall(tagger: Tagger, test_items: list[RealItem]) -> None:
-    check_overall(tagger, test_items, FLOOR)
+    check_macro(tagger, test_items, FLOOR["macro"])
+    check_sectors(tagger, test_items, FLOOR["sector"])
 
 
 @pytest.mark.parametrize("lang", ["en", "ar", "fr"])
@@ -96,8 +102,12 @@ def test_no_regression_on_full_bodies(tagger: Tagger, test_items: list[RealItem]
 
 
 @NOT_YET
-def test_target_overall(tagger: Tagger, test_items: list[RealItem]) -> None:
-    check_overall(tagger, test_items, TARGET)
+def test_target_macro(tagger: Tagger, test_items: list[RealItem]) -> None:
+    check_macro(tagger, test_items, TARGET["macro"])
+
+
+def test_target_every_sector(tagger: Tagger, test_items: list[RealItem]) -> None:
+    check_sectors(tagger, test_items, TARGET["sector"])
 
 
 @pytest.mark.parametrize("lang", ["en", "ar", pytest.param("fr", marks=NOT_YET)])
