@@ -16,39 +16,21 @@ from icesco_watch.linking import (
     Match,
     best,
     candidates,
-    link,
     score,
 )
 from icesco_watch.linking_contradictions import PLACE_MISSING
-from icesco_watch.linking_corpus import Pair, corpus, pairs
+from icesco_watch.linking_corpus import Pair, pairs
 from icesco_watch.spiders.urls import canonical_key
-
-DOCS, RAW = corpus()
-POOL = list(DOCS.values())
-LINKS = link(POOL)
-
-
-def _doc(lang: str, day: str, title_start: str) -> LinkDoc:
-    found = [
-        d
-        for d in POOL
-        if d.lang == lang and d.published.isoformat() == day and d.title.startswith(title_start)
-    ]
-    assert len(found) == 1, (lang, day, title_start, len(found))
-    return found[0]
-
-
-def _linked(a: LinkDoc, b: LinkDoc) -> bool:
-    return (min(a.key, b.key), max(a.key, b.key)) in LINKS
+from tests.linking.real import DOCS, LINKS, POOL, RAW, doc, linked
 
 
 def test_one_story_in_three_languages_is_linked_with_its_evidence() -> None:
-    ar = _doc("ar", "2026-02-12", "لجنة التراث")
-    en = _doc("en", "2026-02-12", "Heritage Committee adds 117")
-    fr = _doc("fr", "2026-02-12", "Tachkent : 117 sites")
-    assert _linked(ar, en)
-    assert _linked(ar, fr)
-    assert _linked(en, fr)
+    ar = doc("ar", "2026-02-12", "لجنة التراث")
+    en = doc("en", "2026-02-12", "Heritage Committee adds 117")
+    fr = doc("fr", "2026-02-12", "Tachkent : 117 sites")
+    assert linked(ar, en)
+    assert linked(ar, fr)
+    assert linked(en, fr)
     match = score(ar, fr)
     assert match.score >= THRESHOLD
     assert any("117" in e for e in match.evidence)
@@ -56,23 +38,23 @@ def test_one_story_in_three_languages_is_linked_with_its_evidence() -> None:
 
 
 def test_a_corpus_writers_link_a_day_apart_is_found() -> None:
-    ar = _doc("ar", "2025-11-13", "الإيسيسكو تشارك في المنتدى الأفريقي")
-    fr = _doc("fr", "2025-11-14", "À Bujumbura")
+    ar = doc("ar", "2025-11-13", "الإيسيسكو تشارك في المنتدى الأفريقي")
+    fr = doc("fr", "2025-11-14", "À Bujumbura")
     assert fr.key in _same_story(ar)
-    assert _linked(ar, fr)
+    assert linked(ar, fr)
 
 
-def _same_story(doc: LinkDoc) -> set[str]:
-    return {canonical_key(u) for u in RAW[doc.key].get("same_story", [])}
+def _same_story(item: LinkDoc) -> set[str]:
+    return {canonical_key(u) for u in RAW[item.key].get("same_story", [])}
 
 
 def test_same_day_audiences_with_different_ambassadors_are_not_linked() -> None:
-    gabon = _doc("ar", "2020-08-19", "سفير الغابون")
-    saudi = _doc("en", "2020-08-19", "Director-General meets the Saudi ambassador")
+    gabon = doc("ar", "2020-08-19", "سفير الغابون")
+    saudi = doc("en", "2020-08-19", "Director-General meets the Saudi ambassador")
     match = score(gabon, saudi)
     assert match.score < THRESHOLD
     assert any("different places" in e for e in match.evidence)
-    assert not _linked(gabon, saudi)
+    assert not linked(gabon, saudi)
 
 
 def test_riyadh_is_not_the_arabic_word_for_sport() -> None:
@@ -275,11 +257,11 @@ def test_a_headlines_proper_name_the_other_version_never_names_counts_against() 
 
 def test_the_run_index_finds_the_same_candidates_as_a_scan_of_the_pool() -> None:
     pool = Linker(POOL)
-    for doc in POOL:
+    for item in POOL:
         for lang in ("ar", "en", "fr"):
-            if lang != doc.lang:
-                found = {d.key for d in pool.near(doc, lang)}
-                assert found == {d.key for d in candidates(doc, POOL) if d.lang == lang}
+            if lang != item.lang:
+                found = {d.key for d in pool.near(item, lang)}
+                assert found == {d.key for d in candidates(item, POOL) if d.lang == lang}
 
 
 def test_versions_naming_different_people_count_against() -> None:
@@ -295,9 +277,9 @@ def test_versions_naming_different_people_count_against() -> None:
 def test_one_events_other_story_on_the_same_day_is_not_linked() -> None:
     # COP29, 11 November 2024: a visit to ICESCO's pavilion and the conference's opening share
     # the event, its city, its country and the day; French has another COP29 story that week.
-    visit = _doc("en", "2024-11-11", "Leyla Aliyeva tours ICESCO's COP29 pavilion")
-    opening = _doc("fr", "2024-11-11", "La COP29 s'ouvre à Bakou")
-    assert not _linked(visit, opening)
+    visit = doc("en", "2024-11-11", "Leyla Aliyeva tours ICESCO's COP29 pavilion")
+    opening = doc("fr", "2024-11-11", "La COP29 s'ouvre à Bakou")
+    assert not linked(visit, opening)
     run = Linker(POOL).score(visit, opening)
     assert any("shared with other items of the window: baku" in e for e in run.evidence)
     assert any("report different acts: meeting, opening" in e for e in run.evidence)
@@ -330,20 +312,20 @@ def test_one_events_story_is_linked_by_what_both_headlines_name() -> None:
     # (27 May 2025): each edition has several stories of the event, whose city, name and
     # session weigh little; the medal's giver both headlines name and the launch both report
     # link one story's versions, and the event's other stories stay apart.
-    medal_ar = _doc("ar", "2025-09-17", "توقاييف يقلّد")
-    medal_en = _doc("en", "2025-09-17", "Tokayev gives ICESCO")
-    opening_ar = _doc("ar", "2025-09-17", "المالك يشارك في افتتاح قمة")
-    launch_ar = _doc("ar", "2025-05-27", "مؤتمر دولي في سمرقند")
-    launch_en = _doc("en", "2025-05-27", "Samarkand launched")
+    medal_ar = doc("ar", "2025-09-17", "توقاييف يقلّد")
+    medal_en = doc("en", "2025-09-17", "Tokayev gives ICESCO")
+    opening_ar = doc("ar", "2025-09-17", "المالك يشارك في افتتاح قمة")
+    launch_ar = doc("ar", "2025-05-27", "مؤتمر دولي في سمرقند")
+    launch_en = doc("en", "2025-05-27", "Samarkand launched")
     run = Linker(POOL)
     medal = run.score(medal_ar, medal_en)
     assert any("shared with other items of the window" in e for e in medal.evidence)
     assert "a name in both titles: stn, tkf" in medal.evidence
-    assert _linked(medal_ar, medal_en)
-    assert not _linked(opening_ar, medal_en)
+    assert linked(medal_ar, medal_en)
+    assert not linked(opening_ar, medal_en)
     launch = run.score(launch_ar, launch_en)
     assert "the titles report the same act: opening" in launch.evidence
-    assert _linked(launch_ar, launch_en)
+    assert linked(launch_ar, launch_en)
 
 
 def test_aleppo_and_dhaka_are_places_in_each_script() -> None:
@@ -363,8 +345,8 @@ def test_aleppo_and_dhaka_are_places_in_each_script() -> None:
 def test_a_headlines_place_the_other_version_never_names_counts_against() -> None:
     # A training's third cohort: launched in Kampala in March, closed by webinar in December,
     # the same figures in both (100 young people, 68 countries, 180 ambassadors in all).
-    launch = _doc("fr", "2024-03-05", "Kampala : 100 jeunes")
-    closing = _doc("en", "2024-12-23", "Third Leadership Training")
+    launch = doc("fr", "2024-03-05", "Kampala : 100 jeunes")
+    closing = doc("en", "2024-12-23", "Third Leadership Training")
     match = score(launch, closing)
     assert "a title's place missing in the other: kampala" in match.evidence
     # Published the same day among the corpus's items, the two are still not linked: three
@@ -397,11 +379,11 @@ def test_shared_numbers_weigh_at_most_the_cap_together() -> None:
 def test_a_session_ordinal_is_one_fact_not_also_its_number() -> None:
     # The 47th OIC foreign ministers' session in Niamey (November 2020): the Director-General's
     # proposal in the session and his meetings on its fringe, two stories; "47th" is #47 and 47.
-    proposal = _doc("en", "2020-11-30", "At the OIC foreign ministers' meeting in Niamey")
-    meetings = _doc("fr", "2020-11-30", "À Niamey, le Directeur général")
+    proposal = doc("en", "2020-11-30", "At the OIC foreign ministers' meeting in Niamey")
+    meetings = doc("fr", "2020-11-30", "À Niamey, le Directeur général")
     match = Linker(POOL).score(proposal, meetings)
     assert "numbers: #47" in match.evidence
-    assert not _linked(proposal, meetings)
+    assert not linked(proposal, meetings)
     # Both sessions written as ordinals: the ordinal alone (1.5), not 1.5 + 2.5; a count both
     # write in digits is a number (2.5).
     session_en = LinkDoc("en", "en", date(2025, 3, 3), "Forum", "the 47th session")
@@ -417,9 +399,9 @@ def test_a_storys_other_version_left_out_is_not_replaced_by_the_events_other_sto
     # Astana, 17 September 2025: without the Arabic medal story, the English one is not linked
     # to the Arabic story of the congress's opening (a medal is an award, the opening another
     # act), though both name Tokayev, Astana and the 8th congress.
-    medal_ar = _doc("ar", "2025-09-17", "توقاييف يقلّد")
-    medal_en = _doc("en", "2025-09-17", "Tokayev gives ICESCO")
-    opening_ar = _doc("ar", "2025-09-17", "المالك يشارك في افتتاح قمة")
+    medal_ar = doc("ar", "2025-09-17", "توقاييف يقلّد")
+    medal_en = doc("en", "2025-09-17", "Tokayev gives ICESCO")
+    opening_ar = doc("ar", "2025-09-17", "المالك يشارك في افتتاح قمة")
     run = Linker([d for d in POOL if d.key != medal_ar.key])
     assert not any(m.other == opening_ar.key for m in run.best(medal_en))
     assert any(

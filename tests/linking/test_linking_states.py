@@ -5,29 +5,12 @@ from __future__ import annotations
 
 from datetime import date
 
-from icesco_watch.linking import NAMES_CAP, LinkDoc, link, score
-from icesco_watch.linking_corpus import corpus
+from icesco_watch.linking import NAMES_CAP, LinkDoc, score
 from icesco_watch.linking_features import features
 from icesco_watch.linking_terms import CITIES, PLACES, STATES
+from tests.linking.real import doc, linked
 
-DOCS, _ = corpus()
-POOL = list(DOCS.values())
-LINKS = link(POOL)
 DAY = date(2021, 10, 13)
-
-
-def _doc(lang: str, day: str, title_start: str) -> LinkDoc:
-    found = [
-        d
-        for d in POOL
-        if d.lang == lang and d.published.isoformat() == day and d.title.startswith(title_start)
-    ]
-    assert len(found) == 1, (lang, day, title_start, len(found))
-    return found[0]
-
-
-def _linked(a: LinkDoc, b: LinkDoc) -> bool:
-    return (min(a.key, b.key), max(a.key, b.key)) in LINKS
 
 
 def _title_places(lang: str, title: str) -> frozenset[str]:
@@ -65,31 +48,31 @@ def test_a_word_that_only_starts_like_a_state_is_not_it() -> None:
 
 
 def test_one_ambassadors_audience_is_linked_and_not_another_states_on_the_same_day() -> None:
-    gabon_ar = _doc("ar", "2020-08-19", "سفير الغابون")
-    gabon_fr = _doc("fr", "2020-08-19", "Rabat : l'ambassadeur du Gabon")
-    saudi_en = _doc("en", "2020-08-19", "Director-General meets the Saudi ambassador")
+    gabon_ar = doc("ar", "2020-08-19", "سفير الغابون")
+    gabon_fr = doc("fr", "2020-08-19", "Rabat : l'ambassadeur du Gabon")
+    saudi_en = doc("en", "2020-08-19", "Director-General meets the Saudi ambassador")
     match = score(gabon_ar, gabon_fr)
     # "Reçu par" is an audience as "يبحث" is: the same act, reported from either side.
     assert "the titles report the same act: meeting" in match.evidence
     assert "in both titles: gabon" in match.evidence
-    assert _linked(gabon_ar, gabon_fr)
-    assert not _linked(gabon_ar, saudi_en)
-    assert not _linked(gabon_fr, saudi_en)
+    assert linked(gabon_ar, gabon_fr)
+    assert not linked(gabon_ar, saudi_en)
+    assert not linked(gabon_fr, saudi_en)
     assert any("titles name different places" in e for e in score(gabon_fr, saudi_en).evidence)
 
 
 def test_a_partner_named_by_its_adjective_links_its_versions() -> None:
-    ukraine_en = _doc("en", "2021-10-13", "ICESCO's dialogue centre and a Ukrainian")
-    ukraine_fr = _doc("fr", "2021-10-13", "Dialogue civilisationnel")
+    ukraine_en = doc("en", "2021-10-13", "ICESCO's dialogue centre and a Ukrainian")
+    ukraine_fr = doc("fr", "2021-10-13", "Dialogue civilisationnel")
     assert "in both titles: ukraine" in score(ukraine_en, ukraine_fr).evidence
-    assert _linked(ukraine_en, ukraine_fr)
-    brazil_ar = _doc("ar", "2024-09-04", "بعد انضمامها مراقبا")
-    brazil_en = _doc("en", "2024-09-05", "New observer Brazil")
-    assert _linked(brazil_ar, brazil_en)
+    assert linked(ukraine_en, ukraine_fr)
+    brazil_ar = doc("ar", "2024-09-04", "بعد انضمامها مراقبا")
+    brazil_en = doc("en", "2024-09-05", "New observer Brazil")
+    assert linked(brazil_ar, brazil_en)
     # Benin's and Indonesia's audiences on one day stay apart.
-    benin_fr = _doc("fr", "2020-09-10", "Le Bénin et l'ICESCO")
-    indonesia_en = _doc("en", "2020-09-10", "ICESCO and Indonesia")
-    assert not _linked(benin_fr, indonesia_en)
+    benin_fr = doc("fr", "2020-09-10", "Le Bénin et l'ICESCO")
+    indonesia_en = doc("en", "2020-09-10", "ICESCO and Indonesia")
+    assert not linked(benin_fr, indonesia_en)
 
 
 def test_a_request_and_an_audience_are_two_acts() -> None:
