@@ -220,7 +220,7 @@ class CustomFeeds:
                 status=400, text=f"{error}\n", headers={"Cache-Control": "no-store"}
             )
         rendered = await asyncio.to_thread(self.rendered, feed, fmt)
-        gzipped = "gzip" in request.headers.get("Accept-Encoding", "").lower()
+        gzipped = accepts_gzip(request.headers.get("Accept-Encoding", ""))
         headers = {
             "ETag": rendered.gzip_etag if gzipped else rendered.etag,
             "Cache-Control": _CACHE_CONTROL,
@@ -263,3 +263,18 @@ class CustomFeeds:
             while len(self._cache) > self.entries:
                 self._cache.popitem(last=False)
         return rendered
+
+
+def accepts_gzip(header: str) -> bool:
+    """Whether an Accept-Encoding header takes gzip: the one decision for every document the
+    server sends (a client saying `gzip;q=0` gets the plain bytes)."""
+    for part in header.split(","):
+        name, _, params = part.strip().partition(";")
+        if name.strip().lower() not in ("gzip", "*"):
+            continue
+        quality = params.strip().removeprefix("q=").strip() if "q=" in params else "1"
+        try:
+            return float(quality) > 0
+        except ValueError:
+            return False
+    return False

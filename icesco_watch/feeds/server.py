@@ -145,7 +145,7 @@ class FeedServer:
         cached = self._load(relative)
         if cached is None:
             raise web.HTTPNotFound(text="not found\n")
-        gzipped = _accepts_gzip(request.headers.get("Accept-Encoding", ""))
+        gzipped = custom.accepts_gzip(request.headers.get("Accept-Encoding", ""))
         etag = cached.etag[:-1] + '-gz"' if gzipped else cached.etag
         headers = {
             "ETag": etag,
@@ -245,19 +245,6 @@ def health_report(settings: Settings, states: dict[str, SourceState]) -> dict[st
 
 def _iso(value: datetime | None) -> str | None:
     return value.isoformat() if value else None
-
-
-def _accepts_gzip(header: str) -> bool:
-    for part in header.split(","):
-        name, _, params = part.strip().partition(";")
-        if name.strip().lower() not in ("gzip", "*"):
-            continue
-        quality = params.strip().removeprefix("q=").strip() if "q=" in params else "1"
-        try:
-            return float(quality) > 0
-        except ValueError:
-            return False
-    return False
 
 
 def _not_modified(request: web.Request, cached: CachedFile) -> bool:

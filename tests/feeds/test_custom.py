@@ -236,3 +236,18 @@ def test_the_index_form_builds_working_custom_feed_addresses(
                 assert get(server, f"/{action}?{query}").status == 200
     chosen = urlencode({"lang": "fr", "sector": "culture", "topic": "", "q": "patrimoine"})
     assert entries(get(server, f"/feed.rss?{chosen}")) == urls(MUSEE)
+
+
+@pytest.mark.parametrize("refusal", ["gzip;q=0", "gzip; q=0.0, identity", "*;q=0"])
+def test_a_client_that_refuses_gzip_gets_the_plain_custom_feed(
+    server: FeedServer, engine: Engine, refusal: str
+) -> None:
+    """`gzip;q=0` says "not gzip" (RFC 9110 12.5.3): the custom feed must not send gzip anyway,
+    just as the published files do not."""
+    store_items(engine, ITEMS)
+    plain = get(server, "/feed.rss?lang=fr")
+    reply = get(server, "/feed.rss?lang=fr", Accept_Encoding=refusal)
+    assert reply.status == 200
+    assert reply.headers["Content-Encoding"] is None
+    assert reply.body == plain.body
+    assert reply.headers["ETag"] == plain.headers["ETag"]
