@@ -17,9 +17,13 @@ Lang = Literal["en", "ar", "fr"]
 
 
 class Section(BaseModel):
-    """Every section rejects unknown keys, so a typo is an error rather than a silent default."""
+    """Every section rejects unknown keys, so a typo is an error rather than a silent default.
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    Strict: a TOML value of the wrong type is an error naming its key, never converted
+    (lax pydantic read `obey_robots = "no"` as false and `port = true` as port 1). Durations,
+    sizes and chat ids still take their documented spellings through their own validators."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, strict=True)
 
 
 def absolute_http(url: str, example: str) -> str:

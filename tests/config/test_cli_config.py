@@ -6,6 +6,8 @@ import subprocess
 import tomllib
 from pathlib import Path
 
+import pytest
+
 from icesco_watch.config.schema import Settings
 from tests.conftest import CLI, clean_env
 
@@ -53,3 +55,31 @@ def test_the_token_is_reported_as_set_but_never_shown(tmp_path: Path) -> None:
     assert done.returncode == 0
     assert "set (hidden)" in done.stdout
     assert "TOPSECRET" not in done.stdout + done.stderr
+
+
+@pytest.mark.parametrize(
+    ("toml", "key"),
+    [
+        ('[crawl]\nobey_robots = "no"\n', "crawl.obey_robots"),  # was read as false: robots off
+        ("[crawl]\nobey_robots = 0\n", "crawl.obey_robots"),
+        ("[server]\nport = true\n", "server.port"),  # was port 1
+        ("[feeds]\nitems = true\n", "feeds.items"),
+        ('[server]\nport = "8080"\n', "server.port"),
+        ("[[sources]]\nkey = 5\nlang = 'en'\nstart_urls = ['https://icesco.org/en/']\n", "key"),
+    ],
+    ids=["bool-as-word", "bool-as-number", "port-as-bool", "items-as-bool", "port-as-text", "key"],
+)
+def test_a_value_of_the_wrong_toml_type_is_rejected_not_converted(
+    tmp_path: Path, toml: str, key: str
+) -> None:
+    """A TOML value of the wrong type is a mistake to name, not a value to guess at: lax
+    conversion read `obey_robots = "no"` as false and `port = true` as port 1."""
+    path = tmp_path / "bad.toml"
+    path.write_text(toml, "utf-8")
+    done = _cli("--config", str(path), "config", "check")
+    assert done.returncode == 2, done.stdout
+    lines = done.stderr.strip().splitlines()
+    assert len(lines) == 1, done.stderr
+    assert f": {key}" in lines[0] or f".{key}:" in lines[0], lines[0]
+    assert "Traceback" not in done.stderr
+    assert done.stdout == ""
