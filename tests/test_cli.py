@@ -116,3 +116,30 @@ def test_status_and_items_list(config_file: Path, replica: ReplicaServer) -> Non
     bad = cli(config_file, "items", "list", "--lang", "de")
     assert bad.returncode == 2
     assert "--lang" in bad.stderr
+
+
+@pytest.mark.parametrize(
+    ("args", "named"),
+    [
+        (["--sector", "educaton"], "--sector"),  # a typo listed nothing, exit 0
+        (["--limit", "99999999999999999999"], "--limit"),  # was an OverflowError, exit 1
+    ],
+    ids=["unknown-sector", "huge-limit"],
+)
+def test_items_list_rejects_a_bad_filter_with_exit_2(
+    tmp_path: Path, args: list[str], named: str
+) -> None:
+    config = tmp_path / "icesco-watch.toml"
+    config.write_text(f'[storage]\nurl = "sqlite:///{tmp_path}/watch.db"\n', "utf-8")
+    done = subprocess.run(
+        [*CLI, "--config", str(config), "items", "list", *args],
+        capture_output=True,
+        text=True,
+        env=clean_env(),
+        timeout=60,
+        check=False,
+    )
+    assert done.returncode == 2, done.stderr
+    assert named in done.stderr
+    assert "Traceback" not in done.stderr
+    assert done.stdout == ""
