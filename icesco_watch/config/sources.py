@@ -14,6 +14,9 @@ from pydantic import ByteSize, Field, field_validator
 from icesco_watch.config.base import Lang, Section, absolute_http
 from icesco_watch.config.durations import Duration, Pause
 
+# Characters no HTTP header value may hold (RFC 9110 5.5 allows tab, not the other controls).
+_CONTROLS = frozenset(map(chr, [*range(0x09), *range(0x0A, 0x20), 0x7F]))
+
 
 class CrawlConfig(Section):
     """How politely and how patiently the spider fetches pages (applies to every source)."""
@@ -31,6 +34,18 @@ class CrawlConfig(Section):
     # bytes): ICESCO's pages weigh tens of KiB, so this only ever stops a hostile or broken
     # answer (a gzip bomb) long before Scrapy's own 1 GiB default would.
     max_page_size: ByteSize = Field(default=ByteSize(4 * 1024 * 1024), ge=64 * 1024, le=1024**3)
+
+    @field_validator("user_agent")
+    @classmethod
+    def _one_header_line(cls, value: str) -> str:
+        # It is sent as a header on every request: a line break would fail each one at crawl
+        # time (or, were it ever passed on, inject a header), far from this key.
+        if not value.strip() or any(c in _CONTROLS for c in value):
+            raise ValueError(
+                f"{value!r} must be one line of printable text such as 'icesco-watch/0.1 "
+                "(news monitor; contact@example.org)'"
+            )
+        return value
 
     @field_validator("proxy")
     @classmethod

@@ -83,3 +83,18 @@ def test_a_value_of_the_wrong_toml_type_is_rejected_not_converted(
     assert f": {key}" in lines[0] or f".{key}:" in lines[0], lines[0]
     assert "Traceback" not in done.stderr
     assert done.stdout == ""
+
+
+@pytest.mark.parametrize("agent", ["a\\r\\nX-Evil: 1", "", "   ", "bell\\u0007"])
+def test_a_user_agent_that_is_not_one_printable_line_is_rejected(
+    tmp_path: Path, agent: str
+) -> None:
+    """crawl.user_agent is sent as a header on every request: a line break used to pass the
+    check and fail every request of every cycle instead."""
+    path = tmp_path / "bad.toml"
+    path.write_text(f'[crawl]\nuser_agent = "{agent}"\n', "utf-8")
+    done = _cli("--config", str(path), "config", "check")
+    assert done.returncode == 2, done.stdout
+    lines = done.stderr.strip().splitlines()
+    assert len(lines) == 1, done.stderr
+    assert lines[0].startswith(f"{path}: crawl.user_agent: "), lines[0]
