@@ -31,7 +31,7 @@ from icesco_watch.feeds.server import FeedServer
 from icesco_watch.models import CycleReport
 from icesco_watch.notifiers.telegram.probe import send_test_alert
 from icesco_watch.progress import crawl_with_progress
-from icesco_watch.redaction import protect_token
+from icesco_watch.redaction import protect_token, redact
 from icesco_watch.scheduler.alerts import deliver_now
 from icesco_watch.scheduler.cycle import run_cycle
 from icesco_watch.scheduler.instances import CycleBusy, one_cycle
@@ -332,7 +332,8 @@ def config_check(ctx: typer.Context) -> None:
     loaded = _load(ctx)
     token = "set (hidden)" if loaded.settings.telegram_token else "not set: Telegram alerts are off"
     typer.echo(f"# effective config from {loaded.origin}\n# ${TOKEN_ENV}: {token}\n")
-    typer.echo(render_toml(loaded.settings), nl=False)
+    # The URLs' passwords are secrets like the token: shown as *** here as in every log line.
+    typer.echo(redact(render_toml(loaded.settings)), nl=False)
 
 
 @telegram_app.command("test")

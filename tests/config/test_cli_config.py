@@ -98,3 +98,20 @@ def test_a_user_agent_that_is_not_one_printable_line_is_rejected(
     lines = done.stderr.strip().splitlines()
     assert len(lines) == 1, done.stderr
     assert lines[0].startswith(f"{path}: crawl.user_agent: "), lines[0]
+
+
+def test_config_check_hides_the_passwords_of_the_configured_urls(tmp_path: Path) -> None:
+    """The passwords of storage.url and crawl.proxy are secrets the process scrubs from every
+    log and error line; `config check` printed them in its TOML all the same."""
+    path = tmp_path / "secret.toml"
+    path.write_text(
+        '[storage]\nurl = "postgresql://watch:S3cretStorePass@127.0.0.1:1/db"\n'
+        '[crawl]\nproxy = "http://me:pr0xyPassw0rd@127.0.0.1:3128"\n',
+        "utf-8",
+    )
+    done = _cli("--config", str(path), "config", "check")
+    assert done.returncode == 0, done.stderr
+    assert "S3cretStorePass" not in done.stdout + done.stderr
+    assert "pr0xyPassw0rd" not in done.stdout + done.stderr
+    assert "postgresql://watch:***@127.0.0.1:1/db" in done.stdout
+    assert "http://me:***@127.0.0.1:3128" in done.stdout
