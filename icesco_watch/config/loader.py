@@ -22,6 +22,8 @@ from icesco_watch.config.schema import Settings
 CONFIG_ENV = "ICESCO_WATCH_CONFIG"
 TOKEN_ENV = "ICESCO_WATCH_TELEGRAM_TOKEN"
 DEFAULT_FILE = Path("icesco-watch.toml")
+# The built-in defaults, every sector included, weigh about 35 KiB.
+MAX_CONFIG_BYTES = 4 * 1024 * 1024
 LOCAL_HOSTS = ("127.0.0.1", "localhost", "::1")
 TOO_DEEP = (
     "(top level): arrays or tables nested too deeply to read; no key needs more than 3 levels"
@@ -70,6 +72,18 @@ def find_config(explicit: Path | None, environ: Mapping[str, str]) -> Path | Non
     return DEFAULT_FILE if DEFAULT_FILE.is_file() else None
 
 
+def _read_bounded(path: Path) -> str:
+    """The file's text; at most MAX_CONFIG_BYTES are read, so a --config naming a device or a
+    huge file by mistake (/dev/zero, a log) fails at once instead of reading without end."""
+    with path.open("rb") as file:
+        data = file.read(MAX_CONFIG_BYTES + 1)
+    if len(data) > MAX_CONFIG_BYTES:
+        raise ConfigError(
+            str(path), [f"larger than {MAX_CONFIG_BYTES // 1024 // 1024} MiB; is it the config?"]
+        )
+    return data.decode("utf-8")
+
+
 def load_config(path: Path | None = None, environ: Mapping[str, str] | None = None) -> LoadedConfig:
     """Read the effective config. Raises ConfigError listing every problem found."""
     env = os.environ if environ is None else environ
@@ -80,7 +94,7 @@ def load_config(path: Path | None = None, environ: Mapping[str, str] | None = No
     else:
         origin = str(found)
         try:
-            text = found.read_text("utf-8")
+            text = _read_bounded(found)
         except FileNotFoundError:
             raise ConfigError(
                 origin, ["file not found; pass an existing file to --config or remove the option"]

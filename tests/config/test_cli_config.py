@@ -115,3 +115,17 @@ def test_config_check_hides_the_passwords_of_the_configured_urls(tmp_path: Path)
     assert "pr0xyPassw0rd" not in done.stdout + done.stderr
     assert "postgresql://watch:***@127.0.0.1:1/db" in done.stdout
     assert "http://me:***@127.0.0.1:3128" in done.stdout
+
+
+def test_a_config_file_far_larger_than_any_config_is_refused_unread(tmp_path: Path) -> None:
+    """The file was read whole whatever its size (`--config /dev/zero` read without end); past
+    MAX_CONFIG_BYTES it is one line and exit 2. A big file of comments stands in for the device,
+    which would fill the memory of a machine without the bound (4 MiB)."""
+    path = tmp_path / "huge.toml"
+    path.write_bytes(b"# not a config\n" * (5 * 1024 * 1024 // 15))  # 5 MiB
+    done = _cli("--config", str(path), "config", "check")
+    assert done.returncode == 2, done.stdout[:200]
+    lines = done.stderr.strip().splitlines()
+    assert len(lines) == 1, done.stderr
+    assert lines[0].startswith(f"{path}: larger than 4 MiB")
+    assert done.stdout == ""
