@@ -143,3 +143,28 @@ def test_a_new_subscriber_sees_the_latest_three_once_not_the_backlog(
         chat = get_chat(conn, "1700")
     assert chat is not None
     assert chat.active
+
+
+def test_every_button_press_is_answered_even_stale_or_forged_data(
+    tmp_path: Path, api: FakeBotApi
+) -> None:
+    # A press Telegram delivers must be answered, or the user's button spins until it times
+    # out: a button of an older bot version, or data a modified client forged, included.
+    settings = make_settings(tmp_path, api)
+    engine = open_store(settings.storage.url)
+    user = Chat(api, 1700)
+
+    async def scenario(sender: Sender) -> None:
+        assert "Tap a sector" in await user.ask("/sectors")
+        shown = api.messages_to(1700)[-1].message_id
+        for data in ("sub:sector:no-such-sector", "menu:old-layout", "x" * 64, "<b>&</b>"):
+            api.user_presses(1700, shown, data)
+        await api.wait_for_async(lambda fake: len(fake.callback_answers) == 4)
+
+    with_bot(settings, engine, scenario)
+    assert {a.text for a in api.callback_answers} == {
+        "This button is out of date; send /sectors again."
+    }
+    assert api.edits == []
+    with engine.connect() as conn:
+        assert list_subscriptions(conn, "1700") == []
