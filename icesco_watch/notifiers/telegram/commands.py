@@ -220,7 +220,8 @@ class Commands(Conversation):
                     conn, chat, "keyword", keyword
                 )
         except SubscriptionError as exc:
-            reason = echo(explain(t, exc), 200)
+            # Our own translated words (their isolates kept), not text to echo back.
+            reason = html.escape(explain(t, exc), quote=False)
             await self._reply(update, context, t.gettext("Sorry: {reason}.", reason=reason))
             return
         shown = echo(keyword.casefold(), 100)  # a watched keyword is at most 100 characters
@@ -244,7 +245,7 @@ class Commands(Conversation):
             state = get_chat(conn, chat)
             delivery = chat_overview(conn, self.settings, self.choices, t, chat, utcnow())
         lines = [
-            "• " + t.gettext("watching “{keyword}”", keyword=html.escape(s.value))
+            "• " + t.gettext("watching “{keyword}”", keyword=echo(s.value, 100))
             if s.kind == "keyword"
             else "• " + self.choices.label(Choice(s.kind, s.value), t)
             for s in found
