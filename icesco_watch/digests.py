@@ -117,9 +117,16 @@ def parse_stored(stored: str | None) -> Schedule:
         return INSTANT
 
 
+# Files of the zone database that are not zones a reader lives in: "localtime" (Debian's link
+# to the host's /etc/localtime: the server's zone, changing with the machine), "Factory"
+# (tzdata's "zone not set" placeholder) and "posixrules".
+NOT_ZONES = frozenset({"localtime", "factory", "posixrules"})
+
+
 @cache
 def _zones() -> dict[str, str]:
-    return {name.casefold(): name for name in zoneinfo.available_timezones() | {"UTC"}}
+    names = zoneinfo.available_timezones() | {"UTC"}
+    return {name.casefold(): name for name in names if name.casefold() not in NOT_ZONES}
 
 
 def canonical_zone(name: str) -> str:

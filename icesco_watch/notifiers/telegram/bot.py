@@ -21,7 +21,6 @@ from telegram.ext import (
 )
 
 from icesco_watch.config.schema import Settings
-from icesco_watch.notifiers.telegram.choices import CALLBACK_PREFIX
 from icesco_watch.notifiers.telegram.commands import Commands, Context
 from icesco_watch.notifiers.telegram.digest_commands import DigestCommands
 from icesco_watch.notifiers.telegram.fairness import CommandBudget, FairUpdateProcessor
@@ -106,7 +105,9 @@ def add_handlers(application: PollApplication, commands: Commands) -> None:
     }
     for name, callback in handlers.items():
         application.add_handler(CommandHandler(name, callback))
-    application.add_handler(CallbackQueryHandler(commands.toggle, pattern=f"^{CALLBACK_PREFIX}:"))
+    # Every press, not only "sub:" data: a press left unanswered keeps the user's button
+    # spinning, and `Choices.from_callback` is what tells stale or forged data apart.
+    application.add_handler(CallbackQueryHandler(commands.toggle))
     application.add_handler(MessageHandler(filters.COMMAND, commands.unknown))
     application.add_error_handler(on_error)
 

@@ -14,6 +14,7 @@ from icesco_watch.notifiers.telegram.i18n import Translator
 from icesco_watch.store.subscriptions import Subscription
 
 CALLBACK_PREFIX = "sub"
+FOLLOWED = "✅ "  # how a /sectors button shows a followed choice
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,15 +79,24 @@ class Choices:
         have = {(s.kind, s.value) for s in subscribed}
         buttons = [
             InlineKeyboardButton(
-                ("✅ " if ("sector", s.key) in have else "") + s.name.get(t.locale),
+                (FOLLOWED if ("sector", s.key) in have else "") + s.name.get(t.locale),
                 callback_data=f"{CALLBACK_PREFIX}:sector:{s.key}",
             )
             for s in self.settings.sectors
         ]
         rows = [buttons[i : i + 2] for i in range(0, len(buttons), 2)]
-        everything = ("✅ " if ("all", "") in have else "") + t.gettext("All news")
+        everything = (FOLLOWED if ("all", "") in have else "") + t.gettext("All news")
         rows.append([InlineKeyboardButton(everything, callback_data=f"{CALLBACK_PREFIX}:all:")])
         return InlineKeyboardMarkup(rows)
+
+    def shown_followed(self, markup: InlineKeyboardMarkup | None, data: str) -> bool | None:
+        """Whether the pressed button (`data`) showed its choice as followed (✅) on the
+        keyboard the user pressed it on; None when that keyboard does not hold it."""
+        for row in markup.inline_keyboard if markup else ():
+            for button in row:
+                if button.callback_data == data:
+                    return button.text.startswith(FOLLOWED)
+        return None
 
     def from_callback(self, data: str) -> Choice | None:
         """The choice a /sectors button stands for (None for stale or forged data)."""

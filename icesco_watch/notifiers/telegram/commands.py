@@ -13,7 +13,7 @@ import logging
 from datetime import UTC, datetime
 
 from sqlalchemy import Connection
-from telegram import Update
+from telegram import Message, Update
 
 from icesco_watch.notifiers.telegram.choices import Choice
 from icesco_watch.notifiers.telegram.conversation import Context, Conversation
@@ -110,18 +110,29 @@ class Commands(Conversation):
             await query.answer(t.gettext("This button is out of date; send /sectors again."))
             return
         chat = _chat(update)
+        # The press means what its button showed (an older keyboard may show an older state);
+        # a button we cannot find on its keyboard toggles the stored state.
+        shown = query.message.reply_markup if isinstance(query.message, Message) else None
+        followed = self.choices.shown_followed(shown, query.data or "")
         with self.engine.begin() as conn:
             upsert_chat(conn, chat, utcnow())
-            added = add_subscription(conn, chat, choice.kind, choice.value)
-            if not added:
+            if followed:
+                added = False
                 remove_subscription(conn, chat, choice.kind, choice.value)
+            else:
+                added = add_subscription(conn, chat, choice.kind, choice.value)
+                if followed is None and not added:
+                    remove_subscription(conn, chat, choice.kind, choice.value)
+                added = added or followed is False
             subscribed = list_subscriptions(conn, chat)
         label = html.unescape(self.choices.label(choice, t))  # an answer is plain text
         if added:
             await query.answer(t.gettext("Following {label}", label=label))
         else:
             await query.answer(t.gettext("No longer following {label}", label=label))
-        await query.edit_message_reply_markup(self.choices.keyboard(subscribed, t))
+        keyboard = self.choices.keyboard(subscribed, t)
+        if keyboard != shown:  # Telegram refuses an edit that changes nothing
+            await query.edit_message_reply_markup(keyboard)
 
     async def subscribe(self, update: Update, context: Context) -> None:
         """/subscribe <sector|topic|all>."""
@@ -220,7 +231,8 @@ class Commands(Conversation):
                     conn, chat, "keyword", keyword
                 )
         except SubscriptionError as exc:
-            reason = echo(explain(t, exc), 200)
+            # Our own translated words (their isolates kept), not text to echo back.
+            reason = html.escape(explain(t, exc), quote=False)
             await self._reply(update, context, t.gettext("Sorry: {reason}.", reason=reason))
             return
         shown = echo(keyword.casefold(), 100)  # a watched keyword is at most 100 characters
@@ -244,7 +256,7 @@ class Commands(Conversation):
             state = get_chat(conn, chat)
             delivery = chat_overview(conn, self.settings, self.choices, t, chat, utcnow())
         lines = [
-            "• " + t.gettext("watching “{keyword}”", keyword=html.escape(s.value))
+            "• " + t.gettext("watching “{keyword}”", keyword=echo(s.value, 100))
             if s.kind == "keyword"
             else "• " + self.choices.label(Choice(s.kind, s.value), t)
             for s in found

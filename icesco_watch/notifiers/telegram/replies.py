@@ -14,6 +14,7 @@ from __future__ import annotations
 import html
 import re
 
+from icesco_watch.models import strip_format_controls
 from icesco_watch.notifiers.telegram.format import LIMIT, clean
 
 ECHO = 64
@@ -25,8 +26,10 @@ _TAG_NAME = re.compile(r"</?\s*([a-zA-Z][a-zA-Z0-9-]*)")
 
 
 def echo(text: str, limit: int = ECHO) -> str:
-    """User text, escaped for HTML, on one line, at most `limit` characters (then "…")."""
-    flat = " ".join(clean(text).split())
+    """User text, escaped for HTML, on one line, at most `limit` characters (then "…"), without
+    bidi and other invisible controls: a typed U+202E would reverse how the rest of the bot's
+    line reads, a U+2069 would close the isolate an Arabic reply puts around the insert."""
+    flat = " ".join(strip_format_controls(clean(text)).split())
     if len(flat) > limit:
         flat = flat[: limit - 1].rstrip() + MORE
     return html.escape(flat, quote=False)

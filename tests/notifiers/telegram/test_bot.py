@@ -143,3 +143,67 @@ def test_a_new_subscriber_sees_the_latest_three_once_not_the_backlog(
         chat = get_chat(conn, "1700")
     assert chat is not None
     assert chat.active
+
+
+def test_every_button_press_is_answered_even_stale_or_forged_data(
+    tmp_path: Path, api: FakeBotApi
+) -> None:
+    # A press Telegram delivers must be answered, or the user's button spins until it times
+    # out: a button of an older bot version, or data a modified client forged, included.
+    settings = make_settings(tmp_path, api)
+    engine = open_store(settings.storage.url)
+    user = Chat(api, 1700)
+
+    async def scenario(sender: Sender) -> None:
+        assert "Tap a sector" in await user.ask("/sectors")
+        shown = api.messages_to(1700)[-1].message_id
+        for data in ("sub:sector:no-such-sector", "menu:old-layout", "x" * 64, "<b>&</b>"):
+            api.user_presses(1700, shown, data)
+        await api.wait_for_async(lambda fake: len(fake.callback_answers) == 4)
+
+    with_bot(settings, engine, scenario)
+    assert {a.text for a in api.callback_answers} == {
+        "This button is out of date; send /sectors again."
+    }
+    assert api.edits == []
+    with engine.connect() as conn:
+        assert list_subscriptions(conn, "1700") == []
+
+
+def test_a_press_on_an_older_keyboard_does_what_its_button_showed(
+    tmp_path: Path, api: FakeBotApi
+) -> None:
+    # Two /sectors keyboards in the chat: "Education" followed from the newer one, then
+    # pressed on the older one, which still shows it unfollowed. The user asked to follow it:
+    # toggling the stored state unfollowed it instead, and redrawing the older keyboard as it
+    # already was made Telegram answer "message is not modified" (an error in the log).
+    settings = make_settings(tmp_path, api)
+    engine = open_store(settings.storage.url)
+    user = Chat(api, 1800)
+
+    def education(message_id: int) -> str:
+        shown = next(m for m in api.messages_to(1800) if m.message_id == message_id)
+        assert shown.reply_markup is not None
+        buttons = [b for row in shown.reply_markup["inline_keyboard"] for b in row]
+        return str(next(b for b in buttons if "Education" in b["text"])["callback_data"])
+
+    async def scenario(sender: Sender) -> None:
+        await user.ask("/sectors")
+        older = api.messages_to(1800)[-1].message_id
+        await user.ask("/sectors")
+        newer = api.messages_to(1800)[-1].message_id
+        api.user_presses(1800, newer, education(newer))
+        await api.wait_for_async(lambda fake: len(fake.edits) == 1)
+        api.user_presses(1800, older, education(older))
+        await api.wait_for_async(lambda fake: len(fake.callback_answers) == 2)
+        await api.wait_for_async(lambda fake: len(fake.edits) == 2)
+
+    with_bot(settings, engine, scenario)
+    assert [a.text for a in api.callback_answers] == ["Following Education (#education)"] * 2
+    redrawn = api.edits[1].reply_markup or {}
+    assert "✅ Education" in [b["text"] for row in redrawn["inline_keyboard"] for b in row]
+    assert not [c for c in api.calls if c.status == 400]
+    with engine.connect() as conn:
+        assert [(s.kind, s.value) for s in list_subscriptions(conn, "1800")] == [
+            ("sector", "education")
+        ]

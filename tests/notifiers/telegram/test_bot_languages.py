@@ -218,3 +218,30 @@ def test_in_a_group_the_first_speaker_sets_the_language_and_only_admins_change_i
     with_bot(settings, engine, scenario)
     with engine.connect() as conn:
         assert get_ui_lang(conn, str(group)) == "ar"
+
+
+def test_bidi_controls_a_user_types_are_not_echoed_into_replies(
+    tmp_path: Path, api: FakeBotApi
+) -> None:
+    # U+202E (right-to-left override) in an echoed argument reverses how the rest of the bot's
+    # line reads, and a stray U+2069 (PDI) closes the isolate the Arabic reply put around the
+    # insert: a user (or a group member) could make the bot's own words read otherwise.
+    settings = make_settings(tmp_path, api)
+    engine = open_store(settings.storage.url)
+    user = Chat(api, 2990, language_code="ar")
+    hostile = "\u2069\u202eevil\u200b"
+
+    async def scenario(sender: Sender) -> None:
+        replies = [
+            await user.ask(f"/watch {hostile}"),
+            await user.ask(f"/subscribe {hostile}"),
+            await user.ask(f"/timezone {hostile}"),
+            await user.ask("/list"),
+        ]
+        for reply in replies:
+            assert "\u202e" not in reply, ascii(reply)
+            assert "\u200b" not in reply, ascii(reply)
+            reads_right_to_left(reply)
+            assert "evil" in reply, ascii(reply)
+
+    with_bot(settings, engine, scenario)

@@ -188,3 +188,22 @@ def test_digest_and_timezone_refusals_are_in_the_users_language(
             reads_right_to_left(reply)
     with engine.connect() as conn:
         assert get_schedule(conn, "1720") == Schedule()  # nothing refused was kept
+
+
+def test_timezone_refuses_the_hosts_own_zone_files(tmp_path: Path, api: FakeBotApi) -> None:
+    # The zone database on disk also holds "localtime" (a link to the host's /etc/localtime:
+    # the server's zone, not the reader's, and it changes with the machine) and "Factory"
+    # (tzdata's "zone not set" placeholder). Neither is a zone a reader lives in.
+    settings = make_settings(tmp_path, api)
+    engine = open_store(settings.storage.url)
+    user = Chat(api, 2950)
+
+    async def scenario(sender: Sender) -> None:
+        for name in ("localtime", "Factory", "posixrules"):
+            reply = await user.ask(f"/timezone {name}")
+            assert reply.startswith(f"I don't know the time zone “{name}”"), reply
+        assert (await user.ask("/timezone EST")).startswith("Time zone set to EST ")
+
+    with_bot(settings, engine, scenario, budget=ROOMY)
+    with engine.connect() as conn:
+        assert get_schedule(conn, "2950").timezone == "EST"
