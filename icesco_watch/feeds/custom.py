@@ -31,7 +31,7 @@ from icesco_watch.models import NewsItem
 from icesco_watch.routing import Interest, matches
 from icesco_watch.store.items import items_for, last_change
 from icesco_watch.store.links import related_versions
-from icesco_watch.tagging.topics import keyword_problem
+from icesco_watch.tagging.topics import clean_keyword, keyword_problem
 
 ROUTE = "/feed.{fmt:rss|atom}"
 MAX_QUERY_CHARS = 400  # the raw query string, percent-encoding included
@@ -144,7 +144,7 @@ def parse_query(raw: str, settings: Settings) -> CustomFeed:
     langs = _known("lang", values["lang"], (*_LANGS, "all"))
     sectors = _known("sector", values["sector"], tuple(s.key for s in settings.sectors))
     topics = _known("topic", values["topic"], tuple(t.key for t in settings.topics))
-    keywords = sorted({word.casefold() for word in values["q"]})
+    keywords = sorted({clean_keyword(word) for word in values["q"]})
     for word in keywords:
         problem = keyword_problem(word)
         if problem:

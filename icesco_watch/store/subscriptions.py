@@ -10,7 +10,7 @@ from typing import Any, Literal, get_args
 from sqlalchemy import Connection, delete, insert, select, update
 
 from icesco_watch.store.schema import chats, subscriptions
-from icesco_watch.tagging.topics import keyword_problem
+from icesco_watch.tagging.topics import clean_keyword, keyword_problem
 
 Kind = Literal["all", "sector", "topic", "keyword"]
 KINDS: tuple[str, ...] = get_args(Kind)
@@ -55,7 +55,7 @@ def normalize_value(kind: str, value: str) -> str:
     if kind == "all":
         return ""
     if kind == "keyword":
-        flat = flat.casefold()
+        flat = clean_keyword(value)
         if not flat:
             raise SubscriptionError("a keyword cannot be empty", "empty-keyword")
         problem = keyword_problem(flat)

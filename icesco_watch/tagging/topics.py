@@ -11,6 +11,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from icesco_watch.config.schema import TopicConfig
+from icesco_watch.models import strip_format_controls
 from icesco_watch.tagging.text import PhraseIndex, index_text, phrase
 
 MAX_KEYWORD_WORDS = 8  # a longer "keyword" is a sentence; refused where users type them
@@ -67,6 +68,14 @@ def match_keywords(parts: Iterable[str], keywords: Sequence[str]) -> list[str]:
     max_len = max((len(p) for _, p in compiled), default=1)
     index: PhraseIndex = index_text(parts, max_len)
     return [k for k, p in compiled if p and p in index]
+
+
+def clean_keyword(typed: str) -> str:
+    """A keyword a user typed (a bot subscription, a custom feed's `q`) as it is stored, shown
+    and matched: invisible characters dropped as they are from titles (a typed U+200B split the
+    word so it never matched; a U+200F made a second, identical-looking subscription and cache
+    entry), spaces collapsed, case folded."""
+    return " ".join(strip_format_controls(typed).split()).casefold()
 
 
 def keyword_problem(keyword: str) -> KeywordProblem | None:

@@ -117,6 +117,7 @@ def test_a_custom_feed_holds_the_items_of_every_parameter(
         ("q=" + ",".join(f"w{n}" for n in range(MAX_TERMS + 1)), "too many terms: 11, at most 10"),
         ("q=one+two+three+four+five+six+seven+eight+nine", "a keyword is at most 8 words"),
         ("q=%2B%2B", "a keyword needs at least one letter or digit"),
+        ("q=%E2%80%8B%E2%80%8F", "a keyword needs at least one letter or digit"),
     ],
     ids=[
         "sector",
@@ -127,6 +128,7 @@ def test_a_custom_feed_holds_the_items_of_every_parameter(
         "terms",
         "long-phrase",
         "no-letters",
+        "invisible-only",
     ],
 )
 def test_a_bad_query_is_a_400_with_one_line(server: FeedServer, query: str, reason: str) -> None:
@@ -185,6 +187,17 @@ def test_the_self_link_is_the_normalised_query(settings: Settings, engine: Engin
     parsed = feedparser.parse(CustomFeeds(settings, engine).rendered(feed, "atom").body)
     self_links = [link.href for link in parsed.feed.links if link.rel == "self"]
     assert self_links == ["http://127.0.0.1:0/feed.atom?sector=culture&q=heritage%2Cpatrimoine"]
+
+
+def test_invisible_characters_in_a_keyword_are_dropped(server: FeedServer, engine: Engine) -> None:
+    # A right-to-left mark or a zero-width space typed or pasted into q is not part of the word:
+    # the feed is the plain word's (same items, same self link, one cache entry), not a second
+    # look-alike one, or one that a split word never matches.
+    store_items(engine, ITEMS)
+    plain = get(server, "/feed.rss?q=patrimoniale")
+    marked = get(server, "/feed.rss?q=%E2%80%8Fpatri%E2%80%8Bmoniale")
+    assert entries(marked) == entries(plain) == urls(PATRIMONIAL)
+    assert marked.headers["ETag"] == plain.headers["ETag"]
 
 
 class _Form(html.parser.HTMLParser):

@@ -83,6 +83,18 @@ def test_subscriptions_are_unique_normalised_and_removable(store: Engine) -> Non
         assert list_subscriptions(conn, "1") == []
 
 
+def test_invisible_characters_typed_in_a_keyword_are_dropped(store: Engine) -> None:
+    # Titles are stored without bidi controls and zero-width characters; a keyword keeping them
+    # ("patri<U+200B>moine", "<U+200F>patrimoine") could never match or looked like a second one.
+    with store.begin() as conn:
+        upsert_chat(conn, "1", NOW)
+        assert add_subscription(conn, "1", "keyword", "\u200fPatri\u200bmoine\u202c")
+        assert not add_subscription(conn, "1", "keyword", "patrimoine")
+        assert [s.value for s in list_subscriptions(conn, "1")] == ["patrimoine"]
+        with pytest.raises(SubscriptionError, match="cannot be empty"):
+            add_subscription(conn, "1", "keyword", "\u200b\u2066")
+
+
 @pytest.mark.parametrize(
     ("kind", "value", "message"),
     [
