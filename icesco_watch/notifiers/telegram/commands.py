@@ -116,14 +116,16 @@ class Commands(Conversation):
         followed = self.choices.shown_followed(shown, query.data or "")
         with self.engine.begin() as conn:
             upsert_chat(conn, chat, utcnow())
-            if followed:
+            if followed is None:  # not on its keyboard: the press toggles what is stored
+                added = add_subscription(conn, chat, choice.kind, choice.value)
+                if not added:
+                    remove_subscription(conn, chat, choice.kind, choice.value)
+            elif followed:
                 added = False
                 remove_subscription(conn, chat, choice.kind, choice.value)
             else:
-                added = add_subscription(conn, chat, choice.kind, choice.value)
-                if followed is None and not added:
-                    remove_subscription(conn, chat, choice.kind, choice.value)
-                added = added or followed is False
+                added = True
+                add_subscription(conn, chat, choice.kind, choice.value)
             subscribed = list_subscriptions(conn, chat)
         label = html.unescape(self.choices.label(choice, t))  # an answer is plain text
         if added:
