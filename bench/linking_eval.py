@@ -11,7 +11,8 @@ fifth), prints the precision/recall curve of the tune part by threshold and the 
 figures for each safety margin, then the margin itself chosen by a nested CV (an inner CV on
 each outer fold's other folds picks the smallest margin that makes no wrong link there) and the
 shipped rule with one event cluster held out at a time (`clusters`: pairs whose days lie within
-MAX_DAYS of each other), and prints no test figure. The default run prints the figures
+MAX_DAYS of each other), then each rule's spread over 20 assignments of the pairs to folds, and
+prints no test figure. The default run prints the figures
 on the test part, with bootstrap 95% intervals (2,000 resamples of the test pairs, seed 14).
 
     .venv/bin/python bench/linking_eval.py [--tune | --cv K | --errors | --dense | --orphans]
@@ -24,11 +25,15 @@ so versions a day apart stay a day apart), links the folded corpus, and counts t
 between items published more than MAX_DAYS apart in reality: different stories for certain, so
 wrong links found without reading (no label is read but the tune part's same-story pairs, for
 recall). A year named in a text is then no longer its publication's year and adds 1.0 like
-any other year (never an anchor). Harsher variants: 15 days, and 30 or 60 days with a second
-copy of the corpus shifted by a week (keys renamed): every link between an original and a copy
-joins items a week apart in reality, so it is wrong for certain, and the copies put one
-recurring programme's editions (a training's second and third sessions, two summits in one
-city) on the same days, as an event cluster does. `--show` lists the wrong links' titles.
+any other year (never an anchor); the days a text states ("on 14 May") move with its item, as
+its publication day does (`_linking_folds.move_days`: unmoved, they would tell the fold's
+links apart by their real days, which no real window allows). The column `clashes` counts the
+linked groups holding two items of one language (a story has one version per language).
+Harsher variants: 15 days, and 30 or 60 days with a second copy of the corpus shifted by a week
+(keys renamed): every link between an original and a copy joins items a week apart in reality,
+so it is wrong for certain, and the copies put one recurring programme's editions (a
+training's second and third sessions, two summits in one city) on the same days, as an event
+cluster does. `--show` lists the wrong links' titles. The folds live in bench/_linking_folds.py.
 `--orphans` leaves out, in turn, each version of each link the linker makes over the corpus and
 counts the other versions then linked to another item of the left-out language: one event's
 other story on the same days, wrong for certain (no label read), as when a version is never
@@ -41,9 +46,9 @@ import argparse
 import hashlib
 import random
 from collections.abc import Sequence
-from dataclasses import replace
-from datetime import date, timedelta
 from pathlib import Path
+
+from _linking_folds import COPY, DENSE, clashes, dense, orphans
 
 from icesco_watch.linking import MAX_DAYS, THRESHOLD, LinkDoc, Linker, Match, link
 from icesco_watch.linking_corpus import Pair, corpus, pairs
@@ -147,13 +152,14 @@ def _cross_validate(
         )
     _nested(tune, by_threshold, k)
     _by_cluster(tune, by_threshold, docs_days(pool))
+    _repeated(tune, by_threshold, k)
 
 
 _SAFETIES = (0.0, 0.5, 1.0, 1.25, 1.5, 2.0)
 
 
 def _pick_safety(
-    part: Sequence[Pair], by_threshold: dict[float, set[tuple[str, str]]], k: int
+    part: Sequence[Pair], by_threshold: dict[float, set[tuple[str, str]]], k: int, salt: str = ""
 ) -> float:
     """The safety margin an inner `k`-fold CV on `part` prefers: the smallest that makes no wrong
     link on its held folds (the most recall at no wrong link), else the one with fewest."""
@@ -161,8 +167,8 @@ def _pick_safety(
     for safety in _SAFETIES:
         rows = []
         for fold in range(k):
-            rest = [p for p in part if _fold(p, k, "inner") != fold]
-            held = [p for p in part if _fold(p, k, "inner") == fold]
+            rest = [p for p in part if _fold(p, k, "inner" + salt) != fold]
+            held = [p for p in part if _fold(p, k, "inner" + salt) == fold]
             rows += _rows(held, by_threshold[_choose(rest, by_threshold, safety)])
         wrongs.append((_counts(rows)[1], safety))
     return min(wrongs)[1]
@@ -184,6 +190,38 @@ def _nested(tune: Sequence[Pair], by_threshold: dict[float, set[tuple[str, str]]
         f"nested {k}-fold (safety by inner CV), (safety, threshold) per fold {picked}: "
         f"precision {p:.3f}, recall {r:.3f}, F1 {f:.3f} ({tp} right, {fp} wrong)"
     )
+
+
+_REPEATS = 20
+
+
+def _repeated(
+    tune: Sequence[Pair], by_threshold: dict[float, set[tuple[str, str]]], k: int
+) -> None:
+    """The spread of the CV figures over `_REPEATS` assignments of the pairs to folds: one
+    assignment's luck (two wrong links in one fold, or in two) decides much on 58 same-story
+    pairs. Per rule, the right links' range and in how many assignments a wrong link passes."""
+    results: dict[str, list[tuple[int, int]]] = {}
+    for r in range(_REPEATS):
+        salt = f"repeat{r}"
+        for safety in (*_SAFETIES, None):
+            rows = []
+            for fold in range(k):
+                rest = [p for p in tune if _fold(p, k, salt) != fold]
+                held = [p for p in tune if _fold(p, k, salt) == fold]
+                margin = _pick_safety(rest, by_threshold, k - 1, salt) if safety is None else safety
+                rows += _rows(held, by_threshold[_choose(rest, by_threshold, margin)])
+            name = "nested" if safety is None else f"safety {safety}"
+            results.setdefault(name, []).append(_counts(rows))
+    print(f"{k}-fold repeated over {_REPEATS} fold assignments (right min/median/max; wrong):")
+    for name, counts in results.items():
+        rights = sorted(c[0] for c in counts)
+        wrongs = [c[1] for c in counts]
+        print(
+            f"  {name:12s} right {rights[0]}/{rights[len(rights) // 2]}/{rights[-1]}; "
+            f"assignments with a wrong link {sum(1 for w in wrongs if w)}/{_REPEATS}, "
+            f"wrong links in all {sum(wrongs)}"
+        )
 
 
 def docs_days(pool: Sequence[LinkDoc]) -> dict[str, int]:
@@ -263,78 +301,25 @@ def _by_score(m: Match) -> float:
     return -m.score
 
 
-_COPY = "#copy"
-# The dense folds: (days, with a second copy shifted by a week). 15 days and the copies are the
-# harsher variants: fuller windows, and in the copies one recurring programme's editions (a
-# training's second and third sessions, two years' summits in one city) meet on the same days.
-DENSE = ((30, False), (60, False), (15, False), (30, True), (60, True))
-_SHIFT = 7
-
-
-def dense(
-    docs: dict[str, LinkDoc], period: int, copy: bool, threshold: float = THRESHOLD
-) -> tuple[set[tuple[str, str]], list[tuple[str, str]]]:
-    """The links made on the corpus folded into `period` days (with `copy`, plus a second copy
-    of it shifted by a week, its keys renamed) and the certainly wrong ones among them."""
-    start = date(2025, 1, 1).toordinal()
-    real = {k: d.published for k, d in docs.items()}
-    folded = [
-        replace(d, published=date.fromordinal(start + d.published.toordinal() % period))
-        for d in docs.values()
-    ]
-    if copy:
-        real |= {k + _COPY: d.published + timedelta(days=_SHIFT) for k, d in docs.items()}
-        folded += [
-            replace(
-                d,
-                key=d.key + _COPY,
-                published=date.fromordinal(start + (d.published.toordinal() + _SHIFT) % period),
-            )
-            for d in docs.values()
-        ]
-    links = link(folded, threshold)
-    # An original and a copy are a week (+-3 days) apart in reality: never one story's versions.
-    wrong = [
-        (a, b)
-        for a, b in sorted(links)
-        if a.endswith(_COPY) != b.endswith(_COPY) or abs((real[a] - real[b]).days) > MAX_DAYS
-    ]
-    return links, wrong
-
-
 def _dense(tune: Sequence[Pair], docs: dict[str, LinkDoc], show: bool) -> None:
     """Links made on the corpus folded into a short period: certainly wrong ones, tune recall."""
     same = [p for p in tune if p.label]
-    print("period  threshold  links  certainly wrong  tune same-story pairs linked")
+    lang = {k: d.lang for k, d in docs.items()}
+    lang |= {k + COPY: language for k, language in lang.items()}
+    print("period  threshold  links  certainly wrong  clashes  tune same-story pairs linked")
     for period, copy in DENSE:
         for t in (THRESHOLD - 1.0, THRESHOLD, THRESHOLD + 1.0):
             links, wrong = dense(docs, period, copy, t)
             right = sum(1 for p in same if (p.a, p.b) in links)
             name = f"{period}{'+copy' if copy else ''}"
-            print(f"{name:>7s}  {t:9.2f}  {len(links):5d}  {len(wrong):15d}  {right}/{len(same)}")
+            clash = clashes(links, lang)
+            print(
+                f"{name:>7s}  {t:9.2f}  {len(links):5d}  {len(wrong):15d}  {clash:7d}  "
+                f"{right}/{len(same)}"
+            )
             for a, b in wrong if show and t == THRESHOLD else []:
-                titles = (docs[k.removesuffix(_COPY)].title[:60] for k in (a, b))
+                titles = (docs[k.removesuffix(COPY)].title[:60] for k in (a, b))
                 print("    wrong: " + " | ".join(titles))
-
-
-def orphans(docs: dict[str, LinkDoc]) -> tuple[int, list[tuple[str, str, str]]]:
-    """Each link over the corpus with one of its two versions left out of the pool: is the
-    other version then linked to another item of that language? One event's other story on the
-    same days is what it finds (a medal given at a congress, the congress's opening), as when a
-    story's version in a language is never published or not yet crawled. No label is read.
-    Returns the number of versions left alone and (kept, other item linked, left out) triples."""
-    pool = list(docs.values())
-    found = []
-    alone = 0
-    for a, b in sorted(link(pool)):
-        for keep, drop in ((a, b), (b, a)):
-            alone += 1
-            run = Linker([d for d in pool if d.key != drop])
-            lang = docs[drop].lang
-            found += [
-                (keep, m.other, drop) for m in run.best(docs[keep]) if docs[m.other].lang == lang
-            ]
-    return alone, found
 
 
 def main() -> None:

@@ -10,11 +10,12 @@ Precision first: a wrong link merges two stories' alerts, which is worse than no
 needs a specific anchor (a shared number other than a year, place, name, image, or two notions
 both headlines put together: the everyday vocabulary of ICESCO news, a forum or a minister, is
 shared by many items a week); what one version names and the other contradicts (places, people,
-a headline's number, name or place, the day of a several-day event) counts against it; shared
-numbers weigh at most NUMBERS_CAP together (one programme's editions repeat its figures); and
-a story has at most one version per language: `link` keeps only mutual best matches above the
-threshold and clearly ahead of the runner-up. A `Linker` holds one run's docs (a backfill's, a
-store window's) so that each doc's features are extracted once and each pair is scored once.
+a headline's number, name or place, the day of a several-day event, the day of the year the
+texts state: `linking_dates`) counts against it; shared numbers weigh at most NUMBERS_CAP
+together (one programme's editions repeat its figures); and a story has at most one version
+per language: `link` keeps only mutual best matches above the threshold and clearly ahead of
+the runner-up. A `Linker` holds one run's docs (a backfill's, a store window's) so that each
+doc's features are extracted once and each pair is scored once.
 
 One event, many stories: ICESCO covers a COP, a General Conference or a week of culture with
 several stories on the same days, all naming the event, its city and its people. Within a run,

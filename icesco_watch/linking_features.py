@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
 
+from icesco_watch.linking_dates import stated_days
 from icesco_watch.linking_terms import (
     ACTS,
     COMMON_NAMES,
@@ -72,6 +73,8 @@ class Features:
     # names (of every word of an Arabic headline, prefixes off) and its numbers, years included.
     title_sounds: frozenset[str] = frozenset()
     title_figures: frozenset[str] = frozenset()
+    # The days of the year the text states ("on 14 May"): a story's versions state the same.
+    days: frozenset[int] = frozenset()
 
     @property
     def places(self) -> frozenset[str]:
@@ -214,6 +217,7 @@ def features(doc: LinkDoc) -> Features:
             n.lstrip("0") for n in _DIGITS.findall(title) if len(n) > 2 or int(n) > 31
         )
         - {""},
+        days=stated_days(folded),
     )
 
 

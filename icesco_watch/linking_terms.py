@@ -237,6 +237,22 @@ NUMBER_WORDS: dict[str, str] = {
     "quatre-vingt-dix": "90",
     "تسعون": "90",
 }
+# The months as a story states its day ("on 14 May", "le 11 septembre", "يوم 14 مايو"): Arabic
+# editions write them the Egyptian, the Levantine or the Maghreb way.
+MONTHS: dict[int, tuple[str, ...]] = {
+    1: ("january", "janvier", "يناير", "كانون الثاني", "جانفي"),
+    2: ("february", "fevrier", "فبراير", "شباط", "فيفري"),
+    3: ("march", "mars", "مارس", "آذار"),
+    4: ("april", "avril", "أبريل", "ابريل", "نيسان", "أفريل"),
+    5: ("may", "mai", "مايو", "ماي", "أيار"),
+    6: ("june", "juin", "يونيو", "حزيران", "جوان"),
+    7: ("july", "juillet", "يوليو", "يوليوز", "تموز", "جويلية"),
+    8: ("august", "aout", "أغسطس", "غشت", "آب", "أوت"),
+    9: ("september", "septembre", "سبتمبر", "شتنبر", "أيلول"),
+    10: ("october", "octobre", "أكتوبر", "تشرين الأول"),
+    11: ("november", "novembre", "نوفمبر", "نونبر", "تشرين الثاني"),
+    12: ("december", "decembre", "ديسمبر", "دجنبر", "كانون الأول"),
+}  # fmt: skip
 # Ordinals in words, the way Arabic (and often the headline) writes a session or edition number.
 ORDINAL_WORDS: dict[int, tuple[str, ...]] = {
     2: ("second", "deuxieme", "الثاني"),

@@ -157,10 +157,11 @@ def _measure(part: list[Pair]) -> tuple[float, float]:
 # name or report weighs its full weight (linking_story) and Aleppo, Dhaka and adopting are in
 # the tables; with 509 pairs, 1.000 / 0.828 (48 of 58: three new same-story audiences missed),
 # 1.000 / 0.879 (51) since states are places by name or adjective in each script (Ukrainian,
-# brésilien, البرازيلية), "reçu" is an audience and a request an act;
+# brésilien, البرازيلية), "reçu" is an audience and a request an act; still 1.000 / 0.879 (51
+# right, 0 wrong) with the days the texts state (linking_dates), so no wrong tune link passes;
 # test, measured once per round: 0.900 / 0.750 (18 right, 2 wrong, 24 same-story pairs) with
 # 395 pairs; 0.913 / 0.700 (21 right, 2 wrong, 30 same-story pairs) with 480 after round six.
-_FLOORS = {"tune": (0.95, 0.87), "test": (0.9, 0.7)}
+_FLOORS = {"tune": (1.0, 0.87), "test": (0.9, 0.7)}
 
 
 @pytest.mark.parametrize("split", ["tune", "test"])
