@@ -86,21 +86,33 @@ class Conversation:
     async def _deliver(
         self, update: Update, chat_id: int, text: str, markup: InlineKeyboardMarkup | None
     ) -> bool:
-        """Send one message of a reply, retrying as `outcomes.reply_retry_in` decides (a 429's
-        retry_after, a brief backoff after a 5xx, bounded); False, logged, when given up."""
+        """Send one message of a reply (paced, retried); False when given up."""
+        return await self._retrying(
+            chat_id, "reply", lambda: self._send(update, chat_id, text, markup)
+        )
+
+    async def _retrying(
+        self, chat_id: int, what: str, call: Callable[[], Awaitable[object]], paced: bool = True
+    ) -> bool:
+        """Make one request the user waits for (a reply, a button's answer, its redrawn
+        keyboard), retrying as `outcomes.reply_retry_in` decides (a 429's retry_after, a brief
+        backoff after a 5xx, bounded); False, with one log line, when given up. `paced`: a
+        message to the chat, which waits its turn in the pacer first."""
         attempt, waited = 0, 0.0
         while True:
             attempt += 1
-            await self._pace(str(chat_id))
+            if paced:
+                await self._pace(str(chat_id))
             try:
-                await self._send(update, chat_id, text, markup)
+                await call()
                 return True
             except TelegramError as exc:
-                verdict = judge(Message(str(chat_id), text, ()), exc, self.redact)
+                verdict = judge(Message(str(chat_id), "", ()), exc, self.redact)
             wait = reply_retry_in(verdict, attempt, waited)
             if wait is None:
                 log.warning(
-                    "reply to chat %s given up after %d attempt(s) in %.0f s of waiting: %s (%s)",
+                    "%s to chat %s given up after %d attempt(s) in %.0f s of waiting: %s (%s)",
+                    what,
                     chat_id,
                     attempt,
                     waited,
@@ -110,7 +122,7 @@ class Conversation:
                 return False
             if verdict.kind == "flood":  # every send waits, the sender's too (shared pacer)
                 self.pacer.pause(time.monotonic() + wait)
-            else:
+            if not paced or verdict.kind != "flood":  # (a paced retry waits in `_pace`)
                 await asyncio.sleep(wait)
             waited += wait
 

@@ -100,3 +100,31 @@ def test_a_reply_that_may_have_arrived_is_not_sent_again(
     assert _sends(api, 3120) == 2
     [given_up] = [r for r in caplog.records if r.name == LOGGER]
     assert "it may have arrived, so it is not sent again" in given_up.getMessage()
+
+
+def test_a_button_press_is_answered_and_redrawn_through_429s_and_5xx(
+    tmp_path: Path, api: FakeBotApi
+) -> None:
+    # A press's answer and redrawn keyboard were sent once: a 429 or a 5xx left the user's
+    # button spinning and the keyboard showing the old state.
+    settings = make_settings(tmp_path, api)
+    engine = open_store(settings.storage.url)
+    user = Chat(api, 3130)
+
+    async def scenario(sender: Sender) -> None:
+        assert "Tap a sector" in await user.ask("/sectors")
+        keyboard = api.messages_to(3130)[-1]
+        assert keyboard.reply_markup is not None
+        buttons = [b for row in keyboard.reply_markup["inline_keyboard"] for b in row]
+        education = next(b for b in buttons if b["text"] == "Education")
+        api.inject("answerCallbackQuery", "429", count=2, retry_after=1)
+        api.inject("editMessageReplyMarkup", "502", count=1)
+        api.user_presses(3130, keyboard.message_id, education["callback_data"])
+        await api.wait_for_async(lambda fake: bool(fake.callback_answers and fake.edits), 20)
+
+    with_bot(settings, engine, scenario, budget=ROOMY)
+    [answer] = api.callback_answers
+    assert answer.text == "Following Education (#education)"
+    [edit] = api.edits
+    labels = [b["text"] for row in (edit.reply_markup or {})["inline_keyboard"] for b in row]
+    assert "✅ Education" in labels
