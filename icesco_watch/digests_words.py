@@ -1,16 +1,17 @@
-"""What people type into a schedule, read in the bot's three languages: digits of any script as
-ASCII digits, and day names in English, French and Arabic as weekdays (pure).
+"""What people type, read alike in the bot's three languages: digits of any script as ASCII,
+letters without case, accents or Arabic letter variants, and day names as weekdays (pure).
 
 The bot speaks English, French and Arabic, so a reader writes `/digest weekly lundi 08:00` or
 `/digest weekly الإثنين ٠٨:٣٠`. Day names come from Babel's CLDR data (wide and abbreviated,
 format and stand-alone forms), never from a list of our own; they are compared folded: case,
 accents and Arabic marks dropped (NFKD takes the hamza off أ and إ, the madda off آ), ٱ read as
-ا, ة as ه, the tatweel and a trailing "." ignored, and the Arabic definite article "ال" optional
-(CLDR writes "الاثنين", people also write "الإثنين", "اثنين" or "إثنين").
+ا, ة as ه, ى as ي, the tatweel and a trailing "." ignored, and the Arabic definite article
+"ال" optional (CLDR writes "الاثنين", people also write "الإثنين", "اثنين" or "إثنين").
 
 `ascii_digits` is the one place a number typed in another script (Arabic-Indic ٠-٩, Eastern
 Arabic-Indic ۰-۹, or any other Unicode decimal digit) becomes the ASCII digits every parser of
-ours reads.
+ours reads. `fold_letters` is the one place typed names are compared without case, accents or
+Arabic letter variants: day names here, sector and topic names in the bot (`choices.py`).
 """
 
 from __future__ import annotations
@@ -25,9 +26,10 @@ LANGS = ("en", "fr", "ar")
 _WIDTHS: tuple[Literal["wide", "abbreviated"], ...] = ("wide", "abbreviated")
 _CONTEXTS: tuple[Literal["format", "stand-alone"], ...] = ("format", "stand-alone")
 ARTICLE = "ال"
-# Letters Arabic writers use for one another in these words (a search-engine normalisation):
-# alif wasla for alif, taa marbuta for haa, and the tatweel (a stretching stroke) for nothing.
-_ARABIC_SAME = str.maketrans({"ٱ": "ا", "ة": "ه", "ـ": None})
+# Letters Arabic writers use for one another (a search-engine normalisation): alif wasla for
+# alif, taa marbuta for haa, alif maqsura for yaa, and the tatweel (a stretching stroke) for
+# nothing. The hamza and madda on alif go with the other marks (NFKD).
+_ARABIC_SAME = str.maketrans({"ٱ": "ا", "ة": "ه", "ى": "ي", "ـ": None})
 
 
 def ascii_digits(text: str) -> str:
@@ -37,12 +39,18 @@ def ascii_digits(text: str) -> str:
     )
 
 
-def fold_word(word: str) -> str:
-    """A day name as it is compared: casefolded, without accents or Arabic marks, Arabic letter
-    variants read as one, no trailing "." and no leading definite article."""
-    decomposed = unicodedata.normalize("NFKD", word.strip().casefold())
+def fold_letters(text: str) -> str:
+    """`text` as typed names are compared: casefolded, without accents or Arabic marks (hamza,
+    madda, vowel signs), Arabic letter variants read as one ("الإعلام" and "الاعلام" alike)."""
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
     bare = "".join(c for c in decomposed if not unicodedata.combining(c))
-    bare = bare.translate(_ARABIC_SAME).rstrip(".")
+    return bare.translate(_ARABIC_SAME)
+
+
+def fold_word(word: str) -> str:
+    """A day name as it is compared: `fold_letters`, no trailing "." and no leading definite
+    article."""
+    bare = fold_letters(word.strip()).rstrip(".")
     if bare.startswith(ARTICLE) and len(bare) > len(ARTICLE) + 1:
         bare = bare[len(ARTICLE) :]
     return bare
