@@ -19,6 +19,7 @@ from functools import cache
 from typing import Literal
 
 from icesco_watch.digests_words import ascii_digits, weekday_of
+from icesco_watch.models import strip_format_controls
 
 Kind = Literal["instant", "daily", "weekly"]
 DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
@@ -78,8 +79,9 @@ def parse_schedule(text: str, timezone: str = DEFAULT_ZONE) -> Schedule:
     """ "daily 08:00", "weekly mon 08:00", "instant" (or "off") in `timezone`; raises
     ScheduleError naming what is wrong. The day may be written in English, French or Arabic
     ("lundi", "الإثنين") and the digits in any script ("٠٨:٣٠"): `digests_words` reads them,
-    for the bot and the config alike."""
-    words = ascii_digits(text).casefold().split()
+    for the bot and the config alike. Invisible characters (direction marks an Arabic keyboard
+    adds, zero-width spaces) are not part of what was written."""
+    words = ascii_digits(strip_format_controls(text)).casefold().split()
     zone = canonical_zone(timezone)
     if words in (["instant"], ["off"]):
         return Schedule(timezone=zone)
@@ -135,7 +137,7 @@ def canonical_zone(name: str) -> str:
     """The IANA name as zoneinfo spells it ("africa/casablanca" -> "Africa/Casablanca"); raises
     ScheduleError with an example and the closest known name. Only names of the zone database
     are accepted, never a path."""
-    found = _zones().get(name.strip().casefold())
+    found = _zones().get(strip_format_controls(name).strip().casefold())
     if found is None:
         close = closest_zone(name)
         hint = f" Did you mean {close!r}?" if close else ""

@@ -22,6 +22,8 @@ from typing import Literal
 
 from babel.dates import get_day_names
 
+from icesco_watch.models import strip_format_controls
+
 LANGS = ("en", "fr", "ar")
 _WIDTHS: tuple[Literal["wide", "abbreviated"], ...] = ("wide", "abbreviated")
 _CONTEXTS: tuple[Literal["format", "stand-alone"], ...] = ("format", "stand-alone")
@@ -40,9 +42,11 @@ def ascii_digits(text: str) -> str:
 
 
 def fold_letters(text: str) -> str:
-    """`text` as typed names are compared: casefolded, without accents or Arabic marks (hamza,
-    madda, vowel signs), Arabic letter variants read as one ("الإعلام" and "الاعلام" alike)."""
-    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    """`text` as typed names are compared: casefolded, without invisible characters, accents or
+    Arabic marks (hamza, madda, vowel signs), Arabic letter variants read as one ("الإعلام" and
+    "الاعلام" alike)."""
+    visible = strip_format_controls(text)  # direction marks typed with Arabic, zero widths
+    decomposed = unicodedata.normalize("NFKD", visible.casefold())
     bare = "".join(c for c in decomposed if not unicodedata.combining(c))
     return bare.translate(_ARABIC_SAME)
 

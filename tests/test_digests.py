@@ -62,6 +62,8 @@ def test_schedules_parse_to_their_normal_form(text: str, expected: Schedule) -> 
         ("daily ۰۸:۳۰", Schedule("daily", 8, 30)),
         ("daily ٨:٣٠", Schedule("daily", 8, 30)),
         ("weekly الخميس ٢٣:٥٩", Schedule("weekly", 23, 59, 3)),
+        ("weekly \u200fالإثنين\u200f \u061c٠٨:٣٠", Schedule("weekly", 8, 30, 0)),
+        ("\u200bdaily 08:00\ufeff", Schedule("daily", 8, 0)),
     ],
 )
 def test_days_in_the_bots_languages_and_digits_in_any_script(text: str, expected: Schedule) -> None:

@@ -240,3 +240,31 @@ def test_digest_takes_days_and_digits_in_the_users_language(
     assert f"{expected.hour:02d}:{expected.minute:02d}" in reply, reply
     with engine.connect() as conn:
         assert get_schedule(conn, "1730") == expected
+
+
+def test_invisible_direction_marks_around_what_is_typed_are_ignored(
+    tmp_path: Path, api: FakeBotApi
+) -> None:
+    # Arabic keyboards and pasted text carry right-to-left marks (U+200F, U+061C) and
+    # zero-width characters the user never sees: "‏الإثنين" read as no day, "‎Africa/Casablanca"
+    # as no zone, "‏التربية" as no sector.
+    settings = make_settings(tmp_path, api)
+    engine = open_store(settings.storage.url)
+    user = Chat(api, 1740, language_code="ar")
+    replies: list[str] = []
+
+    async def scenario(sender: Sender) -> None:
+        for command in (
+            "/digest weekly \u200fالإثنين\u200f \u061c٠٨:٣٠",
+            "/timezone \u200eAfrica/Casablanca\u200b",
+            "/subscribe \u200fالتربية",
+        ):
+            replies.append(await user.ask(command))
+
+    with_bot(settings, engine, scenario, budget=ROOMY)
+    digest, zone, subscribe = replies
+    assert digest.startswith("موجز أسبوعي"), digest
+    assert zone.startswith("ضُبطت المنطقة الزمنية"), zone
+    assert subscribe.startswith("تتابع الآن"), subscribe
+    with engine.connect() as conn:
+        assert get_schedule(conn, "1740") == Schedule("weekly", 8, 30, 0, "Africa/Casablanca")
