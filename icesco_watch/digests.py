@@ -18,12 +18,15 @@ from datetime import UTC, date, datetime, time, timedelta
 from functools import cache
 from typing import Literal
 
+from icesco_watch.digests_words import ascii_digits, weekday_of
+from icesco_watch.models import strip_format_controls
+
 Kind = Literal["instant", "daily", "weekly"]
 DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
-FULL_DAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 DEFAULT_ZONE = "UTC"
 EXAMPLE_ZONE = "Africa/Casablanca"
-_CLOCK = re.compile(r"([01]?\d|2[0-3]):([0-5]\d)")
+# ASCII digits only: `ascii_digits` has already written every other script's digits as those.
+_CLOCK = re.compile(r"([01]?[0-9]|2[0-3]):([0-5][0-9])")
 
 
 class ScheduleError(ValueError):
@@ -74,8 +77,11 @@ USAGE = (
 
 def parse_schedule(text: str, timezone: str = DEFAULT_ZONE) -> Schedule:
     """ "daily 08:00", "weekly mon 08:00", "instant" (or "off") in `timezone`; raises
-    ScheduleError naming what is wrong."""
-    words = text.casefold().split()
+    ScheduleError naming what is wrong. The day may be written in English, French or Arabic
+    ("lundi", "الإثنين") and the digits in any script ("٠٨:٣٠"): `digests_words` reads them,
+    for the bot and the config alike. Invisible characters (direction marks an Arabic keyboard
+    adds, zero-width spaces) are not part of what was written."""
+    words = ascii_digits(strip_format_controls(text)).casefold().split()
     zone = canonical_zone(timezone)
     if words in (["instant"], ["off"]):
         return Schedule(timezone=zone)
@@ -85,14 +91,12 @@ def parse_schedule(text: str, timezone: str = DEFAULT_ZONE) -> Schedule:
     if words[0] == "weekly":
         if len(words) != 3:
             raise ScheduleError(f"{text!r} needs a day and a time; {USAGE}", "weekly-needs")
-        if words[1] in DAYS:
-            weekday = DAYS.index(words[1])
-        elif words[1] in FULL_DAYS:
-            weekday = FULL_DAYS.index(words[1])
-        else:
+        day = weekday_of(words[1])
+        if day is None:
             raise ScheduleError(
                 f"{words[1]!r} is not a day; use one of {', '.join(DAYS)}", "not-a-day", words[1]
             )
+        weekday = day
     elif len(words) != 2:
         raise ScheduleError(f"{text!r} needs one time; {USAGE}", "daily-needs")
     clock = _CLOCK.fullmatch(words[-1])
@@ -133,7 +137,7 @@ def canonical_zone(name: str) -> str:
     """The IANA name as zoneinfo spells it ("africa/casablanca" -> "Africa/Casablanca"); raises
     ScheduleError with an example and the closest known name. Only names of the zone database
     are accepted, never a path."""
-    found = _zones().get(name.strip().casefold())
+    found = _zones().get(strip_format_controls(name).strip().casefold())
     if found is None:
         close = closest_zone(name)
         hint = f" Did you mean {close!r}?" if close else ""

@@ -5,7 +5,9 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 import pytest
+from pydantic import TypeAdapter
 
+from icesco_watch.config.schedules import DigestText
 from icesco_watch.digests import (
     INSTANT,
     Schedule,
@@ -38,6 +40,53 @@ def utc(year: int, month: int, day: int, hour: int = 0, minute: int = 0) -> date
 def test_schedules_parse_to_their_normal_form(text: str, expected: Schedule) -> None:
     assert parse_schedule(text) == expected
     assert parse_schedule(expected.text) == expected
+
+
+# The bot speaks English, French and Arabic: a day in any of them (CLDR's wide and abbreviated
+# names, any case or accent, Arabic with or without hamza and article) and digits in Arabic-Indic
+# or Eastern Arabic-Indic script mean the same schedule as the English one.
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("weekly lundi 08:00", Schedule("weekly", 8, 0, 0)),
+        ("weekly LUN. 08:00", Schedule("weekly", 8, 0, 0)),
+        ("weekly Mércredi 07:05", Schedule("weekly", 7, 5, 2)),
+        ("weekly dim 18:30", Schedule("weekly", 18, 30, 6)),
+        ("weekly الاثنين 08:00", Schedule("weekly", 8, 0, 0)),
+        ("weekly الإثنين 08:00", Schedule("weekly", 8, 0, 0)),
+        ("weekly اثنين 08:00", Schedule("weekly", 8, 0, 0)),
+        ("weekly الأحد 08:00", Schedule("weekly", 8, 0, 6)),
+        ("weekly احد 08:00", Schedule("weekly", 8, 0, 6)),
+        ("weekly الجمعة 12:00", Schedule("weekly", 12, 0, 4)),
+        ("daily ٠٨:٣٠", Schedule("daily", 8, 30)),
+        ("daily ۰۸:۳۰", Schedule("daily", 8, 30)),
+        ("daily ٨:٣٠", Schedule("daily", 8, 30)),
+        ("weekly الخميس ٢٣:٥٩", Schedule("weekly", 23, 59, 3)),
+        ("weekly \u200fالإثنين\u200f \u061c٠٨:٣٠", Schedule("weekly", 8, 30, 0)),
+        ("\u200bdaily 08:00\ufeff", Schedule("daily", 8, 0)),
+    ],
+)
+def test_days_in_the_bots_languages_and_digits_in_any_script(text: str, expected: Schedule) -> None:
+    assert parse_schedule(text) == expected
+    assert parse_schedule(expected.text) == expected  # stored in its English normal form
+
+
+def test_a_config_route_reads_schedules_with_the_same_parser() -> None:
+    # What the config took before it still takes; a localised day is kept in English.
+    digest = TypeAdapter(DigestText)
+    assert digest.validate_python("Weekly MON 8:00") == "weekly mon 08:00"
+    assert digest.validate_python("weekly lundi ٠٨:٣٠") == "weekly mon 08:30"
+
+
+@pytest.mark.parametrize("text", ["weekly lundimanche 08:00", "weekly ال 08:00", "weekly . 08:00"])
+def test_a_word_that_only_looks_like_a_day_is_not_one(text: str) -> None:
+    with pytest.raises(ScheduleError, match="is not a day"):
+        parse_schedule(text)
+
+
+def test_a_digit_out_of_range_in_another_script_is_still_not_a_time() -> None:
+    with pytest.raises(ScheduleError, match="'25:00' is not a time"):
+        parse_schedule("daily ٢٥:٠٠")
 
 
 @pytest.mark.parametrize(

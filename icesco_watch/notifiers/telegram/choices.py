@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from icesco_watch.config.schema import Settings
+from icesco_watch.digests_words import fold_letters
 from icesco_watch.notifiers.telegram.i18n import Translator
 from icesco_watch.store.subscriptions import Subscription
 
@@ -112,4 +113,5 @@ class Choices:
 
 
 def _fold(text: str) -> str:
-    return " ".join(text.casefold().replace("_", "-").split())
+    # Names are typed without accents ("medias") or hamza ("الاعلام") as often as with them.
+    return " ".join(fold_letters(text).replace("_", "-").split())

@@ -13,7 +13,7 @@ import logging
 from datetime import UTC, datetime
 
 from sqlalchemy import Connection
-from telegram import Message, Update
+from telegram import CallbackQuery, Message, Update
 
 from icesco_watch.notifiers.telegram.choices import Choice
 from icesco_watch.notifiers.telegram.conversation import Context, Conversation
@@ -101,13 +101,15 @@ class Commands(Conversation):
         if query is None or update.effective_chat is None:
             return
         t = self._t(update)
+        chat_id = update.effective_chat.id
         refusal = await self.permissions.settings_refusal(update)
         if refusal is not None:
-            await query.answer(t.gettext(refusal))
+            await self._answer(query, chat_id, t.gettext(refusal))
             return
         choice = self.choices.from_callback(query.data or "")
         if choice is None:
-            await query.answer(t.gettext("This button is out of date; send /sectors again."))
+            stale = t.gettext("This button is out of date; send /sectors again.")
+            await self._answer(query, chat_id, stale)
             return
         chat = _chat(update)
         # The press means what its button showed (an older keyboard may show an older state);
@@ -129,12 +131,20 @@ class Commands(Conversation):
             subscribed = list_subscriptions(conn, chat)
         label = html.unescape(self.choices.label(choice, t))  # an answer is plain text
         if added:
-            await query.answer(t.gettext("Following {label}", label=label))
+            await self._answer(query, chat_id, t.gettext("Following {label}", label=label))
         else:
-            await query.answer(t.gettext("No longer following {label}", label=label))
+            await self._answer(
+                query, chat_id, t.gettext("No longer following {label}", label=label)
+            )
         keyboard = self.choices.keyboard(subscribed, t)
         if keyboard != shown:  # Telegram refuses an edit that changes nothing
-            await query.edit_message_reply_markup(keyboard)
+            redraw = query.edit_message_reply_markup
+            await self._retrying(chat_id, "redrawn keyboard", lambda: redraw(keyboard))
+
+    async def _answer(self, query: CallbackQuery, chat_id: int, text: str) -> None:
+        """Answer a button press (stopping its spinner), retried like a reply; not paced: an
+        answer is not a message in the chat."""
+        await self._retrying(chat_id, "button answer", lambda: query.answer(text), paced=False)
 
     async def subscribe(self, update: Update, context: Context) -> None:
         """/subscribe <sector|topic|all>."""

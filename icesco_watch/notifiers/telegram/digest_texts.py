@@ -31,7 +31,7 @@ DIGEST_BAD = N_(
     "Usage: /digest daily 08:00, /digest weekly mon 08:00 or /digest off."
 )
 # Why /digest's argument is not a schedule ({problem} above), one per reason `digests.py` gives;
-# the values typed (days, HH:MM) are inserted as they must be written.
+# {days} is the day names in the reader's language (any of en/fr/ar is accepted), HH:MM as is.
 NOT_A_SCHEDULE = N_("that is not a schedule")
 WEEKLY_NEEDS = N_("a weekly digest needs a day and a time")
 NOT_A_DAY = N_("“{day}” is not a day; write one of {days}")

@@ -132,6 +132,33 @@ def judge(message: Message, exc: Exception, redact: Callable[[str], str]) -> Ver
     return Verdict(message, kind="transient", error=error)
 
 
+# A command's reply is not queued: the user who typed the command is waiting for it. It is
+# retried in place, a few times within REPLY_WAIT seconds. Telegram asks for 1-5 s after a burst
+# in one chat; past half a minute the user has typed the command again (or given up), and a
+# chat's commands run one at a time (`fairness`), so a longer wait would also hold its next ones.
+REPLY_ATTEMPTS = 4
+REPLY_WAIT = 30.0
+REPLY_BACKOFF = Backoff(base=1.0, cap=8.0, max_attempts=REPLY_ATTEMPTS)
+
+
+def reply_retry_in(verdict: Verdict, attempt: int, waited: float) -> float | None:
+    """Seconds to wait before sending a failed command reply again, after its `attempt`-th try
+    and `waited` seconds of earlier waits; None: give up. Telegram's answer reads as for the
+    outbox (`judge`): a 429 waits its retry_after (never less: an earlier try is refused
+    again), a request that never reached Telegram or a 5xx backs off briefly. One that may have
+    arrived (no answer) is not sent again, so a user never sees a reply twice; a refusal (400,
+    403, a closed topic) stays one whatever we wait."""
+    if verdict.kind == "flood":
+        wait = verdict.pause
+    elif verdict.kind == "transient":
+        wait = REPLY_BACKOFF.delay(attempt).total_seconds()
+    else:
+        return None
+    if attempt >= REPLY_ATTEMPTS or waited + wait > REPLY_WAIT:
+        return None
+    return wait
+
+
 def topic_gone(exc: BadRequest) -> bool:
     """Whether Telegram refused because the message's forum topic is closed or deleted."""
     description = exc.message.casefold()

@@ -10,7 +10,8 @@ reach are translated.
 
 from __future__ import annotations
 
-from icesco_watch.digests import DAYS, ScheduleError
+from icesco_watch.digests import ScheduleError
+from icesco_watch.digests_words import day_names
 from icesco_watch.notifiers.telegram import digest_texts as texts
 from icesco_watch.notifiers.telegram.i18n import N_, Translator
 from icesco_watch.notifiers.telegram.replies import echo
@@ -45,7 +46,7 @@ def explain_schedule(t: Translator, error: ScheduleError) -> str:
     known: dict[str, tuple[str, dict[str, str]]] = {
         "not-a-schedule": (texts.NOT_A_SCHEDULE, {}),
         "weekly-needs": (texts.WEEKLY_NEEDS, {}),
-        "not-a-day": (texts.NOT_A_DAY, {"day": echo(error.word), "days": ", ".join(DAYS)}),
+        "not-a-day": (texts.NOT_A_DAY, {"day": echo(error.word), "days": _days(t)}),
         "daily-needs": (texts.DAILY_NEEDS, {}),
         "not-a-time": (
             texts.NOT_A_TIME,
@@ -56,3 +57,9 @@ def explain_schedule(t: Translator, error: ScheduleError) -> str:
         template, values = known[error.reason]
         return t.gettext(template, **values)
     return echo(str(error).split(";")[0], 200)
+
+
+def _days(t: Translator) -> str:
+    """The day names a reader of `t`'s language may write, Monday first (any of the bot's
+    three languages is accepted; these are the ones to suggest)."""
+    return ("، " if t.rtl else ", ").join(day_names(t.locale))

@@ -11,6 +11,7 @@ the topic the command came from.
 from __future__ import annotations
 
 import html
+import re
 from datetime import UTC, datetime
 
 from telegram import Update
@@ -28,6 +29,7 @@ from icesco_watch.store.topics import (
     set_topic_sectors,
 )
 
+LIST_SEPARATOR = re.compile("[,\u060c]")  # "," and the Arabic comma "،"
 USAGE = N_("{command}, for example {example}; {off} to stop.")
 NOT_IN_TOPIC = N_(
     "/here works inside a topic of a forum group: open the topic that should receive alerts "
@@ -53,7 +55,10 @@ class TopicCommands:
             example = "/here culture education"
             await self._reply(update, t.gettext(NOT_IN_TOPIC, example=example))
             return
-        args = [a for a in " ".join(context.args or []).replace(",", " ").split() if a]
+        # Names separated by commas, Latin or Arabic ("،"); each may be several words.
+        groups = [g.split() for g in LIST_SEPARATOR.split(" ".join(context.args or []))]
+        groups = [g for g in groups if g]
+        args = [word for group in groups for word in group]
         if not args:
             await self._reply(update, self._describe(t, str(chat.id), thread))
             return
@@ -72,7 +77,7 @@ class TopicCommands:
             again = t.gettext("{command} to start again.", command="/here &lt;sector…&gt;")
             await self._reply(update, f"{text} {again}")
             return
-        sectors = await self._sectors(update, t, args)
+        sectors = await self._sectors(update, t, groups)
         if sectors is None:
             return
         with self.commands.engine.begin() as conn:
@@ -83,13 +88,18 @@ class TopicCommands:
             update, t.gettext("This topic now receives alerts for {labels}.", labels=labels)
         )
 
-    async def _sectors(self, update: Update, t: Translator, args: list[str]) -> list[str] | None:
-        """The sector keys `args` name (each a key, hashtag or one-word name, or all of them
-        one name); replies with what went wrong when one is not a sector."""
+    async def _sectors(
+        self, update: Update, t: Translator, groups: list[list[str]]
+    ) -> list[str] | None:
+        """The sector keys `groups` name (the words between commas: one name, or each word a
+        key, hashtag or one-word name); replies with what went wrong when one is not a sector."""
         choices = self.commands.choices
-        whole = choices.resolve(" ".join(args))
-        found = [whole] if whole is not None else [choices.resolve(a) for a in args]
-        wrong = next((a for a, c in zip(args, found, strict=False) if c is None), None)
+        names: list[str] = []
+        for group in groups:
+            joined = " ".join(group)
+            names.extend([joined] if choices.resolve(joined) is not None else group)
+        found = [choices.resolve(n) for n in names]
+        wrong = next((n for n, c in zip(names, found, strict=True) if c is None), None)
         if wrong is None and all(c is not None and c.kind == "sector" for c in found):
             return sorted({c.value for c in found if c is not None})
         if wrong is None:

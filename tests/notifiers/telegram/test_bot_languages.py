@@ -13,6 +13,7 @@ from icesco_watch.notifiers.telegram.i18n import FSI, PDI
 from icesco_watch.notifiers.telegram.sender import Sender
 from icesco_watch.store.chat_language import get_ui_lang
 from icesco_watch.store.schema import open_store
+from icesco_watch.store.subscriptions import list_subscriptions
 from tests.fakes.bot_api import FakeBotApi
 from tests.notifiers.telegram.helpers import (
     Chat,
@@ -245,3 +246,33 @@ def test_bidi_controls_a_user_types_are_not_echoed_into_replies(
             assert "evil" in reply, ascii(reply)
 
     with_bot(settings, engine, scenario)
+
+
+# Sector names as people type them: Arabic without the hamza or with ه for ة, or with a hamza
+# the name does not have. Each used to get "I don't know" (French without accents: test_choices,
+# whose sector names have them; here only that an accented capital still reads).
+TYPED_NAMES = [
+    ("ar", "/subscribe الإستشراف والذكاء الإصطناعي", "foresight-ai"),
+    ("ar", "/subscribe الثقافه والاتصال", "culture"),
+    ("ar", "/subscribe العلوم والبيئه", "science"),
+    ("fr", "/subscribe ÉDUCATION", "education"),
+]
+
+
+@pytest.mark.parametrize(("lang", "command", "sector"), TYPED_NAMES)
+def test_sector_names_typed_without_accents_or_hamza_are_known(
+    tmp_path: Path, api: FakeBotApi, lang: str, command: str, sector: str
+) -> None:
+    settings = make_settings(tmp_path, api)
+    engine = open_store(settings.storage.url)
+    user = Chat(api, 2400, language_code=lang)
+    replies: list[str] = []
+
+    async def scenario(sender: Sender) -> None:
+        replies.append(await user.ask(command))
+
+    with_bot(settings, engine, scenario)
+    [reply] = replies
+    assert reply.startswith("تتابع الآن" if lang == "ar" else "Vous suivez maintenant"), reply
+    with engine.connect() as conn:
+        assert [(s.kind, s.value) for s in list_subscriptions(conn, "2400")] == [("sector", sector)]

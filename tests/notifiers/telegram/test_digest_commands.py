@@ -145,8 +145,8 @@ REFUSED = [
 IN_FRENCH = [
     "Je ne comprends pas «\u00a0sometimes\u00a0»\u00a0: ce n'est pas un horaire reconnu.",
     "un résumé hebdomadaire demande un jour et une heure.",
-    "«\u00a0someday\u00a0» n'est pas un jour\u00a0; écrivez l'un des suivants, tel quel\u00a0: "
-    "mon, tue, wed, thu, fri, sat, sun.",
+    "«\u00a0someday\u00a0» n'est pas un jour\u00a0; écrivez l'un des suivants\u00a0: "
+    "lundi, mardi, mercredi, jeudi, vendredi, samedi, dimanche.",
     "un résumé quotidien prend une heure, et rien d'autre.",
     "«\u00a025:00\u00a0» n'est pas une heure\u00a0; écrivez-la sous la forme HH:MM, par exemple "
     "08:00 ou 18:30.",
@@ -156,7 +156,7 @@ IN_FRENCH = [
 IN_ARABIC = [
     "هذا ليس موعدًا صالحًا",
     "يحتاج الموجز الأسبوعي إلى يوم وساعة",
-    "ليس يومًا؛ اكتب أحد هذه الأيام كما هو",
+    "ليس يومًا؛ اكتب أحد هذه الأيام: الاثنين، الثلاثاء، الأربعاء، الخميس، الجمعة، السبت، الأحد",
     "يحتاج الموجز اليومي إلى ساعة واحدة فقط",
     "ليس وقتًا؛ اكتبه بالصيغة",
     "لا أعرف المنطقة الزمنية",
@@ -207,3 +207,64 @@ def test_timezone_refuses_the_hosts_own_zone_files(tmp_path: Path, api: FakeBotA
     with_bot(settings, engine, scenario, budget=ROOMY)
     with engine.connect() as conn:
         assert get_schedule(conn, "2950").timezone == "EST"
+
+
+# What a French or an Arabic reader types: the day in their language (any CLDR form, any case or
+# accent, Arabic with or without hamza or article), the time in their digits.
+TYPED = [
+    ("fr", "/digest weekly lundi 08:00", Schedule("weekly", 8, 0, 0)),
+    ("fr", "/digest weekly Mer. 18:30", Schedule("weekly", 18, 30, 2)),
+    ("ar", "/digest weekly الإثنين ٠٨:٣٠", Schedule("weekly", 8, 30, 0)),
+    ("ar", "/digest weekly الاثنين ۰۸:۳۰", Schedule("weekly", 8, 30, 0)),
+    ("ar", "/digest weekly جمعة ٨:٣٠", Schedule("weekly", 8, 30, 4)),
+    ("ar", "/digest daily ٧:٠٥", Schedule("daily", 7, 5)),
+]
+
+
+@pytest.mark.parametrize(("lang", "command", "expected"), TYPED)
+def test_digest_takes_days_and_digits_in_the_users_language(
+    tmp_path: Path, api: FakeBotApi, lang: str, command: str, expected: Schedule
+) -> None:
+    settings = make_settings(tmp_path, api)
+    engine = open_store(settings.storage.url)
+    user = Chat(api, 1730, language_code=lang)
+    replies: list[str] = []
+
+    async def scenario(sender: Sender) -> None:
+        replies.append(await user.ask(command))
+
+    with_bot(settings, engine, scenario, budget=ROOMY)
+    [reply] = replies
+    accepted = "Un résumé" if lang == "fr" else "موجز"
+    assert reply.startswith(accepted), reply
+    assert f"{expected.hour:02d}:{expected.minute:02d}" in reply, reply
+    with engine.connect() as conn:
+        assert get_schedule(conn, "1730") == expected
+
+
+def test_invisible_direction_marks_around_what_is_typed_are_ignored(
+    tmp_path: Path, api: FakeBotApi
+) -> None:
+    # Arabic keyboards and pasted text carry right-to-left marks (U+200F, U+061C) and
+    # zero-width characters the user never sees: "‏الإثنين" read as no day, "‎Africa/Casablanca"
+    # as no zone, "‏التربية" as no sector.
+    settings = make_settings(tmp_path, api)
+    engine = open_store(settings.storage.url)
+    user = Chat(api, 1740, language_code="ar")
+    replies: list[str] = []
+
+    async def scenario(sender: Sender) -> None:
+        for command in (
+            "/digest weekly \u200fالإثنين\u200f \u061c٠٨:٣٠",
+            "/timezone \u200eAfrica/Casablanca\u200b",
+            "/subscribe \u200fالتربية",
+        ):
+            replies.append(await user.ask(command))
+
+    with_bot(settings, engine, scenario, budget=ROOMY)
+    digest, zone, subscribe = replies
+    assert digest.startswith("موجز أسبوعي"), digest
+    assert zone.startswith("ضُبطت المنطقة الزمنية"), zone
+    assert subscribe.startswith("تتابع الآن"), subscribe
+    with engine.connect() as conn:
+        assert get_schedule(conn, "1740") == Schedule("weekly", 8, 30, 0, "Africa/Casablanca")

@@ -118,3 +118,24 @@ def test_here_reopens_a_topic_telegram_had_closed(tmp_path: Path, api: FakeBotAp
     with_bot(settings, engine, scenario, budget=ROOMY)
     with engine.connect() as conn:
         assert get_closed_topic(conn, str(GROUP), culture) is None
+
+
+def test_here_takes_several_sector_names_of_several_words_between_commas(
+    tmp_path: Path, api: FakeBotApi
+) -> None:
+    # An Arabic admin lists sectors with the Arabic comma "،", and Arabic names are several
+    # words: "،" was not a separator, and a name only counted when it was the whole argument.
+    culture, other = api.open_topic(GROUP), api.open_topic(GROUP)
+    settings = make_settings(tmp_path, api)
+    engine = open_store(settings.storage.url)
+
+    async def scenario(sender: Sender) -> None:
+        reply = await ask(api, OWNER, "/here الثقافة والاتصال، التربية", culture)
+        assert reply.startswith("This topic now receives alerts for "), reply
+        reply = await ask(api, OWNER, "/here العلوم والبيئة, Foresight and AI", other)
+        assert reply.startswith("This topic now receives alerts for "), reply
+
+    with_bot(settings, engine, scenario, budget=ROOMY)
+    with engine.connect() as conn:
+        assert sectors_of_topic(conn, str(GROUP), culture) == ["culture", "education"]
+        assert sectors_of_topic(conn, str(GROUP), other) == ["foresight-ai", "science"]
