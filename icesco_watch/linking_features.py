@@ -75,6 +75,9 @@ class Features:
     title_figures: frozenset[str] = frozenset()
     # The days of the year the text states ("on 14 May"): a story's versions state the same.
     days: frozenset[int] = frozenset()
+    # The session or edition number the headline states, in digits or in words ("seventh
+    # session", "الدورة السابعة"): which session of a programme the story is about.
+    title_ordinals: frozenset[str] = frozenset()
 
     @property
     def places(self) -> frozenset[str]:
@@ -218,6 +221,10 @@ def features(doc: LinkDoc) -> Features:
         )
         - {""},
         days=stated_days(folded),
+        title_ordinals=frozenset(
+            {"#" + n.lstrip("0") for n in _ORDINAL.findall(title)}
+            | {key for key, pat in _ORDINAL_PATTERNS if pat.search(title)}
+        ),
     )
 
 

@@ -186,6 +186,7 @@ ACTS: dict[str, tuple[str, ...]] = {
     "meeting": (
         "visit", "tours", "receives", "received", "meets", "talks with", "holds talks", "discuss",
         "recoit", "recu$", "recue$", "rencontre", "s'entretien", "entretien", "visite", "discute",
+        "parlent$",
         "زياره", "يزور", "تزور", "يستقبل", "تستقبل", "استقبال", "يلتقي", "تلتقي", "لقاء",
         "يبحث", "تبحث", "مباحثات", "يناقش",
     ),
@@ -200,6 +201,12 @@ ACTS: dict[str, tuple[str, ...]] = {
     "request": (
         "calls for", "calls on", "urges", "asks", "demande", "appelle", "plaide", "exhorte",
         "يطالب", "تطالب", "يدعو", "تدعو",
+    ),
+    # Speaking to the press: a visit's talks on its first day and the joint press conference
+    # that closes it days later are two stories of one visit (the Director-General in Baku).
+    "press": (
+        "press conference", "press briefing", "conference de presse", "point de presse",
+        "مؤتمر صحفي", "مؤتمرا صحفيا", "مؤتمر صحافي", "مؤتمرا صحافيا",
     ),
     # A body adopting its accounts, a declaration, its resolutions.
     "adoption": ("adopts", "adopted", "adopte", "تعتمد", "يعتمد", "اعتماد"),
