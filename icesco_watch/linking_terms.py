@@ -8,8 +8,10 @@ from __future__ import annotations
 
 # One concept per row: English, French and Arabic forms (Latin forms match a word prefix; Arabic
 # forms match anywhere in the folded text, since Arabic glues prepositions and articles on; a
-# trailing "$" asks for the end of the word). Places and countries other than ICESCO's own city
-# tell stories apart: two titles naming different ones are different stories (`linking.score`).
+# trailing "$" asks for the end of the word, a leading "^" for an Arabic word's start, one glued
+# letter allowed: "بدبي" is in Dubai, "الأدبية" literary). Places and countries other than
+# ICESCO's own city tell stories apart: two titles naming different ones are different stories
+# (`linking.score`).
 CITIES: dict[str, tuple[str, ...]] = {
     "cairo": ("cairo", "caire", "القاهره"),
     "riyadh": ("riyadh", "riyad", "الرياض$"),
@@ -38,6 +40,7 @@ CITIES: dict[str, tuple[str, ...]] = {
     "dhaka": ("dhaka", "dacca", "دكا$"),
     "martil": ("martil", "مرتيل"),
     "tetouan": ("tetouan", "tetuan", "تطوان"),
+    "dubai": ("dubai", "^دبي$"),
 }
 # States other than Morocco (ICESCO's seat, GENERIC). A state both headlines name, by its name
 # or its adjective in any script (Gabon, gabonais, الغابوني), is what one ambassador's or

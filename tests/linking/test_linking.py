@@ -164,8 +164,9 @@ def _measure(part: list[Pair]) -> tuple[float, float]:
 # With 535 pairs (26 new tune pairs, 9 same story), 0.982 / 0.806 (54 of 67, the Baku visit's
 # talks and closing press conference linked); 1.000 / 0.836 (56 of 67, 0 wrong) since a press
 # conference is an act, stated days 3 apart count against, "parlent" is a meeting and a shared
-# headline session forgives a number one headline carries.
-_FLOORS = {"tune": (1.0, 0.83), "test": (0.9, 0.7)}
+# headline session forgives a number one headline carries; 1.000 / 0.866 (58) since an Arabic
+# word spelt with "ال" keeps its whole skeleton too (ألكسندر, Alexandre) and Dubai is a city.
+_FLOORS = {"tune": (1.0, 0.86), "test": (0.9, 0.7)}
 
 
 @pytest.mark.parametrize("split", ["tune", "test"])
