@@ -158,6 +158,9 @@ NOTIONS: dict[str, tuple[str, ...]] = {
     "africa-cup": ("africa cup", "coupe d'afrique", "can 20", "امم افريقيا", "الامم الافريقيه"),
     "diplomacy": ("diplomat", "الدبلوماسي"),
     "women": ("women", "femmes", "النساء", "المراه"),
+    # A meeting held online (National Commissions "meet virtually", "réunion en ligne"): one
+    # story's versions say so, a same-day story of the same body in the hall does not.
+    "online": ("online", "virtual", "en ligne", "visioconference", "virtuel", "عن بعد", "افتراضي"),
 }
 # Everyday words of ICESCO news: they agree across most same-day items, so they weigh little.
 GENERIC: dict[str, tuple[str, ...]] = {

@@ -89,3 +89,15 @@ def test_a_city_at_an_arabic_words_start_not_inside_a_longer_word() -> None:
     assert places("ar", "دبي تستضيف القمة") == {"dubai"}
     assert places("ar", "الجائزة الأدبية") == frozenset()
     assert places("fr", "Dubaï : une table ronde") == {"dubai"}
+
+
+def test_a_meeting_held_online_in_each_language() -> None:
+    for lang, title in (
+        ("en", "Online meeting of National Commissions from 56 countries"),
+        ("fr", "Chaires de l'ICESCO : réunion en ligne avec des universitaires"),
+        ("ar", "اللجان الوطنية لـ56 دولة تجتمع افتراضيا مع الإيسيسكو"),
+        ("ar", "اجتماع عن بعد لتحضير مشروع كراسي الإيسيسكو"),
+    ):
+        assert "online" in features(LinkDoc("k", lang, date(2020, 6, 22), title)).title_concepts
+    # Met in the hall: nothing online.
+    assert "online" not in features(_en("Ministers meet in Rabat", "in the hall")).concepts
