@@ -26,7 +26,14 @@ PLACE_MISSING = 2.0
 # threshold; bench/linking_eval.py --dense (stated days moved with their items) unchanged at
 # 4.5, at 3.5 one certainly wrong link fewer in each fold with a copy (2 -> 1, 5 -> 4); 2.0 to
 # 4.0 give the same figures everywhere. Its measure is unseen news: a story's follow-up.
-DAYS_APART = 3
+# Round eleven, 2 (was 3): one visit's stories state its days, and a visit lasts days (the
+# Director-General's talks in Baku on 11 January, the joint press conference closing the visit
+# on 14 January). In the tune part (371 pairs) all 54 dated same-story pairs state the same
+# day; 28 dated different-story pairs state days exactly 3 apart, 42 two, 56 one. 2, 1 and 0
+# give the same tune curve; 2 is the least change that parts the Baku visit's two stories.
+DAYS_APART = 2
+# "Second" and "third" are everyday words too ("the second pillar"), as for the anchors.
+_WEAK_ORDINALS = frozenset({"#2", "#3"})
 OTHER_DAYS = 2.0
 
 
@@ -52,6 +59,11 @@ def contradictions(
         total -= OTHER_DAYS
         evidence.append(f"the texts state days {gap} days apart")
     missing = _missing_numbers(a, fa, b, fb) | _missing_numbers(b, fb, a, fa)
+    if missing and fa.title_ordinals & fb.title_ordinals - _WEAK_ORDINALS:
+        # Both headlines state the same session of a programme ("seventh session", "الدورة
+        # السابعة"): a number only one of them carries is a detail or the programme's own name
+        # ("Peace and Security 360"), not another event's session or count.
+        missing = set()
     if missing:
         # One headline's session or count that the other version never mentions: another event.
         total -= 2.0

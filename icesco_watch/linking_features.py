@@ -75,6 +75,9 @@ class Features:
     title_figures: frozenset[str] = frozenset()
     # The days of the year the text states ("on 14 May"): a story's versions state the same.
     days: frozenset[int] = frozenset()
+    # The session or edition number the headline states, in digits or in words ("seventh
+    # session", "الدورة السابعة"): which session of a programme the story is about.
+    title_ordinals: frozenset[str] = frozenset()
 
     @property
     def places(self) -> frozenset[str]:
@@ -139,8 +142,12 @@ def _compile(form: str) -> tuple[str, re.Pattern[str]]:
     most items, and `in` is much cheaper than a search) and its pattern."""
     # A trailing "$" asks for the end of the word ("الرياض", Riyadh, is not "الرياضه", sport).
     end = r"(?![^\W_])" if form.endswith("$") else ""
-    folded = fold(form.rstrip("$"))
+    folded = fold(form.strip("^$"))
     start = r"\b" if folded.isascii() else ""
+    if form.startswith("^"):
+        # A leading "^" asks for the start of an Arabic word, a glued preposition or "and"
+        # allowed ("بدبي", in Dubai), not a longer word's inside ("الأدبي", literary).
+        start = r"(?<![^\W_])[وبلفك]?"
     return folded, re.compile(start + re.escape(folded) + end)
 
 
@@ -218,6 +225,10 @@ def features(doc: LinkDoc) -> Features:
         )
         - {""},
         days=stated_days(folded),
+        title_ordinals=frozenset(
+            {"#" + n.lstrip("0") for n in _ORDINAL.findall(title)}
+            | {key for key, pat in _ORDINAL_PATTERNS if pat.search(title)}
+        ),
     )
 
 
@@ -230,7 +241,9 @@ def _arabic_words(folded: str, clitics: tuple[str, ...] = ()) -> list[str]:
     that starts with one of them also without it."""
     words = _ARABIC_WORD.findall(folded)
     words += [w[1:] for w in words if w.startswith(clitics) and len(w) > 4]
-    return [w[2:] if w.startswith("ال") and len(w) > 4 else w for w in words]
+    # A word spelt with "ال" is an article's word or a Latin name's ("ألكسندر", Alexandre):
+    # both readings are kept.
+    return words + [w[2:] for w in words if w.startswith("ال") and len(w) > 4]
 
 
 def _names(text: str, pattern: re.Pattern[str] = _NAME) -> frozenset[str]:

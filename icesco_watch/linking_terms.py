@@ -8,8 +8,10 @@ from __future__ import annotations
 
 # One concept per row: English, French and Arabic forms (Latin forms match a word prefix; Arabic
 # forms match anywhere in the folded text, since Arabic glues prepositions and articles on; a
-# trailing "$" asks for the end of the word). Places and countries other than ICESCO's own city
-# tell stories apart: two titles naming different ones are different stories (`linking.score`).
+# trailing "$" asks for the end of the word, a leading "^" for an Arabic word's start, one glued
+# letter allowed: "بدبي" is in Dubai, "الأدبية" literary). Places and countries other than
+# ICESCO's own city tell stories apart: two titles naming different ones are different stories
+# (`linking.score`).
 CITIES: dict[str, tuple[str, ...]] = {
     "cairo": ("cairo", "caire", "القاهره"),
     "riyadh": ("riyadh", "riyad", "الرياض$"),
@@ -38,6 +40,7 @@ CITIES: dict[str, tuple[str, ...]] = {
     "dhaka": ("dhaka", "dacca", "دكا$"),
     "martil": ("martil", "مرتيل"),
     "tetouan": ("tetouan", "tetuan", "تطوان"),
+    "dubai": ("dubai", "^دبي$"),
 }
 # States other than Morocco (ICESCO's seat, GENERIC). A state both headlines name, by its name
 # or its adjective in any script (Gabon, gabonais, الغابوني), is what one ambassador's or
@@ -155,6 +158,9 @@ NOTIONS: dict[str, tuple[str, ...]] = {
     "africa-cup": ("africa cup", "coupe d'afrique", "can 20", "امم افريقيا", "الامم الافريقيه"),
     "diplomacy": ("diplomat", "الدبلوماسي"),
     "women": ("women", "femmes", "النساء", "المراه"),
+    # A meeting held online (National Commissions "meet virtually", "réunion en ligne"): one
+    # story's versions say so, a same-day story of the same body in the hall does not.
+    "online": ("online", "virtual", "en ligne", "visioconference", "virtuel", "عن بعد", "افتراضي"),
 }
 # Everyday words of ICESCO news: they agree across most same-day items, so they weigh little.
 GENERIC: dict[str, tuple[str, ...]] = {
@@ -186,6 +192,7 @@ ACTS: dict[str, tuple[str, ...]] = {
     "meeting": (
         "visit", "tours", "receives", "received", "meets", "talks with", "holds talks", "discuss",
         "recoit", "recu$", "recue$", "rencontre", "s'entretien", "entretien", "visite", "discute",
+        "parlent$",
         "زياره", "يزور", "تزور", "يستقبل", "تستقبل", "استقبال", "يلتقي", "تلتقي", "لقاء",
         "يبحث", "تبحث", "مباحثات", "يناقش",
     ),
@@ -200,6 +207,12 @@ ACTS: dict[str, tuple[str, ...]] = {
     "request": (
         "calls for", "calls on", "urges", "asks", "demande", "appelle", "plaide", "exhorte",
         "يطالب", "تطالب", "يدعو", "تدعو",
+    ),
+    # Speaking to the press: a visit's talks on its first day and the joint press conference
+    # that closes it days later are two stories of one visit (the Director-General in Baku).
+    "press": (
+        "press conference", "press briefing", "conference de presse", "point de presse",
+        "مؤتمر صحفي", "مؤتمرا صحفيا", "مؤتمر صحافي", "مؤتمرا صحافيا",
     ),
     # A body adopting its accounts, a declaration, its resolutions.
     "adoption": ("adopts", "adopted", "adopte", "تعتمد", "يعتمد", "اعتماد"),

@@ -161,7 +161,13 @@ def _measure(part: list[Pair]) -> tuple[float, float]:
 # right, 0 wrong) with the days the texts state (linking_dates), so no wrong tune link passes;
 # test, measured once per round: 0.900 / 0.750 (18 right, 2 wrong, 24 same-story pairs) with
 # 395 pairs; 0.913 / 0.700 (21 right, 2 wrong, 30 same-story pairs) with 480 after round six.
-_FLOORS = {"tune": (1.0, 0.87), "test": (0.9, 0.7)}
+# With 541 pairs (26 new tune pairs, 9 same story), 0.982 / 0.806 (54 of 67, the Baku visit's
+# talks and closing press conference linked); 1.000 / 0.836 (56 of 67, 0 wrong) since a press
+# conference is an act, stated days 3 apart count against, "parlent" is a meeting and a shared
+# headline session forgives a number one headline carries; 1.000 / 0.866 (58) since an Arabic
+# word spelt with "ال" keeps its whole skeleton too (ألكسندر, Alexandre) and Dubai is a city.
+# 1.000 / 0.896 (60) since meeting online is a notion.
+_FLOORS = {"tune": (1.0, 0.89), "test": (0.9, 0.7)}
 
 
 @pytest.mark.parametrize("split", ["tune", "test"])

@@ -68,3 +68,36 @@ def test_a_medal_is_an_award_in_each_language() -> None:
     assert features(_en("Le DG reçoit la médaille d'honneur")).acts >= {"award"}
     ar = LinkDoc("a", "ar", date(2025, 9, 17), "توقاييف يقلّد المدير العام وسام الشرف")
     assert features(ar).acts == {"award"}
+
+
+def test_a_latin_name_spelt_with_al_keeps_its_first_letters_in_arabic() -> None:
+    # "ألكسندر" is Alexandre, not the article on "كسندر": both readings are kept, and the
+    # article's words still lose it ("الرباط": rbt).
+    ar = LinkDoc("a", "ar", date(2024, 9, 4), "لقاء", "التقى السفير ألكسندر في الرباط")
+    en = LinkDoc("e", "en", date(2024, 9, 4), "Talks", "He met Ambassador Alexandre there.")
+    assert skeleton("Alexandre".lower()) == "lksndr"
+    assert {"lksndr", "ksndr", "rbt"} <= features(ar).sounds
+    assert "lksndr" in features(en).sounds
+
+
+def test_a_city_at_an_arabic_words_start_not_inside_a_longer_word() -> None:
+    # "بدبي" is in Dubai; "الأدبية" (literary) holds the same letters inside.
+    def places(lang: str, title: str) -> frozenset[str]:
+        return features(LinkDoc(title, lang, date(2025, 11, 20), title)).places
+
+    assert places("ar", "في قمة المعرفة بدبي") == {"dubai"}
+    assert places("ar", "دبي تستضيف القمة") == {"dubai"}
+    assert places("ar", "الجائزة الأدبية") == frozenset()
+    assert places("fr", "Dubaï : une table ronde") == {"dubai"}
+
+
+def test_a_meeting_held_online_in_each_language() -> None:
+    for lang, title in (
+        ("en", "Online meeting of National Commissions from 56 countries"),
+        ("fr", "Chaires de l'ICESCO : réunion en ligne avec des universitaires"),
+        ("ar", "اللجان الوطنية لـ56 دولة تجتمع افتراضيا مع الإيسيسكو"),
+        ("ar", "اجتماع عن بعد لتحضير مشروع كراسي الإيسيسكو"),
+    ):
+        assert "online" in features(LinkDoc("k", lang, date(2020, 6, 22), title)).title_concepts
+    # Met in the hall: nothing online.
+    assert "online" not in features(_en("Ministers meet in Rabat", "in the hall")).concepts
