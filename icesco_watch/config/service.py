@@ -88,6 +88,18 @@ class FeedsConfig(Section):
     # Unset: http://{server.host}:{server.port}.
     base_url: str | None = None
 
+    @field_validator("dir")
+    @classmethod
+    def _a_folder(cls, value: str) -> str:
+        # An empty path resolves to the working directory: feeds, OPML and index.html would be
+        # published wherever the command happened to run. It is a typo, not a choice.
+        if not value.strip():
+            raise ValueError(
+                f"{value!r} names no folder; write the folder the feeds are published in, "
+                "such as 'data/feeds' (or remove the key for that default)"
+            )
+        return value
+
     @field_validator("base_url")
     @classmethod
     def _absolute_base(cls, value: str | None) -> str | None:
