@@ -37,3 +37,37 @@ def test_an_empty_feeds_dir_is_refused_not_the_working_directory(
     assert built.returncode == 2, built.stdout + built.stderr
     assert built.stderr.strip().splitlines() == [line]
     assert list(work.iterdir()) == []  # nothing published where the command ran
+
+
+SECTOR = (
+    '[[sectors]]\nkey = "education"\nname = {{ en = {en}, fr = "Éducation", ar = "التربية" }}\n'
+)
+
+
+@pytest.mark.parametrize(
+    ("toml", "key"),
+    [
+        # A blank name is an empty bot button and a feed titled with nothing.
+        (SECTOR.format(en='"  "'), "sectors[0].name.en"),
+        (
+            '[[topics]]\nkey = "heritage"\nname = " "\nkeywords = ["heritage"]\n',
+            "topics[0].name.en",
+        ),
+        (
+            '[[topics]]\nkey = "heritage"\nname = { en = "Heritage", fr = "" }\n'
+            'keywords = ["heritage"]\n',
+            "topics[0].name.fr",
+        ),
+        # An admin chat that is no chat id matches no chat: admin commands refused everywhere.
+        ('[telegram]\nadmin_chats = [""]\n', "telegram.admin_chats[0]"),
+        ('[telegram]\nadmin_chats = ["-100123", " "]\n', "telegram.admin_chats[1]"),
+    ],
+    ids=["sector-name", "topic-name", "topic-name-fr", "admin-chat", "second-admin-chat"],
+)
+def test_blank_names_and_chats_are_refused_naming_the_key(
+    tmp_path: Path, toml: str, key: str
+) -> None:
+    config = tmp_path / "blank.toml"
+    config.write_text(toml, "utf-8")
+    line = config_check_error(config)
+    assert line.startswith(f"{config}: {key}: "), line
