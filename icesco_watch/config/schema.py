@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import difflib
 
-from pydantic import Field, SecretStr, model_validator
+from pydantic import Field, SecretStr, field_validator, model_validator
 
 from icesco_watch.config.base import LANGS, Lang, Section
 from icesco_watch.config.service import (
@@ -71,6 +71,28 @@ class Settings(Section):
     alerts: AlertsConfig = AlertsConfig()
     # Secrets never come from a file: the loader fills this from the environment.
     telegram_token: SecretStr | None = Field(default=None, exclude=True)
+
+    # Only a list the config gives is checked: an omitted one keeps the built-in defaults.
+    @field_validator("sources")
+    @classmethod
+    def _some_source(cls, sources: list[SourceConfig]) -> list[SourceConfig]:
+        if not sources:
+            raise ValueError(
+                "an empty list watches nothing; remove the key to watch icesco.org in English, "
+                "French and Arabic (the built-in sources), or set enabled = false on a source "
+                "to pause it"
+            )
+        return sources
+
+    @field_validator("sectors")
+    @classmethod
+    def _some_sector(cls, sectors: list[SectorConfig]) -> list[SectorConfig]:
+        if not sectors:
+            raise ValueError(
+                "an empty list leaves every sector feed, sector subscription and route by "
+                "sector with nothing; remove the key to use the built-in ICESCO sectors"
+            )
+        return sectors
 
     @model_validator(mode="after")
     def _unique_keys(self) -> Settings:

@@ -71,3 +71,42 @@ def test_blank_names_and_chats_are_refused_naming_the_key(
     config.write_text(toml, "utf-8")
     line = config_check_error(config)
     assert line.startswith(f"{config}: {key}: "), line
+
+
+def test_an_empty_sector_list_is_refused_and_says_how_to_get_the_builtin_ones(
+    tmp_path: Path,
+) -> None:
+    # Every sector feed, sector subscription and route by sector would silently get nothing.
+    config = tmp_path / "no-sectors.toml"
+    config.write_text("sectors = []\n", "utf-8")
+    line = config_check_error(config)
+    assert line.startswith(f"{config}: sectors: "), line
+    assert "remove the key" in line
+    assert "built-in ICESCO sectors" in line
+
+
+def test_an_empty_source_list_is_refused_and_says_how_to_get_the_builtin_ones(
+    tmp_path: Path,
+) -> None:
+    # A service that watches nothing; pausing a source is `enabled = false`.
+    config = tmp_path / "no-sources.toml"
+    config.write_text("sources = []\n", "utf-8")
+    line = config_check_error(config)
+    assert line.startswith(f"{config}: sources: "), line
+    assert "remove the key" in line
+    assert "enabled = false" in line
+
+
+def test_an_empty_topic_list_stays_a_choice(tmp_path: Path) -> None:
+    # Watched topics are optional: no [[topics]] simply tags no topic.
+    config = tmp_path / "no-topics.toml"
+    config.write_text("topics = []\n", "utf-8")
+    done = subprocess.run(
+        [*CLI, "--config", str(config), "config", "check"],
+        capture_output=True,
+        text=True,
+        env=clean_env(),
+        timeout=60,
+    )
+    assert done.returncode == 0, done.stderr
+    assert "\ntopics = []\n" in done.stdout
