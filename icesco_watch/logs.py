@@ -141,6 +141,9 @@ def configure_logging(
     # Scrapy and the HTTP stack are chatty at INFO; their warnings still come through.
     for name in ("scrapy", "aiohttp", "apscheduler.executors", "py.warnings", "httpx", "httpcore"):
         logging.getLogger(name).setLevel(max(level, logging.WARNING))
+    # Alembic logs each migration it runs ("Running upgrade 0001 -> 0002, ..."): with -v as they
+    # come; otherwise the store's one line (store.migrate: "store created at schema N") says it.
+    logging.getLogger("alembic").setLevel(level if verbose else max(level, logging.WARNING))
     logging.captureWarnings(True)
     _route_uncaught_errors()
 
