@@ -39,6 +39,12 @@ class StorageConfig(Section):
         in_memory = parsed.database in (None, "", ":memory:") or (
             parsed.query.get("mode") == "memory" or ":memory:" in (parsed.database or "")
         )
+        database = parsed.database or ""  # empty: in-memory, refused below
+        if parsed.get_backend_name() == "sqlite" and database and not database.strip():
+            # A file named by blanks would be created wherever the command runs: a typo.
+            raise ValueError(
+                f"{value!r} names no file; name one, such as 'sqlite:///data/icesco-watch.db'"
+            )
         if parsed.get_backend_name() == "sqlite" and in_memory:
             raise ValueError(
                 f"{value!r} is an in-memory SQLite database, which keeps nothing between runs; "

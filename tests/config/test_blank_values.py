@@ -61,8 +61,20 @@ SECTOR = (
         # An admin chat that is no chat id matches no chat: admin commands refused everywhere.
         ('[telegram]\nadmin_chats = [""]\n', "telegram.admin_chats[0]"),
         ('[telegram]\nadmin_chats = ["-100123", " "]\n', "telegram.admin_chats[1]"),
+        # A proxy without a host fails every request at crawl time, far from this key.
+        ('[crawl]\nproxy = "http://"\n', "crawl.proxy"),
+        # A SQLite file named by blanks, created in whatever directory the command runs in.
+        ('[storage]\nurl = "sqlite:///   "\n', "storage.url"),
     ],
-    ids=["sector-name", "topic-name", "topic-name-fr", "admin-chat", "second-admin-chat"],
+    ids=[
+        "sector-name",
+        "topic-name",
+        "topic-name-fr",
+        "admin-chat",
+        "second-admin-chat",
+        "proxy-without-host",
+        "sqlite-blank-file",
+    ],
 )
 def test_blank_names_and_chats_are_refused_naming_the_key(
     tmp_path: Path, toml: str, key: str
