@@ -73,17 +73,8 @@ class Settings(Section):
     telegram_token: SecretStr | None = Field(default=None, exclude=True)
 
     # Only a list the config gives is checked: an omitted one keeps the built-in defaults.
-    @field_validator("sources")
-    @classmethod
-    def _some_source(cls, sources: list[SourceConfig]) -> list[SourceConfig]:
-        if not sources:
-            raise ValueError(
-                "an empty list watches nothing; remove the key to watch icesco.org in English, "
-                "French and Arabic (the built-in sources), or set enabled = false on a source "
-                "to pause it"
-            )
-        return sources
-
+    # `sources = []` stays allowed: an instance that only sends alerts or serves feeds (and the
+    # Telegram tests' configs) crawls nothing on purpose.
     @field_validator("sectors")
     @classmethod
     def _some_sector(cls, sectors: list[SectorConfig]) -> list[SectorConfig]:

@@ -97,22 +97,12 @@ def test_an_empty_sector_list_is_refused_and_says_how_to_get_the_builtin_ones(
     assert "built-in ICESCO sectors" in line
 
 
-def test_an_empty_source_list_is_refused_and_says_how_to_get_the_builtin_ones(
-    tmp_path: Path,
-) -> None:
-    # A service that watches nothing; pausing a source is `enabled = false`.
-    config = tmp_path / "no-sources.toml"
-    config.write_text("sources = []\n", "utf-8")
-    line = config_check_error(config)
-    assert line.startswith(f"{config}: sources: "), line
-    assert "remove the key" in line
-    assert "enabled = false" in line
-
-
-def test_an_empty_topic_list_stays_a_choice(tmp_path: Path) -> None:
-    # Watched topics are optional: no [[topics]] simply tags no topic.
-    config = tmp_path / "no-topics.toml"
-    config.write_text("topics = []\n", "utf-8")
+@pytest.mark.parametrize("key", ["topics", "sources"])
+def test_an_empty_topic_or_source_list_stays_a_choice(tmp_path: Path, key: str) -> None:
+    # Watched topics are optional; an instance that only sends alerts or serves feeds crawls
+    # no source.
+    config = tmp_path / "empty.toml"
+    config.write_text(f"{key} = []\n", "utf-8")
     done = subprocess.run(
         [*CLI, "--config", str(config), "config", "check"],
         capture_output=True,
@@ -121,4 +111,4 @@ def test_an_empty_topic_list_stays_a_choice(tmp_path: Path) -> None:
         timeout=60,
     )
     assert done.returncode == 0, done.stderr
-    assert "\ntopics = []\n" in done.stdout
+    assert f"\n{key} = []\n" in done.stdout
