@@ -113,9 +113,13 @@ def load_config(path: Path | None = None, environ: Mapping[str, str] | None = No
         try:
             text = _read_bounded(found)
         except FileNotFoundError:
-            raise ConfigError(
-                origin, ["file not found; pass an existing file to --config or remove the option"]
-            ) from None
+            # Say where the name came from: the fix is there.
+            fix = (
+                "pass an existing file to --config or remove the option"
+                if path is not None
+                else f"point ${CONFIG_ENV} at an existing file or unset it"
+            )
+            raise ConfigError(origin, [f"file not found; {fix}"]) from None
         except (OSError, UnicodeDecodeError) as exc:
             raise ConfigError(origin, [f"cannot read the file: {exc}"]) from None
         merged = _merge(defaults, _parse_toml(text, origin))

@@ -1,5 +1,6 @@
-"""How the config file's bytes are read: UTF-8, with or without the byte order mark Windows
-Notepad writes; any other byte that is not UTF-8 is one line naming where it is, exit 2."""
+"""How the config file is read: UTF-8, with or without the byte order mark Windows Notepad
+writes; any other byte that is not UTF-8, or a file that is not there, is one line saying where
+and what to fix, exit 2."""
 
 from __future__ import annotations
 
@@ -45,3 +46,21 @@ def test_a_byte_that_is_not_utf8_is_named_by_line_and_column(
     assert line.startswith(f"{config}: "), line
     assert where in line
     assert "UTF-8" in line
+
+
+def test_a_missing_file_named_by_the_environment_says_so(tmp_path: Path) -> None:
+    # The fix is in the environment, not in a --config option the command line never had.
+    missing = tmp_path / "gone.toml"
+    done = subprocess.run(
+        [*CLI, "config", "check"],
+        capture_output=True,
+        text=True,
+        env=clean_env(ICESCO_WATCH_CONFIG=str(missing)),
+        cwd=tmp_path,
+        timeout=60,
+    )
+    assert done.returncode == 2
+    [line] = done.stderr.splitlines()
+    assert line.startswith(f"{missing}: file not found"), line
+    assert "$ICESCO_WATCH_CONFIG" in line
+    assert "--config" not in line
