@@ -114,14 +114,19 @@ class GuardedGroup(TyperGroup):
     """The command group with one error boundary: an exception escaping a command is logged
     as one scrubbed line (traceback under --verbose) and the process exits 1.
 
-    Typer's own exits and usage errors pass through untouched. The context's `obj` may carry
-    `settings` (once loaded) and `verbose`, which make the line more precise.
+    Typer's own exits and usage errors pass through untouched, and so does a broken pipe. The
+    context's `obj` may carry `settings` (once loaded) and `verbose`, which make the line more
+    precise.
     """
 
     def invoke(self, ctx: Any) -> Any:
         try:
             return super().invoke(ctx)
         except (typer.Exit, typer.Abort, KeyboardInterrupt):
+            raise
+        except BrokenPipeError:
+            # The reader of stdout went away (`| head`): not a failure to report. Click ends
+            # the process quietly (exit 1) and keeps the final flush from failing too.
             raise
         except Exception as exc:
             if _is_click_exception(exc):

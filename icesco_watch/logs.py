@@ -141,6 +141,11 @@ def configure_logging(
     # Scrapy and the HTTP stack are chatty at INFO; their warnings still come through.
     for name in ("scrapy", "aiohttp", "apscheduler.executors", "py.warnings", "httpx", "httpcore"):
         logging.getLogger(name).setLevel(max(level, logging.WARNING))
+    # Libraries' own account of what they do, shown with -v only: Alembic logs each migration it
+    # runs ("Running upgrade 0001 -> 0002, ...", where the store's one line, "store created at
+    # schema N", says it), APScheduler its start and jobs (the service says "service started").
+    for name in ("alembic", "apscheduler.scheduler"):
+        logging.getLogger(name).setLevel(level if verbose else max(level, logging.WARNING))
     logging.captureWarnings(True)
     _route_uncaught_errors()
 

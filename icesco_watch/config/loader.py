@@ -81,7 +81,24 @@ def _read_bounded(path: Path) -> str:
         raise ConfigError(
             str(path), [f"larger than {MAX_CONFIG_BYTES // 1024 // 1024} MiB; is it the config?"]
         )
-    return data.decode("utf-8")
+    try:
+        # utf-8-sig: Windows Notepad starts a UTF-8 file with a byte order mark, which TOML
+        # would read as a stray character at line 1, column 1.
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        # exc.object: the bytes after any byte order mark, which exc.start counts in
+        raise ConfigError(str(path), [_not_utf8(exc.object, exc.start)]) from None
+
+
+def _not_utf8(data: bytes, start: int) -> str:
+    """Where the first byte that is not UTF-8 is, as a line and a column an editor shows."""
+    before = data[:start].decode("utf-8")  # everything before it decodes
+    line = before.count("\n") + 1
+    column = len(before) - (before.rfind("\n") + 1) + 1
+    return (
+        f"byte 0x{data[start]:02X} at line {line}, column {column} is not UTF-8; "
+        "save the file as UTF-8"
+    )
 
 
 def load_config(path: Path | None = None, environ: Mapping[str, str] | None = None) -> LoadedConfig:
@@ -96,9 +113,13 @@ def load_config(path: Path | None = None, environ: Mapping[str, str] | None = No
         try:
             text = _read_bounded(found)
         except FileNotFoundError:
-            raise ConfigError(
-                origin, ["file not found; pass an existing file to --config or remove the option"]
-            ) from None
+            # Say where the name came from: the fix is there.
+            fix = (
+                "pass an existing file to --config or remove the option"
+                if path is not None
+                else f"point ${CONFIG_ENV} at an existing file or unset it"
+            )
+            raise ConfigError(origin, [f"file not found; {fix}"]) from None
         except (OSError, UnicodeDecodeError) as exc:
             raise ConfigError(origin, [f"cannot read the file: {exc}"]) from None
         merged = _merge(defaults, _parse_toml(text, origin))

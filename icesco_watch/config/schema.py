@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import difflib
 
-from pydantic import Field, SecretStr, model_validator
+from pydantic import Field, SecretStr, field_validator, model_validator
 
 from icesco_watch.config.base import LANGS, Lang, Section
 from icesco_watch.config.service import (
@@ -71,6 +71,19 @@ class Settings(Section):
     alerts: AlertsConfig = AlertsConfig()
     # Secrets never come from a file: the loader fills this from the environment.
     telegram_token: SecretStr | None = Field(default=None, exclude=True)
+
+    # Only a list the config gives is checked: an omitted one keeps the built-in defaults.
+    # `sources = []` stays allowed: an instance that only sends alerts or serves feeds (and the
+    # Telegram tests' configs) crawls nothing on purpose.
+    @field_validator("sectors")
+    @classmethod
+    def _some_sector(cls, sectors: list[SectorConfig]) -> list[SectorConfig]:
+        if not sectors:
+            raise ValueError(
+                "an empty list leaves every sector feed, sector subscription and route by "
+                "sector with nothing; remove the key to use the built-in ICESCO sectors"
+            )
+        return sectors
 
     @model_validator(mode="after")
     def _unique_keys(self) -> Settings:

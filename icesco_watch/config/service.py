@@ -39,6 +39,12 @@ class StorageConfig(Section):
         in_memory = parsed.database in (None, "", ":memory:") or (
             parsed.query.get("mode") == "memory" or ":memory:" in (parsed.database or "")
         )
+        database = parsed.database or ""  # empty: in-memory, refused below
+        if parsed.get_backend_name() == "sqlite" and database and not database.strip():
+            # A file named by blanks would be created wherever the command runs: a typo.
+            raise ValueError(
+                f"{value!r} names no file; name one, such as 'sqlite:///data/icesco-watch.db'"
+            )
         if parsed.get_backend_name() == "sqlite" and in_memory:
             raise ValueError(
                 f"{value!r} is an in-memory SQLite database, which keeps nothing between runs; "
@@ -87,6 +93,18 @@ class FeedsConfig(Section):
     # The public address of the feed server, for absolute links (atom:link rel="self", OPML).
     # Unset: http://{server.host}:{server.port}.
     base_url: str | None = None
+
+    @field_validator("dir")
+    @classmethod
+    def _a_folder(cls, value: str) -> str:
+        # An empty path resolves to the working directory: feeds, OPML and index.html would be
+        # published wherever the command happened to run. It is a typo, not a choice.
+        if not value.strip():
+            raise ValueError(
+                f"{value!r} names no folder; write the folder the feeds are published in, "
+                "such as 'data/feeds' (or remove the key for that default)"
+            )
+        return value
 
     @field_validator("base_url")
     @classmethod

@@ -50,7 +50,10 @@ class CrawlConfig(Section):
     @field_validator("proxy")
     @classmethod
     def _http_proxy(cls, value: str | None) -> str | None:
-        if value is not None and urlsplit(value).scheme not in ("http", "https"):
+        # A proxy without a host ("http://") would fail every request at crawl time.
+        if value is not None and (
+            urlsplit(value).scheme not in ("http", "https") or not urlsplit(value).hostname
+        ):
             raise ValueError("must be an http:// or https:// URL such as 'http://127.0.0.1:3128'")
         return value
 

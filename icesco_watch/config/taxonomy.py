@@ -19,13 +19,24 @@ def _has_words(values: list[str]) -> list[str]:
 Terms = Annotated[list[str], AfterValidator(_has_words)]
 
 
+def _not_blank(value: str) -> str:
+    # A name is what readers see: a blank one is an empty bot button and a feed titled with
+    # nothing (Telegram refuses a button without text).
+    if not value.strip():
+        raise ValueError(f"{value!r} is blank; write the name readers see in feeds and the bot")
+    return value
+
+
+Name = Annotated[str, AfterValidator(_not_blank)]
+
+
 class TopicNames(Section):
     """A topic's display name per language: English required, French and Arabic optional
     (a missing one reads as the English name)."""
 
-    en: str = Field(min_length=1)
-    fr: str | None = Field(default=None, min_length=1)
-    ar: str | None = Field(default=None, min_length=1)
+    en: Name
+    fr: Name | None = None
+    ar: Name | None = None
 
 
 def _one_name_is_english(value: object) -> object:
@@ -58,9 +69,9 @@ class TopicConfig(Section):
 class SectorNames(Section):
     """A sector's display name in each language (feeds, the index page, bot buttons)."""
 
-    en: str = Field(min_length=1)
-    fr: str = Field(min_length=1)
-    ar: str = Field(min_length=1)
+    en: Name
+    fr: Name
+    ar: Name
 
     def get(self, lang: str) -> str:
         """The name in `lang`; English for "all" or an unknown language."""

@@ -13,10 +13,13 @@ from icesco_watch.config.durations import Duration
 from icesco_watch.config.schedules import DigestText, ZoneName
 
 ChatId = Annotated[str, BeforeValidator(lambda v: str(v) if isinstance(v, int) else v)]
+# A chat as Telegram names it: its numeric id or its public @username. Anything else (a blank
+# entry, a name without '@') matches no chat: no alert could reach it, no admin command pass.
+CHAT = r"^(-?\d+|@\w{4,})$"
 
 
 class RouteConfig(Section):
-    chat: ChatId = Field(pattern=r"^(-?\d+|@\w{4,})$")
+    chat: ChatId = Field(pattern=CHAT)
     sectors: list[str] = Field(default_factory=list)
     topics: list[str] = Field(default_factory=list)
     langs: list[Lang] = Field(default_factory=list)
@@ -39,7 +42,7 @@ class RouteConfig(Section):
 
 class TelegramConfig(Section):
     api_base_url: str = "https://api.telegram.org/bot"
-    admin_chats: list[ChatId] = Field(default_factory=list)
+    admin_chats: list[Annotated[ChatId, Field(pattern=CHAT)]] = Field(default_factory=list)
     rate_per_second: float = Field(default=25, gt=0, le=30)
     digest_after: int = Field(default=5, ge=1)
     # How long one Bot API request may take before it counts as a network failure (retried).

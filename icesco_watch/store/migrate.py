@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import contextlib
 import fcntl
+import logging
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -28,6 +29,7 @@ LEGACY_REVISION = "0001"  # what a store without alembic_version, made by 0.1.0,
 _LEGACY_TABLES = {"items", "sources", "runs", "chats", "subscriptions", "deliveries"}
 _ADVISORY_KEY = 0x1CE5C0  # any constant shared by every icesco-watch process
 UPGRADE_HINT = "run `icesco-watch db upgrade`"
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,6 +86,8 @@ def ensure_schema(engine: Engine) -> None:
         state = schema_state(conn)
         if state.empty:
             command.upgrade(_config(conn), "head")
+            # One line for the whole creation (Alembic's line per migration only with -v).
+            log.info("store created at schema %s", state.head)
             return
     if not state.known:
         raise StoreError(
