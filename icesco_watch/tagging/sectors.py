@@ -60,7 +60,7 @@ STACKED = True  # the model sees the rules' conclusions and decides keyword-only
 # words nobody listed ("sauvegarde des monuments") still reach the model through the concept.
 # 1.0 / 1.5 / 2.0 tried: alike (1.5, the middle); without it, 3 more tag errors on average.
 CUE = 1.5
-CUE_FEATURES = ("k:", "tk:")
+CUE_FEATURES = ("k:", "tk:", "via:")
 STACK_P = 0.45  # the model's probability that tags a sector with keywords but no unit (by CV,
 # with and without held-out keywords: 0.25 / 0.35 / 0.45 tried)
 MODEL_MIN_FEATURES = 12  # a text too short to judge is left to the rules
@@ -86,6 +86,7 @@ FAMILIES = (
     "meeting",  # the DG meets someone (stacking.py); with no field, cross-cutting sectors: model
     "model-add",  # the model alone adds a sector at MODEL_ADD
     "concept-cue",  # a lexicon concept the model counts for a sector stands in for a keyword
+    "bridge",  # a lexicon concept whose form is a sector's keyword in any language (via:)
 )
 
 
@@ -166,7 +167,14 @@ class SectorClassifier:
             off=off,
         )
         self.icesco_names = self.context.icesco_names
-        self.stacker = Stacker(off)
+        self.stacker = Stacker(
+            off,
+            {
+                s.key: [*s.strong_keywords, *s.keywords]
+                for s in sectors
+                if s.strong_keywords and not s.cross_cutting
+            },
+        )
         # A unit's own name may contain ICESCO's ("ICESCO Regional Office"): compile it alike.
         self.units = [
             _Term(t.sector, tuple(self.context.neutralise(t.words)), t.label) for t in self.units
