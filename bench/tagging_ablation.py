@@ -6,6 +6,8 @@ not written from.
     python bench/tagging_ablation.py --families pair,concept
     python bench/tagging_ablation.py --off a,b --families none   # a set of families off at once
     python bench/tagging_ablation.py --drop-keywords 0.3 --seeds 1,2  # 30% of keywords held out
+    python bench/tagging_ablation.py --hold-out family --seeds 1,2,3  # 30% of keyword families
+    python bench/tagging_ablation.py --hold-out lang-fr     # every French keyword held out
 
 Each family (see `FAMILIES` in icesco_watch/tagging/sectors.py) is switched off alone; the model
 is retrained on each fold's other folds with that family off too, so the figure is the whole
@@ -27,31 +29,37 @@ from icesco_watch.config.loader import default_settings
 from icesco_watch.tagging.corpus import load_corpus
 from icesco_watch.tagging.evaluate import Case, score
 from icesco_watch.tagging.folds import Grouping, assign, group_keys, read_links
+from icesco_watch.tagging.holdout import HOLD_OUTS, HoldOut, describe, hold_out, stand_in
 from icesco_watch.tagging.sectors import FAMILIES
-from icesco_watch.tagging.training import cross_validate, hold_out_keywords
+from icesco_watch.tagging.training import cross_validate
 
 K = 5
 
 
 def run(
-    grouping: Grouping, off: frozenset[str], drop: float, seeds: tuple[int, ...]
+    grouping: Grouping,
+    off: frozenset[str],
+    how: HoldOut | None,
+    drop: float,
+    seeds: tuple[int, ...],
 ) -> tuple[float, dict[str, float], int]:
     """Macro-F1, per-language macro-F1 and tag errors of grouped CV with `off` switched off,
-    averaged over the keyword draws when `drop` holds keywords out."""
-    results = [_one(grouping, off, drop, seed) for seed in (seeds if drop else (0,))]
+    averaged over the keyword draws when a seeded stand-in (`how`, `drop`) holds keywords out."""
+    drawn = how in ("word", "family")
+    results = [_one(grouping, off, how, drop, seed) for seed in (seeds if drawn else (0,))]
     n = len(results)
     langs = {lang: sum(r[1][lang] for r in results) / n for lang in results[0][1]}
     return sum(r[0] for r in results) / n, langs, round(sum(r[2] for r in results) / n)
 
 
 def _one(
-    grouping: Grouping, off: frozenset[str], drop: float, seed: int
+    grouping: Grouping, off: frozenset[str], how: HoldOut | None, drop: float, seed: int
 ) -> tuple[float, dict[str, float], int]:
     settings = default_settings()
     keys = [s.key for s in settings.sectors]
-    sectors = hold_out_keywords(settings.sectors, drop, seed) if drop else settings.sectors
     items = load_corpus()
     cases = [item.case() for item in items]
+    sectors = hold_out(settings.sectors, how, drop, seed, cases) if how else settings.sectors
     folds = assign(group_keys(items, grouping, read_links()), K)
     got = cross_validate(sectors, cases, folds, K, off=off)
     result = score(cases, got, keys)
@@ -79,6 +87,7 @@ def main() -> int:
     parser.add_argument("--off", default="", help="families off in every run, the base too")
     parser.add_argument("--jobs", type=int, default=2)
     parser.add_argument("--drop-keywords", type=float, default=0.0, metavar="F")
+    parser.add_argument("--hold-out", choices=HOLD_OUTS, default=None, help="default: word")
     parser.add_argument("--seeds", default="1,2", help="keyword draws, averaged")
     args = parser.parse_args()
     base_off = frozenset(f for f in args.off.split(",") if f)
@@ -95,19 +104,21 @@ def main() -> int:
     runs = [(g, base_off) for g in groupings]
     runs += [(g, base_off | {f}) for g in groupings for f in families]
     seeds = tuple(int(s) for s in args.seeds.split(",") if s)
+    how, drop = stand_in(args.hold_out, args.drop_keywords)
     with ProcessPoolExecutor(max_workers=args.jobs) as pool:
         results = list(
             pool.map(
                 run,
                 *zip(*runs, strict=True),
-                [args.drop_keywords] * len(runs),
+                [how] * len(runs),
+                [drop] * len(runs),
                 [seeds] * len(runs),
             )
         )
     outcome = dict(zip(runs, results, strict=True))
     print(f"{K}-fold CV on the train part; base: everything on except {sorted(base_off) or '-'}")
-    if args.drop_keywords:
-        print(f"{args.drop_keywords:.0%} of keywords held out, averaged over draws {seeds}")
+    if how:
+        print(describe(how, drop, seeds[0]).replace(f"seed {seeds[0]}", f"averaged over {seeds}"))
     for g in groupings:
         macro, langs, errors = outcome[(g, base_off)]
         print(f"\ngrouped by {g}")

@@ -10,6 +10,12 @@ per language, bootstrap 95% intervals, the full-body subset apart, the units-onl
     python bench/tagging_eval.py --cv 5 --group story --drop-keywords 0.3 --seed 1
                                                    #   with 30% of the keywords held out (the
                                                    #   vocabulary nobody listed; see training.py)
+    python bench/tagging_eval.py --cv 5 --group story --hold-out family --seed 1
+                                                   #   30% of keyword FAMILIES held out (a word
+                                                   #   with its inflections and translations)
+    python bench/tagging_eval.py --cv 5 --group story --hold-out lang-fr
+                                                   #   every French keyword held out (see
+                                                   #   icesco_watch/tagging/holdout.py)
     python bench/tagging_eval.py --errors          # also list TRAIN errors (never test errors)
     python bench/tagging_eval.py --split test      # the frozen TEST part: run it rarely
     python bench/tagging_eval.py --rules-only      # without the learned model
@@ -36,9 +42,10 @@ from icesco_watch.config.schema import SectorConfig
 from icesco_watch.tagging.corpus import REAL_DIR, RealItem, load_corpus
 from icesco_watch.tagging.evaluate import Case, bootstrap, load_cases, predict, score
 from icesco_watch.tagging.folds import GROUPINGS, assign, group_keys, read_links
+from icesco_watch.tagging.holdout import HOLD_OUTS, describe, hold_out, stand_in
 from icesco_watch.tagging.model import load_shipped
 from icesco_watch.tagging.sectors import SectorClassifier
-from icesco_watch.tagging.training import cross_validate, hold_out_keywords
+from icesco_watch.tagging.training import cross_validate
 
 HEADER = ("sector", "support", "prec", "recall", "F1", "95% interval", "units-only F1")
 
@@ -57,7 +64,10 @@ def main() -> int:
     parser.add_argument(
         "--drop-keywords", type=float, default=0.0, metavar="F", help="hold out F of keywords"
     )
-    parser.add_argument("--seed", type=int, default=1, help="which keywords --drop-keywords drops")
+    parser.add_argument(
+        "--hold-out", choices=HOLD_OUTS, default=None, help="which stand-in (default: word)"
+    )
+    parser.add_argument("--seed", type=int, default=1, help="which keywords are held out")
     parser.add_argument("--config", type=Path, default=None, help="taxonomy from this config")
     parser.add_argument("--errors", action="store_true", help="list misclassified train cases")
     parser.add_argument("--rules-only", action="store_true", help="no learned model")
@@ -67,8 +77,9 @@ def main() -> int:
         parser.error("--errors lists train errors only: the test part is never inspected")
     if args.cv and args.split != "train":
         parser.error("--cv runs on the train part only")
-    if args.drop_keywords and not args.cv:
-        parser.error("--drop-keywords needs --cv (the shipped model knows every keyword)")
+    held_out, share = stand_in(args.hold_out, args.drop_keywords)
+    if held_out and not args.cv:
+        parser.error("holding keywords out needs --cv (the shipped model knows every keyword)")
 
     settings = load_config(args.config, {}).settings if args.config else default_settings()
     keys = [s.key for s in settings.sectors]
@@ -92,12 +103,12 @@ def main() -> int:
     if args.cv:
         folds = assign(groups, args.cv)
         sectors = settings.sectors
-        if args.drop_keywords:
-            sectors = hold_out_keywords(sectors, args.drop_keywords, args.seed)
+        if held_out:
+            sectors = hold_out(sectors, held_out, share, args.seed, cases)
         predictions = cross_validate(sectors, cases, folds, args.cv, args.rules_only)
         label += f", {args.cv}-fold cross-validation grouped by {args.group}"
-        if args.drop_keywords:
-            label += f", {args.drop_keywords:.0%} of keywords held out (seed {args.seed})"
+        if held_out:
+            label += ", " + describe(held_out, share, args.seed)
     else:
         model = None if args.rules_only else load_shipped()
         predictions = predict(SectorClassifier(settings.sectors, model=model), cases)

@@ -14,7 +14,7 @@ masked (a "Minister of Culture" is no culture concept).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Mapping, Sequence
 
 from icesco_watch.tagging.text import phrase
 
@@ -309,6 +309,18 @@ class Concepts:
                 words = phrase(form)
                 if words:
                     self.by_first.setdefault(words[0], []).append((words, concept))
+
+    def sectors_of(self, keywords: Mapping[str, Iterable[str]]) -> dict[str, list[str]]:
+        """Per concept, the sectors (of `keywords`: sector -> its keywords, any language) that
+        list one of its forms as a keyword, in sector order."""
+        out: dict[str, list[str]] = {}
+        for sector, words in keywords.items():
+            for word in words:
+                folded = phrase(word)
+                for form, concept in self.by_first.get(folded[0] if folded else "", ()):
+                    if form == folded and sector not in out.setdefault(concept, []):
+                        out[concept].append(sector)
+        return out
 
     def found(self, words: Sequence[str]) -> set[str]:
         """The concepts whose forms occur in `words` (stemmed tokens)."""

@@ -10,6 +10,11 @@ instead of a weight set by hand:
 - `title:culture`: one of the sector's keywords stands in the title, whatever the language;
 - `k:teacher`, `tk:teacher`: a notion of the trilingual concept lexicon (concepts.py) in the
   title and lead, or in the title, on the text the context rules have masked;
+- `via:education`: a notion of the lexicon stands in the title and lead, and one of its forms,
+  in any language, is itself a keyword of the sector ("enseignants" found, "teachers" listed
+  for education): the taxonomy's vocabulary of one language reaches the others through the
+  lexicon, so French news whose words the French lists lack still counts what the English and
+  Arabic lists hold (the notion -> sector map is read from the taxonomy, never learned);
 - `meet:open`, `meet:field`: the DG (governance decided) meets someone (a visit, a minister,
   an ambassador, "receives" in any language) and the rules find no field, or find one: guide
   rule 3 tells the two apart (cooperation in general is `partnerships`, one field is that
@@ -23,13 +28,14 @@ learned weights multiply them. Each kind is a rule family that an ablation can s
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 
 from icesco_watch.tagging.concepts import Concepts
 
 PAIR = 0.3  # "ICESCO and X" in a title, chosen by CV (1.0 over-fits)
 CONCEPT = 0.7  # a sector's keyword in the title (0.3 / 0.5 / 1.0 tried)
 LEXICON = 0.3  # a concept of the trilingual lexicon (0.5 and 1.0 tried: more errors)
+BRIDGE = 0.3  # a field's notion listed as its keyword in some language (0.5 tried: more errors)
 MEETING = 0.7  # the DG meeting someone, with or without a field (guide rule 3; 0.3 tried)
 MEETS = frozenset({"receives", "visit", "minister", "ambassador"})  # concepts of a meeting
 NOT_FIELDS = frozenset({"governance", "partnerships", "strategy"})
@@ -38,9 +44,13 @@ NOT_FIELDS = frozenset({"governance", "partnerships", "strategy"})
 class Stacker:
     """Adds the evidence features to an item's word features (see the module docstring)."""
 
-    def __init__(self, off: frozenset[str] = frozenset()) -> None:
+    def __init__(
+        self, off: frozenset[str] = frozenset(), keywords: Mapping[str, Iterable[str]] = {}
+    ) -> None:
+        """`keywords`: per sector, its keywords (any language), for the `via:` features."""
         self.off = off
         self.concepts = Concepts()
+        self.bridges = self.concepts.sectors_of(keywords)
 
     def add(
         self,
@@ -73,5 +83,9 @@ class Stacker:
                 feats[f"k:{concept}"] = LEXICON
             for concept in self.concepts.found(lead[:title_len]):
                 feats[f"tk:{concept}"] = LEXICON
+        if "bridge" not in self.off:
+            for concept in found:
+                for key in self.bridges.get(concept, ()):
+                    feats[f"via:{key}"] = BRIDGE
         if "meeting" not in self.off and "governance" in rules and found & MEETS:
             feats["meet:field" if rules - NOT_FIELDS else "meet:open"] = MEETING

@@ -32,3 +32,14 @@ def test_every_concept_has_forms_in_three_scripts_or_languages() -> None:
         arabic = [f for f in forms if any("\u0600" <= ch <= "\u06ff" for ch in f)]
         assert arabic, concept
         assert len(forms) > len(arabic), concept
+
+
+def test_a_notion_reaches_the_sectors_that_list_one_of_its_forms() -> None:
+    keywords = {"education": ["teachers", "schools"], "culture": ["museum"], "media": ["radio"]}
+    bridges = Concepts().sectors_of(keywords)
+    assert bridges["teacher"] == ["education"]
+    assert bridges["museum"] == ["culture"]
+    assert "media" not in bridges  # "radio" is no form of the lexicon
+    # So "enseignants", never listed here, counts for education through "teachers".
+    found = Concepts().found(tokens("Formation des enseignants"))
+    assert {s for c in found for s in bridges.get(c, [])} == {"education"}

@@ -124,3 +124,18 @@ def test_a_concept_the_model_counts_for_a_sector_stands_in_for_a_missing_keyword
         assert tags.evidence["culture"] == ("concept 'heritage'", f"model {p:.2f}")
     off = SectorClassifier(sectors, model=model, off=frozenset({"concept-cue"}))
     assert "culture" not in off.classify(title, lead).sectors
+
+
+def test_a_notion_counts_for_the_sector_that_lists_it_in_another_language() -> None:
+    english_only = [
+        s.model_copy(update={"keywords": [], "strong_keywords": ["teachers", "heritage"]})
+        if s.key in ("education", "culture")
+        else s
+        for s in default_settings().sectors
+    ]
+    rules = SectorClassifier(english_only)
+    feats = rules.model_features("Patrimoine", "La formation des enseignants a commencé.")
+    assert {"via:education", "via:culture"} <= set(feats)
+    assert not any(f.startswith("rule:") for f in feats)  # no French keyword is listed
+    off = SectorClassifier(english_only, off=frozenset({"bridge"}))
+    assert not any(f.startswith("via:") for f in off.model_features("Patrimoine", "Enseignants"))
