@@ -166,8 +166,9 @@ def _measure(part: list[Pair]) -> tuple[float, float]:
 # conference is an act, stated days 3 apart count against, "parlent" is a meeting and a shared
 # headline session forgives a number one headline carries; 1.000 / 0.866 (58) since an Arabic
 # word spelt with "ال" keeps its whole skeleton too (ألكسندر, Alexandre) and Dubai is a city.
-# 1.000 / 0.896 (60) since meeting online is a notion.
-_FLOORS = {"tune": (1.0, 0.89), "test": (0.9, 0.7)}
+# 1.000 / 0.896 (60) since meeting online is a notion. Test after round eleven, 170 pairs:
+# 0.957 / 0.710 (22 right, 1 wrong), the targets (0.95, 0.7): the floor.
+_FLOORS = {"tune": (1.0, 0.89), "test": (0.95, 0.7)}
 
 
 @pytest.mark.parametrize("split", ["tune", "test"])
