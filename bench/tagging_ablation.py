@@ -30,8 +30,8 @@ from icesco_watch.tagging.corpus import load_corpus
 from icesco_watch.tagging.evaluate import Case, score
 from icesco_watch.tagging.folds import Grouping, assign, group_keys, read_links
 from icesco_watch.tagging.holdout import HOLD_OUTS, HoldOut, describe, hold_out, stand_in
-from icesco_watch.tagging.sectors import FAMILIES
 from icesco_watch.tagging.training import cross_validate
+from icesco_watch.tagging.weights import FAMILIES
 
 K = 5
 

@@ -46,7 +46,7 @@ class Context:
     """The context rules, compiled once."""
 
     def __init__(self, field_words: Iterable[str], off: frozenset[str] = frozenset()) -> None:
-        """`off`: rule families switched off for an ablation (see sectors.FAMILIES)."""
+        """`off`: rule families switched off for an ablation (see weights.FAMILIES)."""
         self.icesco_names = sorted({phrase(n) for n in lx.ICESCO_NAMES}, key=len, reverse=True)
         self.names_by_first: dict[str, list[tuple[tuple[str, ...], str]]] = {}
         other = sorted({phrase(n) for n in lx.MEMBER_BODY_NAMES}, key=len, reverse=True)

@@ -25,6 +25,7 @@ decided by the model, which sees the words and the rules' conclusions (`STACK_P`
 sector cued by a notion of the concept lexicon that the model counts for it (`CUE`: vocabulary
 the keyword lists lack reaches the model through the lexicon's other forms); the model alone
 adds a sector only at `MODEL_ADD`. Its probability is shown as evidence ("model 0.87").
+The numbers named here, and how each was chosen, live in `weights`.
 """
 
 from __future__ import annotations
@@ -34,61 +35,11 @@ from dataclasses import dataclass, field
 from urllib.parse import unquote
 
 from icesco_watch.config.schema import SectorConfig
+from icesco_watch.tagging import weights as w
 from icesco_watch.tagging.context import MASKED, Context
 from icesco_watch.tagging.model import LinearModel, features
 from icesco_watch.tagging.stacking import Stacker
 from icesco_watch.tagging.text import PhraseIndex, fold, phrase
-
-THRESHOLD = 2.0
-RELATIVE = 0.4
-REPEAT = 0.5  # per repetition of a keyword, twice at most
-IN_TITLE = 0.25  # a keyword in the title
-LEAD_TOKENS = 80  # the title and lead: where an article says what it is about
-LATE = 0.5  # the weight of a keyword first seen after the lead
-LONG_TEXT = 120  # tokens: a whole article, where a unit named once deep in the body is a remark
-UNIT = 4.0
-CATEGORY = 4.0
-PERSON = 3.0
-STRONG = 2.0
-WEAK = 1.0
-MODEL_ADD = 0.7  # the model alone adds a sector at this probability (0.9 until round 7; 0.8 /
-# 0.7 / 0.6 tried under grouped CV with held-out keywords: 0.7 and 0.6 alike, 0.8 and 0.9 worse;
-# round 8, chosen per outer fold on the other folds over 16 runs: 0.7 in 66 of 80 folds)
-MODEL_VETO = 0.05  # below it, keywords alone do not tag
-STACKED = True  # the model sees the rules' conclusions and decides keyword-only sectors
-# A notion of the trilingual lexicon (concepts.py) that the model has learned to count for a
-# sector (its weight there at least CUE) lets the model weigh that sector like a keyword does:
-# words nobody listed ("sauvegarde des monuments") still reach the model through the concept.
-# 1.0 / 1.5 / 2.0 tried: alike (1.5, the middle); without it, 3 more tag errors on average.
-CUE = 1.5
-CUE_FEATURES = ("k:", "tk:", "via:")
-STACK_P = 0.45  # the model's probability that tags a sector with keywords but no unit (by CV,
-# with and without held-out keywords: 0.25 / 0.35 / 0.45 tried)
-MODEL_MIN_FEATURES = 12  # a text too short to judge is left to the rules
-# Rule families that `off` switches off, one at a time, for the ablation under grouped
-# cross-validation (bench/tagging_ablation.py): what each one is worth on news it was not
-# written from. Never switched off in the shipped tagger.
-FAMILIES = (
-    "foreign-unit",  # another body's unit is not ICESCO's ("UNESCO Education Sector")
-    "co-organiser",  # "in cooperation with" names a co-organiser (context.py)
-    "job-titles",  # field words of job titles and ministries are masked
-    "honorary",  # honorary ambassadors, honorifics before a name
-    "recalled",  # what a speaker recalls is past work
-    "attending",  # a unit or head listed among those present attends
-    "late-names",  # a unit or head first named deep in an article must recur
-    "cross-cutting",  # partnerships' keywords are not weighed against the field's
-    "absorbs",  # arabic-language absorbs education keywords, media absorbs education
-    "relative",  # keyword-only sectors must reach RELATIVE of the best
-    "late-keywords",  # keywords deep in an article weigh less and must recur
-    "stacking",  # the model sees the rules' conclusions (rule:, decided:; stacking.py)
-    "pair",  # "ICESCO and X" in a title, a model feature
-    "concept",  # a sector's keyword in the title, one model feature in any language
-    "lexicon",  # the trilingual concept lexicon's notions in title and lead (concepts.py)
-    "meeting",  # the DG meets someone (stacking.py); with no field, cross-cutting sectors: model
-    "model-add",  # the model alone adds a sector at MODEL_ADD
-    "concept-cue",  # a lexicon concept the model counts for a sector stands in for a keyword
-    "bridge",  # a lexicon concept whose form is a sector's keyword in any language (via:)
-)
 
 
 @dataclass(frozen=True, slots=True)
@@ -139,7 +90,7 @@ class SectorClassifier:
         model: LinearModel | None = None,
         off: frozenset[str] = frozenset(),
     ) -> None:
-        unknown = off - set(FAMILIES)
+        unknown = off - set(w.FAMILIES)
         if unknown:
             raise ValueError(f"unknown rule families: {sorted(unknown)}")
         self.model = model
@@ -191,11 +142,11 @@ class SectorClassifier:
         scores, beside, feats = self._rules(title, text, categories)
         probabilities = (
             self.model.probabilities(feats)
-            if self.model is not None and len(feats) >= MODEL_MIN_FEATURES
+            if self.model is not None and len(feats) >= w.MODEL_MIN_FEATURES
             else {}
         )
         cued = (
-            self.model.cues(feats, CUE_FEATURES, CUE)
+            self.model.cues(feats, w.CUE_FEATURES, w.CUE)
             if probabilities and self.model is not None and self._on("concept-cue")
             else {}
         )
@@ -222,7 +173,7 @@ class SectorClassifier:
         # "Human and Social Sciences Sector" is not evidence for science, and another body's
         # "Media and Communication Sector of the League …" is no evidence for media.
         deep: dict[str, list[str]] = {}  # decisive names seen only after an article's lead
-        long_text = len(words) >= LONG_TEXT and "late-names" not in self.off
+        long_text = len(words) >= w.LONG_TEXT and "late-names" not in self.off
         units = self._score_units(PhraseIndex(words, self.max_len, self.starts), scores, deep)
         for start, size in units:
             words[start : start + size] = [MASKED] * size
@@ -240,17 +191,17 @@ class SectorClassifier:
             for start in index.positions(term.words):
                 if on("attending") and self.context.attending(words, start):
                     self._attend(scores[term.sector], term.label)
-                elif long_text and start >= LEAD_TOKENS:
+                elif long_text and start >= w.LEAD_TOKENS:
                     deep.setdefault(term.sector, []).append(f"names {term.label}")
                 else:
-                    self._decide(scores[term.sector], PERSON, f"names {term.label}")
+                    self._decide(scores[term.sector], w.PERSON, f"names {term.label}")
                 # "Ambassador Khalid Fathalrahman" is ICESCO's own staff, not a diplomat.
                 titled |= on("honorary") and self.context.mask_title_before(words, start)
         if titled:
             index = PhraseIndex(words, self.max_len, self.starts)
         self._settle_late(scores, deep if long_text else {})
         titled_sectors: set[str] = set()
-        for terms, weight in ((self.strong, STRONG), (self.weak, WEAK)):
+        for terms, weight in ((self.strong, w.STRONG), (self.weak, w.WEAK)):
             for term in terms:
                 found = index.positions(term.words)
                 if found:
@@ -258,10 +209,10 @@ class SectorClassifier:
                     in_title = term.words in title_index
                     if in_title:
                         titled_sectors.add(term.sector)
-                    bonus = 1.0 + REPEAT * min(len(found) - 1, 2) + IN_TITLE * in_title
+                    bonus = 1.0 + w.REPEAT * min(len(found) - 1, 2) + w.IN_TITLE * in_title
                     # Deep in a long article a word is more likely a side remark.
-                    late = found[0] >= LEAD_TOKENS and on("late-keywords")
-                    score.keywords += weight * bonus * (LATE if late else 1.0)
+                    late = found[0] >= w.LEAD_TOKENS and on("late-keywords")
+                    score.keywords += weight * bonus * (w.LATE if late else 1.0)
                     score.early |= not late
                     score.matched.append(term.label)
         # Talks with a minister about a field are about that field (labelling rule 3): there,
@@ -273,21 +224,21 @@ class SectorClassifier:
             k
             for k in self.cross_cutting
             if scores[k].early
-            and (not minister or scores[k].keywords >= 2 * THRESHOLD)
+            and (not minister or scores[k].keywords >= 2 * w.THRESHOLD)
             and on("cross-cutting")
         )
         feats: dict[str, float] = {}
-        if STACKED or self.model is not None:
+        if w.STACKED or self.model is not None:
             feats = features(title_words, text_words, categories)
-            if STACKED and feats:
+            if w.STACKED and feats:
                 ruled = self._decide_all(scores, {}, beside).sectors
                 self.stacker.add(
                     feats,
                     ruled=ruled,
-                    decided=frozenset(k for k in ruled if scores[k].decisive >= THRESHOLD),
+                    decided=frozenset(k for k in ruled if scores[k].decisive >= w.THRESHOLD),
                     bilateral=self.context.bilateral(title),
                     titled=sorted(titled_sectors),
-                    lead=words[:LEAD_TOKENS],
+                    lead=words[: w.LEAD_TOKENS],
                     title_len=len(title_words),
                 )
                 # Rule 3: the DG's talks with no field are cooperation in general, so the
@@ -302,7 +253,7 @@ class SectorClassifier:
     ) -> list[tuple[int, int]]:
         """Score ICESCO's own units; return the spans of every unit name found. In a whole
         article, a unit first named after the lead is put aside in `late` (see `_settle_late`)."""
-        long_text = len(index.tokens) >= LONG_TEXT
+        long_text = len(index.tokens) >= w.LONG_TEXT
         spans: list[tuple[int, int]] = []
         for term in self.units:  # longest first: "قطاع الإعلام" inside a longer (foreign) name
             for start in index.positions(term.words):
@@ -319,10 +270,10 @@ class SectorClassifier:
                     continue
                 if self._on("attending") and self.context.attending(index.tokens, start):
                     self._attend(scores[term.sector], term.label)
-                elif long_text and start >= LEAD_TOKENS:
+                elif long_text and start >= w.LEAD_TOKENS:
                     late.setdefault(term.sector, []).append(f"mentions '{term.label}'")
                 else:
-                    self._decide(scores[term.sector], UNIT, f"mentions '{term.label}'")
+                    self._decide(scores[term.sector], w.UNIT, f"mentions '{term.label}'")
         return spans
 
     def _settle_late(self, scores: dict[str, _Score], late: dict[str, list[str]]) -> None:
@@ -331,20 +282,20 @@ class SectorClassifier:
         closing "in cooperation with" paragraph is not what the article is about."""
         for sector, reasons in late.items():
             score = scores[sector]
-            if score.decisive >= THRESHOLD:
+            if score.decisive >= w.THRESHOLD:
                 continue  # already decided within the lead
             if len(reasons) >= 2:
-                self._decide(score, UNIT, reasons[0])
+                self._decide(score, w.UNIT, reasons[0])
             else:
                 self._attend(score, reasons[0].split(" ", 1)[1].strip("'"))
 
     def _score_categories(self, categories: Sequence[str], scores: dict[str, _Score]) -> None:
         for category in categories:
             for sector, label in self.categories.get(_category_key(category), []):
-                self._decide(scores[sector], CATEGORY, f"site category '{label}'")
+                self._decide(scores[sector], w.CATEGORY, f"site category '{label}'")
 
     def _on(self, family: str) -> bool:
-        """Is this rule family in use (see `FAMILIES`)?"""
+        """Is this rule family in use (see `weights.FAMILIES`)?"""
         return family not in self.off
 
     @staticmethod
@@ -352,7 +303,7 @@ class SectorClassifier:
         """A unit or head only listed among those present: a keyword's weight, not a decision
         ("in the presence of the head of the Strategy Sector")."""
         if label not in score.matched:
-            score.keywords += WEAK
+            score.keywords += w.WEAK
             score.matched.append(label)
 
     @staticmethod
@@ -368,7 +319,7 @@ class SectorClassifier:
         beside: frozenset[str],
         cued: dict[str, str] | None = None,
     ) -> SectorTags:
-        """`cued`: per sector, a concept the model counts for it (see `CUE`)."""
+        """`cued`: per sector, a concept the model counts for it (see `weights.CUE`)."""
         cued = cued or {}
         best = max((s.decisive + s.keywords for s in scores.values()), default=0.0)
         chosen: list[tuple[float, str]] = []
@@ -380,22 +331,24 @@ class SectorClassifier:
             for k, s in scores.items()
             if self.absorbs[k]
             and (
-                s.decisive >= THRESHOLD
-                or (s.keywords >= THRESHOLD and s.keywords >= RELATIVE * best)
+                s.decisive >= w.THRESHOLD
+                or (s.keywords >= w.THRESHOLD and s.keywords >= w.RELATIVE * best)
             )
             and self._on("absorbs")
         ]
         absorbed = frozenset().union(*(self.absorbs[k] for k in absorbing))
         for key, score in scores.items():
             keyword_ok = (
-                score.keywords >= THRESHOLD
-                and (score.keywords >= RELATIVE * best or key in beside or not self._on("relative"))
+                score.keywords >= w.THRESHOLD
+                and (
+                    score.keywords >= w.RELATIVE * best or key in beside or not self._on("relative")
+                )
                 and key not in absorbed
             )
             p = probabilities.get(key)
-            if keyword_ok and score.decisive < THRESHOLD and p is not None and p < MODEL_VETO:
+            if keyword_ok and score.decisive < w.THRESHOLD and p is not None and p < w.MODEL_VETO:
                 keyword_ok = False  # a passing mention the model is sure is not the subject
-            if STACKED and p is not None and score.decisive < THRESHOLD:
+            if w.STACKED and p is not None and score.decisive < w.THRESHOLD:
                 # The model weighs the rules' keywords (or a concept it counts for the
                 # sector) in context; without either it needs MODEL_ADD, below.
                 # Keywords only deep in an article must recur to count (a side remark).
@@ -406,14 +359,14 @@ class SectorClassifier:
                         score.keywords > 0
                         and (
                             score.early
-                            or score.keywords >= THRESHOLD
+                            or score.keywords >= w.THRESHOLD
                             or not self._on("late-keywords")
                         )
                     )
                 )
-                keyword_ok = seen and p >= STACK_P
-            by_model = p is not None and p >= MODEL_ADD and self._on("model-add")
-            if score.decisive >= THRESHOLD or keyword_ok or by_model:
+                keyword_ok = seen and p >= w.STACK_P
+            by_model = p is not None and p >= w.MODEL_ADD and self._on("model-add")
+            if score.decisive >= w.THRESHOLD or keyword_ok or by_model:
                 reasons = list(score.reasons)
                 if score.matched:
                     shown = ", ".join(f"'{m}'" for m in dict.fromkeys(score.matched[:4]))

@@ -7,8 +7,9 @@ import pytest
 from icesco_watch.config.loader import default_settings
 from icesco_watch.config.schema import SectorConfig
 from icesco_watch.tagging.model import LinearModel, load_shipped
-from icesco_watch.tagging.sectors import CUE, FAMILIES, MODEL_ADD, STACK_P, SectorClassifier
+from icesco_watch.tagging.sectors import SectorClassifier
 from icesco_watch.tagging.stacking import LEXICON
+from icesco_watch.tagging.weights import CUE, FAMILIES, MODEL_ADD, STACK_P
 
 
 def test_lexicon_features_come_from_the_masked_title_and_lead() -> None:
