@@ -53,15 +53,21 @@ def clean_env(**extra: str) -> dict[str, str]:
     return env
 
 
-def config_check_error(config: Path) -> str:
-    """`icesco-watch config check` on a malformed `config`: asserts the contract (exit 2, one
-    line on stderr, no traceback) and returns that line."""
-    done = subprocess.run(
+def config_check(config: Path) -> subprocess.CompletedProcess[str]:
+    """`icesco-watch config check` on `config`, as a user runs it (human log format)."""
+    return subprocess.run(
         [*CLI, "--config", str(config), "--log-format", "human", "config", "check"],
         capture_output=True,
         text=True,
         env=clean_env(),
+        timeout=60,
     )
+
+
+def config_check_error(config: Path) -> str:
+    """`icesco-watch config check` on a malformed `config`: asserts the contract (exit 2, one
+    line on stderr, no traceback) and returns that line."""
+    done = config_check(config)
     assert done.returncode == 2, done.stderr
     assert "Traceback" not in done.stderr
     [line] = done.stderr.strip().splitlines()

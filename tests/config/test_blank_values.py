@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import CLI, clean_env, config_check_error
+from tests.conftest import CLI, clean_env, config_check, config_check_error
 from tests.stores import store_url
 
 
@@ -103,12 +103,6 @@ def test_an_empty_topic_or_source_list_stays_a_choice(tmp_path: Path, key: str) 
     # no source.
     config = tmp_path / "empty.toml"
     config.write_text(f"{key} = []\n", "utf-8")
-    done = subprocess.run(
-        [*CLI, "--config", str(config), "config", "check"],
-        capture_output=True,
-        text=True,
-        env=clean_env(),
-        timeout=60,
-    )
+    done = config_check(config)
     assert done.returncode == 0, done.stderr
     assert f"\n{key} = []\n" in done.stdout

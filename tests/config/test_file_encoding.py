@@ -10,19 +10,13 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import CLI, clean_env, config_check_error
+from tests.conftest import CLI, clean_env, config_check, config_check_error
 
 
 def test_a_leading_byte_order_mark_is_accepted(tmp_path: Path) -> None:
     config = tmp_path / "notepad.toml"
     config.write_bytes(b'\xef\xbb\xbf[feeds]\r\ndir = "published"\r\n')
-    done = subprocess.run(
-        [*CLI, "--config", str(config), "config", "check"],
-        capture_output=True,
-        text=True,
-        env=clean_env(),
-        timeout=60,
-    )
+    done = config_check(config)
     assert done.returncode == 0, done.stderr
     assert tomllib.loads(done.stdout)["feeds"]["dir"] == "published"
 
