@@ -11,6 +11,7 @@ import contextlib
 import html
 import logging
 import time
+from functools import partial
 
 from sqlalchemy import Engine
 from telegram.error import TelegramError
@@ -26,6 +27,7 @@ from icesco_watch.notifiers.telegram.bot import (
 )
 from icesco_watch.notifiers.telegram.i18n import N_
 from icesco_watch.notifiers.telegram.outcomes import DrainReport
+from icesco_watch.notifiers.telegram.retrying import Retrying
 from icesco_watch.notifiers.telegram.sender import Sender
 from icesco_watch.notifiers.telegram.shared import shared_pacer
 from icesco_watch.scheduler.instances import UPDATES, UPDATES_TTL, give_up, take
@@ -48,6 +50,7 @@ class Telegram:
             settings, engine, request_crawl=self._request_crawl, pacer=pacer
         )
         self.sender = Sender(settings, engine, self.application.bot, pacer=pacer)
+        self.retrying = Retrying(pacer, self.sender.redact, log)  # admin health alerts
 
     async def _request_crawl(self) -> str | None:
         self.crawl_requested.set()
@@ -109,7 +112,8 @@ class Telegram:
             await asyncio.to_thread(give_up, self.engine, UPDATES, self.instance)
 
     async def after_cycle(self, report: CycleReport) -> None:
-        """Wake the sender; tell the admin chats when a source starts failing or recovers."""
+        """Wake the sender; tell the admin chats when a source starts failing or recovers (in
+        their turn with the alerts, a 429 or 5xx retried as a command's reply is)."""
         self.sender.wake()
         for source in report.sources:
             if source.health_event is None:
@@ -118,13 +122,13 @@ class Telegram:
             text = html.escape(f"icesco-watch: source {source.source} is {source.health_event}")
             text = f"<b>{text}</b>{html.escape(detail)}"
             for chat in self.settings.telegram.admin_chats:
-                try:
-                    await self.application.bot.send_message(chat, text[:4000], parse_mode="HTML")
-                except TelegramError as exc:
-                    log.warning(
-                        "health alert not sent",
-                        extra={"fields": {"chat": chat, "error": type(exc).__name__}},
-                    )
+                await self.retrying.send(
+                    chat,
+                    f"health alert ({source.source} {source.health_event})",
+                    partial(
+                        self.application.bot.send_message, chat, text[:4000], parse_mode="HTML"
+                    ),
+                )
 
 
 async def deliver_now(settings: Settings, engine: Engine, timeout: float) -> DrainReport:

@@ -139,12 +139,12 @@ class Commands(Conversation):
         keyboard = self.choices.keyboard(subscribed, t)
         if keyboard != shown:  # Telegram refuses an edit that changes nothing
             redraw = query.edit_message_reply_markup
-            await self._retrying(chat_id, "redrawn keyboard", lambda: redraw(keyboard))
+            await self.retrying.send(chat_id, "redrawn keyboard", lambda: redraw(keyboard))
 
     async def _answer(self, query: CallbackQuery, chat_id: int, text: str) -> None:
         """Answer a button press (stopping its spinner), retried like a reply; not paced: an
         answer is not a message in the chat."""
-        await self._retrying(chat_id, "button answer", lambda: query.answer(text), paced=False)
+        await self.retrying.send(chat_id, "button answer", lambda: query.answer(text), paced=False)
 
     async def subscribe(self, update: Update, context: Context) -> None:
         """/subscribe <sector|topic|all>."""

@@ -7,15 +7,12 @@ Handlers (in `commands.py`, and new command modules) subclass `Conversation` and
 
 from __future__ import annotations
 
-import asyncio
 import logging
-import time
 from collections.abc import Awaitable, Callable
 
 from sqlalchemy import Engine
 from telegram import InlineKeyboardMarkup, Update
 from telegram.constants import ParseMode
-from telegram.error import TelegramError
 from telegram.ext import ContextTypes
 
 from icesco_watch.config.schema import Settings
@@ -24,22 +21,13 @@ from icesco_watch.notifiers.telegram.forum import forum_thread
 from icesco_watch.notifiers.telegram.i18n import Translator
 from icesco_watch.notifiers.telegram.language import chat_translator
 from icesco_watch.notifiers.telegram.limits import Pacer
-from icesco_watch.notifiers.telegram.outcomes import Message, judge, reply_retry_in
 from icesco_watch.notifiers.telegram.permissions import Permissions
 from icesco_watch.notifiers.telegram.redact import Redactor
 from icesco_watch.notifiers.telegram.replies import bound
+from icesco_watch.notifiers.telegram.retrying import Retrying
 
 Context = ContextTypes.DEFAULT_TYPE
 log = logging.getLogger(__name__)
-# Why a reply was given up, by `outcomes.Verdict.kind`, for the log line.
-GIVEN_UP = {
-    "flood": "Telegram kept asking to wait, longer than a waiting user is held",
-    "transient": "Telegram or the connection kept failing",
-    "unconfirmed": "no answer; it may have arrived, so it is not sent again",
-    "refused": "Telegram refused it",
-    "blocked": "the chat blocked the bot or moved",
-    "topic_gone": "the forum topic is closed or deleted",
-}
 
 
 class Conversation:
@@ -61,7 +49,9 @@ class Conversation:
         self.choices = Choices(settings)
         self.permissions = Permissions(settings.telegram.admin_chats)
         token = settings.telegram_token.get_secret_value() if settings.telegram_token else ""
-        self.redact = Redactor(token)  # errors in the log lines of given-up replies
+        # Replies are paced with the sender and retried in place (`retrying`); a given-up
+        # reply's log line is on this module's logger, its error redacted of the token.
+        self.retrying = Retrying(self.pacer, Redactor(token), log)
 
     def _t(self, update: Update) -> Translator:
         """The language the bot speaks in this chat (decided once, on first contact)."""
@@ -87,44 +77,9 @@ class Conversation:
         self, update: Update, chat_id: int, text: str, markup: InlineKeyboardMarkup | None
     ) -> bool:
         """Send one message of a reply (paced, retried); False when given up."""
-        return await self._retrying(
+        return await self.retrying.send(
             chat_id, "reply", lambda: self._send(update, chat_id, text, markup)
         )
-
-    async def _retrying(
-        self, chat_id: int, what: str, call: Callable[[], Awaitable[object]], paced: bool = True
-    ) -> bool:
-        """Make one request the user waits for (a reply, a button's answer, its redrawn
-        keyboard), retrying as `outcomes.reply_retry_in` decides (a 429's retry_after, a brief
-        backoff after a 5xx, bounded); False, with one log line, when given up. `paced`: a
-        message to the chat, which waits its turn in the pacer first."""
-        attempt, waited = 0, 0.0
-        while True:
-            attempt += 1
-            if paced:
-                await self._pace(str(chat_id))
-            try:
-                await call()
-                return True
-            except TelegramError as exc:
-                verdict = judge(Message(str(chat_id), "", ()), exc, self.redact)
-            wait = reply_retry_in(verdict, attempt, waited)
-            if wait is None:
-                log.warning(
-                    "%s to chat %s given up after %d attempt(s) in %.0f s of waiting: %s (%s)",
-                    what,
-                    chat_id,
-                    attempt,
-                    waited,
-                    verdict.error,
-                    GIVEN_UP[verdict.kind],
-                )
-                return False
-            if verdict.kind == "flood":  # every send waits, the sender's too (shared pacer)
-                self.pacer.pause(time.monotonic() + wait)
-            if not paced or verdict.kind != "flood":  # (a paced retry waits in `_pace`)
-                await asyncio.sleep(wait)
-            waited += wait
 
     async def _send(
         self, update: Update, chat_id: int, text: str, markup: InlineKeyboardMarkup | None
@@ -136,14 +91,6 @@ class Conversation:
             reply_markup=markup,
             message_thread_id=forum_thread(update),  # a command typed in a topic: answer there
         )
-
-    async def _pace(self, chat: str) -> None:
-        """Wait for the chat's turn. Replies share the sender's pacer, so together they keep
-        Telegram's 1 message/s per chat (a chat's commands run one at a time, see
-        `fairness`); the send is recorded when it really leaves, after the sleep."""
-        now = time.monotonic()
-        await asyncio.sleep(max(0.0, self.pacer.ready_at(chat, now) - now))
-        self.pacer.record(chat, time.monotonic())
 
     async def _admin(self, update: Update, context: Context) -> bool:
         """Whether /status and /crawl may run here; replies with the reason when not."""
