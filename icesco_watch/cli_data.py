@@ -5,10 +5,10 @@ from __future__ import annotations
 
 import json
 import sys
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 import typer
-from pydantic import BaseModel, ConfigDict, ValidationError
+from pydantic import BaseModel, ConfigDict, ValidationError, model_validator
 
 from icesco_watch.config.schema import Settings
 from icesco_watch.feeds.publish import build_all
@@ -19,6 +19,7 @@ from icesco_watch.store.links import related
 from icesco_watch.store.migrate import current_revision, upgrade
 from icesco_watch.store.schema import open_store
 from icesco_watch.tagging import Tagger
+from icesco_watch.tagging.corpus import lead_and_body
 
 MAX_LIMIT = 100_000  # items list --limit
 items_app = typer.Typer(help="Read the stored news items.", no_args_is_help=True)
@@ -88,20 +89,50 @@ def items_list(
             typer.echo(f"{item.published:%Y-%m-%d}  [{item.lang}]  {item.title}\n  {item.url}")
 
 
+# A line of the labelled corpus (tests/tagging/data/real, docs/sectors.md) is read as it is, so
+# labelled files can be piped to `classify`: its lead and body are the text (as the evaluation
+# reads them) and its other keys are set aside. Any other key is still refused: a misspelt
+# "txt" must not quietly classify the title alone.
+CORPUS_KEYS = frozenset({"id", "url", "published", "sectors", "label_source", "kinds", "note"})
+
+
 class _ClassifyInput(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     title: str
     text: str = ""
+    lead: str | None = None
+    body: str = ""
     categories: list[str] = []
     lang: Literal["en", "ar", "fr"] | None = None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _corpus_line(cls, data: Any) -> Any:
+        if isinstance(data, dict):
+            return {k: v for k, v in data.items() if k not in CORPUS_KEYS}
+        return data
+
+    @model_validator(mode="after")
+    def _one_text(self) -> _ClassifyInput:
+        if self.lead is None and self.body:
+            raise ValueError("body needs its lead (a corpus line has both)")
+        if self.lead is not None and self.text:
+            raise ValueError("give text, or lead and body (a corpus line), not both")
+        return self
+
+    def full_text(self) -> str:
+        """What the classifier reads besides the title (a corpus line: lead, then body)."""
+        return self.text if self.lead is None else lead_and_body(self.lead, self.body)
 
 
 def classify(ctx: typer.Context) -> None:
     """Tag text with the configured taxonomy: JSON lines in, JSON lines out.
 
-    Each stdin line is {"title": ..., "text": ..., "categories": [...]?, "lang": "en|ar|fr"?};
-    each stdout line is {"sectors": [...], "evidence": {sector: [reasons]}, "topics": [...]}.
+    Each stdin line is {"title": ..., "text": ..., "categories": [...]?, "lang": "en|ar|fr"?}
+    or a line of the labelled corpus (its lead and body are the text; id, url, sectors and its
+    other labels are set aside); each stdout line is {"sectors": [...], "evidence": {sector:
+    [reasons]}, "topics": [...]}.
     A bad line gets {"error": ..., "line": N} in its place; the exit code is then 1.
 
     Example: echo '{"title": "ICESCO Education Sector trains teachers"}' | icesco-watch classify
@@ -120,7 +151,9 @@ def classify(ctx: typer.Context) -> None:
             )
             typer.echo(json.dumps({"error": problem, "line": number}, ensure_ascii=False))
             continue
-        tags, topics = tagger.classify(given.title, given.text, tuple(given.categories), given.lang)
+        tags, topics = tagger.classify(
+            given.title, given.full_text(), tuple(given.categories), given.lang
+        )
         answer = {
             "sectors": list(tags.sectors),
             "evidence": {k: list(v) for k, v in tags.evidence.items()},

@@ -108,3 +108,43 @@ def test_classify_shows_the_learned_model_s_score_as_evidence(tmp_path: Path) ->
     reasons = [r for key in answer["sectors"] for r in answer["evidence"][key]]
     # "model 0.87": a probability with two decimals (1.00 when the model is sure)
     assert any(re.fullmatch(r"model [01]\.\d\d", r) for r in reasons), reasons
+
+
+def test_classify_reads_a_labelled_corpus_line_as_the_evaluation_does(tmp_path: Path) -> None:
+    # Piping the labelled files used to fail on every line ("id: Extra inputs are not
+    # permitted"): a corpus line is read with its lead and body as the text, its labels set aside.
+    corpus_line = {
+        "id": "fr-9999",
+        "url": "https://icesco.org/fr/2024/01/01/exemple/",
+        "lang": "fr",
+        "published": "2024-01-01",
+        "title": "L'ICESCO forme des enseignants du primaire au Tchad",
+        "lead": "Une session de cinq jours réunit quarante enseignants à N'Djamena.",
+        "body": "Les participants ont travaillé sur les méthodes d'enseignement de la lecture.",
+        "categories": ["actualites"],
+        "sectors": ["culture"],  # a label, never read as input: the answer must not follow it
+        "label_source": "judgement",
+        "kinds": [],
+        "note": "",
+    }
+    same_as_text = {
+        "title": corpus_line["title"],
+        "text": f"{corpus_line['lead']}\n\n{corpus_line['body']}",
+        "categories": ["actualites"],
+        "lang": "fr",
+    }
+    refused = [
+        {"title": "t", "lead": "l", "text": "x"},  # two texts
+        {"title": "t", "body": "b"},  # a body without its lead
+        {"title": "t", "txt": "misspelt"},  # not a corpus key either
+    ]
+    lines = [corpus_line, same_as_text, *refused]
+    done = run(["classify"], tmp_path, "".join(json.dumps(x) + "\n" for x in lines))
+    answers = [json.loads(line) for line in done.stdout.splitlines()]
+    assert answers[0] == answers[1]
+    assert "education" in answers[0]["sectors"]
+    assert "culture" not in answers[0]["sectors"]
+    assert "not both" in answers[2]["error"]
+    assert "body needs its lead" in answers[3]["error"]
+    assert answers[4]["error"] == "txt: Extra inputs are not permitted"
+    assert done.returncode == 1

@@ -64,8 +64,13 @@ class RealItem:
 
     def case(self) -> Case:
         """The item as the classifier sees it: title, lead and body, site categories."""
-        text = self.lead if not self.full_body else f"{self.lead}\n\n{self.body}"
+        text = lead_and_body(self.lead, self.body)
         return Case(self.id, self.lang, self.title, text, self.categories, self.sectors)
+
+
+def lead_and_body(lead: str, body: str) -> str:
+    """The text of a corpus item besides its title: its lead, then its body if it has one."""
+    return f"{lead}\n\n{body}" if body.strip() else lead
 
 
 def parse_line(line: str, where: str) -> RealItem:
