@@ -1,0 +1,98 @@
+"""The shipped cross-language word-vector table: its file, its meaning, the model's v: features."""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+
+import pytest
+
+from icesco_watch.tagging.text import tokens
+from icesco_watch.tagging.vectors import SHIPPED, WordVectors, load, pack, unpack
+
+CANDIDATES = ("teacher", "heritage", "partnership", "scientist", "journalist", "mosque")
+
+
+def _table() -> WordVectors:
+    table = load()
+    assert table is not None, "word_vectors.bin is not shipped in the package"
+    return table
+
+
+def _token(word: str) -> str:
+    (token,) = tokens(word)
+    return token
+
+
+def test_the_shipped_table_says_what_it_is_and_stays_small() -> None:
+    table = _table()
+    assert SHIPPED.stat().st_size < 4_000_000
+    assert "multilingual-e5-small" in table.header["model"]
+    assert table.dims == table.header["dims"]
+    assert 16 <= table.dims <= 128
+    assert table.header["count"] == len(table.index) > 30_000
+    # Keyed by the token form: a plural and an Arabic clitic form are looked up as tokens.
+    assert {"teacher", _token("التعليم"), "education", "patrimoine"} <= set(table.index)
+    assert "teachers" not in table.index  # "teachers" is stemmed to "teacher" by tokens()
+
+
+@pytest.mark.parametrize(
+    ("word", "meaning"),
+    [
+        ("enseignants", "teacher"),
+        ("المعلمين", "teacher"),
+        ("patrimoine", "heritage"),
+        ("التراث", "heritage"),
+        ("partenariat", "partnership"),
+        ("الشراكة", "partnership"),
+        ("scientifiques", "scientist"),
+        ("journalistes", "journalist"),
+        ("مسجد", "mosque"),
+    ],
+)
+def test_a_translation_is_nearest_among_unrelated_words(word: str, meaning: str) -> None:
+    """Fails on a shuffled or broken table: only a table whose rows mean their keys passes."""
+    table = _table()
+    sims = {c: table.similarity(_token(word), _token(c)) for c in CANDIDATES}
+    assert max(sims, key=lambda c: sims[c] or -2.0) == meaning, sims
+
+
+def test_centred_table_spreads_unrelated_words() -> None:
+    """The raw e5 space puts unrelated words at ~0.85; the shipped one is centred."""
+    table = _table()
+    pairs = [("teacher", "mosque"), ("heritage", "journalist"), ("partnership", "scientist")]
+    for a, b in pairs:
+        similarity = table.similarity(_token(a), _token(b))
+        assert similarity is not None
+        assert similarity < 0.5, (a, b, similarity)
+
+
+def test_frequent_words_weigh_less_and_unknown_words_nothing() -> None:
+    table = _table()
+    assert table.weight("the") < 0.05 < 0.9 < table.weight(_token("enseignants"))
+    assert table.weight("\x01icesco") == 0.0
+    assert table.vector("zzqxv") is None
+    assert table.mean(["zzqxv"]) is None
+
+
+def test_damaged_or_foreign_files_are_refused(tmp_path: Path) -> None:
+    header = {"model": "test", "dims": 2}
+    data = pack(header, ["a", "b"], bytes([70, 20]), bytes([127, 0, 0, 127]))
+    table = unpack(data)
+    assert table.vector("b") == [0.0, 1.0]
+    assert table.header["count"] == 2
+    mean = table.mean(["a", "b"])
+    assert mean is not None
+    assert math.isclose(math.hypot(*mean), 1.0)
+    assert mean[0] < mean[1] / 5  # "a" (Zipf 7, "the") weighs far less than "b" (Zipf 2)
+    damaged = bytearray(data)
+    damaged[-1] ^= 1
+    with pytest.raises(ValueError, match="sha256"):
+        unpack(bytes(damaged))
+    with pytest.raises(ValueError, match="not a word-vector table"):
+        unpack(b"P" + data[1:])
+    with pytest.raises(ValueError, match="disagree"):
+        pack(header, ["a"], bytes([1]), bytes([1]))
+    path = tmp_path / "t.bin"
+    path.write_bytes(data)
+    assert load(path) == table
