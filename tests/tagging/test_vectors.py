@@ -7,6 +7,10 @@ from pathlib import Path
 
 import pytest
 
+from icesco_watch.config.loader import default_settings
+from icesco_watch.tagging import stacking
+from icesco_watch.tagging.model import DENSE
+from icesco_watch.tagging.sectors import SectorClassifier
 from icesco_watch.tagging.text import tokens
 from icesco_watch.tagging.vectors import SHIPPED, WordVectors, load, pack, unpack
 
@@ -96,3 +100,29 @@ def test_damaged_or_foreign_files_are_refused(tmp_path: Path) -> None:
     path = tmp_path / "t.bin"
     path.write_bytes(data)
     assert load(path) == table
+
+
+def test_an_item_and_its_translation_get_close_vectors(monkeypatch: pytest.MonkeyPatch) -> None:
+    """What the model's v: features would carry: the meaning of the title and lead, in any
+    language. The shipped tagger leaves them out (stacking.VECTOR is 0, round 9's measurement);
+    the ablation bench's --vector turns them on, as here."""
+    sectors = default_settings().sectors
+    assert stacking.VECTOR == 0.0
+    shipped = SectorClassifier(sectors).model_features("Formation des enseignants", "Un atelier.")
+    assert not any(f.startswith(DENSE) for f in shipped)
+    monkeypatch.setattr(stacking, "VECTOR", 4.0)
+    rules = SectorClassifier(sectors)
+
+    def vector(title: str, lead: str) -> list[float]:
+        feats = rules.model_features(title, lead)
+        return [feats.get(f"{DENSE}{d}", 0.0) for d in range(_table().dims)]
+
+    fr = vector("Formation des enseignants au Sénégal", "Un atelier pour les enseignants.")
+    en = vector("Training of teachers in Senegal", "A workshop for school teachers.")
+    other = vector("Manuscripts of the old mosque restored", "Experts restore manuscripts.")
+    assert math.isclose(math.sqrt(sum(x * x for x in fr)), 4.0)
+    assert sum(x * y for x, y in zip(fr, en, strict=True)) > 2 * max(
+        0.0, sum(x * y for x, y in zip(fr, other, strict=True))
+    )
+    off = SectorClassifier(sectors, off=frozenset({"vectors"}))
+    assert not any(f.startswith(DENSE) for f in off.model_features("Formation", "Un atelier"))
