@@ -19,6 +19,9 @@ instead of a weight set by hand:
   title and lead's token vectors, stop words and ICESCO's name left out, unit length times
   `VECTOR`), so that wording no list holds, in any language, says what the item is about:
   measured in round 9 and left off (`VECTOR` = 0, below);
+- `near:education`: a word of the title and lead that no keyword list holds lies, in the
+  cross-language word-vector table, close to one of the field's one-word keywords in any
+  language ("professeurs", listed nowhere, near "teachers"): `via:` for words the lexicon lacks;
 - `meet:open`, `meet:field`: the DG (governance decided) meets someone (a visit, a minister,
   an ambassador, "receives" in any language) and the rules find no field, or find one: guide
   rule 3 tells the two apart (cooperation in general is `partnerships`, one field is that
@@ -32,10 +35,12 @@ learned weights multiply them. Each kind is a rule family that an ablation can s
 
 from __future__ import annotations
 
+import operator
 from collections.abc import Iterable, Mapping, Sequence
 
 from icesco_watch.tagging.concepts import Concepts
 from icesco_watch.tagging.model import DENSE, STOP
+from icesco_watch.tagging.text import phrase
 from icesco_watch.tagging.vectors import WordVectors, load
 
 PAIR = 0.3  # "ICESCO and X" in a title, chosen by CV (1.0 over-fits)
@@ -51,6 +56,16 @@ MEETING = 0.7  # the DG meeting someone, with or without a field (guide rule 3; 
 # French falls in 16 of the other 18. `bench/tagging_ablation.py --vector 4` measures it again.
 VECTOR = 0.0
 VECTOR_DIMS = 64  # the vector's leading components (PCA order) given to the model
+# `near:<field>`: a word of the title and lead that no keyword list holds, rare enough (SIF
+# weight >= NEAR_RARE: not "pays", "sera"), whose cosine with one of a field's one-word keywords
+# (any language) in the word-vector table is at least NEAR_BAR ("professeurs" near "teachers",
+# "archéologie" near "archaeology"). NEAR is the feature's value (BRIDGE's); 0: none. Round 9,
+# grouped CV (README): bar 0.7 kept; 0.6 maps common words ("conseil", "projet") to fields and
+# is worse (story / week, lang-fr 154 / 164, none 138 / 144 tag errors against 155 / 159, 135 /
+# 144 at 0.7 and 158 / 162, 137 / 143 without).
+NEAR = 0.3
+NEAR_BAR = 0.7
+NEAR_RARE = 0.5
 MEETS = frozenset({"receives", "visit", "minister", "ambassador"})  # concepts of a meeting
 NOT_FIELDS = frozenset({"governance", "partnerships", "strategy"})
 
@@ -66,6 +81,10 @@ class Stacker:
         self.vectors: WordVectors | None = load() if VECTOR and "vectors" not in off else None
         self.concepts = Concepts()
         self.bridges = self.concepts.sectors_of(keywords)
+        self.near: _Near | None = None
+        if NEAR and "vectors" not in self.off:
+            table = load()
+            self.near = _Near(table, keywords) if table is not None else None
 
     def add(
         self,
@@ -110,3 +129,44 @@ class Stacker:
             )
             for d, x in enumerate((mean or [])[:VECTOR_DIMS]):
                 feats[f"{DENSE}{d}"] = VECTOR * x
+        if self.near is not None:
+            for key in self.near.sectors(lead):
+                feats[f"near:{key}"] = NEAR
+
+
+class _Near:
+    """Per unlisted word, the fields one of whose one-word keywords is its near neighbour."""
+
+    def __init__(self, table: WordVectors, keywords: Mapping[str, Iterable[str]]) -> None:
+        self.table = table
+        self.listed: set[str] = set()
+        self.by_sector: dict[str, list[tuple[float, ...]]] = {}
+        for key, words in sorted(keywords.items()):
+            for word in words:
+                toks = phrase(word)
+                self.listed.update(toks)
+                vector = table.vector(toks[0]) if len(toks) == 1 else None
+                mine = self.by_sector.setdefault(key, [])
+                if vector is not None and tuple(vector) not in mine:  # "teacher(s)": once
+                    mine.append(tuple(vector))
+        self.cache: dict[str, tuple[str, ...]] = {}
+
+    def sectors(self, lead: Sequence[str]) -> set[str]:
+        found: set[str] = set()
+        for t in set(lead):
+            if t[:1] < " " or len(t) < 3 or t in self.listed or t in STOP or t.isdigit():
+                continue
+            if t not in self.cache:
+                self.cache[t] = self._nearest(t)
+            found.update(self.cache[t])
+        return found
+
+    def _nearest(self, token: str) -> tuple[str, ...]:
+        v = self.table.vector(token)
+        if v is None or self.table.weight(token) < NEAR_RARE:
+            return ()
+        return tuple(
+            key
+            for key, vectors in self.by_sector.items()
+            if any(sum(map(operator.mul, v, k)) >= NEAR_BAR for k in vectors)
+        )

@@ -126,3 +126,17 @@ def test_an_item_and_its_translation_get_close_vectors(monkeypatch: pytest.Monke
     )
     off = SectorClassifier(sectors, off=frozenset({"vectors"}))
     assert not any(f.startswith(DENSE) for f in off.model_features("Formation", "Un atelier"))
+
+
+def test_an_unlisted_word_near_a_fields_keyword_is_a_near_feature() -> None:
+    """ "professeurs" and "archéologie" are in no keyword list; in the table they lie near
+    education's and culture's keywords. Frequent words ("pays") and listed ones never count."""
+    sectors = default_settings().sectors
+    rules = SectorClassifier(sectors)
+    feats = rules.model_features("Des professeurs à Rabat", "Une rencontre sur l'archéologie.")
+    assert {f for f in feats if f.startswith("near:")} == {"near:education", "near:culture"}
+    assert feats["near:education"] == stacking.NEAR > 0
+    listed = rules.model_features("Les enseignants du pays", "Une rencontre entre pays.")
+    assert not any(f.startswith("near:") for f in listed)
+    off = SectorClassifier(sectors, off=frozenset({"vectors"}))
+    assert not any(f.startswith("near:") for f in off.model_features("Des professeurs", "Ici."))
