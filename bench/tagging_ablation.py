@@ -8,6 +8,9 @@ not written from.
     python bench/tagging_ablation.py --drop-keywords 0.3 --seeds 1,2  # 30% of keywords held out
     python bench/tagging_ablation.py --hold-out family --seeds 1,2,3  # 30% of keyword families
     python bench/tagging_ablation.py --hold-out lang-fr     # every French keyword held out
+    python bench/tagging_ablation.py --vector 4 --families vectors --hold-out lang-fr
+                                            # with the word vectors (left off in the shipped
+                                            #   tagger, stacking.VECTOR) against without
 
 Each family (see `FAMILIES` in icesco_watch/tagging/sectors.py) is switched off alone; the model
 is retrained on each fold's other folds with that family off too, so the figure is the whole
@@ -26,6 +29,7 @@ from collections.abc import Sequence
 from concurrent.futures import ProcessPoolExecutor
 
 from icesco_watch.config.loader import default_settings
+from icesco_watch.tagging import stacking
 from icesco_watch.tagging.corpus import load_corpus
 from icesco_watch.tagging.evaluate import Case, score
 from icesco_watch.tagging.folds import Grouping, assign, group_keys, read_links
@@ -89,6 +93,9 @@ def main() -> int:
     parser.add_argument("--drop-keywords", type=float, default=0.0, metavar="F")
     parser.add_argument("--hold-out", choices=HOLD_OUTS, default=None, help="default: word")
     parser.add_argument("--seeds", default="1,2", help="keyword draws, averaged")
+    parser.add_argument(
+        "--vector", type=float, default=stacking.VECTOR, help="word-vector feature length"
+    )
     args = parser.parse_args()
     base_off = frozenset(f for f in args.off.split(",") if f)
     if args.families == "all":
@@ -105,7 +112,7 @@ def main() -> int:
     runs += [(g, base_off | {f}) for g in groupings for f in families]
     seeds = tuple(int(s) for s in args.seeds.split(",") if s)
     how, drop = stand_in(args.hold_out, args.drop_keywords)
-    with ProcessPoolExecutor(max_workers=args.jobs) as pool:
+    with ProcessPoolExecutor(args.jobs, initializer=_vector, initargs=(args.vector,)) as pool:
         results = list(
             pool.map(
                 run,
@@ -117,6 +124,8 @@ def main() -> int:
         )
     outcome = dict(zip(runs, results, strict=True))
     print(f"{K}-fold CV on the train part; base: everything on except {sorted(base_off) or '-'}")
+    if args.vector != stacking.VECTOR:
+        print(f"word vectors at length {args.vector} (shipped: {stacking.VECTOR})")
     if how:
         print(describe(how, drop, seeds[0]).replace(f"seed {seeds[0]}", f"averaged over {seeds}"))
     for g in groupings:
@@ -129,6 +138,11 @@ def main() -> int:
             m, lg, e = outcome[(g, base_off | {f})]
             print(f"{f:<16} {m:>6.3f} " + _langs(lg) + f" {e:>7} {e - errors:>+5}")
     return 0
+
+
+def _vector(length: float) -> None:
+    """In each worker: the word vectors' length among the model's features (0: none)."""
+    stacking.VECTOR = length
 
 
 def _langs(langs: dict[str, float]) -> str:

@@ -3,9 +3,11 @@
 One logistic regression per sector (one-vs-rest) over sparse binary features of the item's
 normalised tokens (the same folding and Arabic clitic stripping as the rules, ICESCO's own name
 removed): unigrams and bigrams of the title and text, title unigrams again, and the site
-categories. Pure Python, no numpy: the weights are a JSON file shipped inside the package
-(`sector_model.json`), scoring an item is a few hundred dictionary lookups, and training on a
-few hundred items takes seconds (`bench/train_sector_model.py`).
+categories; beside them, real-valued features (the rules' conclusions, the item's word vector:
+stacking.py), which the regression weighs the same way. Pure Python, no numpy: the weights are
+a JSON file shipped inside the package (`sector_model.json`), scoring an item is a few hundred
+dictionary lookups, and training on a few hundred items takes seconds
+(`bench/train_sector_model.py`).
 
 The rules stay in charge of what is decisive (units, categories, heads); the model also sees
 the rules' conclusions ("rule:education", "decided:governance") and decides the sectors that
@@ -101,6 +103,7 @@ POSITIVE_CAP = 2.0  # how much rarer sectors' positive examples may be weighted 
 DECIMALS = 4
 PRUNE = 0.02
 MIN_COUNT = 3
+DENSE = "v:"  # the item's word-vector components (stacking.py, vectors.py)
 
 
 def features(

@@ -37,7 +37,7 @@ from urllib.parse import unquote
 from icesco_watch.config.schema import SectorConfig
 from icesco_watch.tagging import weights as w
 from icesco_watch.tagging.context import MASKED, Context
-from icesco_watch.tagging.model import LinearModel, features
+from icesco_watch.tagging.model import DENSE, LinearModel, features
 from icesco_watch.tagging.stacking import Stacker
 from icesco_watch.tagging.text import PhraseIndex, fold, phrase
 
@@ -142,7 +142,7 @@ class SectorClassifier:
         scores, beside, feats = self._rules(title, text, categories)
         probabilities = (
             self.model.probabilities(feats)
-            if self.model is not None and len(feats) >= w.MODEL_MIN_FEATURES
+            if self.model is not None and _sparse(feats) >= w.MODEL_MIN_FEATURES
             else {}
         )
         cued = (
@@ -381,6 +381,12 @@ class SectorClassifier:
                 evidence[key] = tuple(reasons)
         chosen.sort(key=lambda pair: (-pair[0], self.keys.index(pair[1])))
         return SectorTags(tuple(key for _, key in chosen), evidence)
+
+
+def _sparse(feats: dict[str, float]) -> int:
+    """How many of an item's features are not its vector's components: a short text is too
+    short to judge, whatever its vector says."""
+    return sum(not f.startswith(DENSE) for f in feats)
 
 
 def _category_key(category: str) -> str:

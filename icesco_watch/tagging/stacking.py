@@ -15,6 +15,13 @@ instead of a weight set by hand:
   for education): the taxonomy's vocabulary of one language reaches the others through the
   lexicon, so French news whose words the French lists lack still counts what the English and
   Arabic lists hold (the notion -> sector map is read from the taxonomy, never learned);
+- `v:0`, `v:1`…: the item's cross-language word vector (vectors.py: the SIF-weighted mean of the
+  title and lead's token vectors, stop words and ICESCO's name left out, unit length times
+  `VECTOR`), so that wording no list holds, in any language, says what the item is about:
+  measured in round 9 and left off (`VECTOR` = 0, below);
+- `near:education`: a word of the title and lead that no keyword list holds lies, in the
+  cross-language word-vector table, close to one of the field's one-word keywords in any
+  language ("professeurs", listed nowhere, near "teachers"): `via:` for words the lexicon lacks;
 - `meet:open`, `meet:field`: the DG (governance decided) meets someone (a visit, a minister,
   an ambassador, "receives" in any language) and the rules find no field, or find one: guide
   rule 3 tells the two apart (cooperation in general is `partnerships`, one field is that
@@ -28,15 +35,37 @@ learned weights multiply them. Each kind is a rule family that an ablation can s
 
 from __future__ import annotations
 
+import operator
 from collections.abc import Iterable, Mapping, Sequence
 
 from icesco_watch.tagging.concepts import Concepts
+from icesco_watch.tagging.model import DENSE, STOP
+from icesco_watch.tagging.text import phrase
+from icesco_watch.tagging.vectors import WordVectors, load
 
 PAIR = 0.3  # "ICESCO and X" in a title, chosen by CV (1.0 over-fits)
 CONCEPT = 0.7  # a sector's keyword in the title (0.3 / 0.5 / 1.0 tried)
 LEXICON = 0.3  # a concept of the trilingual lexicon (0.5 and 1.0 tried: more errors)
 BRIDGE = 0.3  # a field's notion listed as its keyword in some language (0.5 tried: more errors)
 MEETING = 0.7  # the DG meeting someone, with or without a field (guide rule 3; 0.3 tried)
+# The length of the item's word vector among its features (`v:0`, `v:1`…; vectors.py); 0: none.
+# Round 9 measured it and left it at 0 (README, Sectors): at 4 (0.25-1 change nothing: the
+# regression leaves them near 0; 8 is worse), French under `--hold-out lang-fr` gains 0.776 ->
+# 0.799 (story) and 0.766 -> 0.782 (week), but over twenty grouped CV runs (story and week; none,
+# word and family 30% seeds 1-3, lang-fr, lang-en, lang-ar) tag errors rise 3114 -> 3145 and
+# French falls in 16 of the other 18. `bench/tagging_ablation.py --vector 4` measures it again.
+VECTOR = 0.0
+VECTOR_DIMS = 64  # the vector's leading components (PCA order) given to the model
+# `near:<field>`: a word of the title and lead that no keyword list holds, rare enough (SIF
+# weight >= NEAR_RARE: not "pays", "sera"), whose cosine with one of a field's one-word keywords
+# (any language) in the word-vector table is at least NEAR_BAR ("professeurs" near "teachers",
+# "archéologie" near "archaeology"). NEAR is the feature's value (BRIDGE's); 0: none. Round 9,
+# grouped CV (README): bar 0.7 kept; 0.6 maps common words ("conseil", "projet") to fields and
+# is worse (story / week, lang-fr 154 / 164, none 138 / 144 tag errors against 155 / 159, 135 /
+# 144 at 0.7 and 158 / 162, 137 / 143 without).
+NEAR = 0.3
+NEAR_BAR = 0.7
+NEAR_RARE = 0.5
 MEETS = frozenset({"receives", "visit", "minister", "ambassador"})  # concepts of a meeting
 NOT_FIELDS = frozenset({"governance", "partnerships", "strategy"})
 
@@ -49,8 +78,13 @@ class Stacker:
     ) -> None:
         """`keywords`: per sector, its keywords (any language), for the `via:` features."""
         self.off = off
+        self.vectors: WordVectors | None = load() if VECTOR and "vectors" not in off else None
         self.concepts = Concepts()
         self.bridges = self.concepts.sectors_of(keywords)
+        self.near: _Near | None = None
+        if NEAR and "vectors" not in self.off:
+            table = load()
+            self.near = _Near(table, keywords) if table is not None else None
 
     def add(
         self,
@@ -89,3 +123,50 @@ class Stacker:
                     feats[f"via:{key}"] = BRIDGE
         if "meeting" not in self.off and "governance" in rules and found & MEETS:
             feats["meet:field" if rules - NOT_FIELDS else "meet:open"] = MEETING
+        if self.vectors is not None:
+            mean = self.vectors.mean(
+                t for t in lead if t[:1] >= " " and len(t) > 1 and t not in STOP and not t.isdigit()
+            )
+            for d, x in enumerate((mean or [])[:VECTOR_DIMS]):
+                feats[f"{DENSE}{d}"] = VECTOR * x
+        if self.near is not None:
+            for key in self.near.sectors(lead):
+                feats[f"near:{key}"] = NEAR
+
+
+class _Near:
+    """Per unlisted word, the fields one of whose one-word keywords is its near neighbour."""
+
+    def __init__(self, table: WordVectors, keywords: Mapping[str, Iterable[str]]) -> None:
+        self.table = table
+        self.listed: set[str] = set()
+        self.by_sector: dict[str, list[tuple[float, ...]]] = {}
+        for key, words in sorted(keywords.items()):
+            for word in words:
+                toks = phrase(word)
+                self.listed.update(toks)
+                vector = table.vector(toks[0]) if len(toks) == 1 else None
+                mine = self.by_sector.setdefault(key, [])
+                if vector is not None and tuple(vector) not in mine:  # "teacher(s)": once
+                    mine.append(tuple(vector))
+        self.cache: dict[str, tuple[str, ...]] = {}
+
+    def sectors(self, lead: Sequence[str]) -> set[str]:
+        found: set[str] = set()
+        for t in set(lead):
+            if t[:1] < " " or len(t) < 3 or t in self.listed or t in STOP or t.isdigit():
+                continue
+            if t not in self.cache:
+                self.cache[t] = self._nearest(t)
+            found.update(self.cache[t])
+        return found
+
+    def _nearest(self, token: str) -> tuple[str, ...]:
+        v = self.table.vector(token)
+        if v is None or self.table.weight(token) < NEAR_RARE:
+            return ()
+        return tuple(
+            key
+            for key, vectors in self.by_sector.items()
+            if any(sum(map(operator.mul, v, k)) >= NEAR_BAR for k in vectors)
+        )

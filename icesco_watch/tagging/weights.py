@@ -57,4 +57,5 @@ FAMILIES = (
     "model-add",  # the model alone adds a sector at MODEL_ADD
     "concept-cue",  # a lexicon concept the model counts for a sector stands in for a keyword
     "bridge",  # a lexicon concept whose form is a sector's keyword in any language (via:)
+    "vectors",  # the word-vector table: near:<field> (and v:, when stacking.VECTOR > 0)
 )
