@@ -18,7 +18,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from functools import cache
 from typing import Literal
 
-from icesco_watch.digests_words import ascii_digits, weekday_of
+from icesco_watch.digests_words import ascii_digits, schedule_word, weekday_of
 from icesco_watch.models import strip_format_controls
 
 Kind = Literal["instant", "daily", "weekly"]
@@ -77,11 +77,14 @@ USAGE = (
 
 def parse_schedule(text: str, timezone: str = DEFAULT_ZONE) -> Schedule:
     """ "daily 08:00", "weekly mon 08:00", "instant" (or "off") in `timezone`; raises
-    ScheduleError naming what is wrong. The day may be written in English, French or Arabic
-    ("lundi", "الإثنين") and the digits in any script ("٠٨:٣٠"): `digests_words` reads them,
+    ScheduleError naming what is wrong. The kind and the day may be written in English, French
+    or Arabic ("hebdomadaire lundi", "أسبوعي الإثنين") and the digits in any script ("٠٨:٣٠"):
+    `digests_words` reads them,
     for the bot and the config alike. Invisible characters (direction marks an Arabic keyboard
     adds, zero-width spaces) are not part of what was written."""
     words = ascii_digits(strip_format_controls(text)).casefold().split()
+    if words:  # "quotidien 08:00", "أسبوعي الإثنين 08:00": the kind in any of the three languages
+        words[0] = schedule_word(words[0]) or words[0]
     zone = canonical_zone(timezone)
     if words in (["instant"], ["off"]):
         return Schedule(timezone=zone)

@@ -8,6 +8,11 @@ accents and Arabic marks dropped (NFKD takes the hamza off أ and إ, the madda 
 ا, ة as ه, ى as ي, the tatweel and a trailing "." ignored, and the Arabic definite article
 "ال" optional (CLDR writes "الاثنين", people also write "الإثنين", "اثنين" or "إثنين").
 
+The schedule's own words are read in the three languages too (`schedule_word`): "quotidien" or
+"يومي" for daily, "hebdomadaire" or "أسبوعي" for weekly, "instantané" or "فوري" for instant,
+"arrêt" or "إيقاف" for off. CLDR has no such words, so they are listed here, a few each; the
+config and the bot's messages keep the English ones.
+
 `ascii_digits` is the one place a number typed in another script (Arabic-Indic ٠-٩, Eastern
 Arabic-Indic ۰-۹, or any other Unicode decimal digit) becomes the ASCII digits every parser of
 ours reads. `fold_letters` is the one place typed names are compared without case, accents or
@@ -71,6 +76,33 @@ def _day_table() -> dict[str, int]:
                     if found != weekday:  # pragma: no cover - CLDR data changed under us
                         raise ValueError(f"day name {name!r} means two days")
     return table
+
+
+# A few common forms each (masculine, feminine, adverb; folded as day names are, so case,
+# accents, hamza and the article do not matter). English first: the form the parser knows.
+SCHEDULE_WORDS: dict[str, tuple[str, ...]] = {
+    "daily": ("daily", "quotidien", "quotidienne", "journalier", "يومي", "يوميا", "يوميه"),
+    "weekly": ("weekly", "hebdomadaire", "hebdo", "أسبوعي", "أسبوعيا", "أسبوعيه"),
+    "instant": ("instant", "instantané", "immédiat", "فوري", "فورا", "فوريه"),
+    "off": ("off", "arrêt", "désactivé", "إيقاف", "متوقف"),
+}
+
+
+@cache
+def _schedule_table() -> dict[str, str]:
+    table: dict[str, str] = {}
+    for english, forms in SCHEDULE_WORDS.items():
+        for form in forms:
+            found = table.setdefault(fold_word(form), english)
+            if found != english:  # pragma: no cover - a word listed for two meanings
+                raise ValueError(f"schedule word {form!r} means two things")
+    return table
+
+
+def schedule_word(word: str) -> str | None:
+    """The English schedule word ("daily", "weekly", "instant", "off") that `word` means, in
+    English, French or Arabic, if it is one."""
+    return _schedule_table().get(fold_word(word)) if word.strip() else None
 
 
 def weekday_of(word: str) -> int | None:

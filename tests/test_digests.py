@@ -64,6 +64,19 @@ def test_schedules_parse_to_their_normal_form(text: str, expected: Schedule) -> 
         ("weekly الخميس ٢٣:٥٩", Schedule("weekly", 23, 59, 3)),
         ("weekly \u200fالإثنين\u200f \u061c٠٨:٣٠", Schedule("weekly", 8, 30, 0)),
         ("\u200bdaily 08:00\ufeff", Schedule("daily", 8, 0)),
+        # the kind of digest in French or Arabic words (any case, accent, hamza or article)
+        ("quotidien 08:00", Schedule("daily", 8, 0)),
+        ("Quotidienne ٠٨:٣٠", Schedule("daily", 8, 30)),
+        ("hebdomadaire lundi 08:00", Schedule("weekly", 8, 0, 0)),
+        ("hebdo Mardi 9:00", Schedule("weekly", 9, 0, 1)),
+        ("يومي 07:15", Schedule("daily", 7, 15)),
+        ("يومياً ٠٧:١٥", Schedule("daily", 7, 15)),
+        ("أسبوعي الإثنين ٠٨:٣٠", Schedule("weekly", 8, 30, 0)),
+        ("اسبوعيا الأحد 20:00", Schedule("weekly", 20, 0, 6)),
+        ("instantané", INSTANT),
+        ("Arrêt", INSTANT),
+        ("فوري", INSTANT),
+        ("إيقاف", INSTANT),
     ],
 )
 def test_days_in_the_bots_languages_and_digits_in_any_script(text: str, expected: Schedule) -> None:

@@ -210,8 +210,13 @@ def test_timezone_refuses_the_hosts_own_zone_files(tmp_path: Path, api: FakeBotA
 
 
 # What a French or an Arabic reader types: the day in their language (any CLDR form, any case or
-# accent, Arabic with or without hamza or article), the time in their digits.
+# accent, Arabic with or without hamza or article), the time in their digits, and the kind of
+# digest in their words ("quotidien", "أسبوعي": before, "not a schedule").
 TYPED = [
+    ("fr", "/digest quotidien 08:00", Schedule("daily", 8, 0)),
+    ("fr", "/digest Hebdomadaire lundi 08:00", Schedule("weekly", 8, 0, 0)),
+    ("ar", "/digest يومي ٠٧:٣٠", Schedule("daily", 7, 30)),
+    ("ar", "/digest أسبوعي الجمعة ٨:٣٠", Schedule("weekly", 8, 30, 4)),
     ("fr", "/digest weekly lundi 08:00", Schedule("weekly", 8, 0, 0)),
     ("fr", "/digest weekly Mer. 18:30", Schedule("weekly", 18, 30, 2)),
     ("ar", "/digest weekly الإثنين ٠٨:٣٠", Schedule("weekly", 8, 30, 0)),
