@@ -388,7 +388,7 @@ def test_a_session_ordinal_is_one_fact_not_also_its_number() -> None:
     # The 47th OIC foreign ministers' session in Niamey (November 2020): the Director-General's
     # proposal in the session and his meetings on its fringe, two stories; "47th" is #47 and 47.
     proposal = doc("en", "2020-11-30", "At the OIC foreign ministers' meeting in Niamey")
-    meetings = doc("fr", "2020-11-30", "À Niamey, le Directeur général")
+    meetings = doc("fr", "2020-11-30", "À Niamey, le Directeur général de l'ICESCO multiplie")
     match = Linker(POOL).score(proposal, meetings)
     assert "numbers: #47" in match.evidence
     assert not linked(proposal, meetings)
