@@ -32,14 +32,13 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from urllib.parse import unquote
 
 from icesco_watch.config.schema import SectorConfig
 from icesco_watch.tagging import weights as w
 from icesco_watch.tagging.context import MASKED, Context
 from icesco_watch.tagging.model import DENSE, LinearModel, features
 from icesco_watch.tagging.stacking import Stacker
-from icesco_watch.tagging.text import PhraseIndex, fold, phrase
+from icesco_watch.tagging.text import PhraseIndex, category_key, phrase
 
 
 @dataclass(frozen=True, slots=True)
@@ -107,7 +106,7 @@ class SectorClassifier:
         self.categories: dict[str, list[tuple[str, str]]] = {}
         for s in sectors:
             for category in s.categories:
-                self.categories.setdefault(_category_key(category), []).append((s.key, category))
+                self.categories.setdefault(category_key(category), []).append((s.key, category))
         # Field words a job title may carry ("Minister of Culture"): one-word keywords of the
         # fields, not of cross-cutting sectors ("the minister signed" keeps "signed").
         self.context = Context(
@@ -150,7 +149,8 @@ class SectorClassifier:
             if probabilities and self.model is not None and self._on("concept-cue")
             else {}
         )
-        return self._decide_all(scores, probabilities, beside, cued)
+        titled = frozenset(k for k in self.keys if f"title:{k}" in feats)
+        return self._decide_all(scores, probabilities, beside, cued, titled)
 
     def model_features(
         self, title: str, text: str, categories: Sequence[str] = ()
@@ -291,7 +291,7 @@ class SectorClassifier:
 
     def _score_categories(self, categories: Sequence[str], scores: dict[str, _Score]) -> None:
         for category in categories:
-            for sector, label in self.categories.get(_category_key(category), []):
+            for sector, label in self.categories.get(category_key(category), []):
                 self._decide(scores[sector], w.CATEGORY, f"site category '{label}'")
 
     def _on(self, family: str) -> bool:
@@ -318,8 +318,10 @@ class SectorClassifier:
         probabilities: dict[str, float],
         beside: frozenset[str],
         cued: dict[str, str] | None = None,
+        titled: frozenset[str] = frozenset(),
     ) -> SectorTags:
-        """`cued`: per sector, a concept the model counts for it (see `weights.CUE`)."""
+        """`cued`: per sector, a concept the model counts for it (see `weights.CUE`);
+        `titled`: the sectors whose keyword stands in the title (see `weights.TITLE_P`)."""
         cued = cued or {}
         best = max((s.decisive + s.keywords for s in scores.values()), default=0.0)
         chosen: list[tuple[float, str]] = []
@@ -364,7 +366,7 @@ class SectorClassifier:
                         )
                     )
                 )
-                keyword_ok = seen and p >= w.STACK_P
+                keyword_ok = seen and p >= (w.TITLE_P if key in titled else w.STACK_P)
             by_model = p is not None and p >= w.MODEL_ADD and self._on("model-add")
             if score.decisive >= w.THRESHOLD or keyword_ok or by_model:
                 reasons = list(score.reasons)
@@ -387,10 +389,3 @@ def _sparse(feats: dict[str, float]) -> int:
     """How many of an item's features are not its vector's components: a short text is too
     short to judge, whatever its vector says."""
     return sum(not f.startswith(DENSE) for f in feats)
-
-
-def _category_key(category: str) -> str:
-    """Slugs and names compare equal: "science-technology", "Science Technology", and a
-    percent-encoded Arabic slug with the Arabic it encodes."""
-    text = unquote(category).replace("_", " ").replace("-", " ")
-    return "-".join(fold(text).split())
