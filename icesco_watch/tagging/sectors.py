@@ -149,8 +149,7 @@ class SectorClassifier:
             if probabilities and self.model is not None and self._on("concept-cue")
             else {}
         )
-        titled = frozenset(k for k in self.keys if f"title:{k}" in feats)
-        return self._decide_all(scores, probabilities, beside, cued, titled)
+        return self._decide_all(scores, probabilities, beside, cued)
 
     def model_features(
         self, title: str, text: str, categories: Sequence[str] = ()
@@ -318,10 +317,8 @@ class SectorClassifier:
         probabilities: dict[str, float],
         beside: frozenset[str],
         cued: dict[str, str] | None = None,
-        titled: frozenset[str] = frozenset(),
     ) -> SectorTags:
-        """`cued`: per sector, a concept the model counts for it (see `weights.CUE`);
-        `titled`: the sectors whose keyword stands in the title (see `weights.TITLE_P`)."""
+        """`cued`: per sector, a concept the model counts for it (see `weights.CUE`)."""
         cued = cued or {}
         best = max((s.decisive + s.keywords for s in scores.values()), default=0.0)
         chosen: list[tuple[float, str]] = []
@@ -366,7 +363,7 @@ class SectorClassifier:
                         )
                     )
                 )
-                keyword_ok = seen and p >= (w.TITLE_P if key in titled else w.STACK_P)
+                keyword_ok = seen and p >= w.STACK_P
             by_model = p is not None and p >= w.MODEL_ADD and self._on("model-add")
             if score.decisive >= w.THRESHOLD or keyword_ok or by_model:
                 reasons = list(score.reasons)
