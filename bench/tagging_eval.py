@@ -16,6 +16,11 @@ per language, bootstrap 95% intervals, the full-body subset apart, the units-onl
     python bench/tagging_eval.py --cv 5 --group story --hold-out lang-fr
                                                    #   every French keyword held out (see
                                                    #   icesco_watch/tagging/holdout.py)
+    python bench/tagging_eval.py --hold-ids en-11,fr-11,fr-12,ar-12,en-13,fr-13,ar-13 --group story
+                                                   #   train on the rest of TRAIN, score only the
+                                                   #   items whose id starts so (those written
+                                                   #   last: the stand-in for news nobody read);
+                                                   #   their stories (or weeks) are kept out too
     python bench/tagging_eval.py --errors          # also list TRAIN errors (never test errors)
     python bench/tagging_eval.py --split test      # the frozen TEST part: run it rarely
     python bench/tagging_eval.py --rules-only      # without the learned model
@@ -45,7 +50,7 @@ from icesco_watch.tagging.folds import GROUPINGS, assign, group_keys, read_links
 from icesco_watch.tagging.holdout import HOLD_OUTS, describe, hold_out, stand_in
 from icesco_watch.tagging.model import load_shipped
 from icesco_watch.tagging.sectors import SectorClassifier
-from icesco_watch.tagging.training import cross_validate
+from icesco_watch.tagging.training import cross_validate, fit
 
 HEADER = ("sector", "support", "prec", "recall", "F1", "95% interval", "units-only F1")
 
@@ -67,6 +72,9 @@ def main() -> int:
     parser.add_argument(
         "--hold-out", choices=HOLD_OUTS, default=None, help="which stand-in (default: word)"
     )
+    parser.add_argument(
+        "--hold-ids", default="", metavar="PREFIXES", help="score only these ids, trained without"
+    )
     parser.add_argument("--seed", type=int, default=1, help="which keywords are held out")
     parser.add_argument("--config", type=Path, default=None, help="taxonomy from this config")
     parser.add_argument("--errors", action="store_true", help="list misclassified train cases")
@@ -75,10 +83,12 @@ def main() -> int:
     args = parser.parse_args()
     if args.errors and args.split != "train" and args.cases is None:
         parser.error("--errors lists train errors only: the test part is never inspected")
-    if args.cv and args.split != "train":
-        parser.error("--cv runs on the train part only")
+    if (args.cv or args.hold_ids) and args.split != "train":
+        parser.error("--cv and --hold-ids run on the train part only")
+    if args.cv and args.hold_ids:
+        parser.error("--hold-ids is one split of its own: no --cv with it")
     held_out, share = stand_in(args.hold_out, args.drop_keywords)
-    if held_out and not args.cv:
+    if held_out and not (args.cv or args.hold_ids):
         parser.error("holding keywords out needs --cv (the shipped model knows every keyword)")
 
     settings = load_config(args.config, {}).settings if args.config else default_settings()
@@ -100,7 +110,25 @@ def main() -> int:
         label = f"{args.split} part of {args.dir}"
 
     started = time.perf_counter()
-    if args.cv:
+    prefixes = tuple(p for p in args.hold_ids.split(",") if p)
+    if prefixes:
+        sectors = settings.sectors
+        if held_out:
+            sectors = hold_out(sectors, held_out, share, args.seed, cases)
+        scored, trained = held_fold(cases, groups, prefixes)
+        if not scored:
+            parser.error(f"no train item's id starts with {args.hold_ids}")
+        cases = [cases[i] for i in scored]
+        rest = trained
+        classifier = SectorClassifier(sectors) if args.rules_only else fit(sectors, rest)
+        predictions = predict(classifier, cases)
+        label += (
+            f", {len(cases)} items with ids {args.hold_ids} scored, trained on {len(rest)} "
+            f"others (their {args.group}s kept out)"
+        )
+        if held_out:
+            label += ", " + describe(held_out, share, args.seed)
+    elif args.cv:
         folds = assign(groups, args.cv)
         sectors = settings.sectors
         if held_out:
@@ -119,7 +147,7 @@ def main() -> int:
     ]
     baseline = predict(SectorClassifier(units_only), cases)
 
-    if args.split != "test" and args.cases is None and not args.cv and not args.rules_only:
+    if args.split != "test" and args.cases is None and not (args.cv or prefixes or args.rules_only):
         print("note: the shipped model was trained on the train part: these figures are in-sample;")
         print("      use --cv K for honest ones")
     langs = sorted({c.lang for c in cases})
@@ -134,13 +162,23 @@ def main() -> int:
         _summary("full body", cases, predictions, baseline, keys, chosen, args.rounds)
         _precision("full body", cases, predictions, chosen, keys, args.rounds)
     print(f"classified {len(cases)} items in {elapsed:.2f} s")
-    if not args.cv:
+    if not (args.cv or prefixes):
         _speed(settings.sectors, cases, args.rules_only)
     if args.errors:
         for case, got in score(cases, predictions, keys).errors:
             missing, extra = sorted(case.sectors - got), sorted(got - case.sectors)
             print(f"- {case.id}: missing {missing} extra {extra}: {case.title}")
     return 0
+
+
+def held_fold(
+    cases: Sequence[Case], groups: Sequence[str], prefixes: tuple[str, ...]
+) -> tuple[list[int], list[Case]]:
+    """The indices of the cases whose id starts with one of `prefixes`, and the cases to train
+    on: every other case whose group (story or week) holds none of them."""
+    scored = [i for i, c in enumerate(cases) if c.id.startswith(prefixes)]
+    kept_out = {groups[i] for i in scored}
+    return scored, [c for c, g in zip(cases, groups, strict=True) if g not in kept_out]
 
 
 def _speed(sectors: Sequence[SectorConfig], cases: list[Case], rules_only: bool) -> None:

@@ -32,14 +32,13 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from urllib.parse import unquote
 
 from icesco_watch.config.schema import SectorConfig
 from icesco_watch.tagging import weights as w
 from icesco_watch.tagging.context import MASKED, Context
 from icesco_watch.tagging.model import DENSE, LinearModel, features
 from icesco_watch.tagging.stacking import Stacker
-from icesco_watch.tagging.text import PhraseIndex, fold, phrase
+from icesco_watch.tagging.text import PhraseIndex, category_key, phrase
 
 
 @dataclass(frozen=True, slots=True)
@@ -107,7 +106,7 @@ class SectorClassifier:
         self.categories: dict[str, list[tuple[str, str]]] = {}
         for s in sectors:
             for category in s.categories:
-                self.categories.setdefault(_category_key(category), []).append((s.key, category))
+                self.categories.setdefault(category_key(category), []).append((s.key, category))
         # Field words a job title may carry ("Minister of Culture"): one-word keywords of the
         # fields, not of cross-cutting sectors ("the minister signed" keeps "signed").
         self.context = Context(
@@ -291,7 +290,7 @@ class SectorClassifier:
 
     def _score_categories(self, categories: Sequence[str], scores: dict[str, _Score]) -> None:
         for category in categories:
-            for sector, label in self.categories.get(_category_key(category), []):
+            for sector, label in self.categories.get(category_key(category), []):
                 self._decide(scores[sector], w.CATEGORY, f"site category '{label}'")
 
     def _on(self, family: str) -> bool:
@@ -387,10 +386,3 @@ def _sparse(feats: dict[str, float]) -> int:
     """How many of an item's features are not its vector's components: a short text is too
     short to judge, whatever its vector says."""
     return sum(not f.startswith(DENSE) for f in feats)
-
-
-def _category_key(category: str) -> str:
-    """Slugs and names compare equal: "science-technology", "Science Technology", and a
-    percent-encoded Arabic slug with the Arabic it encodes."""
-    text = unquote(category).replace("_", " ").replace("-", " ")
-    return "-".join(fold(text).split())

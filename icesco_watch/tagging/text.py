@@ -24,6 +24,7 @@ import re
 import unicodedata
 from collections.abc import Iterable, Sequence
 from functools import lru_cache
+from urllib.parse import unquote
 
 _ARABIC_FOLD = str.maketrans(
     {
@@ -191,3 +192,10 @@ def index_text(parts: Iterable[str], max_len: int) -> PhraseIndex:
             words.append("\x00")
         words.extend(tokens(part))
     return PhraseIndex(words, max_len)
+
+
+def category_key(category: str) -> str:
+    """Slugs and names compare equal: "science-technology", "Science Technology", and a
+    percent-encoded Arabic slug with the Arabic it encodes."""
+    text = unquote(category).replace("_", " ").replace("-", " ")
+    return "-".join(fold(text).split())
