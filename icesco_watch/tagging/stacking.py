@@ -157,7 +157,9 @@ class _Near:
         for t in set(lead):
             if t[:1] < " " or len(t) < 3 or t in self.listed or t in STOP or t.isdigit():
                 continue
-            if t not in self.cache:
+            if t not in self.table:  # not cached: a long-running service sees endless new words
+                continue
+            if t not in self.cache:  # bounded by the table's vocabulary
                 self.cache[t] = self._nearest(t)
             found.update(self.cache[t])
         return found
