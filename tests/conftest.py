@@ -31,6 +31,26 @@ LISTINGS = {
 }
 
 
+# Tests that measure time, kill processes or share the one WordPress site run alone, after the
+# rest (`-m alone`): a neighbour's load must never decide them. Everything else may run on several
+# workers at once (`-n 2 -m "not alone"`, the README's command). Decided here, for every pass.
+ALONE = (
+    "tests/faults/",
+    "tests/scheduler/",
+    "tests/wordpress/",
+    "tests/notifiers/telegram/test_crash.py",
+)
+NOT_ALONE = ("tests/scheduler/test_health_alerts.py",)  # measures no time: retries and counts
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    root = config.rootpath
+    for item in items:
+        where = item.path.relative_to(root).as_posix()
+        if where.startswith(ALONE) and not where.startswith(NOT_ALONE):
+            item.add_marker(pytest.mark.alone)
+
+
 DEFAULTS = default_settings()
 __all__ = ["close_postgres_connections"]  # an autouse fixture for every test
 
