@@ -1,4 +1,9 @@
-"""The `icesco-watch` command: builds components from the config and calls them; nothing else."""
+"""The `icesco-watch` command: builds components from the config and calls them; nothing else.
+
+Each command imports the parts it runs when it runs (Scrapy, aiohttp, python-telegram-bot,
+APScheduler, Alembic): `--help` and `config check` need none of them, and loading them all made
+every invocation pay about 2 s before doing anything (bench/cli_start.py measures it).
+"""
 
 from __future__ import annotations
 
@@ -10,10 +15,9 @@ import signal
 import sys
 from collections.abc import Coroutine
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
-from sqlalchemy import Engine
 
 from icesco_watch.cli_data import db_app, items_app, register_data_commands
 from icesco_watch.config.loader import (
@@ -22,27 +26,16 @@ from icesco_watch.config.loader import (
     LoadedConfig,
     environment_secrets,
 )
-from icesco_watch.config.render import render_toml
 from icesco_watch.config.schema import Settings, SourceConfig
-from icesco_watch.doctor import run_doctor
 from icesco_watch.fatal import GuardedGroup, describe
-from icesco_watch.feeds.publish import build_all
-from icesco_watch.feeds.server import FeedServer
-from icesco_watch.models import CycleReport
-from icesco_watch.notifiers.telegram.probe import send_test_alert
-from icesco_watch.progress import crawl_with_progress
 from icesco_watch.redaction import protect_token, redact
-from icesco_watch.scheduler.alerts import deliver_now
-from icesco_watch.scheduler.cycle import run_cycle
-from icesco_watch.scheduler.instances import CycleBusy, one_cycle
-from icesco_watch.scheduler.service import Service
 from icesco_watch.session import LogFormatOption, begin, load, require_writable_dir
-from icesco_watch.store.health import all_source_states
-from icesco_watch.store.items import count_by_source
-from icesco_watch.store.leases import instance_id
-from icesco_watch.store.outbox import pending_counts
-from icesco_watch.store.quarantine import quarantined
-from icesco_watch.store.schema import open_store
+
+if TYPE_CHECKING:
+    from sqlalchemy import Engine
+
+    from icesco_watch.feeds.server import FeedServer
+    from icesco_watch.models import CycleReport
 
 CYCLE_WAIT = 600.0  # seconds `crawl` waits for a service's cycle in progress to end
 
@@ -146,6 +139,12 @@ def crawl(
     built-in sources takes about a minute at the polite delay). Exit 1 also when Telegram
     refuses the token or cannot be reached: the line says which key to check.
     """
+    from icesco_watch.progress import crawl_with_progress
+    from icesco_watch.scheduler.alerts import deliver_now
+    from icesco_watch.scheduler.cycle import run_cycle
+    from icesco_watch.store.outbox import pending_counts
+    from icesco_watch.store.schema import open_store
+
     settings = _settings(ctx)
     sources = _choose_sources(settings, source)
     engine = open_store(settings.storage.url)
@@ -181,6 +180,9 @@ def crawl(
 
 async def _exclusive(engine: Engine, cycle: Coroutine[Any, Any, CycleReport]) -> CycleReport:
     """Run `cycle` once no other instance (a running service) is in a cycle on this store."""
+    from icesco_watch.scheduler.instances import CycleBusy, one_cycle
+    from icesco_watch.store.leases import instance_id
+
     try:
         async with one_cycle(engine, instance_id(), wait=CYCLE_WAIT):
             return await cycle
@@ -198,6 +200,9 @@ def run(ctx: typer.Context) -> None:
     --log-format); a fault such as a port in use ends it with one line naming the key to fix
     and exit 1. Stop it with Ctrl-C or SIGTERM.
     """
+    from icesco_watch.scheduler.service import Service
+    from icesco_watch.store.schema import open_store
+
     settings = _settings(ctx, logging.INFO)
     engine = open_store(settings.storage.url)
     require_writable_dir(settings.feeds.dir)
@@ -216,6 +221,8 @@ def doctor(
     """Check live sources: robots.txt, which channels answer (REST API, feed, HTML) and which
     is chosen, the newest items with date, categories and sectors, and plain warnings.
     Stores nothing. Exit 0 when every checked source is usable, 1 otherwise."""
+    from icesco_watch.doctor import run_doctor
+
     settings = _settings(ctx, logging.INFO if ctx.obj.verbose else logging.ERROR)
     diagnoses = run_doctor(settings, _choose_sources(settings, source))
     for diagnosis in diagnoses:
@@ -231,6 +238,12 @@ def status(
 ) -> None:
     """Per-source health (last run, last success, failures in a row, last error, items), then
     Telegram deliveries by status (with --json, a last line {"deliveries": {...}})."""
+    from icesco_watch.store.health import all_source_states
+    from icesco_watch.store.items import count_by_source
+    from icesco_watch.store.outbox import pending_counts
+    from icesco_watch.store.quarantine import quarantined
+    from icesco_watch.store.schema import open_store
+
     settings = _settings(ctx)
     engine = open_store(settings.storage.url)
     with engine.connect() as conn:
@@ -288,6 +301,9 @@ def status(
 @feeds_app.command("build")
 def feeds_build(ctx: typer.Context) -> None:
     """Regenerate every feed, the OPML list and the index page from the store."""
+    from icesco_watch.feeds.publish import build_all
+    from icesco_watch.store.schema import open_store
+
     settings = _settings(ctx)
     engine = open_store(settings.storage.url)
     require_writable_dir(settings.feeds.dir)
@@ -301,6 +317,9 @@ def feeds_build(ctx: typer.Context) -> None:
 @app.command()
 def serve(ctx: typer.Context) -> None:
     """Serve the feeds (and /healthz) alone, without crawling; stop with Ctrl-C."""
+    from icesco_watch.feeds.server import FeedServer
+    from icesco_watch.store.schema import open_store
+
     settings = _settings(ctx, logging.INFO)
     engine = open_store(settings.storage.url)
     if not (Path(settings.feeds.dir) / "index.html").is_file():
@@ -329,6 +348,8 @@ async def _serve(server: FeedServer) -> None:
 @config_app.command("check")
 def config_check(ctx: typer.Context) -> None:
     """Validate the config and print the effective settings (exit 2 with one line per problem)."""
+    from icesco_watch.config.render import render_toml
+
     loaded = _load(ctx)
     token = "set (hidden)" if loaded.settings.telegram_token else "not set: Telegram alerts are off"
     typer.echo(f"# effective config from {loaded.origin}\n# ${TOKEN_ENV}: {token}\n")
@@ -344,6 +365,9 @@ def telegram_test(
     ],
 ) -> None:
     """Send a test alert (the newest stored item, else a sample) and print Telegram's answer."""
+    from icesco_watch.notifiers.telegram.probe import send_test_alert
+    from icesco_watch.store.schema import open_store
+
     settings = _settings(ctx)
     if settings.telegram_token is None:
         typer.echo(f"no bot token: set {TOKEN_ENV} to the token @BotFather gave you", err=True)

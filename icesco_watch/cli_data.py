@@ -1,5 +1,6 @@
 """The commands that read and rework the store's data: `items list`, `classify`, `retag` and
-the schema's `db upgrade` / `db current` (split from cli.py, which builds the service's parts)."""
+the schema's `db upgrade` / `db current` (split from cli.py, which builds the service's parts).
+Like cli.py, each command imports the store, the tagger and the feeds when it runs."""
 
 from __future__ import annotations
 
@@ -11,15 +12,7 @@ import typer
 from pydantic import BaseModel, ConfigDict, ValidationError, model_validator
 
 from icesco_watch.config.schema import Settings
-from icesco_watch.feeds.publish import build_all
 from icesco_watch.session import load
-from icesco_watch.store.engine import create_store_engine
-from icesco_watch.store.items import latest_items, retag_items
-from icesco_watch.store.links import related
-from icesco_watch.store.migrate import current_revision, upgrade
-from icesco_watch.store.schema import open_store
-from icesco_watch.tagging import Tagger
-from icesco_watch.tagging.corpus import lead_and_body
 
 MAX_LIMIT = 100_000  # items list --limit
 items_app = typer.Typer(help="Read the stored news items.", no_args_is_help=True)
@@ -50,6 +43,10 @@ def items_list(
     sector: Annotated[str | None, typer.Option(help="Only items tagged with this sector.")] = None,
 ) -> None:
     """The latest stored items, newest first."""
+    from icesco_watch.store.items import latest_items
+    from icesco_watch.store.links import related
+    from icesco_watch.store.schema import open_store
+
     if lang is not None and lang not in ("en", "ar", "fr"):
         typer.echo(f"--lang: {lang!r} is not one of en, ar, fr", err=True)
         raise typer.Exit(2)
@@ -123,6 +120,8 @@ class _ClassifyInput(BaseModel):
 
     def full_text(self) -> str:
         """What the classifier reads besides the title (a corpus line: lead, then body)."""
+        from icesco_watch.tagging.corpus import lead_and_body
+
         return self.text if self.lead is None else lead_and_body(self.lead, self.body)
 
 
@@ -137,6 +136,8 @@ def classify(ctx: typer.Context) -> None:
 
     Example: echo '{"title": "ICESCO Education Sector trains teachers"}' | icesco-watch classify
     """
+    from icesco_watch.tagging import Tagger
+
     tagger = Tagger(_settings(ctx))
     bad = 0
     for number, line in enumerate(sys.stdin, start=1):
@@ -171,6 +172,11 @@ def retag(ctx: typer.Context) -> None:
     Run it after editing [[sectors]] or [[topics]] in the config; only tags change (no new
     alerts, versions untouched).
     """
+    from icesco_watch.feeds.publish import build_all
+    from icesco_watch.store.items import retag_items
+    from icesco_watch.store.schema import open_store
+    from icesco_watch.tagging import Tagger
+
     settings = _settings(ctx)
     tagger = Tagger(settings)
     engine = open_store(settings.storage.url)
@@ -186,6 +192,9 @@ def retag(ctx: typer.Context) -> None:
 @db_app.command("upgrade")
 def db_upgrade(ctx: typer.Context) -> None:
     """Migrate the store to this version's schema (creates an empty store); safe to repeat."""
+    from icesco_watch.store.engine import create_store_engine
+    from icesco_watch.store.migrate import upgrade
+
     settings = _settings(ctx)
     before, after = upgrade(create_store_engine(settings.storage.url))
     if before == after:
@@ -197,6 +206,9 @@ def db_upgrade(ctx: typer.Context) -> None:
 @db_app.command("current")
 def db_current(ctx: typer.Context) -> None:
     """Print the store's schema revision and this version's (exit 1 when they differ)."""
+    from icesco_watch.store.engine import create_store_engine
+    from icesco_watch.store.migrate import current_revision
+
     settings = _settings(ctx)
     state = current_revision(create_store_engine(settings.storage.url))
     shown = state.current or "empty (no tables yet)"

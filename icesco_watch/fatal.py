@@ -22,7 +22,7 @@ from typer.core import TyperGroup
 from icesco_watch.config.loader import TOKEN_ENV
 from icesco_watch.config.schema import Settings
 from icesco_watch.redaction import exception_summary, redact
-from icesco_watch.store.schema import StoreError
+from icesco_watch.store.engine import StoreError
 
 RUNTIME_FAILURE = 1
 log = logging.getLogger("icesco_watch")
