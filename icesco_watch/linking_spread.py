@@ -7,7 +7,10 @@ better than the date does. An anchor one item per language carries in the window
 `Spread` counts, for a run's docs (no label read), in how many items of a doc's language and
 days (`linking.SPREAD_DAYS` either side) each of its anchors appears; `icesco_watch.linking`
 divides an anchor's weight by that count, and an anchor too many items carry (`UMBRELLA`) is no
-longer the specific anchor a link needs.
+longer the specific anchor a link needs. `Spread.worse` finds a doc's clearly worse rivals for a
+given other version (one event's second story in its language: all it shares with that version,
+the doc shares too, and the doc shares a name or number more): beside one such rival an anchor
+is still the story's.
 """
 
 from __future__ import annotations
@@ -44,11 +47,17 @@ class Spread:
     ) -> None:
         self._days = days
         self._index: dict[tuple[str, str], list[int]] = {}
+        # Per language, its docs' days and token sets in day order: a doc's rivals (`worse`).
+        self._by_lang: dict[str, tuple[list[int], list[tuple[str, frozenset[str]]]]] = {}
         # A doc meets every other-language doc of its days: its counts are asked again.
         self._counts: dict[tuple[str, str], int] = {}
         for doc in sorted(docs, key=lambda d: d.published):
             day = doc.published.toordinal()
-            for token in tokens(doc, features(doc)):
+            own = tokens(doc, features(doc))
+            days_of, docs_of = self._by_lang.setdefault(doc.lang, ([], []))
+            days_of.append(day)
+            docs_of.append((doc.key, own))
+            for token in own:
                 self._index.setdefault((doc.lang, token), []).append(day)
 
     def count(self, doc: LinkDoc, token: str) -> int:
@@ -61,3 +70,25 @@ class Spread:
             found = bisect_right(days, day + self._days) - bisect_left(days, day - self._days)
             found = self._counts[(doc.key, token)] = max(found, 1)
         return found
+
+    def worse(
+        self,
+        doc: LinkDoc,
+        own: frozenset[str],
+        other: frozenset[str],
+        specific: Callable[[str], bool],
+    ) -> list[frozenset[str]]:
+        """The token sets of the docs of `doc`'s language within `days` of it that are clearly
+        worse candidates than `doc` for a doc carrying `other`: all they share with it, `doc`
+        shares too, and `doc` shares more (`own` is `doc`'s tokens). One event's second story
+        in a language (a forum's speech beside its delegation) carries the event's anchors and
+        nothing else the other version names."""
+        shared = own & other
+        days, docs = self._by_lang.get(doc.lang, ([], []))
+        day = doc.published.toordinal()
+        lo, hi = bisect_left(days, day - self._days), bisect_right(days, day + self._days)
+        return [
+            rival
+            for key, rival in docs[lo:hi]
+            if key != doc.key and rival & other < shared and any(map(specific, shared - rival))
+        ]

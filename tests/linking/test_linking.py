@@ -175,7 +175,11 @@ def _measure(part: list[Pair]) -> tuple[float, float]:
 # (21 of 31, 1 wrong). One event's two stories in one language is real news, not noise: the
 # data stays, the floors follow it, and the recall target on the test part is an
 # expected failure until a linking round wins it back on the tune part.
-_FLOORS = {"tune": (1.0, 0.88), "test": (0.95, 0.67)}
+# Round twelve: beside one clearly worse rival of its language (one event's second story,
+# sharing with the other version nothing this one does not and lacking a name or number it
+# shares; linking_spread.Spread.worse) an anchor weighs as the story's: tune 1.000 / 0.896 (60
+# of 67, 0 wrong; the Riyadh delegation AR/FR links again). The test floor is not re-measured.
+_FLOORS = {"tune": (1.0, 0.89), "test": (0.95, 0.67)}
 _TARGET = (0.95, 0.7)
 
 
@@ -335,6 +339,35 @@ def test_an_anchor_many_items_of_the_window_carry_is_the_umbrellas() -> None:
     assert crowded.score < alone.score
     # One more French item beside the one in question: still a story's anchor (a follow-up).
     assert {"baku", "117"} <= set(Linker([en, fr[0], fr[1], later]).score(en, fr[0]).anchors)
+
+
+def test_one_events_second_story_in_a_language_leaves_the_versions_anchors_whole() -> None:
+    # A forum in Baku: ICESCO's delegation (English and French, both naming Anar Karimov) and the
+    # Director-General's speech there (French), which names Baku and its 117 pavilions only.
+    en = _baku("en", "en", 11, "ICESCO delegation at the forum in Baku", "With Anar Karimov.")
+    title = "Bakou : délégation de l'ICESCO au forum"
+    delegation = _baku("fr1", "fr", 11, title, "Avec Anar Karimov.")
+    speech = _baku("fr2", "fr", 11, "À Bakou, le Directeur général propose une initiative")
+    alone = Linker([en, delegation]).score(en, delegation)
+    beside = Linker([en, delegation, speech]).score(en, delegation)
+    assert beside.score == alone.score >= THRESHOLD
+    assert not any("window" in e for e in beside.evidence)
+    assert Linker([en, delegation, speech]).score(en, speech).score < beside.score - MARGIN
+    # The speech naming Karimov too is no worse a candidate: the anchors are the event's.
+    named = _baku("fr2", "fr", 11, speech.title, "Avec Anar Karimov.")
+    shared = Linker([en, delegation, named]).score(en, delegation)
+    assert any("window: 117, anar, baku, karimov" in e for e in shared.evidence)
+    assert shared.score < THRESHOLD
+    # A third French story of those days makes Baku the umbrella's, worse rivals or not.
+    third = _baku("fr3", "fr", 12, "Forum à Bakou")
+    crowded = Linker([en, delegation, speech, third]).score(en, delegation)
+    assert any("window: 117, baku" in e for e in crowded.evidence)
+    # A contradicted pair (a headline's session the French never names) claims no worse rival.
+    title = "ICESCO delegation at the 11th forum in Baku"
+    session = _baku("en", "en", 11, title, "With Anar Karimov.")
+    contradicted = Linker([session, delegation, speech]).score(session, delegation)
+    assert any("window: 117, baku" in e for e in contradicted.evidence)
+    assert contradicted.score < Linker([session, delegation]).score(session, delegation).score
 
 
 def test_one_events_story_is_linked_by_what_both_headlines_name() -> None:

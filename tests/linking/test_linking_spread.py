@@ -41,3 +41,27 @@ def test_a_token_counts_the_items_of_its_language_within_the_window() -> None:
     assert spread.count(docs[4], "c:baku") == 1  # French counts French
     assert spread.count(docs[5], "c:baku") == 3  # its window's, whatever it carries
     assert spread.count(_doc("x", "ar", 11, ""), "c:baku") == 1  # no such language in the run
+
+
+def _specific(token: str) -> bool:
+    return not token.startswith("c:")
+
+
+def test_a_worse_rival_shares_with_the_other_version_only_part_of_what_the_doc_does() -> None:
+    en = _doc("en", "en", 11, "Riyadh, 117 delegations, Anar Karimov")
+    fr = _doc("f1", "fr", 11, "Riyad, 117 délégations, Anar Karimov")
+    speech = _doc("f2", "fr", 12, "Riyad, 117 délégations")
+    named = _doc("f3", "fr", 12, "Riyad, 117 délégations, Karimov")
+    other_day = _doc("f4", "fr", 20, "Riyad, 117 délégations, Anar")
+    docs = [en, fr, speech, named, other_day]
+    spread = Spread(docs, features, 2)
+    toks = {d.key: tokens(d, features(d)) for d in docs}
+    worse = spread.worse(fr, toks["f1"], toks["en"], _specific)
+    # The speech shares less; the item naming Karimov alone shares a specific token the doc has
+    # too but still only a part; the item out of the window is not counted.
+    assert sorted(worse, key=len) == [toks["f2"], toks["f3"]]
+    # No rival is worse than a doc sharing nothing more than it, nor than one sharing only
+    # what is not specific.
+    assert spread.worse(speech, toks["f2"], toks["en"], _specific) == []
+    assert spread.worse(fr, toks["f1"], frozenset(["c:riyadh"]), _specific) == []
+    assert spread.worse(fr, frozenset(["c:x"]), toks["en"], _specific) == []
