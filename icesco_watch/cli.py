@@ -142,6 +142,7 @@ def crawl(
     from icesco_watch.progress import crawl_with_progress
     from icesco_watch.scheduler.alerts import deliver_now
     from icesco_watch.scheduler.cycle import run_cycle
+    from icesco_watch.store.notices import notice_counts
     from icesco_watch.store.outbox import pending_counts
     from icesco_watch.store.schema import open_store
 
@@ -173,8 +174,12 @@ def crawl(
     else:
         with engine.connect() as conn:
             waiting = pending_counts(conn)["pending"]
-        if waiting:
-            typer.echo(f"telegram: off (no {TOKEN_ENV}); {waiting} alert(s) wait in the outbox")
+            notices = notice_counts(conn)["pending"]
+        if waiting or notices:
+            typer.echo(
+                f"telegram: off (no {TOKEN_ENV}); {waiting} alert(s) and {notices} admin "
+                "notice(s) wait in the outbox"
+            )
     raise typer.Exit(1 if report.failed else 0)
 
 

@@ -3,8 +3,11 @@ claimed by one sender at a time, free again when a claim's lease runs out, count
 
 from __future__ import annotations
 
+import threading
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+
+import pytest
 
 from icesco_watch.store.notices import (
     claim_notices,
@@ -15,7 +18,7 @@ from icesco_watch.store.notices import (
 )
 from icesco_watch.store.outbox import mark_failed, mark_sent, release_claims
 from icesco_watch.store.schema import notices, open_store
-from tests.stores import store_url
+from tests.stores import POSTGRES, store_url
 
 NOW = datetime(2026, 12, 1, 8, 0, tzinfo=UTC)
 LEASE = timedelta(minutes=2)
@@ -74,3 +77,25 @@ def test_a_chat_waiting_for_a_retry_gets_no_newer_notice_meanwhile(tmp_path: Pat
         claimed = claim_notices(conn, "a", NOW + timedelta(minutes=1), lease=LEASE)
     # "recovered" never overtakes "failing" in chat -1; chat -2 is not held back.
     assert [(n.chat, n.event) for n in claimed] == [("-2", "recovered")]
+
+
+@pytest.mark.skipif(not POSTGRES, reason="concurrent claimers need PostgreSQL's row locks")
+def test_concurrent_instances_never_claim_one_notice_twice(tmp_path: Path) -> None:
+    engine = open_store(store_url(tmp_path))
+    with engine.begin() as conn:
+        enqueue_notices(conn, [str(-n) for n in range(1, 41)], "icesco-ar", "failing", [], NOW)
+    claimed: dict[str, list[int]] = {}
+    start = threading.Barrier(4)
+
+    def claim(owner: str) -> None:
+        start.wait()
+        with engine.begin() as conn:
+            claimed[owner] = [n.id for n in claim_notices(conn, owner, NOW, 15, LEASE)]
+
+    threads = [threading.Thread(target=claim, args=(f"S{n}",)) for n in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    every = [i for ids in claimed.values() for i in ids]
+    assert len(every) == len(set(every)) > 0
