@@ -8,6 +8,11 @@ runs in the transaction `record_run` records the health event in: both or neithe
 sender claims and sends them beside the item alerts (`notifiers/telegram/sender.py`), and the
 outbox's state functions keep their state (`store/outbox.py`, `table=notices`), so retries,
 backoff, the unconfirmed-send rule and multi-instance claims are the items' own.
+
+DESIGN.md (section 4, step 7) says the admins get "one alert" per event. Exactly one holds
+unless Telegram leaves a send unanswered: then, as for an item alert, the notice is sent once
+more and, unanswered again, marked failed with a reason saying it may have arrived, so an admin
+sees it at most twice, and a notice whose fate is unknown is never resent blindly.
 """
 
 from __future__ import annotations

@@ -197,6 +197,22 @@ def test_a_notice_refused_past_the_bound_fails_with_its_reason_in_one_warning(
     assert _sends(api) == attempts + 1
 
 
+def test_a_notice_telegram_never_answers_is_sent_twice_at_most_then_failed_with_why(
+    tmp_path: Path, replica: ReplicaServer, api: FakeBotApi
+) -> None:
+    # Telegram takes the message and the answer is lost: it may have arrived, so it is not
+    # resent at every retry (the old in-place retries never resent it, but lost it after 30 s).
+    settings = _settings(tmp_path, replica, api)
+    _cycles(settings, replica, api, [("lost-reply", 2)])
+    [notice] = _notices(open_store(settings.storage.url))
+    assert notice.status == "failed"
+    assert notice.unconfirmed == 1
+    assert notice.last_error is not None
+    assert "may have arrived" in notice.last_error
+    assert _sends(api) == 2
+    assert all(m.plain.startswith(FAILING) for m in api.messages_to(ADMIN))
+
+
 # The cycle in a process of its own, killed (SIGKILL: no clean-up) as soon as the cycle is
 # committed, before the service could send anything.
 CHILD = """
