@@ -142,6 +142,7 @@ def crawl(
     from icesco_watch.progress import crawl_with_progress
     from icesco_watch.scheduler.alerts import deliver_now
     from icesco_watch.scheduler.cycle import run_cycle
+    from icesco_watch.store.notices import notice_counts
     from icesco_watch.store.outbox import pending_counts
     from icesco_watch.store.schema import open_store
 
@@ -173,8 +174,12 @@ def crawl(
     else:
         with engine.connect() as conn:
             waiting = pending_counts(conn)["pending"]
-        if waiting:
-            typer.echo(f"telegram: off (no {TOKEN_ENV}); {waiting} alert(s) wait in the outbox")
+            notices = notice_counts(conn)["pending"]
+        if waiting or notices:
+            typer.echo(
+                f"telegram: off (no {TOKEN_ENV}); {waiting} alert(s) and {notices} admin "
+                "notice(s) wait in the outbox"
+            )
     raise typer.Exit(1 if report.failed else 0)
 
 
@@ -237,9 +242,11 @@ def status(
     as_json: Annotated[bool, typer.Option("--json", help="One JSON object per source.")] = False,
 ) -> None:
     """Per-source health (last run, last success, failures in a row, last error, items), then
-    Telegram deliveries by status (with --json, a last line {"deliveries": {...}})."""
+    Telegram deliveries and admin notices by status (with --json, a last line
+    {"deliveries": {...}, "notices": {...}})."""
     from icesco_watch.store.health import all_source_states
     from icesco_watch.store.items import count_by_source
+    from icesco_watch.store.notices import notice_counts
     from icesco_watch.store.outbox import pending_counts
     from icesco_watch.store.quarantine import quarantined
     from icesco_watch.store.schema import open_store
@@ -292,10 +299,15 @@ def status(
             )
     with engine.connect() as conn:
         counts = pending_counts(conn)
+        notices = notice_counts(conn)
     if as_json:
-        typer.echo(json.dumps({"deliveries": counts}))
+        typer.echo(json.dumps({"deliveries": counts, "notices": notices}))
     else:
-        typer.echo("telegram deliveries: " + "  ".join(f"{k}={v}" for k, v in counts.items()))
+        typer.echo(
+            "telegram deliveries: "
+            + "  ".join(f"{k}={v}" for k, v in counts.items())
+            + f"  notices: pending={notices['pending']} failed={notices['failed']}"
+        )
 
 
 @feeds_app.command("build")

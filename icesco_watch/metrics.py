@@ -80,7 +80,8 @@ class Metrics:
     def observe_verdict(self, verdict: Verdict) -> None:
         """After the sender recorded `verdict`: count it; if sent, observe each item's latency."""
         self.telegram_answers.labels(verdict.kind).inc()
-        if verdict.kind != "sent" or self.engine is None:
+        # An admin notice's ids are not deliveries: it has no item, so no alert latency.
+        if verdict.kind != "sent" or verdict.message.notice or self.engine is None:
             return
         for seconds in alert_latencies(self.engine, verdict.message.ids):
             self.alert_latency.observe(seconds)

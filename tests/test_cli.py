@@ -93,7 +93,8 @@ def test_status_and_items_list(config_file: Path, replica: ReplicaServer) -> Non
 
     status = [json.loads(line) for line in cli(config_file, "status", "--json").stdout.splitlines()]
     *sources, deliveries = status
-    assert deliveries == {"deliveries": {"pending": 0, "sent": 0, "failed": 0, "skipped": 0}}
+    zero = {"pending": 0, "sent": 0, "failed": 0, "skipped": 0}
+    assert deliveries == {"deliveries": zero, "notices": zero}  # no admin chats: no notices
     by_key = {row["key"]: row for row in sources}
     assert by_key["icesco-en"]["consecutive_failures"] == 1
     assert "HTTP 502" in by_key["icesco-en"]["last_error"]

@@ -1,17 +1,18 @@
-"""Telegram in the service: the bot's polling, the outbox sender, and admin health alerts.
+"""Telegram in the service: the bot's polling, and the outbox sender (item alerts and admin
+health notices).
 
 Built only when a bot token is set. The sender is woken after every cycle (also a 304 one), so
-deliveries left pending by a crash or a Telegram outage go out without waiting for new items.
+deliveries and notices left pending by a crash or a Telegram outage go out without waiting for
+new items. A health notice ("source X is failing / recovered") is queued by the cycle in the
+transaction that records the event (`store/notices.py`), not sent from here.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
-import html
 import logging
 import time
-from functools import partial
 
 from sqlalchemy import Engine
 from telegram.error import TelegramError
@@ -27,7 +28,6 @@ from icesco_watch.notifiers.telegram.bot import (
 )
 from icesco_watch.notifiers.telegram.i18n import N_
 from icesco_watch.notifiers.telegram.outcomes import DrainReport
-from icesco_watch.notifiers.telegram.retrying import Retrying
 from icesco_watch.notifiers.telegram.sender import Sender
 from icesco_watch.notifiers.telegram.shared import shared_pacer
 from icesco_watch.scheduler.instances import UPDATES, UPDATES_TTL, give_up, take
@@ -50,7 +50,6 @@ class Telegram:
             settings, engine, request_crawl=self._request_crawl, pacer=pacer
         )
         self.sender = Sender(settings, engine, self.application.bot, pacer=pacer)
-        self.retrying = Retrying(pacer, self.sender.redact, log)  # admin health alerts
 
     async def _request_crawl(self) -> str | None:
         self.crawl_requested.set()
@@ -112,23 +111,8 @@ class Telegram:
             await asyncio.to_thread(give_up, self.engine, UPDATES, self.instance)
 
     async def after_cycle(self, report: CycleReport) -> None:
-        """Wake the sender; tell the admin chats when a source starts failing or recovers (in
-        their turn with the alerts, a 429 or 5xx retried as a command's reply is)."""
+        """Wake the sender: the cycle's new deliveries and health notices go out now."""
         self.sender.wake()
-        for source in report.sources:
-            if source.health_event is None:
-                continue
-            detail = f": {source.errors[0]}" if source.errors else ""
-            text = html.escape(f"icesco-watch: source {source.source} is {source.health_event}")
-            text = f"<b>{text}</b>{html.escape(detail)}"
-            for chat in self.settings.telegram.admin_chats:
-                await self.retrying.send(
-                    chat,
-                    f"health alert ({source.source} {source.health_event})",
-                    partial(
-                        self.application.bot.send_message, chat, text[:4000], parse_mode="HTML"
-                    ),
-                )
 
 
 async def deliver_now(settings: Settings, engine: Engine, timeout: float) -> DrainReport:

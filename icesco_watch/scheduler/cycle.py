@@ -18,6 +18,7 @@ from icesco_watch.spiders.icesco import SourcePlan
 from icesco_watch.spiders.runner import Crawler, ProgressCallback, crawler_for
 from icesco_watch.store.health import record_run, robots_entries, save_robots, source_state
 from icesco_watch.store.items import known_keys, known_modified, record_items
+from icesco_watch.store.notices import enqueue_notices
 from icesco_watch.store.outbox import enqueue_deliveries
 from icesco_watch.store.quarantine import quarantined, record_failures, release, split_due
 from icesco_watch.tagging import Tagger
@@ -168,6 +169,17 @@ def record_source(
             settings.alerts.failure_threshold,
             baseline_complete=not report.failed,
         )
+        if report.health_event:
+            # The admins' notice is queued with the event it tells: both or neither, so a crash
+            # after this commit, or a long Telegram outage, delays it but never loses it.
+            enqueue_notices(
+                conn,
+                settings.telegram.admin_chats,
+                report.source,
+                report.health_event,
+                report.errors,
+                now,
+            )
     _log_report(report, result)
     return report
 

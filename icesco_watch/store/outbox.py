@@ -7,6 +7,10 @@ schedule so the sender folds it into that digest. It moves pending -> sent | fai
 only the sender moves it, and only after Telegram
 answered. Enqueueing runs inside the cycle's transaction that stores the items, so an item is
 either stored with its deliveries or not at all.
+
+The state functions below (claims, marks, reschedule) also keep the admin notices
+(`store/notices.py`, table `notices`, same state columns): pass `table=notices`. One place
+moves a queued message's state, whichever queue it is in.
 """
 
 from __future__ import annotations
@@ -16,7 +20,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Connection, Select, and_, case, func, or_, select, update
+from sqlalchemy import Connection, Select, Table, and_, case, func, or_, select, update
 
 from icesco_watch.config.schema import Settings
 from icesco_watch.digests import due_at
@@ -237,19 +241,25 @@ def _claim(
     return list(claimed.scalars())
 
 
-def release_dead_claims(conn: Connection, is_dead: Callable[[str], bool]) -> int:
+def release_dead_claims(
+    conn: Connection, is_dead: Callable[[str], bool], table: Table = deliveries
+) -> int:
     """Give back the claims of senders `is_dead` says are gone (a crashed process of this
-    machine); returns how many deliveries came back."""
+    machine); returns how many deliveries (or notices) came back."""
     owners = conn.scalars(
-        select(deliveries.c.claimed_by)
-        .where(deliveries.c.claimed_by.is_not(None), deliveries.c.status == "pending")
+        select(table.c.claimed_by)
+        .where(table.c.claimed_by.is_not(None), table.c.status == "pending")
         .distinct()
     ).all()
-    return sum(release_claims(conn, owner) for owner in owners if is_dead(owner))
+    return sum(release_claims(conn, owner, table=table) for owner in owners if is_dead(owner))
 
 
 def renew_claims(
-    conn: Connection, owner: str, until: datetime, ids: Iterable[int] | None = None
+    conn: Connection,
+    owner: str,
+    until: datetime,
+    ids: Iterable[int] | None = None,
+    table: Table = deliveries,
 ) -> set[int]:
     """Extend `owner`'s claims to `until` (all of them, or only `ids`) and return the ids it
     still holds.
@@ -258,34 +268,32 @@ def renew_claims(
     it and sends only if it still holds them all. A sender slower than its lease (a long batch at
     a shared rate, a stalled machine) may have lost them to another instance; without the check
     both would send."""
-    query = update(deliveries).where(
-        deliveries.c.claimed_by == owner, deliveries.c.status == "pending"
-    )
+    query = update(table).where(table.c.claimed_by == owner, table.c.status == "pending")
     if ids is not None:
-        query = query.where(deliveries.c.id.in_(list(ids)))
-    renewed = conn.execute(query.values(claimed_until=until).returning(deliveries.c.id))
+        query = query.where(table.c.id.in_(list(ids)))
+    renewed = conn.execute(query.values(claimed_until=until).returning(table.c.id))
     return set(renewed.scalars())
 
 
-def release_claims(conn: Connection, owner: str, ids: Iterable[int] | None = None) -> int:
+def release_claims(
+    conn: Connection, owner: str, ids: Iterable[int] | None = None, table: Table = deliveries
+) -> int:
     """Give back what `owner` claimed and did not settle (a sender stopping; or only `ids`), so
     another sender takes it at once rather than after the lease; returns how many."""
-    query = update(deliveries).where(
-        deliveries.c.claimed_by == owner, deliveries.c.status == "pending"
-    )
+    query = update(table).where(table.c.claimed_by == owner, table.c.status == "pending")
     if ids is not None:
-        query = query.where(deliveries.c.id.in_(list(ids)))
+        query = query.where(table.c.id.in_(list(ids)))
     return conn.execute(query.values(claimed_by=None, claimed_until=None)).rowcount
 
 
-def next_due_at(conn: Connection) -> datetime | None:
-    """When the earliest pending delivery becomes due (None: nothing pending); a delivery another
-    sender holds is due when its claim runs out."""
+def next_due_at(conn: Connection, table: Table = deliveries) -> datetime | None:
+    """When the earliest pending delivery (or notice) becomes due (None: nothing pending); one
+    another sender holds is due when its claim runs out."""
     due = case(
-        (deliveries.c.claimed_until > deliveries.c.next_attempt_at, deliveries.c.claimed_until),
-        else_=deliveries.c.next_attempt_at,
+        (table.c.claimed_until > table.c.next_attempt_at, table.c.claimed_until),
+        else_=table.c.next_attempt_at,
     )
-    query = select(func.min(due)).where(deliveries.c.status == "pending")
+    query = select(func.min(due)).where(table.c.status == "pending")
     value: datetime | None = conn.execute(query).scalar()
     return value
 
@@ -298,19 +306,27 @@ def get_deliveries(conn: Connection, chat: str | None = None) -> list[Delivery]:
     return [_delivery(row._mapping) for row in conn.execute(query)]
 
 
-def mark_sent(conn: Connection, ids: Iterable[int], message_id: int, now: datetime) -> None:
+def mark_sent(
+    conn: Connection,
+    ids: Iterable[int],
+    message_id: int,
+    now: datetime,
+    table: Table = deliveries,
+) -> None:
     """Telegram accepted the message `message_id` carrying these deliveries."""
-    _finish(conn, ids, status="sent", message_id=message_id, sent_at=now, last_error=None)
+    _finish(conn, ids, table, status="sent", message_id=message_id, sent_at=now, last_error=None)
 
 
-def mark_failed(conn: Connection, ids: Iterable[int], error: str) -> None:
+def mark_failed(
+    conn: Connection, ids: Iterable[int], error: str, table: Table = deliveries
+) -> None:
     """Given up for good: `error` says why (kept for `status` and diagnosis)."""
-    _finish(conn, ids, status="failed", last_error=error)
+    _finish(conn, ids, table, status="failed", last_error=error)
 
 
 def mark_skipped(conn: Connection, ids: Iterable[int], reason: str) -> None:
     """Not sent and never will be, by decision (the chat blocked the bot, the item vanished)."""
-    _finish(conn, ids, status="skipped", last_error=reason)
+    _finish(conn, ids, deliveries, status="skipped", last_error=reason)
 
 
 def reschedule(
@@ -321,6 +337,7 @@ def reschedule(
     *,
     count_attempt: bool = True,
     unconfirmed: bool = False,
+    table: Table = deliveries,
 ) -> None:
     """Keep pending and try again at `next_attempt_at`; flood waits do not count as attempts;
     `unconfirmed`: the failed send may have reached Telegram all the same."""
@@ -331,10 +348,10 @@ def reschedule(
         "claimed_until": None,
     }
     if count_attempt:
-        values["attempts"] = deliveries.c.attempts + 1
+        values["attempts"] = table.c.attempts + 1
     if unconfirmed:
-        values["unconfirmed"] = deliveries.c.unconfirmed + 1
-    _update(conn, ids, values)
+        values["unconfirmed"] = table.c.unconfirmed + 1
+    _update(conn, ids, values, table)
 
 
 def skip_pending_for_chat(conn: Connection, chat: str, reason: str) -> int:
@@ -356,19 +373,16 @@ def pending_counts(conn: Connection) -> dict[str, int]:
     return counts
 
 
-def _finish(conn: Connection, ids: Iterable[int], **values: Any) -> None:
-    # Only a pending delivery can end: a late answer never overwrites a final state.
-    _update(conn, ids, values, only_pending=True)
+def _finish(conn: Connection, ids: Iterable[int], table: Table, **values: Any) -> None:
+    _update(conn, ids, values, table)
 
 
-def _update(
-    conn: Connection, ids: Iterable[int], values: dict[str, Any], only_pending: bool = True
-) -> None:
+def _update(conn: Connection, ids: Iterable[int], values: dict[str, Any], table: Table) -> None:
     chosen = list(ids)
     for start in range(0, len(chosen), 500):
-        query = update(deliveries).where(deliveries.c.id.in_(chosen[start : start + 500]))
-        if only_pending:
-            query = query.where(deliveries.c.status == "pending")
+        query = update(table).where(table.c.id.in_(chosen[start : start + 500]))
+        # Only a pending row changes: a late answer never overwrites a final state.
+        query = query.where(table.c.status == "pending")
         conn.execute(query.values(**values))
 
 

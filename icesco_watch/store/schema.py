@@ -236,6 +236,31 @@ deliveries = Table(
     Index("deliveries_due", "status", "next_attempt_at"),
 )
 
+# Admin notices (store/notices.py): "source X is failing / recovered", one row per admin chat,
+# queued in the transaction that records the health event and sent by the outbox's sender with
+# its guarantees (claims, backoff, unconfirmed sends); the state columns mean what they mean in
+# `deliveries`.
+notices = Table(
+    "notices",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("chat", String, nullable=False),
+    Column("source", String, nullable=False),
+    Column("event", String, nullable=False),  # failing | recovered
+    Column("text", Text, nullable=False),  # HTML, as sent
+    Column("status", String, nullable=False, default="pending"),
+    Column("attempts", Integer, nullable=False, default=0),
+    Column("unconfirmed", Integer, nullable=False, default=0),
+    Column("next_attempt_at", UTCDateTime, nullable=False),
+    Column("message_id", Integer),
+    Column("last_error", Text),
+    Column("created_at", UTCDateTime, nullable=False),
+    Column("sent_at", UTCDateTime),
+    Column("claimed_by", String),
+    Column("claimed_until", UTCDateTime),
+    Index("notices_due", "status", "next_attempt_at"),
+)
+
 # Forum topics (notifiers/telegram/topics.py): the sectors `/here` sent to a topic of a group,
 # and topics Telegram said are closed or deleted (their routes are suspended until an admin
 # types /here there again, or a route's `thread` is edited to another topic).

@@ -16,6 +16,7 @@ from sqlalchemy import insert, inspect, select, text
 
 from icesco_watch.store.engine import StoreError, create_store_engine
 from icesco_watch.store.migrate import LEGACY_REVISION, current_revision, head_revision, upgrade
+from icesco_watch.store.notices import enqueue_notices, get_notices
 from icesco_watch.store.schema import (
     deliveries,
     item_tags,
@@ -95,6 +96,24 @@ def test_a_store_made_by_the_previous_release_upgrades_without_loss(tmp_path: Pa
         assert ("sector", "education") in {(row.kind, row.value) for row in tags}
     assert upgrade(engine) == (head_revision(), head_revision())  # repeating is harmless
     open_store(url).dispose()
+
+
+def test_a_store_at_0011_upgrades_to_the_notices_queue(tmp_path: Path) -> None:
+    url = store_url(tmp_path)
+    engine = create_store_engine(url)
+    upgrade(engine, "0011")
+    with engine.begin() as conn:
+        assert "notices" not in inspect(conn).get_table_names()
+        conn.execute(
+            insert(sources).values(key="icesco-ar", baseline_done=True, consecutive_failures=2)
+        )
+    assert upgrade(engine, "0012") == ("0011", "0012")
+    with engine.begin() as conn:
+        assert conn.scalars(select(sources.c.consecutive_failures)).all() == [2]
+        enqueue_notices(conn, ["-1009100"], "icesco-ar", "failing", ["HTTP 500"], NOW)
+    with engine.connect() as conn:
+        assert [(n.chat, n.status) for n in get_notices(conn)] == [("-1009100", "pending")]
+    engine.dispose()
 
 
 def test_a_store_ahead_of_the_code_is_refused_with_advice(tmp_path: Path) -> None:

@@ -17,6 +17,10 @@ A forum topic that is closed or deleted (a 400 naming the topic, for a message s
 is neither retried nor resent as plain text: nothing we change makes Telegram accept it. The
 message fails, everything else queued for that topic is skipped, the topic is recorded as
 closed (its routes stop), and the sender tells the admins once (`forum.py`).
+
+An admin notice (`store/notices.py`: a source failing or recovered) is judged and recorded by
+the same rules, in its own table; a chat that blocked the bot fails the notice (the admin chat
+is not a subscriber: nothing else of it is skipped or deactivated).
 """
 
 from __future__ import annotations
@@ -27,7 +31,7 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 
 import httpx
-from sqlalchemy import Connection
+from sqlalchemy import Connection, Table
 from telegram.error import BadRequest, ChatMigrated, Forbidden, RetryAfter
 from telegram.warnings import PTBDeprecationWarning
 
@@ -37,6 +41,7 @@ from icesco_watch.store.outbox import (
     reschedule,
     skip_pending_for_chat,
 )
+from icesco_watch.store.schema import deliveries, notices
 from icesco_watch.store.subscriptions import set_active
 from icesco_watch.store.topics import close_topic
 
@@ -62,6 +67,12 @@ class Message:
     # Chats to send this message to instead if its own chat refuses it (an admin notice).
     fallback: tuple[str, ...] = ()
     edit_of: int | None = None  # a message already sent to edit (a story's new version)
+    notice: bool = False  # `ids` are admin notices (table `notices`), not deliveries
+
+    @property
+    def table(self) -> Table:
+        """The queue whose rows `ids` are."""
+        return notices if self.notice else deliveries
 
 
 @dataclass(frozen=True, slots=True)
@@ -206,9 +217,10 @@ def apply_verdict(
     """Record `verdict` in the outbox; returns a message to send next in its place, if any."""
     message = verdict.message
     ids = message.ids
+    table = message.table
     if verdict.kind == "sent":
         assert verdict.message_id is not None
-        mark_sent(conn, ids, verdict.message_id, now)
+        mark_sent(conn, ids, verdict.message_id, now, table)
         report.sent += len(ids)
         report.messages += 1
         report.digests += int(message.digest)
@@ -216,6 +228,10 @@ def apply_verdict(
     if verdict.kind == "flood":
         report.flood_waits += 1
         return message  # still pending; the pacer holds every chat for the pause
+    if verdict.kind == "blocked" and message.notice:
+        mark_failed(conn, ids, f"the chat blocked the bot or moved: {verdict.error}", table)
+        report.failed += len(ids)
+        return None
     if verdict.kind == "blocked":
         set_active(conn, message.chat, False, now)
         report.skipped += skip_pending_for_chat(conn, message.chat, verdict.error)
@@ -240,7 +256,7 @@ def apply_verdict(
             f"Telegram refused the message as HTML ({message.refusal}) "
             f"and as plain text ({verdict.error})"
         )
-        mark_failed(conn, ids, reason)
+        mark_failed(conn, ids, reason, table)
         report.failed += len(ids)
         return None
     attempts = message.attempts + 1
@@ -249,15 +265,22 @@ def apply_verdict(
             f"no answer from Telegram twice ({verdict.error}); the message may have arrived, so "
             "it is not sent a third time"
         )
-        mark_failed(conn, ids, reason)
+        mark_failed(conn, ids, reason, table)
         report.failed += len(ids)
         report.unconfirmed += len(ids)
         return None
     if attempts >= backoff.max_attempts:
-        mark_failed(conn, ids, f"gave up after {attempts} attempts: {verdict.error}")
+        mark_failed(conn, ids, f"gave up after {attempts} attempts: {verdict.error}", table)
         report.failed += len(ids)
         return None
     unconfirmed = verdict.kind == "unconfirmed"
-    reschedule(conn, ids, now + backoff.delay(attempts), verdict.error, unconfirmed=unconfirmed)
+    reschedule(
+        conn,
+        ids,
+        now + backoff.delay(attempts),
+        verdict.error,
+        unconfirmed=unconfirmed,
+        table=table,
+    )
     report.retried += len(ids)
     return None

@@ -1,8 +1,9 @@
 """Requests made outside the outbox: paced with the sender, retried in place, given up plainly.
 
-A command's reply, a button's answer and an admin chat's health alert are not queued in the
-outbox (the first two because someone is waiting for them, the last because it is about the
-service, not an item). Each goes through `Retrying.send`: it waits its chat's turn in the pacer
+A command's reply and a button's answer are not queued in the outbox: someone is waiting for
+them. (An admin chat's health notice was sent here too, and lost when the process died or
+Telegram was out longer than these tries; it is queued now: `store/notices.py`.)
+Each goes through `Retrying.send`: it waits its chat's turn in the pacer
 the sender also uses (so together they keep Telegram's limits), reads a failure as the outbox
 does (`outcomes.judge`), and retries as `outcomes.reply_retry_in` decides: a 429's retry_after,
 a brief backoff after a 5xx or a request that never left, a bounded number of tries and

@@ -5,6 +5,11 @@ loses nothing; at most the one message in flight is sent again. What a Telegram 
 a delivery is decided in `outcomes.py`; pacing lives in `limits.py`; which messages the claimed
 deliveries become (stories, digests, forum topics) is `planner.py`'s. `now` is the clock every
 time decision here reads, so tests move it instead of waiting.
+
+It also sends the admin notices (`store/notices.py`: a source failing or recovered), claimed
+beside the deliveries and sent first in their chat's turn, under the same pacer, claims, fence
+and verdicts (`Message.notice` says which table a message's ids are in). A notice given up for
+good is one warning line.
 """
 
 from __future__ import annotations
@@ -44,6 +49,7 @@ from icesco_watch.notifiers.telegram.redact import (
 )
 from icesco_watch.notifiers.telegram.shared import prime_from_store, shared_pacer
 from icesco_watch.store.leases import instance_id, is_dead_here
+from icesco_watch.store.notices import Notice, claim_notices, notice_counts
 from icesco_watch.store.outbox import (
     claim_deliveries,
     next_due_at,
@@ -52,7 +58,9 @@ from icesco_watch.store.outbox import (
     release_dead_claims,
     renew_claims,
 )
-from icesco_watch.store.schema import chats
+from icesco_watch.store.schema import chats, deliveries, notices
+
+QUEUES = (deliveries, notices)
 
 log = logging.getLogger(__name__)
 
@@ -120,8 +128,7 @@ class Sender:
                 await self.drain()
             except Exception as exc:  # a bug or a broken store must not end the service
                 log.error("delivery pass failed: %s", self.redact(repr(exc)))
-            with self.engine.connect() as conn:
-                due = next_due_at(conn)
+            due = self._next_due()
             pause = idle if due is None else (due - self.now()).total_seconds()
             waits = [asyncio.ensure_future(stop.wait()), asyncio.ensure_future(self._wake.wait())]
             timeout = min(max(pause, 0.05), idle)
@@ -137,32 +144,43 @@ class Sender:
             if not self._reaped:
                 # A crashed predecessor on this machine: its claims come back now, not at lease end.
                 with self.engine.begin() as conn:
-                    release_dead_claims(conn, is_dead_here)
+                    for table in QUEUES:
+                        release_dead_claims(conn, is_dead_here, table)
                 self._reaped = True
             await self._drain_claimed(report, deadline)
         with self.engine.connect() as conn:
-            report.pending = pending_counts(conn)["pending"]
+            report.pending = pending_counts(conn)["pending"] + notice_counts(conn)["pending"]
         return report
+
+    def _next_due(self) -> datetime | None:
+        """When the earliest pending delivery or notice becomes due (None: nothing pending)."""
+        with self.engine.connect() as conn:
+            found = [due for table in QUEUES if (due := next_due_at(conn, table)) is not None]
+        return min(found, default=None)
 
     async def _drain_claimed(self, report: DrainReport, deadline: float | None) -> None:
         while not self._stopping() and (deadline is None or time.monotonic() < deadline):
             with self.engine.begin() as conn:
                 due = claim_deliveries(conn, self.owner, self.now(), BATCH, self.claim_lease)
-            if due:
-                chats_due = [e.delivery.chat for e in due]
+            with self.engine.begin() as conn:
+                told = claim_notices(conn, self.owner, self.now(), BATCH, self.claim_lease)
+            if due or told:
+                chats_due = [e.delivery.chat for e in due] + [n.chat for n in told]
                 prime_from_store(self.pacer, self.engine, chats_due, self.now())
                 try:
-                    await self._deliver(self.planner.plan(due), report, deadline)
+                    plans = self.planner.plan(due) if due else {}
+                    _put_notices_first(plans, told)
+                    await self._deliver(plans, report, deadline)
                 finally:
                     # A chat's later messages left unsent (its turn ended on an error) wait in
                     # the queue for whichever sender comes first, not behind this one's claim.
                     with self.engine.begin() as conn:
-                        release_claims(conn, self.owner)
+                        for table in QUEUES:
+                            release_claims(conn, self.owner, table=table)
                 continue
             if deadline is None:
                 return
-            with self.engine.connect() as conn:
-                upcoming = next_due_at(conn)
+            upcoming = self._next_due()
             remaining = deadline - time.monotonic()
             # Nothing due before the deadline (a digest due tomorrow): waiting would change nothing.
             if upcoming is None or (upcoming - self.now()).total_seconds() > remaining:
@@ -188,7 +206,8 @@ class Sender:
             if now - renewed > self.claim_lease.total_seconds() / 3:
                 # A plan longer than the lease keeps what it holds; the fence below still checks.
                 with self.engine.begin() as conn:
-                    renew_claims(conn, self.owner, self.now() + self.claim_lease)
+                    for table in QUEUES:
+                        renew_claims(conn, self.owner, self.now() + self.claim_lease, table=table)
                 renewed = now
             closing = self._stopping() or (deadline is not None and now >= deadline)
             wait: float | None = None
@@ -217,9 +236,17 @@ class Sender:
                 chat = running.pop(task)
                 self.pacer.answered(chat, time.monotonic())
                 verdict = task.result()
-                closed_before = len(report.closed_topics)
+                closed_before, failed_before = len(report.closed_topics), report.failed
                 with self.engine.begin() as conn:
                     retry = apply_verdict(conn, verdict, self.backoff, self.now(), report)
+                if verdict.message.notice and report.failed > failed_before:
+                    log.warning(
+                        "admin notice %s to chat %s failed for good: %s (%s)",
+                        verdict.message.ids[0],
+                        chat,
+                        verdict.error,
+                        verdict.kind,
+                    )
                 for observe in self.observers:  # e.g. metrics
                     observe(verdict)
                 if verdict.pause:
@@ -255,11 +282,12 @@ class Sender:
         sender still holds them all. Otherwise another instance took them over after this one's
         lease ran out and sends them itself; what is still held of them is given back."""
         ids = set(message.ids)
+        table = message.table
         with self.engine.begin() as conn:
-            held = renew_claims(conn, self.owner, self.now() + self.claim_lease, ids)
+            held = renew_claims(conn, self.owner, self.now() + self.claim_lease, ids, table)
             if held == ids:
                 return True
-            release_claims(conn, self.owner, held)
+            release_claims(conn, self.owner, held, table)
         log.info(
             "not sending %d delivery(ies) to chat %s: another sender took them over after this "
             "one's claim ran out",
@@ -296,6 +324,21 @@ class Sender:
         except Exception as exc:
             return judge(message, exc, self.redact)
         return Verdict(message, message_id=sent.message_id)
+
+
+def _put_notices_first(plans: dict[str, deque[Message]], told: list[Notice]) -> None:
+    """Each claimed notice as a message of its own, ahead of its chat's alerts: the service's
+    health is the admins' first concern."""
+    for notice in reversed(told):  # appendleft reverses: oldest stays first
+        message = Message(
+            notice.chat,
+            notice.text,
+            (notice.id,),
+            attempts=notice.attempts,
+            unconfirmed=notice.unconfirmed,
+            notice=True,
+        )
+        plans.setdefault(notice.chat, deque()).appendleft(message)
 
 
 def _chat_id(chat: str) -> int | str:
