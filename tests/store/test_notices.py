@@ -3,6 +3,7 @@ claimed by one sender at a time, free again when a claim's lease runs out, count
 
 from __future__ import annotations
 
+import html
 import threading
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -41,6 +42,16 @@ def test_notices_are_queued_with_their_transaction_or_not_at_all(tmp_path: Path)
     ]
     assert found[0].text == "<b>icesco-watch: source icesco-ar is failing</b>: x&lt;"
     assert health_text("s", "recovered", []) == "<b>icesco-watch: source s is recovered</b>"
+
+
+def test_a_huge_hostile_error_gives_a_short_notice_with_whole_entities() -> None:
+    """An error line is scraped text: cut before it is escaped, so the notice stays under
+    Telegram's 4096 characters and never ends inside "&amp;" (Telegram refuses broken HTML)."""
+    text = health_text("icesco-fr", "failing", ["<&>" * 3000])
+    assert len(text) < 4096
+    body = text.removeprefix("<b>icesco-watch: source icesco-fr is failing</b>: ")
+    assert body == html.escape("<&>" * 3000)[: len(body)]
+    assert body.endswith(("&lt;", "&amp;", "&gt;"))
 
 
 def test_one_sender_holds_a_notice_until_its_lease_runs_out(tmp_path: Path) -> None:
