@@ -4,8 +4,8 @@ the recent sends per chat (for the per-chat and per-group limits).
 The global rate is a GCRA whose "theoretical arrival time" (`tat`, Unix seconds) lives in the
 `pacing` table: an instance reserves a block of slots with one atomic UPDATE ... RETURNING, so N
 senders together keep the configured rate. A flood wait (429) moves `tat` past the pause for all.
-Recent sends per chat come from the outbox itself (`deliveries.sent_at`), which every instance
-writes anyway.
+Recent sends per chat come from the outbox itself (`sent_at` of deliveries and notices), which
+every instance writes anyway.
 """
 
 from __future__ import annotations
@@ -13,10 +13,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
-from sqlalchemy import Connection, case, literal, select, update
+from sqlalchemy import Connection, case, literal, or_, select, update
 
 from icesco_watch.store.dialect import insert_ignore
-from icesco_watch.store.schema import deliveries, pacing
+from icesco_watch.store.schema import deliveries, notices, pacing
 
 GLOBAL = "global"
 
@@ -44,20 +44,24 @@ def pause_all(conn: Connection, until: float) -> None:
 
 
 def recent_sends(
-    conn: Connection, chats: Sequence[str], since: datetime
+    conn: Connection, chats: Sequence[str], since: datetime, other_than: str
 ) -> dict[str, list[datetime]]:
-    """When each chat last received messages (one time per message, digests counted once)."""
+    """When other senders than `other_than` last sent each chat messages (alerts and admin
+    notices; one time per message, a digest's deliveries counted once). A sent row keeps the
+    `claimed_by` of the sender that sent it."""
     found: dict[str, list[datetime]] = {}
     unique = sorted(set(chats))
-    for start in range(0, len(unique), 500):
-        query = (
-            select(deliveries.c.chat, deliveries.c.sent_at)
-            .where(
-                deliveries.c.chat.in_(unique[start : start + 500]),
-                deliveries.c.sent_at > since,
+    for table in (deliveries, notices):
+        for start in range(0, len(unique), 500):
+            query = (
+                select(table.c.chat, table.c.sent_at)
+                .where(
+                    table.c.chat.in_(unique[start : start + 500]),
+                    table.c.sent_at > since,
+                    or_(table.c.claimed_by.is_(None), table.c.claimed_by != other_than),
+                )
+                .group_by(table.c.chat, table.c.sent_at, table.c.message_id)
             )
-            .group_by(deliveries.c.chat, deliveries.c.sent_at, deliveries.c.message_id)
-        )
-        for row in conn.execute(query):
-            found.setdefault(row.chat, []).append(row.sent_at)
+            for row in conn.execute(query):
+                found.setdefault(row.chat, []).append(row.sent_at)
     return found

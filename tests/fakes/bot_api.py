@@ -59,6 +59,7 @@ class FakeBotApi(MethodsMixin):
         self._members: dict[tuple[int | str, int], str] = {}  # (chat, user) -> status
         self._faults: list[Fault] = []
         self._rate_limited = 0
+        self._refusals: list[tuple[int | str, tuple[str, ...]]] = []  # (chat, limits broken)
         self._conflicts = 0
         self._superseded: set[asyncio.Future[None]] = set()
         self._message_ids: dict[int | str, itertools.count[int]] = {}
@@ -266,6 +267,13 @@ class FakeBotApi(MethodsMixin):
         """How many 429s the flood limits caused (injected 429s are not counted)."""
         with self._lock:
             return self._rate_limited
+
+    @property
+    def refusals(self) -> list[tuple[int | str, tuple[str, ...]]]:
+        """The flood limits' 429s in order: the chat and which limits it broke ("global",
+        "chat", "group"), so a failing pacing test says which limit its sender overran."""
+        with self._lock:
+            return list(self._refusals)
 
     @property
     def conflicts(self) -> int:

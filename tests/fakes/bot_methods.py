@@ -53,6 +53,7 @@ class MethodsMixin:
     _lock: threading.RLock
     _changed: threading.Condition
     _flood: FloodControl
+    _refusals: list[tuple[int | str, tuple[str, ...]]]
     _sent: list[SentMessage]
     _edits: list[Edit]
     _answers: list[CallbackAnswer]
@@ -176,6 +177,7 @@ class MethodsMixin:
             retry_after = self._flood.retry_after(chat_id, now)
             if retry_after:
                 self._rate_limited += 1
+                self._refusals.append((chat_id, tuple(self._flood.exceeded(chat_id, now))))
                 return 429, obj.too_many_requests(retry_after)
             self._flood.record(chat_id, now)
             message_id = self._next_message_id(chat_id)

@@ -69,6 +69,13 @@ class FloodControl:
         wait = max(self._global.wait(now), self._chat_window(chat).wait(now))
         return 0 if wait <= 0 else max(1, math.ceil(wait))
 
+    def exceeded(self, chat: int | str, now: float) -> list[str]:
+        """Which limits a message to `chat` now would break: "global", "chat" or "group"."""
+        found = ["global"] if self._global.wait(now) > 0 else []
+        if self._chat_window(chat).wait(now) > 0:
+            found.append("group" if is_group(chat) else "chat")
+        return found
+
     def record(self, chat: int | str, now: float) -> None:
         self._global.record(now)
         self._chat_window(chat).record(now)

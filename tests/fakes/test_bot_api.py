@@ -136,6 +136,7 @@ def test_a_second_message_to_a_chat_within_a_second_is_refused(api: FakeBotApi) 
     exc = with_bot(api, body)
     assert retry_seconds(exc) >= 1
     assert api.rate_limited == 1
+    assert api.refusals == [(7, ("chat",))]
     assert [m.text for m in api.messages_to(7)] == ["one"]
     answer = raw(api, "sendMessage", chat_id=7, text="three")
     assert answer.status_code == 429
@@ -158,6 +159,7 @@ def test_group_and_global_limits() -> None:
 
         with_bot(api, body)
         assert api.rate_limited == 2
+        assert api.refusals == [(-100123, ("group",)), (3, ("global",))]
         assert len(api.sent) == 5
 
 

@@ -8,7 +8,7 @@ clock and the moment the request reaches the server.
 from __future__ import annotations
 
 from collections import deque
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from typing import Protocol
 
 MARGIN = 0.05
@@ -43,12 +43,16 @@ class SlidingWindow:
         self.period = period
         self._times: deque[float] = deque()
 
-    def ready_at(self, now: float) -> float:
+    def ready_at(self, now: float, others: Sequence[float] = ()) -> float:
+        """When one more event fits, counting `others` (events recorded elsewhere) as well."""
         while self._times and self._times[0] + self.period <= now:
             self._times.popleft()
-        if len(self._times) < self.limit:
+        times: Sequence[float] = self._times
+        if others:
+            times = sorted([*self._times, *(at for at in others if at + self.period > now)])
+        if len(times) < self.limit:
             return now
-        return self._times[-self.limit] + self.period
+        return times[-self.limit] + self.period
 
     def record(self, at: float) -> None:
         self._times.append(at)
@@ -80,6 +84,8 @@ class Pacer:
         self._group_period = 60.0 + margin
         self._chats: dict[str, SlidingWindow] = {}
         self._groups: dict[str, SlidingWindow] = {}
+        # Other instances' recent sends per chat, as the store last told them (see `prime`).
+        self._others: dict[str, list[float]] = {}
         self._paused_until = 0.0
         # With several instances on one store the global rate is reserved there, slot by slot.
         self._shared = shared
@@ -92,10 +98,13 @@ class Pacer:
             else self._next_global - self._tolerance
         )
         times = [now, overall, self._paused_until]
-        if chat in self._chats:
-            times.append(self._chats[chat].ready_at(now))
-        if chat in self._groups:
-            times.append(self._groups[chat].ready_at(now))
+        others = self._others.get(chat, ())
+        if chat in self._chats or others:
+            window = self._chats.get(chat) or SlidingWindow(1, self._chat_period)
+            times.append(window.ready_at(now, others))
+        if is_group(chat) and (chat in self._groups or others):
+            window = self._groups.get(chat) or SlidingWindow(self._group_limit, self._group_period)
+            times.append(window.ready_at(now, others))
         return max(times)
 
     def record(self, chat: str, at: float) -> None:
@@ -127,18 +136,19 @@ class Pacer:
             self._shared.pause(until)
 
     def prime(self, chat: str, sent: Iterable[float]) -> None:
-        """Sends to `chat` that another instance made (monotonic times), so the per-chat and
-        per-group limits hold across instances. A chat this pacer already tracks is left alone:
-        its own sends are known, and the store's record of them would count twice."""
-        if chat in self._chats:
-            return
-        for at in sorted(sent):
-            self._chats.setdefault(chat, SlidingWindow(1, self._chat_period)).record(at)
-            if is_group(chat):
-                window = SlidingWindow(self._group_limit, self._group_period)
-                self._groups.setdefault(chat, window).record(at)
+        """The messages other instances sent to `chat` lately (monotonic times), so the per-chat
+        and per-group limits hold across instances. `sent` is the store's whole recent record
+        of them: it replaces what an earlier call said (counting a send twice would halve a
+        group's rate), and it adds to this pacer's own sends, which it never includes. A chat
+        one instance served a minute ago and another serves now is primed again each time."""
+        times = sorted(sent)
+        if times:
+            self._others[chat] = times
+        else:
+            self._others.pop(chat, None)
 
     def _forget(self, now: float) -> None:
         # Chats idle for longer than their window hold no information; keep memory bounded.
         self._chats = {c: w for c, w in self._chats.items() if not w.idle(now)}
         self._groups = {c: w for c, w in self._groups.items() if not w.idle(now)}
+        self._others = {c: t for c, t in self._others.items() if t[-1] + self._group_period > now}

@@ -166,7 +166,7 @@ class Sender:
                 told = claim_notices(conn, self.owner, self.now(), BATCH, self.claim_lease)
             if due or told:
                 chats_due = [e.delivery.chat for e in due] + [n.chat for n in told]
-                prime_from_store(self.pacer, self.engine, chats_due, self.now())
+                prime_from_store(self.pacer, self.engine, chats_due, self.owner, self.now())
                 try:
                     plans = self.planner.plan(due) if due else {}
                     _put_notices_first(plans, told)

@@ -67,13 +67,13 @@ def shared_pacer(settings: Settings, engine: Engine) -> Pacer:
 
 
 def prime_from_store(
-    pacer: Pacer, engine: Engine, chats: Sequence[str], now: datetime | None = None
+    pacer: Pacer, engine: Engine, chats: Sequence[str], owner: str, now: datetime | None = None
 ) -> None:
-    """Tell `pacer` about the messages other instances sent to `chats` lately. `now` is the
-    clock the senders record `sent_at` with (the sender's own; the wall clock by default)."""
+    """Tell `pacer` (the sender `owner`'s) about the messages other instances sent to `chats`
+    lately. `now` is the clock the senders record `sent_at` with (the wall clock by default)."""
     now = now or datetime.now(UTC)
     with engine.connect() as conn:
-        sends = recent_sends(conn, chats, now - RECENT)
+        sends = recent_sends(conn, chats, now - RECENT, other_than=owner)
     offset = time.monotonic()
-    for chat, times in sends.items():
-        pacer.prime(chat, [offset - (now - at).total_seconds() for at in times])
+    for chat in set(chats):
+        pacer.prime(chat, [offset - (now - at).total_seconds() for at in sends.get(chat, [])])

@@ -71,3 +71,24 @@ def test_flood_pause_holds_every_chat() -> None:
 )
 def test_what_counts_as_a_group(chat: str, group: bool) -> None:
     assert is_group(chat) is group
+
+
+def test_other_instances_sends_hold_a_chat_this_pacer_already_knows() -> None:
+    pacer = Pacer(rate_per_second=1000)
+    pacer.record("42", 0.0)  # long ago: this pacer's own window for the chat is empty again
+    pacer.prime("42", [5.0])  # another instance sent to it since
+    assert pacer.ready_at("42", 5.2) == pytest.approx(6.0 + MARGIN)
+    pacer.prime("42", [])  # the store has nothing recent from others any more
+    assert pacer.ready_at("42", 5.2) == 5.2
+
+
+def test_priming_a_group_twice_counts_the_others_sends_once() -> None:
+    pacer = Pacer(rate_per_second=1000, per_chat_interval=0.0)
+    for n in range(10):
+        pacer.record("-100123", float(n))  # ten of this pacer's own
+    others = [10.0 + n for n in range(9)]  # nine of another instance's
+    pacer.prime("-100123", others)
+    pacer.prime("-100123", others)  # the next claim reads the same record again
+    assert pacer.ready_at("-100123", 20.0) == 20.0  # 19 in the minute: one more fits
+    pacer.prime("-100123", [*others, 19.0])
+    assert pacer.ready_at("-100123", 20.0) == pytest.approx(60.0 + MARGIN)  # 20: the oldest leaves
