@@ -23,10 +23,9 @@ from dataclasses import dataclass, fields
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Connection, and_, func, insert, or_, select, update
+from sqlalchemy import Connection, func, insert, select
 
-from icesco_watch.store.dialect import lock_skipping_held
-from icesco_watch.store.outbox import CLAIM_LEASE, STATUSES
+from icesco_watch.store.outbox import CLAIM_LEASE, STATUSES, claim_due
 from icesco_watch.store.schema import notices
 
 
@@ -92,34 +91,12 @@ def claim_notices(
     limit: int = 100,
     lease: timedelta = CLAIM_LEASE,
 ) -> list[Notice]:
-    """Claim the due notices for `owner` until `now + lease`, oldest first, as
-    `outbox.claim_deliveries` claims deliveries: rows another sender holds are skipped, an
-    expired claim is free again, and a chat whose older notice waits for its retry (or is held
-    by another sender) gets nothing newer meanwhile ("failing" never arrives after
+    """Claim the due notices for `owner` until `now + lease`, oldest first, by the outbox's
+    claim rules (`outbox.claim_due`): a chat whose older notice waits for its retry, or is held
+    by another sender, gets nothing newer meanwhile ("failing" never arrives after
     "recovered"). Run it in its own transaction."""
-    free = or_(notices.c.claimed_until.is_(None), notices.c.claimed_until <= now)
-    busy = select(notices.c.chat).where(
-        notices.c.status == "pending",
-        or_(
-            notices.c.next_attempt_at > now,
-            and_(notices.c.claimed_until > now, notices.c.claimed_by != owner),
-        ),
-    )
-    ready = and_(notices.c.status == "pending", notices.c.next_attempt_at <= now, free)
-    candidates = lock_skipping_held(
-        conn,
-        select(notices.c.id)
-        .where(ready, notices.c.chat.not_in(busy))
-        .order_by(notices.c.created_at, notices.c.id)
-        .limit(limit),
-    )
-    claimed = conn.execute(
-        update(notices)
-        .where(notices.c.id.in_(candidates.scalar_subquery()), free)
-        .values(claimed_by=owner, claimed_until=now + lease)
-        .returning(notices.c.id)
-    ).scalars()
-    found = conn.execute(select(notices).where(notices.c.id.in_(list(claimed))))
+    claimed = claim_due(conn, notices, owner, now, limit, lease)
+    found = conn.execute(select(notices).where(notices.c.id.in_(claimed)))
     return sorted((_notice(row._mapping) for row in found), key=lambda n: (n.created_at, n.id))
 
 

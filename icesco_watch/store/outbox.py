@@ -20,7 +20,18 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Connection, Select, Table, and_, case, func, or_, select, update
+from sqlalchemy import (
+    ColumnElement,
+    Connection,
+    Select,
+    Table,
+    and_,
+    case,
+    func,
+    or_,
+    select,
+    update,
+)
 
 from icesco_watch.config.schema import Settings
 from icesco_watch.digests import due_at
@@ -167,31 +178,11 @@ def claim_deliveries(
 ) -> list[DueDelivery]:
     """Claim the pending deliveries whose time has come, oldest first, for `owner` (one sender)
     until `now + lease`, and return them with their items. Run it in its own transaction.
-
-    No two senders hold one delivery: rows another sender holds are skipped (FOR UPDATE SKIP
-    LOCKED on PostgreSQL; SQLite has a single writer), and a claim that outlived its lease (its
-    sender died) is free again. A chat with an older delivery waiting for its retry, or held by
-    another sender, gets nothing newer meanwhile, so each chat's order is kept. A digest
-    delivery waiting for its digest time (never tried: no error yet) holds nothing back.
+    The claim rules are `claim_due`'s; a digest delivery waiting for its digest time (never
+    tried: no error yet) holds nothing back.
     """
-    free = or_(deliveries.c.claimed_until.is_(None), deliveries.c.claimed_until <= now)
     retrying = or_(deliveries.c.digest.is_(None), deliveries.c.last_error.is_not(None))
-    busy = select(deliveries.c.chat).where(
-        deliveries.c.status == "pending",
-        or_(
-            and_(deliveries.c.next_attempt_at > now, retrying),
-            and_(deliveries.c.claimed_until > now, deliveries.c.claimed_by != owner),
-        ),
-    )
-    ready = and_(deliveries.c.status == "pending", deliveries.c.next_attempt_at <= now, free)
-    candidates = lock_skipping_held(
-        conn,
-        select(deliveries.c.id)
-        .where(ready, deliveries.c.chat.not_in(busy))
-        .order_by(deliveries.c.created_at, deliveries.c.id)
-        .limit(limit),
-    )
-    claimed = _claim(conn, owner, now + lease, candidates, free)
+    claimed = claim_due(conn, deliveries, owner, now, limit, lease, holds_back=retrying)
     # A scheduled digest is one message series however much waited (a long outage): the rest of
     # its chat's or topic's due digest deliveries come with it, past the batch limit, rather
     # than into a second digest with the next claim.
@@ -209,9 +200,11 @@ def claim_deliveries(
         )
         rest = lock_skipping_held(
             conn,
-            select(deliveries.c.id).where(ready, deliveries.c.digest.is_not(None), same_digest),
+            select(deliveries.c.id).where(
+                _ready(deliveries, now), deliveries.c.digest.is_not(None), same_digest
+            ),
         )
-        claimed += _claim(conn, owner, now + lease, rest, free)
+        claimed += _claim(conn, deliveries, owner, now, lease, rest)
     found = []
     for start in range(0, len(claimed), 1000):  # bound parameters per statement stay bounded
         query = select(deliveries).where(deliveries.c.id.in_(claimed[start : start + 1000]))
@@ -228,15 +221,65 @@ def claim_deliveries(
     return due
 
 
-def _claim(
-    conn: Connection, owner: str, until: datetime, candidates: Select[Any], free: Any
+def claim_due(
+    conn: Connection,
+    table: Table,
+    owner: str,
+    now: datetime,
+    limit: int,
+    lease: timedelta,
+    holds_back: ColumnElement[bool] | None = None,
 ) -> list[int]:
-    """Claim the `candidates` still free for `owner` until `until`; their ids."""
+    """Claim for `owner` until `now + lease` the due rows of an outbox `table` (deliveries or
+    notices), oldest first, at most `limit`; their ids. Run it in its own transaction.
+
+    No two senders hold one row: rows another sender holds are skipped (FOR UPDATE SKIP LOCKED
+    on PostgreSQL; SQLite has a single writer), and a claim that outlived its lease (its sender
+    died) is free again. A chat with an older row waiting for its retry, or held by another
+    sender, gets nothing newer meanwhile, so each chat's order is kept (a notice's "failing"
+    never arrives after its "recovered"). `holds_back` narrows which waiting rows hold their
+    chat back (deliveries: not a digest waiting for its time).
+    """
+    waiting = table.c.next_attempt_at > now
+    if holds_back is not None:
+        waiting = and_(waiting, holds_back)
+    busy = select(table.c.chat).where(
+        table.c.status == "pending",
+        or_(waiting, and_(table.c.claimed_until > now, table.c.claimed_by != owner)),
+    )
+    candidates = lock_skipping_held(
+        conn,
+        select(table.c.id)
+        .where(_ready(table, now), table.c.chat.not_in(busy))
+        .order_by(table.c.created_at, table.c.id)
+        .limit(limit),
+    )
+    return _claim(conn, table, owner, now, lease, candidates)
+
+
+def _ready(table: Table, now: datetime) -> ColumnElement[bool]:
+    """Pending, due, and held by no sender (or by one whose lease ran out)."""
+    return and_(table.c.status == "pending", table.c.next_attempt_at <= now, _free(table, now))
+
+
+def _free(table: Table, now: datetime) -> ColumnElement[bool]:
+    return or_(table.c.claimed_until.is_(None), table.c.claimed_until <= now)
+
+
+def _claim(
+    conn: Connection,
+    table: Table,
+    owner: str,
+    now: datetime,
+    lease: timedelta,
+    candidates: Select[Any],
+) -> list[int]:
+    """Claim the `candidates` still free at `now` for `owner` until `now + lease`; their ids."""
     claimed = conn.execute(
-        update(deliveries)
-        .where(deliveries.c.id.in_(candidates.scalar_subquery()), free)
-        .values(claimed_by=owner, claimed_until=until)
-        .returning(deliveries.c.id)
+        update(table)
+        .where(table.c.id.in_(candidates.scalar_subquery()), _free(table, now))
+        .values(claimed_by=owner, claimed_until=now + lease)
+        .returning(table.c.id)
     )
     return list(claimed.scalars())
 
