@@ -2,7 +2,8 @@
 
 Counters are fed by the service: one call per finished cycle (`observe_cycle`, from its report)
 and one per Telegram answer the sender recorded (`observe_verdict`). The outbox's state
-(deliveries by status, the pending depth) is read from the store at scrape time, so it is right
+(deliveries by status, the pending depth, admin notices by status) is read from the store at
+scrape time, so it is right
 whichever process or instance changed it, and after a restart.
 
 Alert latency is first_seen (the cycle that stored the item) to Telegram's acceptance, per
@@ -21,6 +22,7 @@ from sqlalchemy import Engine, select
 
 from icesco_watch.models import CycleReport
 from icesco_watch.notifiers.telegram.outcomes import Verdict
+from icesco_watch.store.notices import notice_counts
 from icesco_watch.store.outbox import pending_counts
 from icesco_watch.store.schema import deliveries, items
 
@@ -109,7 +111,8 @@ def alert_latencies(engine: Engine, ids: Sequence[int]) -> list[float]:
 
 
 class OutboxCollector(Collector):
-    """Deliveries by status and the pending depth, read from the store at each scrape."""
+    """Deliveries by status, the pending depth and admin notices by status, read from the store
+    at each scrape."""
 
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
@@ -120,6 +123,7 @@ class OutboxCollector(Collector):
     def collect(self) -> Iterator[Metric]:
         with self.engine.connect() as conn:
             counts = pending_counts(conn)
+            notices = notice_counts(conn)
         by_status = GaugeMetricFamily(
             "icesco_watch_deliveries",
             "Telegram deliveries in the outbox, by status.",
@@ -133,3 +137,12 @@ class OutboxCollector(Collector):
             "Deliveries pending (queued or waiting for a retry).",
             value=counts["pending"],
         )
+        told = GaugeMetricFamily(
+            "icesco_watch_notices",
+            "Admin health notices (a source failing or recovered) in the outbox, by status; "
+            "pending ones wait for Telegram, failed ones never reached their admin chat.",
+            labels=["status"],
+        )
+        for status, count in notices.items():
+            told.add_metric([status], count)
+        yield told

@@ -6,6 +6,7 @@ import asyncio
 import threading
 import urllib.request
 from collections.abc import Iterator
+from datetime import UTC, datetime
 
 import pytest
 from prometheus_client.parser import text_string_to_metric_families
@@ -14,6 +15,7 @@ from sqlalchemy import Engine
 from icesco_watch.config.schema import Settings
 from icesco_watch.feeds.server import FeedServer
 from icesco_watch.metrics import Metrics
+from icesco_watch.store.notices import enqueue_notices
 from tests.conftest import LISTINGS, crawl
 from tests.notifiers.telegram.helpers import subscribe
 from tests.replica import ReplicaServer
@@ -74,3 +76,10 @@ def test_metrics_count_cycles_items_failures_and_read_the_outbox(
     assert samples[("icesco_watch_deliveries", (("status", "pending"),))] == 3
     assert samples[("icesco_watch_deliveries", (("status", "sent"),))] == 0
     assert samples[("icesco_watch_alert_latency_seconds_count", ())] == 0
+    assert samples[("icesco_watch_notices", (("status", "pending"),))] == 0
+    # Admin notices queued by a cycle (here by the store's own call) are counted from the store.
+    with engine.begin() as conn:
+        enqueue_notices(conn, ["-1", "-2"], "icesco-ar", "failing", ["HTTP 500"], datetime.now(UTC))
+    samples = scrape(served)
+    assert samples[("icesco_watch_notices", (("status", "pending"),))] == 2
+    assert samples[("icesco_watch_notices", (("status", "failed"),))] == 0
