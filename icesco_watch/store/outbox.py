@@ -367,9 +367,12 @@ def mark_failed(
     _finish(conn, ids, table, status="failed", last_error=error)
 
 
-def mark_skipped(conn: Connection, ids: Iterable[int], reason: str) -> None:
-    """Not sent and never will be, by decision (the chat blocked the bot, the item vanished)."""
-    _finish(conn, ids, deliveries, status="skipped", last_error=reason)
+def mark_skipped(
+    conn: Connection, ids: Iterable[int], reason: str, table: Table = deliveries
+) -> None:
+    """Not sent and never will be, by decision (the chat blocked the bot, the item vanished,
+    a notice's chat is no longer an admin chat)."""
+    _finish(conn, ids, table, status="skipped", last_error=reason)
 
 
 def reschedule(

@@ -273,3 +273,35 @@ def test_a_process_killed_between_the_commit_and_the_send_tells_the_admins_after
     assert failing.startswith(FAILING)
     assert _sends(api) == 1
     assert [n.status for n in _notices(engine)] == ["sent"]
+
+
+def test_a_notice_to_a_chat_removed_from_admin_chats_is_skipped_not_sent(
+    tmp_path: Path, replica: ReplicaServer, api: FakeBotApi
+) -> None:
+    """The notice was queued for two admin chats; before it went out, the operator took one
+    out of `telegram.admin_chats` (and restarted): that chat is told nothing, and why is kept."""
+    before = _settings(tmp_path, replica, api, admins=(ADMIN, OTHER_ADMIN))
+    engine = open_store(before.storage.url)
+    replica.fail(status=500, path_prefix=LISTINGS["icesco-ar"])
+    asyncio.run(run_cycle(before, engine, before.sources))  # queued, nothing sent yet
+    assert [n.status for n in _notices(engine)] == ["pending", "pending"]
+    after = before.model_copy(
+        update={"telegram": before.telegram.model_copy(update={"admin_chats": [str(ADMIN)]})}
+    )
+
+    async def run() -> None:
+        telegram = _telegram(after, engine, Clock())
+        async with telegram.application:
+            await _drain_until_settled(telegram, Clock())
+
+    asyncio.run(run())
+    [told_admin] = api.messages_to(ADMIN)
+    assert told_admin.plain.startswith(FAILING)
+    assert _sends(api, OTHER_ADMIN) == 0
+    told = {n.chat: n for n in _notices(engine)}
+    assert told[str(ADMIN)].status == "sent"
+    skipped = told[str(OTHER_ADMIN)]
+    assert (skipped.status, skipped.last_error) == (
+        "skipped",
+        "the chat is no longer one of telegram.admin_chats",
+    )

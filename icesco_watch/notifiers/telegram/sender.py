@@ -23,7 +23,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 
-from sqlalchemy import Engine, select
+from sqlalchemy import Connection, Engine, select
 from telegram import Bot
 from telegram.constants import ParseMode
 
@@ -52,6 +52,7 @@ from icesco_watch.store.leases import instance_id, is_dead_here
 from icesco_watch.store.notices import Notice, claim_notices, notice_counts
 from icesco_watch.store.outbox import (
     claim_deliveries,
+    mark_skipped,
     next_due_at,
     pending_counts,
     release_claims,
@@ -66,6 +67,7 @@ log = logging.getLogger(__name__)
 
 BATCH = 1000
 MAX_IN_FLIGHT = 32
+NOT_ADMIN = "the chat is no longer one of telegram.admin_chats"
 
 
 def utcnow() -> datetime:
@@ -164,6 +166,7 @@ class Sender:
                 due = claim_deliveries(conn, self.owner, self.now(), BATCH, self.claim_lease)
             with self.engine.begin() as conn:
                 told = claim_notices(conn, self.owner, self.now(), BATCH, self.claim_lease)
+                told = self._for_admins(conn, told)
             if due or told:
                 chats_due = [e.delivery.chat for e in due] + [n.chat for n in told]
                 prime_from_store(self.pacer, self.engine, chats_due, self.owner, self.now())
@@ -188,6 +191,16 @@ class Sender:
             wait = min((upcoming - self.now()).total_seconds(), remaining)
             # At least a moment: what is due may be held by another instance's sender.
             await asyncio.sleep(max(wait, 0.25))
+
+    def _for_admins(self, conn: Connection, told: list[Notice]) -> list[Notice]:
+        """The notices whose chat is still one of `telegram.admin_chats`; the others (the chat
+        was removed from the config since the notice was queued) are skipped with the reason."""
+        admins = set(self.settings.telegram.admin_chats)
+        gone = [notice.id for notice in told if notice.chat not in admins]
+        if gone:
+            mark_skipped(conn, gone, NOT_ADMIN, table=notices)
+            log.info("%d admin notice(s) skipped: %s", len(gone), NOT_ADMIN)
+        return [notice for notice in told if notice.chat in admins]
 
     def _stopping(self) -> bool:
         return self._stop is not None and self._stop.is_set()
