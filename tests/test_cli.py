@@ -8,7 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import CLI, LISTINGS, clean_env, write_replica_config
+from icesco_watch.config.schema import Settings
+from icesco_watch.store.schema import open_store
+from tests.conftest import CLI, LISTINGS, clean_env, replica_config, write_replica_config
+from tests.notifiers.telegram.helpers import subscribe
 from tests.replica import ReplicaServer
 
 ITEM_FIELDS = {
@@ -144,3 +147,26 @@ def test_items_list_rejects_a_bad_filter_with_exit_2(
     assert named in done.stderr
     assert "Traceback" not in done.stderr
     assert done.stdout == ""
+
+
+def test_crawl_without_a_token_says_what_waits_in_the_outbox(
+    tmp_path: Path, replica: ReplicaServer
+) -> None:
+    """No token: nothing is sent, and the crawl says how many alerts and admin notices wait
+    (a `run` with the token sends them); `status` counts the same."""
+    admins = {"telegram": {"admin_chats": ["-1009100"]}, "alerts": {"failure_threshold": 1}}
+    settings = Settings.model_validate(replica_config(tmp_path, replica, **admins))
+    config = write_replica_config(tmp_path, replica, settings)
+    assert cli(config, "crawl").returncode == 0  # the silent baseline
+    subscribe(open_store(settings.storage.url), "900")
+    replica.set_state("after")
+    replica.fail(status=500, path_prefix=LISTINGS["icesco-ar"])
+    done = cli(config, "crawl")
+    assert done.returncode == 1
+    assert "  health: source is now failing" in done.stdout
+    assert done.stdout.splitlines()[-1] == (
+        "telegram: off (no ICESCO_WATCH_TELEGRAM_TOKEN); 3 alert(s) and 1 admin notice(s) "
+        "wait in the outbox"
+    )
+    *_, waiting = (json.loads(line) for line in cli(config, "status", "--json").stdout.splitlines())
+    assert (waiting["deliveries"]["pending"], waiting["notices"]["pending"]) == (3, 1)
