@@ -48,13 +48,15 @@ from icesco_watch.routing import (
 from icesco_watch.store.chat_schedules import chat_schedule
 from icesco_watch.store.dialect import insert_ignore, lock_skipping_held
 from icesco_watch.store.items import items_by_key
-from icesco_watch.store.schema import chats, deliveries, subscriptions
+from icesco_watch.store.schema import chats, deliveries, notices, subscriptions
 from icesco_watch.store.stories import Queued, join_stories
 from icesco_watch.store.topics import closed_destinations, forum_subscribers
 
 STATUSES = ("pending", "sent", "failed", "skipped")
 # How long a sender holds the deliveries it claimed (config: telegram.claim_lease).
 CLAIM_LEASE = timedelta(minutes=2)
+# The two queues a sender claims from and writes to chats from: item alerts and admin notices.
+QUEUES = (deliveries, notices)
 
 
 @dataclass(frozen=True, slots=True)
@@ -238,23 +240,33 @@ def claim_due(
     died) is free again. A chat with an older row waiting for its retry, or held by another
     sender, gets nothing newer meanwhile, so each chat's order is kept (a notice's "failing"
     never arrives after its "recovered"). `holds_back` narrows which waiting rows hold their
-    chat back (deliveries: not a digest waiting for its time).
+    chat back (deliveries: not a digest waiting for its time). A chat another sender holds in
+    either queue (an admin chat also subscribed to alerts) is left to it: two senders writing to
+    one chat at once would break Telegram's one message a second per chat.
     """
     waiting = table.c.next_attempt_at > now
     if holds_back is not None:
         waiting = and_(waiting, holds_back)
-    busy = select(table.c.chat).where(
-        table.c.status == "pending",
-        or_(waiting, and_(table.c.claimed_until > now, table.c.claimed_by != owner)),
-    )
+    retrying = select(table.c.chat).where(table.c.status == "pending", waiting)
     candidates = lock_skipping_held(
         conn,
         select(table.c.id)
-        .where(_ready(table, now), table.c.chat.not_in(busy))
+        .where(
+            _ready(table, now),
+            table.c.chat.not_in(retrying),
+            *(table.c.chat.not_in(_held_by_others(queue, owner, now)) for queue in QUEUES),
+        )
         .order_by(table.c.created_at, table.c.id)
         .limit(limit),
     )
     return _claim(conn, table, owner, now, lease, candidates)
+
+
+def _held_by_others(table: Table, owner: str, now: datetime) -> Select[Any]:
+    """The chats of which another sender than `owner` holds a pending row of `table`."""
+    return select(table.c.chat).where(
+        table.c.status == "pending", table.c.claimed_until > now, table.c.claimed_by != owner
+    )
 
 
 def _ready(table: Table, now: datetime) -> ColumnElement[bool]:

@@ -17,8 +17,9 @@ from icesco_watch.store.notices import (
     health_text,
     notice_counts,
 )
-from icesco_watch.store.outbox import mark_failed, mark_sent, release_claims
+from icesco_watch.store.outbox import claim_deliveries, mark_failed, mark_sent, release_claims
 from icesco_watch.store.schema import notices, open_store
+from tests.store.test_outbox import make_settings, news, store_and_enqueue, subscribe
 from tests.stores import POSTGRES, store_url
 
 NOW = datetime(2026, 12, 1, 8, 0, tzinfo=UTC)
@@ -110,3 +111,26 @@ def test_concurrent_instances_never_claim_one_notice_twice(tmp_path: Path) -> No
         thread.join()
     every = [i for ids in claimed.values() for i in ids]
     assert len(every) == len(set(every)) > 0
+
+
+def test_a_chat_one_sender_holds_in_either_queue_is_left_to_it(tmp_path: Path) -> None:
+    """An admin chat that also receives alerts: while one sender holds its notice, another
+    sender claims none of its alerts (and the other way round), or both would write to the chat
+    at once; other chats are not held back."""
+    engine = open_store(store_url(tmp_path))
+    for chat in ("-1", "2"):
+        subscribe(engine, chat, "all")
+    store_and_enqueue(engine, [news("a")], make_settings())
+    with engine.begin() as conn:
+        enqueue_notices(conn, ["-1"], "icesco-ar", "failing", ["HTTP 500"], NOW)
+    with engine.begin() as conn:
+        assert [n.chat for n in claim_notices(conn, "theirs", NOW, lease=LEASE)] == ["-1"]
+    with engine.begin() as conn:
+        mine = claim_deliveries(conn, "mine", NOW, lease=LEASE)
+    assert [d.delivery.chat for d in mine] == ["2"]
+    with engine.begin() as conn:
+        release_claims(conn, "theirs", table=notices)
+        release_claims(conn, "mine")
+        assert len(claim_deliveries(conn, "mine", NOW, lease=LEASE)) == 2  # -1's now, and 2's
+    with engine.begin() as conn:
+        assert claim_notices(conn, "theirs", NOW, lease=LEASE) == []  # "mine" holds -1's alert

@@ -51,6 +51,7 @@ from icesco_watch.notifiers.telegram.shared import prime_from_store, shared_pace
 from icesco_watch.store.leases import instance_id, is_dead_here
 from icesco_watch.store.notices import Notice, claim_notices, notice_counts
 from icesco_watch.store.outbox import (
+    QUEUES,
     claim_deliveries,
     mark_skipped,
     next_due_at,
@@ -59,9 +60,7 @@ from icesco_watch.store.outbox import (
     release_dead_claims,
     renew_claims,
 )
-from icesco_watch.store.schema import chats, deliveries, notices
-
-QUEUES = (deliveries, notices)
+from icesco_watch.store.schema import chats, notices
 
 log = logging.getLogger(__name__)
 
