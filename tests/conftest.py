@@ -20,6 +20,7 @@ from icesco_watch.config.schema import Settings
 from icesco_watch.models import CycleReport, SourceReport
 from icesco_watch.scheduler.cycle import run_cycle
 from icesco_watch.store.schema import open_store
+from tests.fakes.bot_api import FakeBotApi
 from tests.replica import ReplicaServer
 from tests.stores import close_postgres_connections, store_url
 
@@ -139,6 +140,13 @@ def write_replica_config(
     chosen = settings or Settings.model_validate(replica_config(tmp_path, replica))
     path.write_text(render_toml(chosen))
     return path
+
+
+@pytest.fixture
+def api() -> Iterator[FakeBotApi]:
+    """The fake Bot API with Telegram's default flood limits, one per test."""
+    with FakeBotApi() as fake:
+        yield fake
 
 
 @pytest.fixture

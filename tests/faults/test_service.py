@@ -10,12 +10,11 @@ import subprocess
 import time
 import urllib.request
 from collections import Counter
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import IO, Any
 
-import pytest
 from prometheus_client.parser import text_string_to_metric_families
 from sqlalchemy import Engine, func, select
 
@@ -30,12 +29,6 @@ from tests.replica import ReplicaServer, articles_in
 
 INTERVAL = 4  # seconds
 TOKEN_PART = "TEST-TOKEN"  # the fake's token: it must never be printed
-
-
-@pytest.fixture
-def api() -> Iterator[FakeBotApi]:
-    with FakeBotApi() as fake:
-        yield fake
 
 
 def write_config(

@@ -16,7 +16,6 @@ import logging
 import signal
 import subprocess
 import sys
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -40,12 +39,6 @@ SENDER_LOG = "icesco_watch.notifiers.telegram.sender"
 ROOT = Path(__file__).resolve().parents[2]
 FAILING = "icesco-watch: source icesco-ar is failing: "
 RECOVERED = "icesco-watch: source icesco-ar is recovered"
-
-
-@pytest.fixture
-def api() -> Iterator[FakeBotApi]:
-    with FakeBotApi() as fake:
-        yield fake
 
 
 def _settings(

@@ -3,10 +3,7 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Iterator
 from pathlib import Path
-
-import pytest
 
 from icesco_watch.notifiers.telegram.sender import Sender
 from icesco_watch.store.outbox import get_deliveries
@@ -16,12 +13,6 @@ from tests.fakes.bot_api import FakeBotApi
 from tests.notifiers.telegram.helpers import Chat, make_settings, news, store_new, with_bot
 
 ADMIN = 4242
-
-
-@pytest.fixture
-def api() -> Iterator[FakeBotApi]:
-    with FakeBotApi() as fake:
-        yield fake
 
 
 def test_subscribe_with_a_button_then_get_only_matching_alerts(

@@ -4,7 +4,6 @@ own HTML parser in the fake, alerts through the outbox sender."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -23,12 +22,6 @@ from tests.notifiers.telegram.helpers import (
     store_new,
     with_bot,
 )
-
-
-@pytest.fixture
-def api() -> Iterator[FakeBotApi]:
-    with FakeBotApi() as fake:
-        yield fake
 
 
 def _buttons(api: FakeBotApi, chat: int) -> list[dict[str, str]]:

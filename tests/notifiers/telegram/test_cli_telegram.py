@@ -3,10 +3,7 @@
 from __future__ import annotations
 
 import subprocess
-from collections.abc import Iterator
 from pathlib import Path
-
-import pytest
 
 from icesco_watch.config.render import render_toml
 from tests.conftest import CLI, clean_env
@@ -14,12 +11,6 @@ from tests.fakes.bot_api import FakeBotApi
 from tests.notifiers.telegram.helpers import make_settings
 
 TOKEN_ENV = "ICESCO_WATCH_TELEGRAM_TOKEN"
-
-
-@pytest.fixture
-def api() -> Iterator[FakeBotApi]:
-    with FakeBotApi() as fake:
-        yield fake
 
 
 def run(

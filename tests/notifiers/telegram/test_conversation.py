@@ -9,7 +9,6 @@ gives up.
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -23,12 +22,6 @@ from tests.notifiers.telegram.helpers import Chat, make_settings, with_bot
 
 ROOMY = CommandBudget(per_minute=600, burst=100)
 LOGGER = "icesco_watch.notifiers.telegram.conversation"
-
-
-@pytest.fixture
-def api() -> Iterator[FakeBotApi]:
-    with FakeBotApi() as fake:
-        yield fake
 
 
 def _sends(api: FakeBotApi, chat: int) -> int:

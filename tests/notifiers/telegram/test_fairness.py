@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
-
-import pytest
 
 from icesco_watch.notifiers.telegram.commands import SLOW_DOWN
 from icesco_watch.notifiers.telegram.fairness import Admission, CommandBudget
@@ -15,12 +12,6 @@ from tests.fakes.bot_api import FakeBotApi
 from tests.notifiers.telegram.helpers import Chat, make_settings, with_bot
 
 RUN, WARN, DROP = Admission.RUN, Admission.WARN, Admission.DROP
-
-
-@pytest.fixture
-def api() -> Iterator[FakeBotApi]:
-    with FakeBotApi() as fake:
-        yield fake
 
 
 def test_a_budget_warns_once_then_stays_silent_until_it_has_refilled() -> None:

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -23,12 +22,6 @@ from tests.notifiers.telegram.helpers import bot_for, deliveries, make_settings,
 
 GROUP, ADMIN = -100777, -100999
 QUICK = Backoff(base=0.1, cap=0.5, max_attempts=6)
-
-
-@pytest.fixture
-def api() -> Iterator[FakeBotApi]:
-    with FakeBotApi() as fake:
-        yield fake
 
 
 def drain(settings: Settings, engine: Engine) -> DrainReport:

@@ -37,12 +37,6 @@ LEASE = timedelta(minutes=2)
 
 
 @pytest.fixture
-def api() -> Iterator[FakeBotApi]:
-    with FakeBotApi() as fake:
-        yield fake
-
-
-@pytest.fixture
 def unlimited_api() -> Iterator[FakeBotApi]:
     """No per-chat flood limit: a late send is processed when its hold ends, and if the retry
     landed in the same second Telegram's per-chat limit would refuse the late one (a 429 nobody

@@ -6,11 +6,8 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-
-import pytest
 
 from icesco_watch.notifiers.telegram.outcomes import Backoff
 from icesco_watch.notifiers.telegram.sender import Sender
@@ -23,12 +20,6 @@ from tests.fakes.bot_api import FakeBotApi
 from tests.notifiers.telegram.helpers import bot_for, make_settings, news, store_new, subscribe
 
 QUICK = Backoff(base=0.1, cap=0.5, max_attempts=6)
-
-
-@pytest.fixture
-def api() -> Iterator[FakeBotApi]:
-    with FakeBotApi() as fake:
-        yield fake
 
 
 def test_a_chat_another_sender_just_served_waits_its_second(

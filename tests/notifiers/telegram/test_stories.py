@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import Iterator
 from datetime import timedelta
 from pathlib import Path
 
@@ -31,12 +30,6 @@ QUICK = Backoff(base=0.1, cap=0.5, max_attempts=6)
 EVERY = "701"  # receives every language
 FRENCH = "702"  # French only
 ARABIC = "703"  # Arabic only
-
-
-@pytest.fixture
-def api() -> Iterator[FakeBotApi]:
-    with FakeBotApi() as fake:
-        yield fake
 
 
 @pytest.fixture
