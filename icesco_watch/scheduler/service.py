@@ -10,6 +10,9 @@ three language sources; the design's "a job per source" would triple both). `max
 means a cycle never overlaps the previous one, `coalesce` folds missed runs into one, and a
 misfire grace time of one interval lets a late run still happen. The first run is due one
 interval after the last run recorded in the store, so a restart does not re-crawl at once.
+With several instances on one store one crawls (lease `crawler`); each of the others serves its
+own `feeds.dir`, so a second job (`follow-feeds`, every 30 s) rebuilds them when the store has
+runs that stored changes it has not shown yet (`store.health.newest_change`).
 
 Metrics: the service owns one `Metrics` (its own Prometheus registry), counts each finished
 cycle from its report and each Telegram answer the sender recorded, and the feed server serves
@@ -35,6 +38,7 @@ from apscheduler.triggers.interval import IntervalTrigger
 from sqlalchemy import Engine
 
 from icesco_watch.config.schema import Settings, SourceConfig
+from icesco_watch.feeds.publish import build_all
 from icesco_watch.feeds.server import FeedServer
 from icesco_watch.metrics import Metrics
 from icesco_watch.models import CycleReport
@@ -49,11 +53,13 @@ from icesco_watch.scheduler.instances import (
     one_cycle,
     take,
 )
-from icesco_watch.store.health import all_source_states
+from icesco_watch.store.health import all_source_states, newest_change
 from icesco_watch.store.leases import instance_id
 
 log = logging.getLogger(__name__)
 
+# How often an instance that does not crawl looks for another instance's changes to its feeds.
+FOLLOW_EVERY = 30.0  # seconds (or the schedule's interval, if shorter)
 CycleHook = Callable[[CycleReport], Awaitable[None]]
 LongTask = Callable[[asyncio.Event], Coroutine[Any, Any, None]]
 
@@ -70,6 +76,7 @@ class Service:
         self.after_cycle: list[CycleHook] = []  # e.g. wake the sender, alert admin chats
         self._cycle_task: asyncio.Task[None] | None = None
         self._crawler: bool | None = None  # whether this instance held the crawler lease last
+        self._feeds_seen = 0  # the newest run that stored changes which this one's feeds show
         self.crawl_requested = asyncio.Event()  # an admin's /crawl
         self.instance = instance_id()  # this process's name in the store's leases
         self.telegram = (
@@ -127,6 +134,8 @@ class Service:
         instances on one store crawl one at a time, and another takes over when it dies."""
         ttl = crawler_ttl(self.settings)
         mine = await asyncio.to_thread(take, self.engine, CRAWLER, self.instance, ttl)
+        if mine and self._crawler is False:
+            await self.follow_feeds()  # what the last crawler stored since this one's last look
         if mine != self._crawler:
             self._crawler = mine
             log.info(
@@ -136,6 +145,30 @@ class Service:
                 extra={"fields": {"instance": self.instance}},
             )
         return mine
+
+    async def follow_feeds(self) -> None:
+        """While another instance crawls, keep this one's feeds (its own `feeds.dir`, perhaps on
+        another machine) up to date: rebuild them all when a cycle stored changes since the last
+        look. A rebuild writes only the files whose bytes changed, so readers' ETags hold."""
+        if self._crawler is not False or self.stopping.is_set():
+            return
+        newest = await asyncio.to_thread(self._newest_change)
+        if newest is None:
+            return
+        try:
+            report = await asyncio.to_thread(build_all, self.settings, self.engine)
+        except Exception:
+            log.exception("following the feeds failed; retried at the next look")
+            return
+        self._feeds_seen = newest
+        log.info(
+            "feeds followed another instance's cycle",
+            extra={"fields": {"run": newest, "written": len(report.written)}},
+        )
+
+    def _newest_change(self) -> int | None:
+        with self.engine.connect() as conn:
+            return newest_change(conn, after=self._feeds_seen)
 
     def first_run(self) -> datetime:
         """One interval after the oldest last run of the watched sources (now if never run)."""
@@ -164,6 +197,13 @@ class Service:
             coalesce=True,
             misfire_grace_time=max(1, int(schedule.interval.total_seconds())),
             id="crawl",
+        )
+        scheduler.add_job(
+            self.follow_feeds,
+            IntervalTrigger(seconds=min(FOLLOW_EVERY, schedule.interval.total_seconds())),
+            max_instances=1,
+            coalesce=True,
+            id="follow-feeds",
         )
         loop = asyncio.get_running_loop()
         for signum in (signal.SIGINT, signal.SIGTERM):

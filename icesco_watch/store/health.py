@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, delete, insert, select, update
+from sqlalchemy import Connection, delete, func, insert, select, update
 
 from icesco_watch.models import CrawlResult, RobotsEntry, SourceReport
 from icesco_watch.store.schema import robots, runs, sources
@@ -104,6 +104,17 @@ def record_run(
     )
     _prune_runs(conn, report.source, runs_kept)
     return event
+
+
+def newest_change(conn: Connection, after: int = 0) -> int | None:
+    """The id of the newest run after run `after` that stored something (new, edited, baseline
+    or stale items), or None: what an instance that does not crawl watches to know that the
+    feeds have changed (scheduler/service.py)."""
+    stored = runs.c.new + runs.c.updated + runs.c.baseline + runs.c.stale > 0
+    found: int | None = conn.execute(
+        select(func.max(runs.c.id)).where(runs.c.id > after, stored)
+    ).scalar()
+    return found
 
 
 def _prune_runs(conn: Connection, source: str, kept: int) -> None:

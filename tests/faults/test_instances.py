@@ -6,14 +6,17 @@ polls getUpdates (no 409), and the survivor exits 0 on SIGTERM."""
 from __future__ import annotations
 
 import signal
+import urllib.request
 from collections import Counter
 from pathlib import Path
 
+import feedparser
 import pytest
 from sqlalchemy import func, select
 
+from icesco_watch.config.render import render_toml
 from icesco_watch.notifiers.telegram.sender import MAX_IN_FLIGHT
-from icesco_watch.store.schema import deliveries, items, open_store, story_alerts
+from icesco_watch.store.schema import deliveries, items, open_store, runs, story_alerts
 from tests.conftest import free_port
 from tests.fakes.bot_api import FakeBotApi
 from tests.faults.test_service import (
@@ -26,7 +29,7 @@ from tests.faults.test_service import (
     write_config,
 )
 from tests.notifiers.telegram.helpers import subscribe
-from tests.replica import ReplicaServer
+from tests.replica import ReplicaServer, articles_in
 from tests.stores import POSTGRES
 
 CHATS = 30
@@ -125,3 +128,52 @@ def test_two_instances_one_killed_deliver_everything_once_within_telegrams_limit
         text = (tmp_path / f"instance-{n}.log").read_text()
         assert TOKEN_PART not in text
         assert "Traceback" not in text
+
+
+@pytest.mark.skipif(not POSTGRES, reason="several instances share a PostgreSQL store")
+def test_an_instance_that_does_not_crawl_serves_feeds_as_fresh_as_the_crawlers(
+    tmp_path: Path, replica: ReplicaServer, api: FakeBotApi
+) -> None:
+    """Two instances as on two machines: one store, each its own feeds folder and port. Only
+    the first crawls; the new items it stores reach the feeds the second one serves."""
+    config = write_config(tmp_path, replica, api)
+    settings = settings_of(config)
+    engine = open_store(settings.storage.url)
+    other = tmp_path / "second" / "icesco-watch.toml"
+    other.parent.mkdir()
+    feeds = settings.feeds.model_copy(update={"dir": str(other.parent / "feeds")})
+    server = settings.server.model_copy(update={"port": free_port()})
+    other.write_text(render_toml(settings.model_copy(update={"feeds": feeds, "server": server})))
+    new_titles = {a.title for a in articles_in("after", "en")} - {
+        a.title for a in articles_in("before", "en")
+    }
+    assert new_titles
+    logs = [(tmp_path / f"instance-{n}.log").open("w") for n in (1, 2)]
+    first = start(config, api, logs[0])
+    second = None
+    try:
+        baseline = select(func.count()).select_from(runs)
+        wait(lambda: count(engine, baseline) >= 3, first, "the first instance's baseline")
+        second = start(other, api, logs[1])
+        url = f"http://127.0.0.1:{server.port}/en/all.rss"
+        wait(lambda: _titles(url) is not None, second, "the second instance's feeds")
+        replica.set_state("after")
+        wait(lambda: new_titles <= (_titles(url) or set()), second, "the new items in its feed")
+        crawled = (tmp_path / "instance-2.log").read_text()
+        assert "another instance crawls" in crawled  # it never crawled: it followed
+    finally:
+        for process in (first, second):
+            if process is not None and process.poll() is None:
+                stop_with_sigterm(process)
+        for log in logs:
+            log.close()
+
+
+def _titles(url: str) -> set[str] | None:
+    """The entry titles of the feed at `url` as a feed reader sees them (None: not served)."""
+    try:
+        with urllib.request.urlopen(url, timeout=10) as answer:
+            parsed = feedparser.parse(answer.read())
+    except OSError:
+        return None
+    return {entry.title for entry in parsed.entries}

@@ -9,7 +9,13 @@ import pytest
 from sqlalchemy import Engine, func, select
 
 from icesco_watch.models import CrawlResult, SourceReport
-from icesco_watch.store.health import FAILING, RECOVERED, record_run, source_state
+from icesco_watch.store.health import (
+    FAILING,
+    RECOVERED,
+    newest_change,
+    record_run,
+    source_state,
+)
 from icesco_watch.store.schema import open_store, runs
 from tests.stores import store_url
 
@@ -78,3 +84,24 @@ def test_the_runs_log_keeps_each_sources_newest_runs_only(engine: Engine) -> Non
     minutes = [finished.minute for source, finished in kept if source == "src"]
     assert minutes == [2, 3, 4]  # the newest three, in order
     assert [source for source, _ in kept].count("other") == 1  # another source's log untouched
+
+
+def test_newest_change_is_the_last_run_that_stored_something(engine: Engine) -> None:
+    """What an instance that does not crawl watches: runs that stored nothing (a 304, a failure)
+    do not count; `after` leaves out what it has already shown."""
+    assert newest_change_of(engine) is None
+    _run(engine, not_modified=True)
+    _run(engine, error="listing answered HTTP 500")
+    assert newest_change_of(engine) is None
+    report = SourceReport("src", T0, T0, new=["icesco.org/en/2026/11/22/a"])
+    with engine.begin() as conn:
+        record_run(conn, report, CrawlResult("src"), 3, baseline_complete=True)
+        changed = conn.scalar(select(func.max(runs.c.id)))
+    _run(engine, not_modified=True)
+    assert newest_change_of(engine) == changed
+    assert newest_change_of(engine, after=changed) is None
+
+
+def newest_change_of(engine: Engine, after: int = 0) -> int | None:
+    with engine.connect() as conn:
+        return newest_change(conn, after)
