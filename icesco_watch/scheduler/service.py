@@ -10,9 +10,11 @@ three language sources; the design's "a job per source" would triple both). `max
 means a cycle never overlaps the previous one, `coalesce` folds missed runs into one, and a
 misfire grace time of one interval lets a late run still happen. The first run is due one
 interval after the last run recorded in the store, so a restart does not re-crawl at once.
-With several instances on one store one crawls (lease `crawler`); each of the others serves its
-own `feeds.dir`, so a second job (`follow-feeds`, every 30 s) rebuilds them when the store has
-runs that stored changes it has not shown yet (`store.health.newest_change`).
+With several instances on one store one crawls on schedule (lease `crawler`); an admin's /crawl
+makes the instance that polls Telegram crawl at once, crawler or not (lease `cycle` keeps cycles
+apart). Each instance serves its own `feeds.dir`, so a second job (`follow-feeds`, every 30 s)
+and the start of each cycle rebuild them when the store has runs that stored changes they do not
+show yet (`store.health.newest_change`).
 
 Metrics: the service owns one `Metrics` (its own Prometheus registry), counts each finished
 cycle from its report and each Telegram answer the sender recorded, and the feed server serves
@@ -77,6 +79,7 @@ class Service:
         self._cycle_task: asyncio.Task[None] | None = None
         self._crawler: bool | None = None  # whether this instance held the crawler lease last
         self._feeds_seen = 0  # the newest run that stored changes which this one's feeds show
+        self._requested = False  # an admin's /crawl: the next cycle runs even if not the crawler
         self.crawl_requested = asyncio.Event()  # an admin's /crawl
         self.instance = instance_id()  # this process's name in the store's leases
         self.telegram = (
@@ -89,19 +92,27 @@ class Service:
             self.telegram.sender.observers.append(self.metrics.observe_verdict)
 
     async def cycle(self) -> None:
-        """One scheduled cycle; an unexpected error is logged and the schedule goes on."""
+        """One cycle, on schedule or asked for by an admin's /crawl; an unexpected error is
+        logged and the schedule goes on."""
         if self.stopping.is_set():
             return
+        requested, self._requested = self._requested, False
         self._cycle_task = asyncio.current_task()
         started = utcnow()
         try:
-            if not await self._crawl_turn():
+            # On schedule only the instance holding the `crawler` lease crawls. A /crawl reaches
+            # the instance that polls Telegram, which need not be that one: it crawls now.
+            if not await self._crawl_turn() and not requested:
                 return
             async with one_cycle(self.engine, self.instance):
+                await self._refresh_feeds()  # what other instances stored since the last look
                 # The first cycle of the service discovers each source's channel afresh.
                 report = await run_cycle(
                     self.settings, self.engine, self.sources, rediscover=self.cycles == 0
                 )
+                # This cycle published its own changes; nobody else cycles meanwhile.
+                seen = await asyncio.to_thread(self._newest_change)
+                self._feeds_seen = seen or self._feeds_seen
             self.cycles += 1
             self.metrics.observe_cycle(report)
             log.info(
@@ -134,8 +145,6 @@ class Service:
         instances on one store crawl one at a time, and another takes over when it dies."""
         ttl = crawler_ttl(self.settings)
         mine = await asyncio.to_thread(take, self.engine, CRAWLER, self.instance, ttl)
-        if mine and self._crawler is False:
-            await self.follow_feeds()  # what the last crawler stored since this one's last look
         if mine != self._crawler:
             self._crawler = mine
             log.info(
@@ -147,22 +156,28 @@ class Service:
         return mine
 
     async def follow_feeds(self) -> None:
-        """While another instance crawls, keep this one's feeds (its own `feeds.dir`, perhaps on
-        another machine) up to date: rebuild them all when a cycle stored changes since the last
-        look. A rebuild writes only the files whose bytes changed, so readers' ETags hold."""
-        if self._crawler is not False or self.stopping.is_set():
+        """Between this instance's own cycles, keep its feeds (its own `feeds.dir`, perhaps on
+        another machine) as fresh as the store: another instance crawls, or ran an admin's
+        /crawl. The `follow-feeds` job, every FOLLOW_EVERY seconds."""
+        if self._cycle_task is not None or self.stopping.is_set():
             return
+        await self._refresh_feeds()
+
+    async def _refresh_feeds(self) -> None:
+        """Rebuild every feed if a cycle stored changes this instance's feeds do not show yet
+        (`store.health.newest_change`). A rebuild writes only the files whose bytes changed,
+        so readers' ETags hold. A failure is logged and retried at the next look."""
         newest = await asyncio.to_thread(self._newest_change)
         if newest is None:
             return
         try:
             report = await asyncio.to_thread(build_all, self.settings, self.engine)
         except Exception:
-            log.exception("following the feeds failed; retried at the next look")
+            log.exception("rebuilding the feeds from the store failed; retried at the next look")
             return
         self._feeds_seen = newest
         log.info(
-            "feeds followed another instance's cycle",
+            "feeds rebuilt: the store held changes they did not show",
             extra={"fields": {"run": newest, "written": len(report.written)}},
         )
 
@@ -249,6 +264,7 @@ class Service:
                 waiter.cancel()
             if self.crawl_requested.is_set() and not self.stopping.is_set():
                 self.crawl_requested.clear()
+                self._requested = True
                 scheduler.modify_job("crawl", next_run_time=utcnow())
 
     def _log_start(self, first: datetime) -> None:

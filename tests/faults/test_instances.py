@@ -6,8 +6,10 @@ polls getUpdates (no 409), and the survivor exits 0 on SIGTERM."""
 from __future__ import annotations
 
 import signal
+import subprocess
 import urllib.request
 from collections import Counter
+from datetime import timedelta
 from pathlib import Path
 
 import feedparser
@@ -17,7 +19,7 @@ from sqlalchemy import func, select
 from icesco_watch.config.render import render_toml
 from icesco_watch.notifiers.telegram.sender import MAX_IN_FLIGHT
 from icesco_watch.store.schema import deliveries, items, open_store, runs, story_alerts
-from tests.conftest import free_port
+from tests.conftest import CLI, clean_env, free_port
 from tests.fakes.bot_api import FakeBotApi
 from tests.faults.test_service import (
     TOKEN_PART,
@@ -33,6 +35,7 @@ from tests.replica import ReplicaServer, articles_in
 from tests.stores import POSTGRES
 
 CHATS = 30
+ADMIN = 4242  # a private chat in telegram.admin_chats
 RATE = 20  # messages per second, configured
 # The fake enforces 5% above it: unshared pacing would send twice the rate and draw hundreds of
 # 429s, shared pacing none; the margin absorbs a loaded test machine's scheduling jitter (the
@@ -137,7 +140,10 @@ def test_an_instance_that_does_not_crawl_serves_feeds_as_fresh_as_the_crawlers(
     """Two instances as on two machines: one store, each its own feeds folder and port. Only
     the first crawls; the new items it stores reach the feeds the second one serves."""
     config = write_config(tmp_path, replica, api)
-    settings = settings_of(config)
+    # Behind one balancer both name the public address (a feed's links and ids carry it).
+    public = settings_of(config).feeds.model_copy(update={"base_url": "https://feeds.test/"})
+    settings = settings_of(config).model_copy(update={"feeds": public})
+    config.write_text(render_toml(settings))
     engine = open_store(settings.storage.url)
     other = tmp_path / "second" / "icesco-watch.toml"
     other.parent.mkdir()
@@ -161,12 +167,22 @@ def test_an_instance_that_does_not_crawl_serves_feeds_as_fresh_as_the_crawlers(
         wait(lambda: new_titles <= (_titles(url) or set()), second, "the new items in its feed")
         crawled = (tmp_path / "instance-2.log").read_text()
         assert "another instance crawls" in crawled  # it never crawled: it followed
+        # Behind a balancer a reader sees one feed: the same bytes and ETag from either.
+        ports = (settings.server.port, server.port)
+        first_feed, second_feed = (_fetch(f"http://127.0.0.1:{p}/en/all.rss") for p in ports)
+        assert first_feed == second_feed
     finally:
         for process in (first, second):
             if process is not None and process.poll() is None:
                 stop_with_sigterm(process)
         for log in logs:
             log.close()
+
+
+def _fetch(url: str) -> tuple[bytes, str]:
+    """The body and ETag a reader gets from `url`."""
+    with urllib.request.urlopen(url, timeout=10) as answer:
+        return answer.read(), answer.headers["ETag"]
 
 
 def _titles(url: str) -> set[str] | None:
@@ -177,3 +193,55 @@ def _titles(url: str) -> set[str] | None:
     except OSError:
         return None
     return {entry.title for entry in parsed.entries}
+
+
+@pytest.mark.skipif(not POSTGRES, reason="several instances share a PostgreSQL store")
+def test_a_crawl_asked_of_the_instance_that_does_not_crawl_happens_at_once(
+    tmp_path: Path, replica: ReplicaServer, api: FakeBotApi
+) -> None:
+    """/crawl reaches the one instance that polls Telegram. Here the other one crawls (hourly),
+    so before, the poller answered "starts now" and skipped the cycle for not holding the
+    crawl; now it crawls at once, and the crawler's own feeds follow what it stored."""
+    config = write_config(tmp_path, replica, api)
+    base = settings_of(config)
+    hourly = base.schedule.model_copy(update={"interval": timedelta(hours=1)})
+    admins = base.telegram.model_copy(update={"admin_chats": [str(ADMIN)]})
+    settings = base.model_copy(update={"schedule": hourly, "telegram": admins})
+    config.write_text(render_toml(settings))
+    other = tmp_path / "second" / "icesco-watch.toml"
+    other.parent.mkdir()
+    feeds = settings.feeds.model_copy(update={"dir": str(other.parent / "feeds")})
+    server = settings.server.model_copy(update={"port": free_port()})
+    other.write_text(render_toml(settings.model_copy(update={"feeds": feeds, "server": server})))
+    engine = open_store(settings.storage.url)
+    new_titles = {a.title for a in articles_in("after", "en")} - {
+        a.title for a in articles_in("before", "en")
+    }
+    logs = [(tmp_path / f"instance-{n}.log").open("w") for n in (1, 2)]
+    # The crawler has no token (no bot); the second one is the only one polling Telegram.
+    crawler = subprocess.Popen(
+        [*CLI, "--config", str(config), "run"],
+        stdout=logs[0],
+        stderr=logs[0],
+        text=True,
+        env=clean_env(),
+        cwd=config.parent,
+    )
+    poller = None
+    try:
+        baseline = select(func.count()).select_from(runs)
+        wait(lambda: count(engine, baseline) >= 3, crawler, "the crawler's baseline")
+        poller = start(other, api, logs[1])
+        replica.set_state("after")
+        api.user_sends(ADMIN, "/crawl", None, "private", language_code="en")
+        wait(lambda: bool(api.messages_to(ADMIN)), poller, "the answer to /crawl")
+        stored = select(func.count()).select_from(runs).where(runs.c.new > 0)
+        wait(lambda: count(engine, stored) >= 1, poller, "the crawl asked for", timeout=60)
+        url = f"http://127.0.0.1:{settings.server.port}/en/all.rss"
+        wait(lambda: new_titles <= (_titles(url) or set()), crawler, "the crawler's feed")
+    finally:
+        for process in (crawler, poller):
+            if process is not None and process.poll() is None:
+                stop_with_sigterm(process)
+        for log in logs:
+            log.close()
