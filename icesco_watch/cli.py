@@ -14,6 +14,7 @@ import re
 import signal
 import sys
 from collections.abc import Coroutine
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
@@ -242,10 +243,12 @@ def status(
     as_json: Annotated[bool, typer.Option("--json", help="One JSON object per source.")] = False,
 ) -> None:
     """Per-source health (last run, last success, failures in a row, last error, items), then
-    Telegram deliveries and admin notices by status (with --json, a last line
-    {"deliveries": {...}, "notices": {...}})."""
+    Telegram deliveries and admin notices by status, then which running instance holds which
+    lease (crawls, polls Telegram, is in a cycle). With --json, a last line
+    {"deliveries": {...}, "notices": {...}, "leases": {name: {"holder", "expires_at"}}}."""
     from icesco_watch.store.health import all_source_states
     from icesco_watch.store.items import count_by_source
+    from icesco_watch.store.leases import live_leases
     from icesco_watch.store.notices import notice_counts
     from icesco_watch.store.outbox import pending_counts
     from icesco_watch.store.quarantine import quarantined
@@ -300,13 +303,28 @@ def status(
     with engine.connect() as conn:
         counts = pending_counts(conn)
         notices = notice_counts(conn)
+        held_now = live_leases(conn, datetime.now(UTC))
     if as_json:
-        typer.echo(json.dumps({"deliveries": counts, "notices": notices}))
+        leases = {
+            name: {"holder": holder, "expires_at": until.isoformat()}
+            for name, (holder, until) in held_now.items()
+        }
+        typer.echo(json.dumps({"deliveries": counts, "notices": notices, "leases": leases}))
     else:
         typer.echo(
             "telegram deliveries: "
             + "  ".join(f"{k}={v}" for k, v in counts.items())
             + f"  notices: pending={notices['pending']} failed={notices['failed']}"
+        )
+        typer.echo(
+            "instances: "
+            + (
+                "  ".join(
+                    f"{name}={holder} (until {until.isoformat(timespec='seconds')})"
+                    for name, (holder, until) in held_now.items()
+                )
+                or "no lease held (no service running on this store)"
+            )
         )
 
 

@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import json
 import subprocess
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
 
+from icesco_watch.config.loader import load_config
 from icesco_watch.config.schema import Settings
+from icesco_watch.store.leases import acquire
 from icesco_watch.store.schema import open_store
 from tests.conftest import CLI, LISTINGS, clean_env, replica_config, write_replica_config
 from tests.notifiers.telegram.helpers import subscribe
@@ -97,7 +100,8 @@ def test_status_and_items_list(config_file: Path, replica: ReplicaServer) -> Non
     status = [json.loads(line) for line in cli(config_file, "status", "--json").stdout.splitlines()]
     *sources, deliveries = status
     zero = {"pending": 0, "sent": 0, "failed": 0, "skipped": 0}
-    assert deliveries == {"deliveries": zero, "notices": zero}  # no admin chats: no notices
+    # No admin chats: no notices; no service running: no lease held.
+    assert deliveries == {"deliveries": zero, "notices": zero, "leases": {}}
     by_key = {row["key"]: row for row in sources}
     assert by_key["icesco-en"]["consecutive_failures"] == 1
     assert "HTTP 502" in by_key["icesco-en"]["last_error"]
@@ -170,3 +174,25 @@ def test_crawl_without_a_token_says_what_waits_in_the_outbox(
     )
     *_, waiting = (json.loads(line) for line in cli(config, "status", "--json").stdout.splitlines())
     assert (waiting["deliveries"]["pending"], waiting["notices"]["pending"]) == (3, 1)
+
+
+def test_status_names_the_instances_holding_the_leases(config_file: Path) -> None:
+    """Several instances on one store: `status` says which one crawls and which polls Telegram
+    (a lease that ran out is nobody's)."""
+    settings = load_config(config_file, {}).settings
+    engine = open_store(settings.storage.url)
+    now = datetime.now(UTC)
+    with engine.begin() as conn:
+        acquire(conn, "crawler", "host-a:101:x1", now, timedelta(minutes=20))
+        acquire(conn, "telegram-updates", "host-b:202:y2", now, timedelta(seconds=30))
+        acquire(conn, "cycle", "host-a:101:x1", now - timedelta(hours=1), timedelta(minutes=1))
+    text = cli(config_file, "status").stdout.splitlines()[-1]
+    assert text.startswith("instances: crawler=host-a:101:x1 (until ")
+    assert "  telegram-updates=host-b:202:y2 (until " in text
+    assert "cycle=" not in text  # expired an hour ago
+    shown = cli(config_file, "status", "--json").stdout.splitlines()
+    last = json.loads(shown[-1])
+    assert {name: lease["holder"] for name, lease in last["leases"].items()} == {
+        "crawler": "host-a:101:x1",
+        "telegram-updates": "host-b:202:y2",
+    }

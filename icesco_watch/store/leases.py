@@ -81,3 +81,10 @@ def holder_of(conn: Connection, name: str, now: datetime) -> str | None:
         select(leases.c.holder).where(leases.c.name == name, leases.c.expires_at > now)
     ).first()
     return None if row is None else str(row.holder)
+
+
+def live_leases(conn: Connection, now: datetime) -> dict[str, tuple[str, datetime]]:
+    """Every lease held right now: name -> (holder, expires_at), by name (for `status`: which
+    instance crawls, which polls Telegram)."""
+    query = select(leases).where(leases.c.expires_at > now).order_by(leases.c.name)
+    return {row.name: (str(row.holder), row.expires_at) for row in conn.execute(query)}
