@@ -60,7 +60,8 @@ from icesco_watch.store.leases import instance_id
 
 log = logging.getLogger(__name__)
 
-# How often an instance that does not crawl looks for another instance's changes to its feeds.
+# How often an instance looks, between its own cycles, for changes another instance's cycle
+# stored that its feeds do not show yet.
 FOLLOW_EVERY = 30.0  # seconds (or the schedule's interval, if shorter)
 CycleHook = Callable[[CycleReport], Awaitable[None]]
 LongTask = Callable[[asyncio.Event], Coroutine[Any, Any, None]]

@@ -9,8 +9,10 @@ import signal
 import subprocess
 import urllib.request
 from collections import Counter
+from collections.abc import Sequence
 from datetime import timedelta
 from pathlib import Path
+from typing import IO
 
 import feedparser
 import pytest
@@ -172,11 +174,16 @@ def test_an_instance_that_does_not_crawl_serves_feeds_as_fresh_as_the_crawlers(
         first_feed, second_feed = (_fetch(f"http://127.0.0.1:{p}/en/all.rss") for p in ports)
         assert first_feed == second_feed
     finally:
-        for process in (first, second):
-            if process is not None and process.poll() is None:
-                stop_with_sigterm(process)
-        for log in logs:
-            log.close()
+        _stop(first, second, logs=logs)
+
+
+def _stop(*processes: subprocess.Popen[str] | None, logs: Sequence[IO[str]]) -> None:
+    """SIGTERM whatever still runs (each must exit 0 within 5 s), then close the logs."""
+    for process in processes:
+        if process is not None and process.poll() is None:
+            stop_with_sigterm(process)
+    for log in logs:
+        log.close()
 
 
 def _fetch(url: str) -> tuple[bytes, str]:
@@ -240,8 +247,4 @@ def test_a_crawl_asked_of_the_instance_that_does_not_crawl_happens_at_once(
         url = f"http://127.0.0.1:{settings.server.port}/en/all.rss"
         wait(lambda: new_titles <= (_titles(url) or set()), crawler, "the crawler's feed")
     finally:
-        for process in (crawler, poller):
-            if process is not None and process.poll() is None:
-                stop_with_sigterm(process)
-        for log in logs:
-            log.close()
+        _stop(crawler, poller, logs=logs)
