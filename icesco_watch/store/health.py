@@ -108,8 +108,8 @@ def record_run(
 
 def newest_change(conn: Connection, after: int = 0) -> int | None:
     """The id of the newest run after run `after` that stored something (new, edited, baseline
-    or stale items), or None: what an instance that does not crawl watches to know that the
-    feeds have changed (scheduler/service.py)."""
+    or stale items), or None: what every instance watches, between and before its own cycles,
+    to know that another instance's cycle changed the feeds (scheduler/service.py)."""
     stored = runs.c.new + runs.c.updated + runs.c.baseline + runs.c.stale > 0
     found: int | None = conn.execute(
         select(func.max(runs.c.id)).where(runs.c.id > after, stored)
