@@ -126,9 +126,16 @@ class Context:
     def own_unit(self, found: Sequence[str], start: int, size: int) -> bool:
         """False when the unit at `start` is another body's (see `lx.FOREIGN_BODIES`), or only
         names whom someone advises ("adviser to the Director-General")."""
+        # A comma before the name ends what came before: "Dr. X, Deputy Director-General of
+        # ICESCO" and "In Rabat, Director-General …" are ICESCO's own (how its leads begin).
         before = found[start - 1] if start > 0 else ""
         latin = found[start][:1].isascii()
-        if latin and before and before not in self.before_ok and not _ordinal(before):
+        if (
+            latin
+            and before not in ("", PAUSE)
+            and before not in self.before_ok
+            and not _ordinal(before)
+        ):
             return False
         if any(w in self.advisers for w in found[max(0, start - 3) : start]):
             return False

@@ -20,8 +20,12 @@ ICESCO_NAMES = (
     "Islamic World Educational, Scientific and Cultural Organization",
     "Islamic World Educational Scientific and Cultural Organisation",
     "Islamic Educational, Scientific and Cultural Organization",
+    # French: the site writes "les Sciences" in the new name and "la science" in the old one as
+    # often as the other way round; all four spellings, or its leads count three sectors' words.
     "Organisation du monde islamique pour l'éducation, la science et la culture",
+    "Organisation du monde islamique pour l'éducation, les sciences et la culture",
     "Organisation islamique pour l'éducation, les sciences et la culture",
+    "Organisation islamique pour l'éducation, la science et la culture",
     "منظمة العالم الإسلامي للتربية والعلوم والثقافة",
     "المنظمة الإسلامية للتربية والعلوم والثقافة",
     "ICESCO",

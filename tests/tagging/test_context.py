@@ -26,6 +26,22 @@ def test_icesco_name_becomes_one_neutral_token(context: Context) -> None:
     assert context.tokens("منظمة العالم الإسلامي للتربية والعلوم والثقافة") == [ICESCO]
 
 
+@pytest.mark.parametrize(
+    "name",
+    [
+        # How icesco.org's French leads spell it today ("les Sciences"), and the older forms.
+        "l'Organisation du Monde Islamique pour l'Éducation, les Sciences et la Culture",
+        "l'Organisation du monde islamique pour l'éducation, la science et la culture",
+        "l'Organisation islamique pour l'éducation, les sciences et la culture",
+        "l'Organisation islamique pour l'éducation, la science et la culture",
+    ],
+)
+def test_every_french_spelling_of_the_name_is_neutral(context: Context, name: str) -> None:
+    found = context.tokens(f"{name} (ICESCO) a organisé")
+    assert ICESCO in found
+    assert not {"education", "science", "culture"} & set(found), found
+
+
 def test_co_organiser_phrases_are_dropped_but_cooperation_talk_stays(context: Context) -> None:
     assert "cooperation" not in context.tokens("a workshop held in cooperation with the ministry")
     assert "cooperation" in context.tokens("the two sides discussed cooperation with Chad")
@@ -65,6 +81,12 @@ def test_a_title_does_not_swallow_what_follows(context: Context) -> None:
         ("adviser to the Director-General", False),
         ("Commission nationale libanaise pour l'UNESCO", False),
         ("the Executive Council of the Arab League", False),
+        # ICESCO's leads name the person first, then the office after a comma.
+        ("Dr. Abdelilah Benarafa, Deputy Director-General of ICESCO, visited Tunis", True),
+        ("M. Ahmed Kamal, Directeur général adjoint de l'ICESCO, a reçu", True),
+        ("In Rabat, Director-General of ICESCO opened the forum", True),
+        ("Audrey Azoulay, Director-General of UNESCO, opened the forum", False),
+        ("Mr. Kamal, UNESCO Director-General, opened the forum", False),
     ],
 )
 def test_governing_bodies_in_context(classifier: SectorClassifier, text: str, own: bool) -> None:
