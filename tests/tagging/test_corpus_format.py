@@ -33,7 +33,9 @@ KEYS = [
     "kinds",
     "note",
 ]
-OPTIONAL_LAST = "same_story"
+# Optional keys after `note`, in this order: the first paragraph alone, in our own words
+# (`lead_first`), and a link to the same story in another language (`same_story`).
+OPTIONAL_LAST = ("lead_first", "same_story")
 SECTORS = {
     "education",
     "science",
@@ -80,7 +82,7 @@ def problems(lines: list[str], lang: str) -> list[str]:
             found.append(f"{where}: not an object")
             continue
         keys = list(item)
-        if keys not in (KEYS, [*KEYS, OPTIONAL_LAST]):
+        if keys[: len(KEYS)] != KEYS or keys[len(KEYS) :] not in _optional_tails():
             found.append(f"{where}: keys {keys} are not the agreed ones in order")
             continue
         found.extend(f"{where}: {p}" for p in item_problems(item, lang))
@@ -91,6 +93,14 @@ def problems(lines: list[str], lang: str) -> list[str]:
         ids.add(item["id"])
         urls.add(item["url"])
     return found
+
+
+def _optional_tails() -> list[list[str]]:
+    """The optional keys an item may end with: any of them, in their order."""
+    return [
+        [k for k, on in zip(OPTIONAL_LAST, mask, strict=True) if on]
+        for mask in ((a, b) for a in (False, True) for b in (False, True))
+    ]
 
 
 def _address(url: str) -> tuple[str, date | None] | None:
@@ -128,6 +138,10 @@ def item_problems(item: dict[str, Any], lang: str) -> list[str]:
         found.append(f"published {day} differs from the url's date path")
     if not item["title"].strip() or not item["lead"].strip():
         found.append("empty title or lead")
+    if "lead_first" in item and (
+        not isinstance(item["lead_first"], str) or len(item["lead_first"].split()) < 8
+    ):
+        found.append("lead_first is not a paragraph (a string of 8 words or more)")
     found += [f"unknown sector {s}" for s in item["sectors"] if s not in SECTORS]
     if len(set(item["sectors"])) != len(item["sectors"]):
         found.append("a sector is repeated")
@@ -169,6 +183,8 @@ def test_the_validator_catches_each_kind_of_problem() -> None:
     }
     assert problems([json.dumps(good)], "en") == []
     assert problems([json.dumps({**good, "same_story": []})], "en") == []
+    first = "A first paragraph of eight words or more, reworded."
+    assert problems([json.dumps({**good, "lead_first": first, "same_story": []})], "en") == []
     bad = [
         "{not json",
         json.dumps({**good, "id": "en-0002", "published": "2024-05-20"}),
@@ -179,6 +195,10 @@ def test_the_validator_catches_each_kind_of_problem() -> None:
         json.dumps(good),
         json.dumps({**good, "id": "en-0006", "sectors": [], "url": url + "z"}),
         json.dumps({**good, "id": "en-0007", "label_source": "guess", "url": url + "w"}),
+        json.dumps({**good, "id": "en-0008", "lead_first": "too short", "url": url + "v"}),
+        json.dumps(
+            {**good, "same_story": [], "lead_first": first, "id": "en-0009", "url": url + "u"}
+        ),
     ]
     found = problems(bad, "en")
     for number in range(1, len(bad) + 1):
