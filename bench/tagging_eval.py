@@ -21,6 +21,11 @@ per language, bootstrap 95% intervals, the full-body subset apart, the units-onl
                                                    #   items whose id starts so (those written
                                                    #   last: the stand-in for news nobody read);
                                                    #   their stories (or weeks) are kept out too
+    python bench/tagging_eval.py --cv 5 --group story --lead first
+                                                   #   score the items that carry their first
+                                                   #   paragraph alone (`lead_first`) from it:
+                                                   #   news before anyone summarised it (the
+                                                   #   model still trains on whole items)
     python bench/tagging_eval.py --errors          # also list TRAIN errors (never test errors)
     python bench/tagging_eval.py --split test      # the frozen TEST part: run it rarely
     python bench/tagging_eval.py --rules-only      # without the learned model
@@ -80,7 +85,15 @@ def main() -> int:
     parser.add_argument("--errors", action="store_true", help="list misclassified train cases")
     parser.add_argument("--rules-only", action="store_true", help="no learned model")
     parser.add_argument("--rounds", type=int, default=1000, help="bootstrap rounds")
+    parser.add_argument(
+        "--lead",
+        choices=("summary", "first"),
+        default="summary",
+        help="what is read of each item: its lead (and body), or its first paragraph alone",
+    )
     args = parser.parse_args()
+    if args.lead == "first" and (args.hold_ids or args.cases is not None):
+        parser.error("--lead first scores corpus items with --cv or the shipped model")
     if args.errors and args.split != "train" and args.cases is None:
         parser.error("--errors lists train errors only: the test part is never inspected")
     if (args.cv or args.hold_ids) and args.split != "train":
@@ -133,14 +146,24 @@ def main() -> int:
         sectors = settings.sectors
         if held_out:
             sectors = hold_out(sectors, held_out, share, args.seed, cases)
-        predictions = cross_validate(sectors, cases, folds, args.cv, args.rules_only)
+        shown = [c.first_only() if args.lead == "first" and c.first else c for c in cases]
+        predictions = cross_validate(sectors, cases, folds, args.cv, args.rules_only, shown=shown)
         label += f", {args.cv}-fold cross-validation grouped by {args.group}"
         if held_out:
             label += ", " + describe(held_out, share, args.seed)
     else:
         model = None if args.rules_only else load_shipped()
-        predictions = predict(SectorClassifier(settings.sectors, model=model), cases)
+        shown = [c.first_only() if args.lead == "first" and c.first else c for c in cases]
+        predictions = predict(SectorClassifier(settings.sectors, model=model), shown)
     elapsed = time.perf_counter() - started
+    if args.lead == "first":
+        keep = [i for i, c in enumerate(cases) if c.first]
+        if not keep:
+            parser.error(f"no {args.split} item carries lead_first")
+        cases = [cases[i].first_only() for i in keep]
+        predictions = [predictions[i] for i in keep]
+        full_body = set()  # a first paragraph is no whole article
+        label += ", each read from its first paragraph alone (lead_first)"
     units_only = [
         s.model_copy(update={"keywords": [], "strong_keywords": [], "people": [], "categories": []})
         for s in settings.sectors

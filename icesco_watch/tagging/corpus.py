@@ -57,6 +57,7 @@ class RealItem:
     label_source: str
     kinds: tuple[str, ...]
     note: str
+    lead_first: str = ""  # the first paragraph alone, reworded (docs/sectors.md, the corpus)
 
     @property
     def full_body(self) -> bool:
@@ -65,7 +66,9 @@ class RealItem:
     def case(self) -> Case:
         """The item as the classifier sees it: title, lead and body, site categories."""
         text = lead_and_body(self.lead, self.body)
-        return Case(self.id, self.lang, self.title, text, self.categories, self.sectors)
+        return Case(
+            self.id, self.lang, self.title, text, self.categories, self.sectors, self.lead_first
+        )
 
 
 def lead_and_body(lead: str, body: str) -> str:
@@ -90,6 +93,7 @@ def parse_line(line: str, where: str) -> RealItem:
             label_source=str(data.get("label_source", "")),
             kinds=tuple(str(k) for k in data.get("kinds", ())),
             note=str(data.get("note", "")),
+            lead_first=str(data.get("lead_first", "") or ""),
         )
     except (json.JSONDecodeError, KeyError, TypeError) as exc:
         raise ValueError(f"{where}: {type(exc).__name__}: {exc}") from None

@@ -33,6 +33,13 @@ class Case:
     text: str
     categories: tuple[str, ...]
     sectors: frozenset[str]
+    # The article's first paragraph alone, when a corpus item has one (`lead_first`): what
+    # news reads like before anyone summarises it. Training also learns from this version.
+    first: str = ""
+
+    def first_only(self) -> Case:
+        """The item as its first paragraph shows it: title and `first`, same labels."""
+        return Case(self.id, self.lang, self.title, self.first, self.categories, self.sectors)
 
 
 @dataclass(slots=True)

@@ -88,3 +88,25 @@ def test_the_shipped_weights_are_what_the_corpus_gives() -> None:
     assert SHIPPED.read_text(encoding="utf-8") == model.to_json() + "\n", (
         "the shipped model is stale: run .venv/bin/python bench/train_sector_model.py"
     )
+
+
+def test_an_item_s_first_paragraph_is_learned_from_too() -> None:
+    """A corpus item that carries its first paragraph alone (`lead_first`) trains the model twice:
+    summarised and as news first reads. What only the first paragraph says reaches the weights."""
+    settings = default_settings()
+    summary = "Readers gathered at the book fair to hear the poets."
+    first = "A reading evening opened the Sharjah poetry nights with the qasida recital tonight."
+    cases = [
+        Case(f"c{n}", "en", "Poetry nights", summary, (), frozenset({"culture"}), first)
+        for n in range(4)
+    ]
+    cases += [
+        Case(f"d{n}", "en", "Staff notice", "Offices close early on Friday.", (), frozenset())
+        for n in range(4)
+    ]
+    weights = fit_model(settings.sectors, cases, with_dev=False).weights["culture"]
+    assert weights.get("qasida", 0.0) > 0
+    assert cases[0].first_only().text == first
+    assert cases[0].first_only().sectors == cases[0].sectors
+    without = [Case(c.id, c.lang, c.title, c.text, c.categories, c.sectors) for c in cases]
+    assert "qasida" not in fit_model(settings.sectors, without, with_dev=False).weights["culture"]
