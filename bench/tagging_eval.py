@@ -122,6 +122,8 @@ def main() -> int:
         groups = group_keys(items, args.group, read_links())
         label = f"{args.split} part of {args.dir}"
 
+    # What the classifier reads of each case: the case itself, or its first paragraph alone.
+    shown = [c.first_only() if args.lead == "first" and c.first else c for c in cases]
     started = time.perf_counter()
     prefixes = tuple(p for p in args.hold_ids.split(",") if p)
     if prefixes:
@@ -146,14 +148,12 @@ def main() -> int:
         sectors = settings.sectors
         if held_out:
             sectors = hold_out(sectors, held_out, share, args.seed, cases)
-        shown = [c.first_only() if args.lead == "first" and c.first else c for c in cases]
         predictions = cross_validate(sectors, cases, folds, args.cv, args.rules_only, shown=shown)
         label += f", {args.cv}-fold cross-validation grouped by {args.group}"
         if held_out:
             label += ", " + describe(held_out, share, args.seed)
     else:
         model = None if args.rules_only else load_shipped()
-        shown = [c.first_only() if args.lead == "first" and c.first else c for c in cases]
         predictions = predict(SectorClassifier(settings.sectors, model=model), shown)
     elapsed = time.perf_counter() - started
     if args.lead == "first":
