@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 
 from icesco_watch.config.loader import default_settings
@@ -10,7 +12,7 @@ from icesco_watch.tagging.evaluate import Case
 from icesco_watch.tagging.model import SHIPPED, LinearModel, features, load_shipped, train
 from icesco_watch.tagging.sectors import SectorClassifier
 from icesco_watch.tagging.text import tokens
-from icesco_watch.tagging.training import fit_model
+from icesco_watch.tagging.training import cross_validate, cross_validate_views, fit_model
 
 
 def test_features_leave_out_icesco_s_own_name() -> None:
@@ -110,3 +112,19 @@ def test_an_item_s_first_paragraph_is_learned_from_too() -> None:
     assert cases[0].first_only().sectors == cases[0].sectors
     without = [Case(c.id, c.lang, c.title, c.text, c.categories, c.sectors) for c in cases]
     assert "qasida" not in fit_model(settings.sectors, without, with_dev=False).weights["culture"]
+
+
+def test_cross_validation_reads_each_view_with_the_fold_model() -> None:
+    """One fit per fold serves every reading of the cases (bench/wording_gap.py: our lead and
+    ICESCO's own first paragraph); `cross_validate`'s `shown` is the one-view case of it."""
+    sectors = default_settings().sectors
+    cases = [
+        Case(f"c{n}", "en", "ICESCO", "The Education Sector trained teachers.", (), frozenset())
+        for n in range(4)
+    ]
+    other = [replace(c, text="The Culture Sector restored manuscripts.") for c in cases]
+    folds = [0, 0, 1, 1]
+    ours, theirs = cross_validate_views(sectors, cases, folds, 2, [cases, other], rules_only=True)
+    assert ours == [frozenset({"education"})] * 4
+    assert theirs == [frozenset({"culture"})] * 4
+    assert cross_validate(sectors, cases, folds, 2, rules_only=True, shown=other) == theirs
