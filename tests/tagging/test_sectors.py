@@ -168,6 +168,14 @@ CASES = [
         set(),
     ),
     (
+        "someone-else-s-strategic-plan-is-not-strategy",
+        "Workshop on strategic planning for decision-making",
+        "ICESCO's Center of Foresight and Artificial Intelligence trained university managers in "
+        "strategic planning; a ministry presented its strategic plan. Planification stratégique.",
+        (),
+        {"foresight-ai"},
+    ),
+    (
         "multi-label",
         "MoU signed on teacher training",
         "The ICESCO Director-General and the minister signed a memorandum of understanding "
