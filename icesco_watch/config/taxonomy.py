@@ -102,6 +102,10 @@ class SectorConfig(Section):
     # on education is partnerships AND education): its keywords are not weighed against the
     # best-scoring field's, so a dominant topic does not hide it.
     cross_cutting: bool = False
+    # A sector decided by who acts rather than by what the item is about (governance: the DG,
+    # the governing bodies). A first paragraph often leaves the actor untold, so the model alone
+    # adds such a sector at a lower bar than a field (tagging/weights.py, MODEL_ADD_BY_ACTOR).
+    by_actor: bool = False
 
     @property
     def hashtag(self) -> str:

@@ -24,7 +24,9 @@ With the shipped model (see model.py), a sector that has keywords but no decisiv
 decided by the model, which sees the words and the rules' conclusions (`STACK_P`); so is a
 sector cued by a notion of the concept lexicon that the model counts for it (`CUE`: vocabulary
 the keyword lists lack reaches the model through the lexicon's other forms); the model alone
-adds a sector only at `MODEL_ADD`. Its probability is shown as evidence ("model 0.87").
+adds a sector only at `MODEL_ADD`, or at the lower `MODEL_ADD_BY_ACTOR` for a sector decided
+by who acts (`by_actor`: governance, whom a first paragraph often leaves untold). Its
+probability is shown as evidence ("model 0.87").
 The numbers named here, and how each was chosen, live in `weights`.
 """
 
@@ -97,8 +99,9 @@ class SectorClassifier:
         self.keys = tuple(s.key for s in sectors)
         self.absorbs = {s.key: frozenset(s.absorbs) for s in sectors}
         self.cross_cutting = frozenset(s.key for s in sectors if s.cross_cutting)
-        # Sectors decided by who acts, not by subject words (the DG, governing bodies).
-        self.keyless = frozenset(s.key for s in sectors if not s.strong_keywords)
+        # Sectors decided by who acts, not by subject words (the DG, governing bodies): the model
+        # alone adds them at a lower bar (`MODEL_ADD_BY_ACTOR`).
+        self.by_actor = frozenset(s.key for s in sectors if s.by_actor)
         self.units = sorted(_terms(sectors, "units"), key=lambda t: -len(t.words))
         self.people = _terms(sectors, "people")
         self.strong = _terms(sectors, "strong_keywords")
@@ -364,7 +367,8 @@ class SectorClassifier:
                     )
                 )
                 keyword_ok = seen and p >= w.STACK_P
-            by_model = p is not None and p >= w.MODEL_ADD and self._on("model-add")
+            bar = w.MODEL_ADD_BY_ACTOR if key in self.by_actor else w.MODEL_ADD
+            by_model = p is not None and p >= bar and self._on("model-add")
             if score.decisive >= w.THRESHOLD or keyword_ok or by_model:
                 reasons = list(score.reasons)
                 if score.matched:

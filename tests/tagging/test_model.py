@@ -13,6 +13,7 @@ from icesco_watch.tagging.model import SHIPPED, LinearModel, features, load_ship
 from icesco_watch.tagging.sectors import SectorClassifier
 from icesco_watch.tagging.text import tokens
 from icesco_watch.tagging.training import cross_validate, cross_validate_views, fit_model
+from icesco_watch.tagging.weights import MODEL_ADD, MODEL_ADD_BY_ACTOR
 
 
 def test_features_leave_out_icesco_s_own_name() -> None:
@@ -58,6 +59,34 @@ def test_a_confident_model_adds_a_sector_with_its_score_as_evidence() -> None:
     tags = SectorClassifier(settings.sectors, model=model).classify(*story)
     assert tags.sectors == ("culture",)
     assert tags.evidence["culture"][-1].startswith("model 0.")
+
+
+def test_the_model_adds_governance_at_a_lower_bar_than_a_field() -> None:
+    """Who acts (governance: no subject words) is often untold in a first paragraph; the model
+    alone adds it from MODEL_ADD_BY_ACTOR, a field only from MODEL_ADD."""
+    settings = default_settings()
+    signing = "A partnership agreement signed in Baku", "The two parties signed it on Monday."
+    ceremony = "A ceremony held in Baku", "Guests gathered on Monday evening."
+    cases = [
+        Case(f"s{n}", "en", *signing, (), frozenset({"governance"} if n % 2 else set()))
+        for n in range(8)
+    ]
+    cases += [
+        Case(f"c{n}", "en", *ceremony, (), frozenset({"culture"} if n % 2 else set()))
+        for n in range(8)
+    ]
+    rules = SectorClassifier(settings.sectors)
+    data = [(rules.model_features(c.title, c.text), c.sectors) for c in cases]
+    model = train(data, [s.key for s in settings.sectors], epochs=30, min_count=1)
+    classifier = SectorClassifier(settings.sectors, model=model)
+    for story, sector in ((signing, "governance"), (ceremony, "culture")):
+        p = model.probabilities(rules.model_features(*story))[sector]
+        assert MODEL_ADD_BY_ACTOR <= p < MODEL_ADD, (sector, p)
+    tags = classifier.classify(*signing)
+    assert "governance" in tags.sectors
+    assert tags.evidence["governance"][-1].startswith("model 0.")
+    assert "culture" not in classifier.classify(*ceremony).sectors
+    assert "governance" not in rules.classify(*signing).sectors  # the model's doing, not a rule's
 
 
 def test_the_shipped_model_loads_and_knows_every_sector() -> None:
