@@ -32,7 +32,8 @@ MODEL_ADD = 0.7  # the model alone adds a sector at this probability (0.9 until 
 # F1 on our leads / our reworded first paragraphs / ICESCO's own first paragraphs (tune half,
 # 216 items; strategy's planning phrases already out, defaults.toml):
 #   bar  story folds            week folds
-#   0.7  0.904 / 0.822 / 0.824  0.896 / 0.826 / 0.816   (before: MODEL_ADD)
+#   0.7  0.904 / 0.822 / 0.824  0.896 / 0.826 / 0.816   (before: MODEL_ADD, strategy's phrases
+#        still in; with them out: story 0.903 / 0.821 / 0.826)
 #   0.5  0.902 / 0.826 / 0.831  0.894 / 0.827 / 0.820
 #   0.4  0.902 / 0.833 / 0.832  0.893 / 0.830 / 0.821
 #   0.3  0.901 / 0.831 / 0.846  0.891 / 0.834 / 0.831
