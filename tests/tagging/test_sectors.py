@@ -176,6 +176,13 @@ CASES = [
         {"foresight-ai"},
     ),
     (
+        "the-future-forum-is-the-foresight-center-s",
+        "Le Forum du Futur s'ouvre au siège de l'ICESCO",
+        "Deux jours de séances sur le monde de 2040 ont commencé à Rabat.",
+        (),
+        {"foresight-ai"},
+    ),
+    (
         "multi-label",
         "MoU signed on teacher training",
         "The ICESCO Director-General and the minister signed a memorandum of understanding "
