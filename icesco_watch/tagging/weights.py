@@ -86,7 +86,7 @@ FAMILIES = (
     "concept",  # a sector's keyword in the title, one model feature in any language
     "lexicon",  # the trilingual concept lexicon's notions in title and lead (concepts.py)
     "meeting",  # the DG meets someone (stacking.py); with no field, cross-cutting sectors: model
-    "model-add",  # the model alone adds a sector at MODEL_ADD
+    "model-add",  # the model alone adds a sector at MODEL_ADD (by_actor ones: MODEL_ADD_BY_ACTOR)
     "concept-cue",  # a lexicon concept the model counts for a sector stands in for a keyword
     "bridge",  # a lexicon concept whose form is a sector's keyword in any language (via:)
     "vectors",  # the word-vector table: near:<field> (and v:, when stacking.VECTOR > 0)
