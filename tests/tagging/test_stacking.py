@@ -79,7 +79,9 @@ def test_no_meeting_feature_without_someone_met() -> None:
 def test_the_dg_meeting_someone_with_no_field_lets_the_model_weigh_partnerships() -> None:
     """Rule 3: the DG's talks with no field are cooperation in general. Without a single
     cooperation keyword, the shipped model (0.72 here) may tag partnerships at its usual bar,
-    with the meeting as evidence; without the family only the model alone could add it."""
+    with the meeting as evidence; without the family only the model alone could add it (or the
+    lexicon's "receives" concept, which the model has learned to count for partnerships since
+    the development set's ambassadors' calls follow rule 3 too)."""
     title = "Le Directeur général de l'ICESCO reçoit le nouveau représentant permanent de la Libye"
     lead = (
         "Le 3 mars 2025 à Rabat, Dr Salim M. AlMalik a reçu au siège de l'Organisation "
@@ -91,7 +93,9 @@ def test_the_dg_meeting_someone_with_no_field_lets_the_model_weigh_partnerships(
     evidence = tags.evidence["partnerships"]
     assert evidence[0] == "the Director-General meets someone, no field named"
     assert evidence[-1].startswith("model ")
-    off = SectorClassifier(sectors, model=load_shipped(), off=frozenset({"meeting", "model-add"}))
+    off = SectorClassifier(
+        sectors, model=load_shipped(), off=frozenset({"meeting", "model-add", "concept-cue"})
+    )
     assert "partnerships" not in off.classify(title, lead).sectors
 
 
