@@ -106,6 +106,9 @@ MIN_COUNT = 3
 DENSE = "v:"  # the item's word-vector components (stacking.py, vectors.py)
 
 
+# Round 14 tried Snowball stems (French, English, Arabic) as extra features, so "éducatif" and
+# "education" share one: ICESCO's first paragraphs 0.843 -> 0.837 (story folds), 0.833 ->
+# 0.837 (week): noise, not kept. Naive-Bayes-scaled features (NBSVM) lost recall (0.807).
 def features(
     title_words: Sequence[str], text_words: Sequence[str], categories: Sequence[str] = ()
 ) -> dict[str, float]:
