@@ -7,6 +7,7 @@ leads. This bench measures what that difference costs, on the same items and the
 
     python bench/wording_gap.py --real DIR            # 5-fold CV grouped by story (default)
     python bench/wording_gap.py --real DIR --cv 10 --errors
+    python bench/wording_gap.py --real DIR --sectors  # P/R per sector, in each reading
 
 DIR holds `real-*.jsonl` files: for train items (never the frozen test part), the page's own
 title and first paragraph (a second one when the first has under 40 words), read from stored
@@ -22,9 +23,13 @@ The items fall in two halves by a salted hash (`half`): rules may be written loo
 errors (`--part tune --errors`); `confirm` is only ever scored.
 
 The model is retrained per fold on the other folds' rewordings (as `tagging_eval.py --cv`);
-each held-out item is then classified twice, from our title and lead and from the page's own
-(bodies left out on both sides, so only the wording differs). Figures: micro and macro F1 of
-each wording on the same items, per language, with bootstrap 95% intervals of the difference.
+each held-out item is then classified three times (bodies left out): from our title and lead
+(`lead`: our summary of the whole article), from our title and our rewording of the page's
+first paragraph (`first`; our lead where an item has none), and from the page's own title and
+first paragraph (`real`). `lead` against `first` is what a first paragraph leaves untold (the
+information); `first` against `real` is what ICESCO's wording itself costs. Figures: micro and
+macro F1 of each reading on the same items, per language, with bootstrap 95% intervals of the
+differences real - lead and real - first.
 """
 
 from __future__ import annotations
@@ -96,6 +101,9 @@ def main() -> int:
     )
     parser.add_argument("--errors", action="store_true", help="list tune items the wording changes")
     parser.add_argument("--rounds", type=int, default=1000, help="bootstrap rounds")
+    parser.add_argument(
+        "--sectors", action="store_true", help="precision / recall per sector, each reading"
+    )
     args = parser.parse_args()
 
     settings = default_settings()
@@ -116,39 +124,54 @@ def main() -> int:
         replace(c, title=real[c.id][0], text=real[c.id][1]) if c.id in real else c
         for c in lead_only
     ]
-    got_all = cross_validate_views(settings.sectors, cases, folds, args.cv, [lead_only, theirs_all])
+    firsts_all = [c.first_only() if c.first else c for c in lead_only]
+    got_all = cross_validate_views(
+        settings.sectors, cases, folds, args.cv, [lead_only, firsts_all, theirs_all]
+    )
     kept = [i for i, c in enumerate(cases) if c.id in real]
-    ours, theirs = _pick(lead_only, kept), _pick(theirs_all, kept)
-    got_ours, got_theirs = _pick(got_all[0], kept), _pick(got_all[1], kept)
+    ours, firsts, theirs = _pick(lead_only, kept), _pick(firsts_all, kept), _pick(theirs_all, kept)
+    got_ours, got_firsts, got_theirs = (_pick(got, kept) for got in got_all)
+    readings = (
+        ("lead", ours, got_ours),
+        ("first", firsts, got_firsts),
+        ("real", theirs, got_theirs),
+    )
 
     print(
         f"{len(ours)} train items with ICESCO's own title and lead, {args.cv}-fold CV grouped by "
         f"{args.group}; same items, same labels, the model never saw the item's fold"
     )
     print(
-        f"{'':10} {'n':>4} {'ours micro':>10} {'real micro':>10} {'ours macro':>10} "
-        f"{'real macro':>10}   micro diff 95%"
+        f"{'':4} {'n':>4}  {'micro: lead':>11} {'first':>6} {'real':>6}  {'macro: lead':>11} "
+        f"{'first':>6} {'real':>6}   real-lead 95%     real-first 95%"
     )
     rng = random.Random(2026)
     for lang in ("all", "en", "fr", "ar"):
         chosen = [i for i, c in enumerate(ours) if lang in ("all", c.lang)]
         if not chosen:
             continue
-        o = _figures(_pick(ours, chosen), _pick(got_ours, chosen), keys)
-        t = _figures(_pick(theirs, chosen), _pick(got_theirs, chosen), keys)
-        diffs = []
+        f = [_figures(_pick(c, chosen), _pick(g, chosen), keys) for _, c, g in readings]
+        diffs: tuple[list[float], list[float]] = ([], [])
         for _ in range(args.rounds):
             draw = [rng.choice(chosen) for _ in chosen]
-            diffs.append(
-                _figures(_pick(theirs, draw), _pick(got_theirs, draw), keys)[0]
-                - _figures(_pick(ours, draw), _pick(got_ours, draw), keys)[0]
-            )
-        diffs.sort()
-        low, high = diffs[int(0.025 * len(diffs))], diffs[int(0.975 * len(diffs)) - 1]
+            micro = [_figures(_pick(c, draw), _pick(g, draw), keys)[0] for _, c, g in readings]
+            diffs[0].append(micro[2] - micro[0])
+            diffs[1].append(micro[2] - micro[1])
+        spans = []
+        for d in diffs:
+            d.sort()
+            spans.append(f"[{d[int(0.025 * len(d))]:+.3f}, {d[int(0.975 * len(d)) - 1]:+.3f}]")
         print(
-            f"{lang:10} {len(chosen):4} {o[0]:10.3f} {t[0]:10.3f} {o[1]:10.3f} {t[1]:10.3f}"
-            f"   [{low:+.3f}, {high:+.3f}]"
+            f"{lang:4} {len(chosen):4}  {f[0][0]:11.3f} {f[1][0]:6.3f} {f[2][0]:6.3f}  "
+            f"{f[0][1]:11.3f} {f[1][1]:6.3f} {f[2][1]:6.3f}   {spans[0]}  {spans[1]}"
         )
+    if args.sectors:
+        print(f"{'precision / recall':18} " + " ".join(f"{name:>11}" for name, _, _ in readings))
+        per = [score(c, g, keys).per_sector for _, c, g in readings]
+        for key in keys:
+            gold = sum(key in c.sectors for c in ours)
+            cells = " ".join(f"{p[key].precision:5.2f}/{p[key].recall:<5.2f}" for p in per)
+            print(f"{key:15} {gold:3}  {cells}")
     # Where the gap comes from: governance is labelled whenever the DG acts, anywhere in the
     # article; does the title and lead name the DG (or a governing body) for the rules to see?
     units_only = SectorClassifier(
