@@ -126,12 +126,12 @@ class _ClassifyInput(BaseModel):
 
 
 def classify(ctx: typer.Context) -> None:
-    """Tag text with the configured taxonomy: JSON lines in, JSON lines out.
+    r"""Tag text with the configured taxonomy: JSON lines in, JSON lines out.
 
     Each stdin line is {"title": ..., "text": ..., "categories": [...]?, "lang": "en|ar|fr"?}
     or a line of the labelled corpus (its lead and body are the text; id, url, sectors and its
     other labels are set aside); each stdout line is {"sectors": [...], "evidence": {sector:
-    [reasons]}, "topics": [...]}.
+    \[reasons]}, "topics": [...]}.
     A bad line gets {"error": ..., "line": N} in its place; the exit code is then 1.
 
     Example: echo '{"title": "ICESCO Education Sector trains teachers"}' | icesco-watch classify
@@ -167,9 +167,9 @@ def classify(ctx: typer.Context) -> None:
 
 
 def retag(ctx: typer.Context) -> None:
-    """Re-apply the current sector taxonomy and topics to every stored item.
+    r"""Re-apply the current sector taxonomy and topics to every stored item.
 
-    Run it after editing [[sectors]] or [[topics]] in the config; only tags change (no new
+    Run it after editing \[\[sectors]] or \[\[topics]] in the config; only tags change (no new
     alerts, versions untouched).
     """
     from icesco_watch.feeds.publish import build_all
