@@ -70,7 +70,8 @@ CUE_FEATURES = ("k:", "tk:", "via:")
 # finds at recall 0.77 and precision 0.95 (0.93 / 0.93 in other items, our leads, CV): a bar of
 # 0.30 / 0.25 for fields when the DG acts gives recall 0.81 / 0.83, precision 0.91 / 0.89, and on
 # ICESCO's wording 0.841 -> 0.841 / 0.839 (story), 0.830 -> 0.833 (week): the missed fields sit
-# far below any bar (rule 3 against rule 4 is the labels' call, not the bar's). Not kept.
+# far below any bar. Not kept. (Nor is it the labels: a blind second reader draws rule 3's line
+# against rule 4's as the corpus does, bench/tagging_agreement.py --file ...second_reading_dg.)
 STACK_P = 0.45
 MODEL_MIN_FEATURES = 12  # a text too short to judge is left to the rules
 # Rule families that `off` switches off, one at a time, for the ablation under grouped
