@@ -78,7 +78,7 @@ def test_no_meeting_feature_without_someone_met() -> None:
 
 def test_the_dg_meeting_someone_with_no_field_lets_the_model_weigh_partnerships() -> None:
     """Rule 3: the DG's talks with no field are cooperation in general. Without a single
-    cooperation keyword, the shipped model (0.72 here) may tag partnerships at its usual bar,
+    cooperation keyword, the shipped model (0.87 here) may tag partnerships at its usual bar,
     with the meeting as evidence; without the family only the model alone could add it (or the
     lexicon's "receives" concept, which the model has learned to count for partnerships since
     the development set's ambassadors' calls follow rule 3 too)."""
