@@ -25,8 +25,9 @@ decided by the model, which sees the words and the rules' conclusions (`STACK_P`
 sector cued by a notion of the concept lexicon that the model counts for it (`CUE`: vocabulary
 the keyword lists lack reaches the model through the lexicon's other forms); the model alone
 adds a sector only at `MODEL_ADD`, or at the lower `MODEL_ADD_BY_ACTOR` for a sector decided
-by who acts (`by_actor`: governance, whom a first paragraph often leaves untold). Its
-probability is shown as evidence ("model 0.87").
+by who acts (`by_actor`: governance, whom a first paragraph often leaves untold; a whole article
+tells who acted, so there the ordinary bar holds). Its probability is shown as evidence
+("model 0.87").
 The numbers named here, and how each was chosen, live in `weights`.
 """
 
@@ -141,7 +142,7 @@ class SectorClassifier:
         self, title: str, text: str, categories: Sequence[str] = (), lang: str | None = None
     ) -> SectorTags:
         """Sectors of one item from its title, plain text and site categories."""
-        scores, beside, feats = self._rules(title, text, categories)
+        scores, beside, feats, whole = self._rules(title, text, categories)
         probabilities = (
             self.model.probabilities(feats)
             if self.model is not None and _sparse(feats) >= w.MODEL_MIN_FEATURES
@@ -152,7 +153,7 @@ class SectorClassifier:
             if probabilities and self.model is not None and self._on("concept-cue")
             else {}
         )
-        return self._decide_all(scores, probabilities, beside, cued)
+        return self._decide_all(scores, probabilities, beside, cued, whole)
 
     def model_features(
         self, title: str, text: str, categories: Sequence[str] = ()
@@ -163,9 +164,10 @@ class SectorClassifier:
 
     def _rules(
         self, title: str, text: str, categories: Sequence[str]
-    ) -> tuple[dict[str, _Score], frozenset[str], dict[str, float]]:
-        """The rules' scores, the cross-cutting sectors exempt from the relative bar, and the
-        model's features (words plus the rules' conclusions)."""
+    ) -> tuple[dict[str, _Score], frozenset[str], dict[str, float], bool]:
+        """The rules' scores, the cross-cutting sectors exempt from the relative bar, the
+        model's features (words plus the rules' conclusions), and whether the text is a whole
+        article (`LONG_TEXT` tokens or more)."""
         title_words = self.context.tokens(title)
         title_index = PhraseIndex(title_words, self.max_len, self.starts)
         text_words = self.context.tokens(text)
@@ -175,7 +177,8 @@ class SectorClassifier:
         # "Human and Social Sciences Sector" is not evidence for science, and another body's
         # "Media and Communication Sector of the League …" is no evidence for media.
         deep: dict[str, list[str]] = {}  # decisive names seen only after an article's lead
-        long_text = len(words) >= w.LONG_TEXT and "late-names" not in self.off
+        whole = len(words) >= w.LONG_TEXT
+        long_text = whole and "late-names" not in self.off
         units = self._score_units(PhraseIndex(words, self.max_len, self.starts), scores, deep)
         for start, size in units:
             words[start : start + size] = [MASKED] * size
@@ -248,7 +251,7 @@ class SectorClassifier:
                 if "meet:open" in feats:
                     for key in self.cross_cutting:
                         scores[key].met = True
-        return scores, beside, feats
+        return scores, beside, feats, whole
 
     def _score_units(
         self, index: PhraseIndex, scores: dict[str, _Score], late: dict[str, list[str]]
@@ -320,8 +323,10 @@ class SectorClassifier:
         probabilities: dict[str, float],
         beside: frozenset[str],
         cued: dict[str, str] | None = None,
+        whole: bool = False,
     ) -> SectorTags:
-        """`cued`: per sector, a concept the model counts for it (see `weights.CUE`)."""
+        """`cued`: per sector, a concept the model counts for it (see `weights.CUE`); `whole`:
+        the text is a whole article, which tells who acted (no `MODEL_ADD_BY_ACTOR`)."""
         cued = cued or {}
         best = max((s.decisive + s.keywords for s in scores.values()), default=0.0)
         chosen: list[tuple[float, str]] = []
@@ -367,7 +372,9 @@ class SectorClassifier:
                     )
                 )
                 keyword_ok = seen and p >= w.STACK_P
-            bar = w.MODEL_ADD_BY_ACTOR if key in self.by_actor else w.MODEL_ADD
+            # A first paragraph often leaves the DG's part untold; a whole article tells it.
+            by_actor = key in self.by_actor and not whole
+            bar = w.MODEL_ADD_BY_ACTOR if by_actor else w.MODEL_ADD
             by_model = p is not None and p >= bar and self._on("model-add")
             if score.decisive >= w.THRESHOLD or keyword_ok or by_model:
                 reasons = list(score.reasons)

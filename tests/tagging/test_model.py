@@ -13,7 +13,7 @@ from icesco_watch.tagging.model import SHIPPED, LinearModel, features, load_ship
 from icesco_watch.tagging.sectors import SectorClassifier
 from icesco_watch.tagging.text import tokens
 from icesco_watch.tagging.training import cross_validate, cross_validate_views, fit_model
-from icesco_watch.tagging.weights import MODEL_ADD, MODEL_ADD_BY_ACTOR
+from icesco_watch.tagging.weights import LONG_TEXT, MODEL_ADD, MODEL_ADD_BY_ACTOR
 
 
 def test_features_leave_out_icesco_s_own_name() -> None:
@@ -87,6 +87,27 @@ def test_the_model_adds_governance_at_a_lower_bar_than_a_field() -> None:
     assert tags.evidence["governance"][-1].startswith("model 0.")
     assert "culture" not in classifier.classify(*ceremony).sectors
     assert "governance" not in rules.classify(*signing).sectors  # the model's doing, not a rule's
+
+
+def test_a_whole_article_tells_who_acted_so_governance_needs_the_ordinary_bar() -> None:
+    """MODEL_ADD_BY_ACTOR is for openings that leave the DG's part untold; an article of
+    LONG_TEXT tokens or more tells it, so there the model alone adds governance only from
+    MODEL_ADD, as any sector."""
+    settings = default_settings()
+    keys = [s.key for s in settings.sectors]
+    model = LinearModel(  # governance at p = 0.5 whatever the words, the others never
+        {k: -8.0 for k in keys} | {"governance": 0.0}, {k: {} for k in keys}
+    )
+    classifier = SectorClassifier(settings.sectors, model=model)
+    title = "A ceremony held in Baku for the opening of a new hall"
+    lead = "Guests from several countries gathered on Monday evening for speeches and music."
+    assert MODEL_ADD_BY_ACTOR <= 0.5 < MODEL_ADD
+    opening = classifier.classify(title, lead)
+    assert opening.sectors == ("governance",)
+    assert opening.evidence["governance"] == ("model 0.50",)
+    body = " ".join([lead] + ["The hall has rooms for exhibitions, lectures and concerts."] * 14)
+    assert len(body.split()) >= LONG_TEXT
+    assert classifier.classify(title, body).sectors == ()
 
 
 def test_the_shipped_model_loads_and_knows_every_sector() -> None:
