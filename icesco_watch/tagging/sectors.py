@@ -245,6 +245,7 @@ class SectorClassifier:
                     titled=sorted(titled_sectors),
                     lead=words[: w.LEAD_TOKENS],
                     title_len=len(title_words),
+                    named=[k for k, score in scores.items() if score.keywords and score.early],
                 )
                 # Rule 3: the DG's talks with no field are cooperation in general, so the
                 # cross-cutting sectors are the model's to weigh, keywords or not.

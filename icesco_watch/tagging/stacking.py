@@ -23,11 +23,16 @@ instead of a weight set by hand:
   cross-language word-vector table, close to one of the field's one-word keywords in any
   language ("professeurs", listed nowhere, near "teachers"): `via:` for words the lexicon lacks;
 - `meet:open`, `meet:field`: the DG (governance decided) meets someone (a visit, a minister,
-  an ambassador, "receives" in any language) and the rules find no field, or find one: guide
-  rule 3 tells the two apart (cooperation in general is `partnerships`, one field is that
-  field), a conjunction a linear model over single words cannot form. With `meet:open`, the
-  classifier also lets the model weigh the cross-cutting sectors (partnerships) without any
-  cooperation keyword, its evidence "the Director-General meets someone, no field named".
+  an ambassador, "receives" in any language) and no field is named in the title and lead, or
+  one is (a field's keyword, even one the rules' bar alone would not tag: "in the field of
+  education" is one weak keyword): guide rule 3 tells the two apart (cooperation in general is
+  `partnerships`, one field is that field), a conjunction a linear model over single words
+  cannot form. With `meet:open`, the classifier also lets the model weigh the cross-cutting
+  sectors (partnerships) without any cooperation keyword, its evidence "the Director-General
+  meets someone, no field named";
+- `meet:minister`: beside `meet:field`, the one met is a state's minister (no ambassador):
+  the guide's settled case, talks with a minister about a field are that field, not a
+  partnership, unless an agreement is signed (which the words say). Round 15 (README).
 
 The weights of the last three are fixed feature values chosen by grouped cross-validation; the
 learned weights multiply them. Each kind is a rule family that an ablation can switch off.
@@ -97,10 +102,12 @@ class Stacker:
         titled: Iterable[str],
         lead: Sequence[str],
         title_len: int,
+        named: Iterable[str],
     ) -> None:
         """`ruled`: the sectors the rules alone tag, `decided` those decided outright;
         `titled`: sectors with a keyword in the title; `lead`: the masked tokens of the title
-        and lead, the first `title_len` of them the title's."""
+        and lead, the first `title_len` of them the title's; `named`: sectors with a keyword
+        in the title and lead, whether or not the rules tag them."""
         rules = frozenset(ruled)
         if "stacking" not in self.off:
             for key in sorted(rules):
@@ -123,7 +130,10 @@ class Stacker:
                 for key in self.bridges.get(concept, ()):
                     feats[f"via:{key}"] = BRIDGE
         if "meeting" not in self.off and "governance" in rules and found & MEETS:
-            feats["meet:field" if rules - NOT_FIELDS else "meet:open"] = MEETING
+            fields = (rules | frozenset(named)) - NOT_FIELDS
+            feats["meet:field" if fields else "meet:open"] = MEETING
+            if fields and "minister" in found and "ambassador" not in found:
+                feats["meet:minister"] = MEETING
         if self.vectors is not None:
             mean = self.vectors.mean(
                 t for t in lead if t[:1] >= " " and len(t) > 1 and t not in STOP and not t.isdigit()

@@ -53,6 +53,13 @@ def test_a_family_switched_off_changes_what_the_model_sees() -> None:
             "The Director-General received the minister to discuss teacher training and curricula.",
             "meet:field",
         ),
+        (
+            # One weak keyword per field: below the rules' bar beside the DG's name, yet named.
+            "Director-General receives the Ambassador of Sudan",
+            "The Director-General received the ambassador and together they explored cooperation"
+            " in the fields of culture and education.",
+            "meet:field",
+        ),
     ],
 )
 def test_the_dg_meeting_someone_is_told_apart_by_whether_a_field_is_found(
@@ -64,6 +71,45 @@ def test_the_dg_meeting_someone_is_told_apart_by_whether_a_field_is_found(
     (other,) = {"meet:open", "meet:field"} - {expected}
     assert other not in feats
     off = SectorClassifier(default_settings().sectors, off=frozenset({"meeting"}))
+    assert not any(f.startswith("meet:") for f in off.model_features(title, lead))
+
+
+@pytest.mark.parametrize(
+    ("title", "lead", "minister"),
+    [
+        (
+            "Director-General receives Senegal's Minister of Culture",
+            "They explored avenues for cooperation in the cultural field and heritage.",
+            True,
+        ),
+        (
+            "المدير العام للإيسيسكو يلتقي وزير السياحة والآثار المصري",
+            "التقى المدير العام الوزير وبحثا التعاون في مجال الحفاظ على التراث.",
+            True,
+        ),
+        (  # an ambassador: cooperation with a state, the settled case's other side
+            "Director-General receives the Ambassador of Senegal",
+            "They explored avenues for cooperation in the cultural field and heritage.",
+            False,
+        ),
+        (  # a minister with no field: cooperation in general
+            "Le Directeur général de l'ICESCO reçoit le ministre sénégalais",
+            "Ils ont examiné les moyens de renforcer la coopération.",
+            False,
+        ),
+    ],
+)
+def test_talks_with_a_minister_about_a_field_are_told_apart(
+    title: str, lead: str, minister: bool
+) -> None:
+    """The guide's settled case: the DG and a state's minister about one field are that field
+    (rule 3), an ambassador or an organisation also `partnerships`: a conjunction of three
+    findings the model cannot form from single words."""
+    sectors = default_settings().sectors
+    feats = SectorClassifier(sectors).model_features(title, lead)
+    assert ("meet:minister" in feats) is minister
+    assert ("meet:field" in feats) is ("cultural" in lead or "التراث" in lead)
+    off = SectorClassifier(sectors, off=frozenset({"meeting"}))
     assert not any(f.startswith("meet:") for f in off.model_features(title, lead))
 
 
