@@ -66,7 +66,7 @@ class _Score:
     reasons: list[str] = field(default_factory=list)
     matched: list[str] = field(default_factory=list)
     early: bool = False  # a keyword seen within the title and lead
-    met: bool = False  # the DG meets someone and no field is found: the model may decide
+    met: bool = False  # the DG meets someone and no field is named: the model may decide
 
 
 def _terms(sectors: Sequence[SectorConfig], kind: str) -> list[_Term]:
