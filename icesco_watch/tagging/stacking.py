@@ -34,8 +34,9 @@ instead of a weight set by hand:
   the guide's settled case, talks with a minister about a field are that field, not a
   partnership, unless an agreement is signed (which the words say). Round 15 (README).
 
-The weights of the last three are fixed feature values chosen by grouped cross-validation; the
-learned weights multiply them. Each kind is a rule family that an ablation can switch off.
+The values of these features are fixed, chosen by grouped cross-validation (`meet:minister`
+takes `MEETING`'s, not tuned apart); the learned weights multiply them. Each kind is a rule
+family that an ablation can switch off.
 """
 
 from __future__ import annotations
