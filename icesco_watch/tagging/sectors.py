@@ -17,8 +17,12 @@ cooperation with" paragraph is not what the article is about).
 ICESCO's own name ("Islamic World Educational, Scientific and Cultural Organization", in any
 language) is replaced by one neutral token before anything is matched, so "educational" and
 "cultural" in the name never count. A sector needs `THRESHOLD` points; keyword-only sectors
-must also reach `RELATIVE` of the best keyword score, so a passing mention beside the item's
-real subject is not a tag. Nothing reaching the threshold gives an empty result.
+must also reach `RELATIVE` of the best sector's score (its decisive points and keywords
+together), so a passing mention beside the item's real subject is not a tag; beside the DG's
+decisive points that bar is high, which is why the model, not this bar, decides such sectors,
+and why the meeting features read the fields named rather than the fields this bar tags
+(stacking.py). Measuring against the best keyword score alone was tried twice (rounds 14
+and 15): worse on ICESCO's own wording. Nothing reaching the threshold gives an empty result.
 
 With the shipped model (see model.py), a sector that has keywords but no decisive evidence is
 decided by the model, which sees the words and the rules' conclusions (`STACK_P`); so is a
