@@ -13,7 +13,10 @@ Normalisation, applied identically to texts and to keywords:
   gives "l", "education").
 - Light stemming, the same on both sides: Arabic proclitics (و ف ب ل ك and the article ال) are
   peeled off when at least three letters remain, two after the article ("والتربية",
-  "بالتربية", "التربية" all become "تربيه"), and a Latin plural "s" is dropped from words of
+  "بالتربية", "التربية" all become "تربيه"), except a letter that is the word's own: "وزير",
+  "برنامج", "بيئة" start with a clitic letter and keep it, as after the article ("الوزير" ->
+  "وزير"); which words those are is read from `arabic_roots.txt` (general word frequencies,
+  built by bench/build_arabic_roots.py). A Latin plural "s" is dropped from words of
   five letters or more ("sciences" -> "science"). Two different words may share a stem; that
   costs little precision and buys recall across the clitic-heavy spelling of Arabic news.
 """
@@ -24,6 +27,7 @@ import re
 import unicodedata
 from collections.abc import Iterable, Sequence
 from functools import lru_cache
+from pathlib import Path
 from urllib.parse import unquote
 
 _ARABIC_FOLD = str.maketrans(
@@ -40,7 +44,7 @@ _ARABIC_FOLD = str.maketrans(
 )
 
 # Proclitic sequences, longest first: conjunction (و ف), preposition (ب ل ك), article (ال).
-_AR_PREFIXES = tuple(
+AR_CLITIC_PREFIXES = tuple(
     sorted(
         {
             c + p + a
@@ -54,6 +58,19 @@ _AR_PREFIXES = tuple(
     )
 )
 _AR_MIN_STEM = 3
+# Words whose first letter, though one of و ف ب ل ك, is their own ("وزير", "برنامج", "بيئة"):
+# never peeled. Built from general word frequencies by bench/build_arabic_roots.py.
+AR_ROOTS_FILE = Path(__file__).with_name("arabic_roots.txt")
+
+
+def _read_roots(path: Path) -> frozenset[str]:
+    if not path.exists():  # only while bench/build_arabic_roots.py builds the first list
+        return frozenset()
+    lines = path.read_text(encoding="utf-8").splitlines()
+    return frozenset(line for line in lines if line and not line.startswith("#"))
+
+
+_AR_ROOTS = _read_roots(AR_ROOTS_FILE)
 # Function words that look like a clitic on a stem ("فيها" is not "ف" + "يها").
 _AR_KEEP = frozenset(
     [
@@ -106,18 +123,30 @@ def stem(word: str) -> str:
     if word in _AR_KEEP:
         return word
     if word and "\u0621" <= word[0] <= "\u064a":
-        for prefix in _AR_PREFIXES:
+        for prefix in AR_CLITIC_PREFIXES:
             # After the article a two-letter stem is a word ("الخط"); without it, "لغة" must
             # keep its first letter.
             least = 2 if prefix.endswith(("\u0627\u0644", "\u0644\u0644")) else _AR_MIN_STEM
             if prefix and word.startswith(prefix) and len(word) - len(prefix) >= least:
                 rest = word[len(prefix) :]
+                if _own_letter(prefix, rest):
+                    continue
                 # An article excludes an attached pronoun; "ومديرها" has none.
                 return rest if least == 2 else _strip_pronoun(rest)
         return _strip_pronoun(word)
     if len(word) >= _LATIN_PLURAL_MIN and word.endswith("s") and not word.endswith("ss"):
         return word[:-1]
     return word
+
+
+def _own_letter(prefix: str, rest: str) -> bool:
+    """Whether peeling `prefix` would take a letter of the word itself: "وزير" is not "و" +
+    "زير", and "وبرنامج" is "و" + "برنامج", not "وب" + "رنامج"."""
+    for i in range(len(prefix)):
+        word = prefix[i:] + rest
+        if word in _AR_ROOTS or _strip_pronoun(word) in _AR_ROOTS:  # "وزيرها"
+            return True
+    return False
 
 
 def words(text: str) -> list[str]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from icesco_watch.tagging.text import PhraseIndex, fold, index_text, phrase, tokens
+from icesco_watch.tagging.text import AR_ROOTS_FILE, PhraseIndex, fold, index_text, phrase, tokens
 
 SAME = [
     # (written one way, written another way)
@@ -31,6 +31,16 @@ SAME = [
     ("وللثقافة", "الثقافة"),
     ("فالعلوم", "علوم"),
     ("للخط", "الخط"),  # a two-letter stem after the article
+    # A word whose first letter is one of و ف ب ل ك keeps it, so it meets its article form
+    ("وزير", "الوزير"),
+    ("برنامج", "البرنامج"),
+    ("بيئة", "البيئة"),
+    ("وكالة", "الوكالة"),
+    ("لبنان", "ولبنان"),
+    ("وبرنامج", "برنامج"),  # the conjunction peeled, the programme's letter kept
+    ("وزيرها", "الوزير"),  # an attached pronoun does not hide it
+    ("لتعزيز", "تعزيز"),  # a true preposition still goes
+    ("بمناسبة", "المناسبة"),
     # Arabic-Indic digits
     ("٢٠٢٤", "2024"),
 ]
@@ -40,6 +50,8 @@ DIFFERENT = [
     ("art", "arts-and-crafts"),
     ("لغة", "غة"),  # a three-letter word keeps its first letter
     ("news", "new"),  # short words keep their final s
+    ("وكالة", "الإله"),  # "agency" is not "the god" ("و" + "ك" + "اله")
+    ("برنامج", "رنامج"),
 ]
 
 
@@ -79,3 +91,16 @@ def test_phrases_longer_than_the_index_bound_are_not_found() -> None:
     index = PhraseIndex(tokens("one two three"), max_len=2)
     assert index.positions(("one", "two", "three")) == []
     assert index.work == 5  # 3 unigrams + 2 bigrams
+
+
+def test_the_shipped_list_of_arabic_words_keeping_their_first_letter() -> None:
+    """The list bench/build_arabic_roots.py wrote: folded Arabic words, each starting with a
+    clitic letter, the common ones of the module's examples in it and no true clitic form."""
+    lines = AR_ROOTS_FILE.read_text(encoding="utf-8").splitlines()
+    assert lines[0].startswith("# ")
+    assert "wordfreq" in lines[0]
+    roots = [line for line in lines[1:] if line]
+    assert len(roots) > 1000
+    assert all(fold(w) == w and w[0] in "وفبلك" and len(w) >= 4 for w in roots)
+    assert {"وزير", "برنامج", "بييه", "وكاله", "لبنان"} <= set(roots)
+    assert not {"لتعزيز", "والتعليم", "بالتعاون", "للتعاون", "وقال"} & set(roots)
