@@ -63,6 +63,16 @@ def test_match_keywords_returns_the_keywords_as_written() -> None:
     assert found == ["eleves", "Training"]
 
 
+def test_an_arabic_keyword_meets_its_article_and_clitic_forms() -> None:
+    """A chat watching "بيئة" (environment) or "وزير" (minister), written bare as people type
+    them, is told of news that has "البيئة", "وللبيئة", "الوزير", "ووزيرها"; "وكالة" (agency)
+    is not "الإله" (god)."""
+    text = ["يستقبل الوزير ووزيرها مشروعا لحماية البيئة ووكالة التنمية"]
+    assert match_keywords(text, ["بيئة", "وزير", "وكالة", "برنامج"]) == ["بيئة", "وزير", "وكالة"]
+    assert match_keywords(["وللبيئة"], ["بيئة"]) == ["بيئة"]
+    assert match_keywords(["يؤمن بالإله"], ["وكالة"]) == []
+
+
 def test_regex_syntax_in_a_keyword_is_plain_text() -> None:
     assert match_keywords(["(a+)+$ appears here"], ["(a+)+$"]) == ["(a+)+$"]
     assert match_keywords(["aaaa"], ["a.*"]) == []
