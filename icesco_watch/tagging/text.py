@@ -63,14 +63,14 @@ _AR_MIN_STEM = 3
 AR_ROOTS_FILE = Path(__file__).with_name("arabic_roots.txt")
 
 
-def _read_roots(path: Path) -> frozenset[str]:
-    if not path.exists():  # only while bench/build_arabic_roots.py builds the first list
-        return frozenset()
-    lines = path.read_text(encoding="utf-8").splitlines()
+@lru_cache(maxsize=1)
+def _ar_roots() -> frozenset[str]:
+    """The list, read on first use (bench/build_arabic_roots.py imports this module to write
+    it); a missing file is a broken install and fails loudly rather than stemming the old way."""
+    lines = AR_ROOTS_FILE.read_text(encoding="utf-8").splitlines()
     return frozenset(line for line in lines if line and not line.startswith("#"))
 
 
-_AR_ROOTS = _read_roots(AR_ROOTS_FILE)
 # Function words that look like a clitic on a stem ("فيها" is not "ف" + "يها").
 _AR_KEEP = frozenset(
     [
@@ -142,9 +142,10 @@ def stem(word: str) -> str:
 def _own_letter(prefix: str, rest: str) -> bool:
     """Whether peeling `prefix` would take a letter of the word itself: "وزير" is not "و" +
     "زير", and "وبرنامج" is "و" + "برنامج", not "وب" + "رنامج"."""
+    roots = _ar_roots()
     for i in range(len(prefix)):
         word = prefix[i:] + rest
-        if word in _AR_ROOTS or _strip_pronoun(word) in _AR_ROOTS:  # "وزيرها"
+        if word in roots or _strip_pronoun(word) in roots:  # "وزيرها"
             return True
     return False
 

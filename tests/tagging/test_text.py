@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import tomllib
+from pathlib import Path
+
 import pytest
 
 from icesco_watch.tagging.text import AR_ROOTS_FILE, PhraseIndex, fold, index_text, phrase, tokens
@@ -104,3 +107,12 @@ def test_the_shipped_list_of_arabic_words_keeping_their_first_letter() -> None:
     assert all(fold(w) == w and w[0] in "وفبلك" and len(w) >= 4 for w in roots)
     assert {"وزير", "برنامج", "بييه", "وكاله", "لبنان"} <= set(roots)
     assert not {"لتعزيز", "والتعليم", "بالتعاون", "للتعاون", "وقال"} & set(roots)
+
+
+def test_the_list_ships_as_package_data() -> None:
+    """A plain `pip install` must carry the list the stemmer reads."""
+    root = Path(__file__).resolve().parents[2]
+    config = tomllib.loads((root / "pyproject.toml").read_text(encoding="utf-8"))
+    shipped = config["tool"]["setuptools"]["package-data"]["icesco_watch.tagging"]
+    assert AR_ROOTS_FILE.name in shipped
+    assert AR_ROOTS_FILE.parent == root / "icesco_watch" / "tagging"
