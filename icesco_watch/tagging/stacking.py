@@ -32,7 +32,8 @@ instead of a weight set by hand:
   meets someone, no field named";
 - `meet:minister`: beside `meet:field`, the one met is a state's minister (no ambassador):
   the guide's settled case, talks with a minister about a field are that field, not a
-  partnership, unless an agreement is signed (which the words say). Round 15 (README).
+  partnership, unless an agreement is signed (which the words say). Round 15
+  (docs/tagging-rounds.md).
 
 The values of these features are fixed, chosen by grouped cross-validation (`meet:minister`
 takes `MEETING`'s, not tuned apart); the learned weights multiply them. Each kind is a rule
@@ -55,7 +56,7 @@ LEXICON = 0.3  # a concept of the trilingual lexicon (0.5 and 1.0 tried: more er
 BRIDGE = 0.3  # a field's notion listed as its keyword in some language (0.5 tried: more errors)
 MEETING = 0.7  # the DG meeting someone, with or without a field (guide rule 3; 0.3 tried)
 # The length of the item's word vector among its features (`v:0`, `v:1`…; vectors.py); 0: none.
-# Round 9 measured it and left it at 0 (README, Sectors): at 4 (0.25-1 change nothing: the
+# Round 9 measured it and left it at 0 (docs/tagging-rounds.md): at 4 (0.25-1 change nothing: the
 # regression leaves them near 0; 8 is worse), French under `--hold-out lang-fr` gains 0.776 ->
 # 0.799 (story) and 0.766 -> 0.782 (week), but over twenty grouped CV runs (story and week; none,
 # word and family 30% seeds 1-3, lang-fr, lang-en, lang-ar) tag errors rise 3114 -> 3145 and
@@ -65,11 +66,12 @@ VECTOR_DIMS = 64  # the vector's leading components (PCA order) given to the mod
 # `near:<field>`: a word of the title and lead that no keyword list holds, rare enough (SIF
 # weight >= NEAR_RARE: not "pays", "sera"), whose cosine with one of a field's one-word keywords
 # (any language) in the word-vector table is at least NEAR_BAR ("professeurs" near "teachers",
-# "archéologie" near "archaeology"). NEAR is the feature's value (BRIDGE's); 0: none. Round 9,
-# grouped CV (README): bar 0.7 kept; 0.6 maps common words ("conseil", "projet") to fields and
-# is worse (story / week, lang-fr 154 / 164, none 138 / 144 tag errors against 155 / 159, 135 /
-# 144 at 0.7 and 158 / 162, 137 / 143 without). Round 10, the value (ten grouped CV runs at
-# STACK_P 0.35, README): 0.15 / 0.3 / 0.5 give 1861 / 1846 / 1856 tag errors: flat, 0.3 kept.
+# "archéologie" near "archaeology"). NEAR is the feature's value (BRIDGE's); 0: none. Rounds 9
+# and 10 (docs/tagging-rounds.md). Round 9, grouped CV: bar 0.7 kept; 0.6 maps common words
+# ("conseil", "projet") to fields and is worse (story / week, lang-fr 154 / 164, none 138 / 144
+# tag errors against 155 / 159, 135 / 144 at 0.7 and 158 / 162, 137 / 143 without). Round 10,
+# the value (ten grouped CV runs at STACK_P 0.35): 0.15 / 0.3 / 0.5 give 1861 / 1846 / 1856 tag
+# errors: flat, 0.3 kept.
 NEAR = 0.3
 NEAR_BAR = 0.7
 NEAR_RARE = 0.5

@@ -67,7 +67,7 @@ CUE_FEATURES = ("k:", "tk:", "via:")
 # Back to 0.45 after the frozen test split was measured once with 0.35 (300 items): macro 0.870
 # -> 0.837, micro 0.877 -> 0.873, full-article precision 0.865 -> 0.807 (46 right, 11 wrong):
 # the wrong tags CV counted (683 -> 812) weigh more on news nobody here has read. The test split
-# rejected this one change; it chose nothing else (README, Sectors, tenth round).
+# rejected this one change; it chose nothing else (docs/tagging-rounds.md, tenth round).
 # Round 14, on ICESCO's own first paragraphs (bench/wording_gap.py, story folds): 0.35 or 0.40
 # for texts under 150 words only (news openings, not whole articles): micro 0.843 -> 0.841 /
 # 0.842. The misses there are not near the bar. Nor in the DG's items, whose fields the model
