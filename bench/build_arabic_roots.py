@@ -20,7 +20,8 @@ that starts with a clitic letter and
 - is more frequent, with and without the article, than what is left under every way of peeling
   (verbs and names that take no article: "بدأت", "فلسطين").
 
-Development time only: the service reads the text file; CI does not rebuild it, and
+wordfreq's data is CC BY-SA 4.0: the list's first line says so, and the list is shared under
+that licence. Development time only: the service reads the text file; CI does not rebuild it, and
 `tests/tagging/test_text.py` checks the shipped list against the examples above.
 """
 
@@ -85,7 +86,9 @@ def main() -> int:
     )
     header = (
         f"# Arabic words whose first letter is their own: bench/build_arabic_roots.py,"
-        f" wordfreq {version('wordfreq')} top {args.top}, folded\n"
+        f" wordfreq {version('wordfreq')} top {args.top}, folded. Derived from wordfreq's data"
+        f" (Robyn Speer et al.), CC BY-SA 4.0 (https://creativecommons.org/licenses/by-sa/4.0/);"
+        f" this list is shared under the same licence.\n"
     )
     args.out.write_text(header + "\n".join(roots) + "\n", encoding="utf-8")
     considered = sum(1 for f in candidates if len(f) >= 4 and f[0] in CLITIC_LETTERS and arabic(f))
