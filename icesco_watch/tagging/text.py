@@ -23,6 +23,8 @@ Normalisation, applied identically to texts and to keywords:
 
 from __future__ import annotations
 
+import itertools
+import math
 import re
 import unicodedata
 from collections.abc import Iterable, Sequence
@@ -176,6 +178,45 @@ def tokens(text: str) -> list[str]:
 def phrase(text: str) -> tuple[str, ...]:
     """A keyword or name in the token form that `PhraseIndex` looks up."""
     return tuple(tokens(text))
+
+
+_AR_MASCULINE_PLURALS = ("\u064a\u0646", "\u0648\u0646")  # ين ون
+_AR_FEMININE_PLURAL = "\u0627\u062a"  # ات
+_TA_MARBUTA = "\u0647"  # ة, folded
+_AR_NUMBER_VARIANTS = 27  # a phrase's combinations at most (three words of three forms)
+
+
+def _number_forms(token: str) -> tuple[str, ...]:
+    """An Arabic token and its regular singular and plural forms: "معلم" / "معلمين" / "معلمون",
+    "جامعه" / "جامعات"; Latin tokens as they are (the stemmer drops their "s"). "ات" is taken
+    for the feminine plural only: "جامعات" is not "جامع" (a mosque)."""
+    if not token or not "\u0621" <= token[0] <= "\u064a":
+        return (token,)
+    for suffix in (*_AR_MASCULINE_PLURALS, _AR_FEMININE_PLURAL):
+        base = token[: -len(suffix)]
+        if token.endswith(suffix) and len(base) >= _AR_MIN_STEM:
+            if suffix == _AR_FEMININE_PLURAL:
+                return (token, base + _TA_MARBUTA)
+            return (token, base, *(base + s for s in _AR_MASCULINE_PLURALS if s != suffix))
+    if len(token) < _AR_MIN_STEM:
+        return (token,)
+    if token.endswith(_TA_MARBUTA) and len(token) > _AR_MIN_STEM:
+        return (token, token[:-1] + _AR_FEMININE_PLURAL)
+    return (token, *(token + s for s in _AR_MASCULINE_PLURALS))
+
+
+def phrase_forms(text: str) -> tuple[tuple[str, ...], ...]:
+    """A keyword's phrase and, where its Arabic words have regular singular and plural forms,
+    those too, so a watched "معلم" meets "المعلمين" as "teacher" meets "teachers" (the Latin
+    plural is one token already). The phrase itself comes first; a phrase with more Arabic
+    words than the combinations allow keeps its own form."""
+    words = phrase(text)
+    if not words:
+        return ()
+    choices = [_number_forms(w) for w in words]
+    if math.prod(len(c) for c in choices) > _AR_NUMBER_VARIANTS:
+        return (words,)
+    return tuple(dict.fromkeys(itertools.product(*choices)))
 
 
 class PhraseIndex:

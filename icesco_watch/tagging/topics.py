@@ -2,7 +2,10 @@
 
 Keywords are plain words or phrases in any language, never regular expressions: a user's
 `/watch` keyword cannot make matching slow. Matching builds the text's n-grams once (linear in
-the text, bounded by the longest keyword) and looks each keyword up in a set.
+the text, bounded by the longest keyword) and looks each keyword up in a set. An Arabic
+keyword is looked up in its regular singular and plural forms as well (`text.phrase_forms`:
+"معلم" meets "المعلمين", "جامعة" meets "الجامعات"), as an English one is ("teacher" meets
+"teachers"); a few set lookups more per keyword.
 """
 
 from __future__ import annotations
@@ -12,7 +15,7 @@ from dataclasses import dataclass
 
 from icesco_watch.config.schema import TopicConfig
 from icesco_watch.models import strip_format_controls
-from icesco_watch.tagging.text import PhraseIndex, index_text, phrase
+from icesco_watch.tagging.text import PhraseIndex, index_text, phrase, phrase_forms
 
 MAX_KEYWORD_WORDS = 8  # a longer "keyword" is a sentence; refused where users type them
 MAX_KEYWORD_CHARACTERS = 100
@@ -44,8 +47,8 @@ class TopicMatcher:
         self.topics = [
             _Topic(
                 t.key,
-                tuple(p for k in t.keywords if (p := phrase(k))),
-                tuple(p for k in t.exclude if (p := phrase(k))),
+                tuple(p for k in t.keywords for p in phrase_forms(k)),
+                tuple(p for k in t.exclude for p in phrase_forms(k)),
             )
             for t in topics
         ]
@@ -64,10 +67,10 @@ class TopicMatcher:
 
 def match_keywords(parts: Iterable[str], keywords: Sequence[str]) -> list[str]:
     """The keywords (as given) that occur in `parts` as whole words or phrases."""
-    compiled = [(k, phrase(k)) for k in keywords]
-    max_len = max((len(p) for _, p in compiled), default=1)
+    compiled = [(k, phrase_forms(k)) for k in keywords]
+    max_len = max((len(f[0]) for _, f in compiled if f), default=1)
     index: PhraseIndex = index_text(parts, max_len)
-    return [k for k, p in compiled if p and p in index]
+    return [k for k, forms in compiled if any(p in index for p in forms)]
 
 
 def clean_keyword(typed: str) -> str:

@@ -73,6 +73,31 @@ def test_an_arabic_keyword_meets_its_article_and_clitic_forms() -> None:
     assert match_keywords(["يؤمن بالإله"], ["وكالة"]) == []
 
 
+@pytest.mark.parametrize(
+    ("keyword", "text"),
+    [
+        ("معلم", "تدريب المعلمين في النيجر"),  # teacher / the teachers
+        ("المعلمين", "يلتقي معلم من السنغال"),  # and back
+        ("جامعة", "رؤساء الجامعات الأفريقية"),  # university / the universities
+        ("الجامعات", "توقيع اتفاقية مع جامعة نواكشوط"),
+        ("حماية البيئة", "حماية البيئات البحرية"),  # a phrase's words, each
+        ("teacher", "Training teachers in Niger"),  # as English always did
+    ],
+)
+def test_a_keyword_meets_its_singular_and_plural(keyword: str, text: str) -> None:
+    assert match_keywords([text], [keyword]) == [keyword]
+    topic = TopicConfig.model_validate({"key": "t", "name": "T", "keywords": [keyword]})
+    assert TopicMatcher([topic]).match([text]) == ("t",)
+
+
+def test_number_forms_stay_regular() -> None:
+    """Only the regular endings are added: "جامعة" (university) does not meet "جامع" (a
+    mosque), "فلسطين" is not a plural of anything that occurs."""
+    assert match_keywords(["الجامع الكبير"], ["الجامعات"]) == []
+    assert match_keywords(["الجامع الكبير"], ["جامعة"]) == []
+    assert match_keywords(["الشعب الفلسطيني"], ["فلسطين"]) == []
+
+
 def test_regex_syntax_in_a_keyword_is_plain_text() -> None:
     assert match_keywords(["(a+)+$ appears here"], ["(a+)+$"]) == ["(a+)+$"]
     assert match_keywords(["aaaa"], ["a.*"]) == []
