@@ -75,15 +75,12 @@ def main() -> int:
     parser.add_argument("--out", type=Path, default=AR_ROOTS_FILE)
     args = parser.parse_args()
     freq = frequencies()
-    candidates = dict.fromkeys(fold(w) for w in top_n_list("ar", args.top))
-    roots = sorted(
+    clitic_initial = [
         form
-        for form in candidates
-        if len(form) >= 4
-        and form[0] in CLITIC_LETTERS
-        and arabic(form)
-        and own_first_letter(form, freq)
-    )
+        for form in dict.fromkeys(fold(w) for w in top_n_list("ar", args.top))
+        if len(form) >= 4 and form[0] in CLITIC_LETTERS and arabic(form)
+    ]
+    roots = sorted(form for form in clitic_initial if own_first_letter(form, freq))
     header = (
         f"# Arabic words whose first letter is their own: bench/build_arabic_roots.py,"
         f" wordfreq {version('wordfreq')} top {args.top}, folded. Derived from wordfreq's data"
@@ -91,8 +88,8 @@ def main() -> int:
         f" this list is shared under the same licence.\n"
     )
     args.out.write_text(header + "\n".join(roots) + "\n", encoding="utf-8")
-    considered = sum(1 for f in candidates if len(f) >= 4 and f[0] in CLITIC_LETTERS and arabic(f))
-    print(f"{len(roots)} of {considered} clitic-initial words keep their first letter: {args.out}")
+    print(f"{len(roots)} of {len(clitic_initial)} clitic-initial words keep their first letter:")
+    print(f"  {args.out}")
     return 0
 
 
