@@ -88,9 +88,8 @@ def items_list(
 
 # A line of the labelled corpus (tests/tagging/data/real, docs/sectors.md) is read as it is, so
 # labelled files can be piped to `classify`: its lead and body are the text (as the evaluation
-# reads them) and its other keys are set aside. Any other key is still refused: a misspelt
-# "txt" must not quietly classify the title alone.
-CORPUS_KEYS = frozenset({"id", "url", "published", "sectors", "label_source", "kinds", "note"})
+# reads them) and its other keys (`corpus.LABEL_KEYS`) are set aside. Any other key is still
+# refused: a misspelt "txt" must not quietly classify the title alone.
 
 
 class _ClassifyInput(BaseModel):
@@ -106,8 +105,10 @@ class _ClassifyInput(BaseModel):
     @model_validator(mode="before")
     @classmethod
     def _corpus_line(cls, data: Any) -> Any:
+        from icesco_watch.tagging.corpus import LABEL_KEYS
+
         if isinstance(data, dict):
-            return {k: v for k, v in data.items() if k not in CORPUS_KEYS}
+            return {k: v for k, v in data.items() if k not in LABEL_KEYS}
         return data
 
     @model_validator(mode="after")

@@ -148,3 +148,22 @@ def test_classify_reads_a_labelled_corpus_line_as_the_evaluation_does(tmp_path: 
     assert "body needs its lead" in answers[3]["error"]
     assert answers[4]["error"] == "txt: Extra inputs are not permitted"
     assert done.returncode == 1
+
+
+def test_classify_reads_the_shipped_corpus_files_as_they_are(tmp_path: Path) -> None:
+    # Lines with the optional keys (`lead_first`, `same_story`) were refused ("lead_first:
+    # Extra inputs are not permitted"): every labelled line must pipe through unchanged.
+    real = Path(__file__).parent / "tagging" / "data" / "real"
+    lines = [
+        line
+        for lang in ("en", "fr", "ar")
+        for line in (real / f"{lang}.jsonl").read_text(encoding="utf-8").splitlines()
+        if '"same_story"' in line
+    ]
+    assert any('"lead_first"' in line for line in lines)
+    done = run(["classify"], tmp_path, "\n".join(lines) + "\n")
+    answers = [json.loads(line) for line in done.stdout.splitlines()]
+    assert done.returncode == 0, done.stdout[-2000:] + done.stderr[-2000:]
+    assert len(answers) == len(lines)
+    assert all(set(answer) == {"sectors", "evidence", "topics"} for answer in answers)
+    assert any(answer["sectors"] for answer in answers)

@@ -34,6 +34,23 @@ SPLIT_FILE = "split.json"
 
 Split = Literal["train", "test", "all"]
 
+# A corpus line's keys that are not the classifier's input (its labels, provenance and our
+# rewordings kept for training), as docs/sectors.md defines the format: `classify` sets them
+# aside, so a labelled file can be piped to it as it is.
+LABEL_KEYS = frozenset(
+    {
+        "id",
+        "url",
+        "published",
+        "sectors",
+        "label_source",
+        "kinds",
+        "note",
+        "lead_first",
+        "same_story",
+    }
+)
+
 
 def hashed_test(url: str) -> bool:
     """The seeded rule: is this URL in the test split?"""

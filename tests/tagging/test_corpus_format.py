@@ -203,3 +203,13 @@ def test_the_validator_catches_each_kind_of_problem() -> None:
     found = problems(bad, "en")
     for number in range(1, len(bad) + 1):
         assert any(p.startswith(f"line {number}:") for p in found), (number, found)
+
+
+def test_classify_sets_aside_every_key_that_is_not_its_input() -> None:
+    # `classify` reads a corpus line as it is: the keys it sets aside must be exactly the
+    # format's keys other than its own input, or a line with `lead_first` is refused.
+    from icesco_watch.tagging.corpus import LABEL_KEYS
+
+    inputs = {"lang", "title", "lead", "body", "categories"}
+    assert set(KEYS) | set(OPTIONAL_LAST) == LABEL_KEYS | inputs
+    assert not LABEL_KEYS & inputs
