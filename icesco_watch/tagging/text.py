@@ -187,11 +187,11 @@ _AR_NUMBER_VARIANTS = 27  # a phrase's combinations at most (three words of thre
 
 
 def _number_forms(token: str) -> tuple[str, ...]:
-    """An Arabic token and its regular singular and plural forms: "معلم" / "معلمين" / "معلمون",
-    "جامعه" / "جامعات"; Latin tokens as they are (the stemmer drops their "s"). "ات" is taken
-    for the feminine plural only: "جامعات" is not "جامع" (a mosque)."""
+    """A token and its regular singular and plural forms. Arabic: "معلم" / "معلمين" /
+    "معلمون", "جامعه" / "جامعات"; "ات" is taken for the feminine plural only: "جامعات" is not
+    "جامع" (a mosque). Latin: see `_latin_number_forms`."""
     if not token or not "\u0621" <= token[0] <= "\u064a":
-        return (token,)
+        return _latin_number_forms(token)
     for suffix in (*_AR_MASCULINE_PLURALS, _AR_FEMININE_PLURAL):
         base = token[: -len(suffix)]
         if token.endswith(suffix) and len(base) >= _AR_MIN_STEM:
@@ -205,11 +205,36 @@ def _number_forms(token: str) -> tuple[str, ...]:
     return (token, *(token + s for s in _AR_MASCULINE_PLURALS))
 
 
+def _latin_number_forms(token: str) -> tuple[str, ...]:
+    """An English or French token and the plural or singular the stemmer's dropped "s" does
+    not reach: "university" / "universities" (stemmed "universitie"), "journal" / "journaux",
+    "réseau" / "réseaux", and a three-letter word's "s" ("art" / "arts", kept by the stemmer).
+    A form added is only looked up, never stemmed, so "news" does not become "new"."""
+    if not token.isalpha():
+        return (token,)
+    forms = [token]
+    if token.endswith("ie") and len(token) >= 4:  # "universitie", French "technologie"
+        forms.append(token[:-2] + "y")
+    elif token.endswith("y") and len(token) >= 3 and token[-2] not in "aeiouy":
+        forms.append(token[:-1] + "ie")
+    elif token.endswith("eaux"):
+        forms.append(token[:-1])
+    elif token.endswith("aux") and len(token) >= 5:
+        forms.append(token[:-3] + "al")
+    elif token.endswith("al") and len(token) >= 4:
+        forms.append(token[:-2] + "aux")
+    elif token.endswith("eau"):
+        forms.append(token + "x")
+    if len(token) == _LATIN_PLURAL_MIN - 2:
+        forms.append(token + "s")
+    return tuple(forms)
+
+
 def phrase_forms(text: str) -> tuple[tuple[str, ...], ...]:
-    """A keyword's phrase and, where its Arabic words have regular singular and plural forms,
-    those too, so a watched "معلم" meets "المعلمين" as "teacher" meets "teachers" (the Latin
-    plural is one token already). The phrase itself comes first; a phrase with more Arabic
-    words than the combinations allow keeps its own form."""
+    """A keyword's phrase and, where its words have regular singular and plural forms, those
+    too, so a watched "معلم" meets "المعلمين", "university" meets "universities" and "journal"
+    meets "journaux", as "teacher" meets "teachers" (one token already). The phrase itself
+    comes first; a phrase with more words than the combinations allow keeps its own form."""
     words = phrase(text)
     if not words:
         return ()

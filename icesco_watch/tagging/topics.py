@@ -4,8 +4,9 @@ Keywords are plain words or phrases in any language, never regular expressions: 
 `/watch` keyword cannot make matching slow. Matching builds the text's n-grams once (linear in
 the text, bounded by the longest keyword) and looks each keyword up in a set. An Arabic
 keyword is looked up in its regular singular and plural forms as well (`text.phrase_forms`:
-"معلم" meets "المعلمين", "جامعة" meets "الجامعات"), as an English one is ("teacher" meets
-"teachers"); a few set lookups more per keyword.
+"معلم" meets "المعلمين", "جامعة" meets "الجامعات", "university" meets "universities",
+"journal" meets "journaux"; "teacher" meets "teachers" by stemming alone); a few set lookups
+more per keyword.
 """
 
 from __future__ import annotations
