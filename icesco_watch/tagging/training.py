@@ -109,14 +109,16 @@ def cross_validate(
     rules_only: bool = False,
     off: frozenset[str] = frozenset(),
     shown: Sequence[Case] | None = None,
+    trained: Sequence[bool] | None = None,
 ) -> list[frozenset[str]]:
     """Predictions for every case from a classifier that never saw its fold (nor its group).
 
     `shown`: what the classifier reads of each case, when not the case itself (its first
-    paragraph alone, say); training still sees the other folds' cases whole.
+    paragraph alone, say); training still sees the other folds' cases whole. `trained`: which
+    cases training may use at all (a learning curve: every case is still scored).
     """
     views = [cases if shown is None else shown]
-    return cross_validate_views(sectors, cases, folds, k, views, rules_only, off)[0]
+    return cross_validate_views(sectors, cases, folds, k, views, rules_only, off, trained)[0]
 
 
 def cross_validate_views(
@@ -127,14 +129,18 @@ def cross_validate_views(
     views: Sequence[Sequence[Case]],
     rules_only: bool = False,
     off: frozenset[str] = frozenset(),
+    trained: Sequence[bool] | None = None,
 ) -> list[list[frozenset[str]]]:
     """`cross_validate` for several readings of the same cases at once (one fit per fold): for
     each view, the predictions of its cases, the i-th read by the fold model that left case i
     out (bench/wording_gap.py reads our lead and ICESCO's own first paragraph)."""
+    usable = [True] * len(cases) if trained is None else list(trained)
+    if len(usable) != len(cases):
+        raise ValueError(f"trained has {len(usable)} flags for {len(cases)} cases")
     predictions = [[frozenset[str]()] * len(cases) for _ in views]
     for fold in range(k):
         held = [i for i, f in enumerate(folds) if f == fold]
-        rest = [cases[i] for i, f in enumerate(folds) if f != fold]
+        rest = [cases[i] for i, f in enumerate(folds) if f != fold and usable[i]]
         classifier = (
             SectorClassifier(sectors, off=off) if rules_only else fit(sectors, rest, off=off)
         )

@@ -178,3 +178,22 @@ def test_cross_validation_reads_each_view_with_the_fold_model() -> None:
     assert ours == [frozenset({"education"})] * 4
     assert theirs == [frozenset({"culture"})] * 4
     assert cross_validate(sectors, cases, folds, 2, rules_only=True, shown=other) == theirs
+
+
+def test_cross_validation_trains_only_on_the_cases_it_is_allowed() -> None:
+    """`trained` (bench/tagging_eval.py --train-share) keeps cases out of every fold's training
+    while they are still scored: what a word taught only by those cases is worth disappears."""
+    sectors = default_settings().sectors
+    text = "People met in the hall to talk about zorbanite and quorbel for the coming season."
+    media = frozenset({"media"})
+    taught = [Case(f"t{n}", "en", f"Zorbanite meeting {n}", text, (), media) for n in range(12)]
+    probe = Case("p", "en", "Zorbanite meeting", text, (), media)
+    cases = [probe, *taught]
+    folds = [0] + [1] * len(taught)
+    learnt = cross_validate(sectors, cases, folds, 2)
+    unlearnt = cross_validate(sectors, cases, folds, 2, trained=[True] + [False] * len(taught))
+    assert "media" in learnt[0]
+    assert "media" not in unlearnt[0]
+    assert len(unlearnt) == len(cases)
+    with pytest.raises(ValueError, match="13 cases"):
+        cross_validate(sectors, cases, folds, 2, trained=[True])
