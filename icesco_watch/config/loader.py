@@ -21,6 +21,7 @@ from icesco_watch.config.schema import Settings
 
 CONFIG_ENV = "ICESCO_WATCH_CONFIG"
 TOKEN_ENV = "ICESCO_WATCH_TELEGRAM_TOKEN"
+FILE_TOKEN_KEY = "telegram_token"  # Settings' field for the environment's token, never a file's
 DEFAULT_FILE = Path("icesco-watch.toml")
 # The built-in defaults, every sector included, weigh about 35 KiB.
 MAX_CONFIG_BYTES = 4 * 1024 * 1024
@@ -122,7 +123,18 @@ def load_config(path: Path | None = None, environ: Mapping[str, str] | None = No
             raise ConfigError(origin, [f"file not found; {fix}"]) from None
         except (OSError, UnicodeDecodeError) as exc:
             raise ConfigError(origin, [f"cannot read the file: {exc}"]) from None
-        merged = _merge(defaults, _parse_toml(text, origin))
+        given = _parse_toml(text, origin)
+        if FILE_TOKEN_KEY in given:
+            # The field exists for the environment's token only; a file that sets it would
+            # put the secret where backups, diffs and `cat` show it. Never echo its value.
+            raise ConfigError(
+                origin,
+                [
+                    f"{FILE_TOKEN_KEY}: secrets are never read from files; remove the line and "
+                    f"set ${TOKEN_ENV} in the environment instead"
+                ],
+            )
+        merged = _merge(defaults, given)
     token = env.get(TOKEN_ENV, "").strip()
     try:
         settings = Settings.model_validate(merged)

@@ -57,6 +57,25 @@ def test_the_token_is_reported_as_set_but_never_shown(tmp_path: Path) -> None:
     assert "TOPSECRET" not in done.stdout + done.stderr
 
 
+def test_a_token_written_in_the_config_file_is_refused_not_used(tmp_path: Path) -> None:
+    # The Settings field the environment fills was also a valid file key: a token saved in
+    # the file was used (and reported "set (hidden)") although secrets never come from files.
+    path = tmp_path / "token.toml"
+    path.write_text('telegram_token = "42:FILESECRET"\n', "utf-8")
+    done = _cli("--config", str(path), "config", "check", cwd=tmp_path)
+    assert done.returncode == 2
+    lines = done.stderr.strip().splitlines()
+    assert len(lines) == 1, done.stderr
+    assert lines[0].startswith(f"{path}: telegram_token: secrets are never read from files")
+    assert "ICESCO_WATCH_TELEGRAM_TOKEN" in lines[0]
+    assert "FILESECRET" not in done.stdout + done.stderr
+    # The environment's token does not make the file's acceptable either.
+    env = {"ICESCO_WATCH_TELEGRAM_TOKEN": "42:ENVSECRET"}
+    done = _cli("--config", str(path), "config", "check", env=env, cwd=tmp_path)
+    assert done.returncode == 2
+    assert "SECRET" not in done.stdout + done.stderr
+
+
 @pytest.mark.parametrize(
     ("toml", "key"),
     [
