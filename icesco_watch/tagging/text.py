@@ -23,6 +23,7 @@ Normalisation, applied identically to texts and to keywords:
 
 from __future__ import annotations
 
+import html
 import itertools
 import math
 import re
@@ -290,8 +291,15 @@ def index_text(parts: Iterable[str], max_len: int) -> PhraseIndex:
     return PhraseIndex(words, max_len)
 
 
+# Words a category's name joins with that its slug leaves out: WordPress drops "&" from
+# "Science & Technology" (slug "science-technology"), and ICESCO's slugs drop "and" / "et" too
+# ("Culture and Communication" is listed as culture-communication).
+_CATEGORY_JOINERS = frozenset({"and", "et"})
+
+
 def category_key(category: str) -> str:
-    """Slugs and names compare equal: "science-technology", "Science Technology", and a
-    percent-encoded Arabic slug with the Arabic it encodes."""
-    text = unquote(category).replace("_", " ").replace("-", " ")
-    return "-".join(fold(text).split())
+    """Slugs and names compare equal: "science-technology", "Science & Technology", "Human and
+    Social Sciences" / "human-social-sciences", "L'Éducation" / "leducation" (WordPress drops an
+    apostrophe from a slug), and a percent-encoded Arabic slug with the Arabic it encodes."""
+    text = html.unescape(unquote(category)).replace("'", "").replace("\u2019", "")
+    return "-".join(w for w in words(text) if w not in _CATEGORY_JOINERS)
