@@ -17,7 +17,13 @@ _PHRASES = (
     r"Dans l[’']ensemble,[^?]*?site(?: web)?\s*\?",
     r"Tr[èe]s insatisfait\s+Tr[èe]s satisfait",
     r"تعليقات المستخدمين",
-    r"غير راض(?:ٍ)? تماما\s+راض(?:ٍ)? تماما",
+    # The question: "بشكل عام، ما مدى رضاك عن الموقع؟" (icesco.org/ar), "... عن الموقع
+    # الإلكتروني؟" (the replica's classic layout). Anchored from "بشكل عام" to the question mark.
+    r"بشكل\s+عام\s*[،,]?\s*ما\s+مدى\s+رضاكم?\s+عن\s+الموقع(?:\s+ال[إا]لكتروني)?\s*[؟?]",
+    # The scale's two ends as one line: "غير راض للغاية راض لأقصى درجة" (icesco.org/ar),
+    # "غير راض على الإطلاق راض تماما" (the replica), "غير راضٍ تماماً راضٍ تماماً".
+    r"غير\s+راض[ٍي]?\s+(?:للغاية|تمام(?:اً?|ًا)|على\s+ال[إا]طلاق)\s+"
+    r"راض[ٍي]?\s+(?:ل[أا]قصى\s+درجة|تمام(?:اً?|ًا)|للغاية)",
 )
 # Labels that are boilerplate only when they stand alone as a whole paragraph.
 _LABELS = {
