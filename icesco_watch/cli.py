@@ -37,6 +37,7 @@ if TYPE_CHECKING:
 
     from icesco_watch.feeds.server import FeedServer
     from icesco_watch.models import CycleReport
+    from icesco_watch.store.health import SourceState
 
 CYCLE_WAIT = 600.0  # seconds `crawl` waits for a service's cycle in progress to end
 
@@ -246,7 +247,7 @@ def status(
     Telegram deliveries and admin notices by status, then which running instance holds which
     lease (crawls, polls Telegram, is in a cycle). With --json, a last line
     {"deliveries": {...}, "notices": {...}, "leases": {name: {"holder", "expires_at"}}}."""
-    from icesco_watch.store.health import all_source_states
+    from icesco_watch.store.health import all_source_states, is_failing
     from icesco_watch.store.items import count_by_source
     from icesco_watch.store.leases import live_leases
     from icesco_watch.store.notices import notice_counts
@@ -260,16 +261,18 @@ def status(
         states = all_source_states(conn)
         counts = count_by_source(conn)
         held = quarantined(conn)
-    keys = [s.key for s in settings.sources] + sorted(
-        set(states) - {s.key for s in settings.sources}
-    )
+    enabled = {s.key: s.enabled for s in settings.sources}
+    threshold = settings.alerts.failure_threshold
+    keys = [*enabled, *sorted(set(states) - set(enabled))]
     for key in keys:
         state = states.get(key)
+        failing = state is not None and is_failing(state, threshold, bool(enabled.get(key)))
         row = {
             "key": key,
             "last_run": state.last_run.isoformat() if state and state.last_run else None,
             "last_ok": state.last_ok.isoformat() if state and state.last_ok else None,
             "consecutive_failures": state.consecutive_failures if state else 0,
+            "failing": failing,  # as /healthz says: at alerts.failure_threshold
             "last_error": state.last_error if state else None,
             "items": counts.get(key, 0),
             "channel": state.channel if state else None,  # rest | feed | html, once chosen
@@ -278,15 +281,7 @@ def status(
         if as_json:
             typer.echo(json.dumps(row, ensure_ascii=False))
             continue
-        health = (
-            "never run"
-            if state is None
-            else (
-                "ok"
-                if not row["consecutive_failures"]
-                else f"FAILING x{row['consecutive_failures']}"
-            )
-        )
+        health = _health(state, failing, enabled.get(key), threshold)
         typer.echo(
             f"{key}: {health}  items={row['items']}  channel={row['channel'] or '-'}  "
             f"last_run={row['last_run'] or '-'}  last_ok={row['last_ok'] or '-'}"
@@ -326,6 +321,24 @@ def status(
                 or "no lease held (no service running on this store)"
             )
         )
+
+
+def _health(state: SourceState | None, failing: bool, enabled: bool | None, threshold: int) -> str:
+    """A source's health in `status`: FAILING as /healthz decides it (`failing`, from
+    `is_failing`); failures short of that are shown as what they are. `enabled` is None for a
+    source no longer configured."""
+    if state is None:
+        return "never run"
+    failures = state.consecutive_failures
+    if not failures:
+        return "ok"
+    if failing:
+        return f"FAILING x{failures}"
+    if enabled is None:
+        return f"failed x{failures}, not configured"
+    if not enabled:
+        return f"failed x{failures}, disabled"
+    return f"failed x{failures} of {threshold} before alerting"
 
 
 @feeds_app.command("build")

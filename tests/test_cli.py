@@ -11,11 +11,15 @@ import pytest
 
 from icesco_watch.config.loader import load_config
 from icesco_watch.config.schema import Settings
+from icesco_watch.feeds.server import health_report
+from icesco_watch.models import CrawlResult, SourceReport
+from icesco_watch.store.health import all_source_states, record_run
 from icesco_watch.store.leases import acquire
 from icesco_watch.store.schema import open_store
 from tests.conftest import CLI, LISTINGS, clean_env, replica_config, write_replica_config
 from tests.notifiers.telegram.helpers import subscribe
 from tests.replica import ReplicaServer
+from tests.stores import store_url
 
 ITEM_FIELDS = {
     "key",
@@ -196,3 +200,43 @@ def test_status_names_the_instances_holding_the_leases(config_file: Path) -> Non
         "crawler": "host-a:101:x1",
         "telegram-updates": "host-b:202:y2",
     }
+
+
+def test_status_says_failing_only_where_healthz_does(tmp_path: Path) -> None:
+    """One failure of three is not FAILING: `status` asks /healthz's rule (`is_failing`) and shows
+    a source under the threshold, a disabled one and a removed one as what they are."""
+    config = tmp_path / "icesco-watch.toml"
+    sources = "".join(
+        f'[[sources]]\nkey = "{key}"\nlang = "{key[-2:]}"\nenabled = {enabled}\n'
+        f'start_urls = ["http://127.0.0.1:9/{key[-2:]}/"]\n'
+        for key, enabled in (("dead-en", "true"), ("dead-fr", "true"), ("off-ar", "false"))
+    )
+    config.write_text(
+        f'[storage]\nurl = "{store_url(tmp_path / "store")}"\n'
+        f"[alerts]\nfailure_threshold = 3\n{sources}",
+        "utf-8",
+    )
+    settings = load_config(config, {}).settings
+    engine = open_store(settings.storage.url)
+    for source, times in {"dead-en": 1, "dead-fr": 3, "off-ar": 5, "gone": 4}.items():
+        for _ in range(times):
+            now = datetime.now(UTC)
+            report = SourceReport(source, now, now, errors=["listing: HTTP 500"], fatal=True)
+            with engine.begin() as conn:
+                record_run(conn, report, CrawlResult(source), 3, baseline_complete=False)
+
+    done = cli(config, "status")
+    assert done.returncode == 0, done.stdout + done.stderr
+    text = _lines(done)
+    assert text["dead-en"].startswith("dead-en: failed x1 of 3 before alerting  items=")
+    assert text["dead-fr"].startswith("dead-fr: FAILING x3  items=")
+    assert text["off-ar"].startswith("off-ar: failed x5, disabled  items=")
+    assert text["gone"].startswith("gone: failed x4, not configured  items=")
+    *rows, _ = (json.loads(line) for line in cli(config, "status", "--json").stdout.splitlines())
+    with engine.connect() as conn:
+        healthz = health_report(settings, all_source_states(conn))["sources"]
+    assert {row["key"]: row["failing"] for row in rows} == {
+        row["key"]: row["failing"] for row in healthz
+    }
+    assert [row["failing"] for row in rows] == [False, True, False, False]
+    assert [row["consecutive_failures"] for row in rows] == [1, 3, 5, 4]

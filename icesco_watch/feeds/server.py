@@ -35,7 +35,7 @@ from icesco_watch.feeds.guard import (
     RateLimiter,
 )
 from icesco_watch.metrics import CONTENT_TYPE, Metrics
-from icesco_watch.store.health import SourceState, all_source_states
+from icesco_watch.store.health import SourceState, all_source_states, is_failing
 
 CACHE_CONTROL = "public, max-age=300"
 _SERVED = re.compile(rf"/(?:{FEED_PATH.pattern}|{re.escape(OPML_FILE)})?")
@@ -228,7 +228,7 @@ def health_report(settings: Settings, states: dict[str, SourceState]) -> dict[st
             {
                 "key": key,
                 "enabled": configured.get(key, False),
-                "failing": configured.get(key, False) and state.consecutive_failures >= threshold,
+                "failing": is_failing(state, threshold, configured.get(key, False)),
                 "consecutive_failures": state.consecutive_failures,
                 "last_run": _iso(state.last_run),
                 "last_ok": _iso(state.last_ok),

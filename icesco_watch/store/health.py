@@ -36,6 +36,13 @@ class SourceState:
     validated_url: str | None = None
 
 
+def is_failing(state: SourceState, failure_threshold: int, enabled: bool = True) -> bool:
+    """Whether `state`'s source is failing: enabled (a disabled or removed source never is) and
+    failed `failure_threshold` times in a row. /healthz, `status` and the recovery notice ask
+    this one rule; a source under the threshold has failed, but is not failing yet."""
+    return enabled and state.consecutive_failures >= failure_threshold
+
+
 def source_state(conn: Connection, key: str) -> SourceState:
     row = conn.execute(select(sources).where(sources.c.key == key)).first()
     return SourceState(**row._mapping) if row else SourceState(key)
@@ -80,7 +87,7 @@ def record_run(
                 last_modified=result.last_modified,
                 validated_url=result.validated_url,
             )
-        event = RECOVERED if previous.consecutive_failures >= failure_threshold else None
+        event = RECOVERED if is_failing(previous, failure_threshold) else None
     values["baseline_done"] = previous.baseline_done or baseline_complete
     if not _exists(conn, report.source):
         conn.execute(insert(sources).values(key=report.source, **values))
