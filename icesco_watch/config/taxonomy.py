@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from typing import Annotated
 
 from pydantic import AfterValidator, BeforeValidator, Field
@@ -78,6 +79,17 @@ class SectorNames(Section):
         return {"fr": self.fr, "ar": self.ar}.get(lang, self.en)
 
 
+def _names_in_each_language(value: object) -> object:
+    # A sector's feeds, index page and bot buttons exist in each language: a lone string is
+    # a mistake to explain, not the internal model's "valid dictionary or instance" message.
+    if isinstance(value, str):
+        raise ValueError(
+            f"a sector needs its name in each language: name = {{en = {json.dumps(value)}, "
+            'fr = "...", ar = "..."}'
+        )
+    return value
+
+
 class SectorConfig(Section):
     """One ICESCO sector of the taxonomy (key as in feed paths and subscriptions).
 
@@ -89,7 +101,7 @@ class SectorConfig(Section):
     """
 
     key: str = Field(pattern=r"^[a-z0-9][a-z0-9-]*$")
-    name: SectorNames
+    name: Annotated[SectorNames, BeforeValidator(_names_in_each_language)]
     units: Terms = Field(default_factory=list)
     categories: Terms = Field(default_factory=list)
     people: Terms = Field(default_factory=list)

@@ -38,3 +38,20 @@ def test_a_table_without_english_or_with_another_language_is_one_line_naming_the
     assert config_check_error(config).endswith("topics[0].name.en: is required; add it")
     config.write_text('[[topics]]\nkey = "x"\nname = { en = "W", de = "W" }\nkeywords = ["w"]\n')
     assert "topics[0].name.de: unknown key" in config_check_error(config)
+
+
+def test_a_sector_named_by_one_string_is_told_to_name_each_language(tmp_path: Path) -> None:
+    # Was "sectors[0].name: Input should be a valid dictionary or instance of SectorNames":
+    # the internal model's name, and no word of what to write.
+    config = tmp_path / "config.toml"
+    config.write_text('[[sectors]]\nkey = "water"\nname = "Water"\nunits = ["Water Unit"]\n')
+    error = config_check_error(config)
+    assert error.endswith(
+        "sectors[0].name: a sector needs its name in each language: "
+        'name = {en = "Water", fr = "...", ar = "..."}'
+    )
+    assert "SectorNames" not in error
+    config.write_text(
+        '[[sectors]]\nkey = "water"\nname = { en = "W", ar = "ماء" }\nunits = ["U"]\n'
+    )
+    assert "sectors[0].name.fr: is required; add it" in config_check_error(config)
