@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import difflib
 import os
+import re
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -184,8 +185,16 @@ def describe_errors(exc: ValidationError) -> list[str]:
             and not isinstance(error["input"], dict | list)
         ):
             message = f"{message} (got {error['input']!r})"
-        lines.append(f"{key or '(top level)'}: {message}")
+        if not key and all(_KEYED.match(line) for line in message.splitlines()):
+            # A check across sections (a route naming an unknown sector) names its own keys.
+            lines += message.splitlines()
+        else:
+            lines.append(f"{key or '(top level)'}: {message}")
     return lines
+
+
+# "telegram.routes[0].sectors: ..." - a line that starts with the key it is about.
+_KEYED = re.compile(r"^[a-z_][a-z0-9_]*(?:\[\d+\]|\.[a-z_][a-z0-9_]*)*: ")
 
 
 def _dotted(loc: tuple[int | str, ...]) -> str:

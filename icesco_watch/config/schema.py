@@ -106,12 +106,13 @@ class Settings(Section):
         topics = [t.key for t in self.topics]
         problems = []
         for i, sector in enumerate(self.sectors):
-            problems += _unknown(f"sectors.{i}.absorbs", sector.absorbs, sectors, "sector")
+            problems += _unknown(f"sectors[{i}].absorbs", sector.absorbs, sectors, "sector")
         for i, route in enumerate(self.telegram.routes):
-            problems += _unknown(f"telegram.routes.{i}.sectors", route.sectors, sectors, "sector")
-            problems += _unknown(f"telegram.routes.{i}.topics", route.topics, topics, "topic")
+            problems += _unknown(f"telegram.routes[{i}].sectors", route.sectors, sectors, "sector")
+            problems += _unknown(f"telegram.routes[{i}].topics", route.topics, topics, "topic")
         if problems:
-            raise ValueError("; ".join(problems))
+            # One line each, keyed like every other line (loader.describe_errors splits them).
+            raise ValueError("\n".join(problems))
         return self
 
     def sector(self, key: str) -> SectorConfig:

@@ -106,11 +106,11 @@ def test_the_token_comes_from_the_environment_and_is_never_printed() -> None:
         ("[feeds\nitems = 3", "TOML syntax error"),
         (
             '[[telegram.routes]]\nchat = "@icesco_edu"\nsectors = ["educaton"]',
-            "telegram.routes.0.sectors: unknown sector 'educaton'; did you mean 'education'?",
+            "telegram.routes[0].sectors: unknown sector 'educaton'; did you mean 'education'?",
         ),
         (
             '[[telegram.routes]]\nchat = "@icesco_edu"\ntopics = ["space"]',
-            "telegram.routes.0.topics: unknown topic 'space'",
+            "telegram.routes[0].topics: unknown topic 'space'",
         ),
         (
             '[[topics]]\nkey = "x"\nname = "X"\nkeywords = ["ok", "--"]',
@@ -158,6 +158,22 @@ def test_every_problem_gets_its_own_line(tmp_path: Path) -> None:
         load_config(path, environ={})
     keys = sorted(p.split(":")[0] for p in caught.value.problems)
     assert keys == ["alerts.bogus", "schedule.interval", "schedule.jitter"]
+
+
+def test_problems_across_sections_get_a_line_each_keyed_like_the_others(tmp_path: Path) -> None:
+    # They were one line, "(top level): telegram.routes.0.sectors: ...; telegram.routes.1...".
+    routes = (
+        '[[telegram.routes]]\nchat = "@icesco_edu"\nsectors = ["educaton"]\ntopics = ["space"]\n'
+        '[[telegram.routes]]\nchat = "@icesco_sci"\nsectors = ["sciense"]\n'
+    )
+    with pytest.raises(ConfigError) as caught:
+        load_config(_write(tmp_path, routes), environ={})
+    keys = [p.split(":")[0] for p in caught.value.problems]
+    assert keys == [
+        "telegram.routes[0].sectors",
+        "telegram.routes[0].topics",
+        "telegram.routes[1].sectors",
+    ]
 
 
 def test_a_missing_file_is_an_error_not_the_defaults(tmp_path: Path) -> None:
