@@ -422,6 +422,14 @@ def telegram_test(
         raise typer.Exit(2)
     engine = open_store(settings.storage.url)
     result = asyncio.run(send_test_alert(settings, engine, chat))
+    if result.error is not None and not result.answered:
+        typer.echo(
+            f"telegram.api_base_url: could not reach the Bot API at "
+            f"{redact(settings.telegram.api_base_url)!r} to send the test alert to {chat}: "
+            f"{result.error}",
+            err=True,
+        )
+        raise typer.Exit(1)
     if result.error is not None:
         typer.echo(f"Telegram refused the test alert to {chat}: {result.error}", err=True)
         raise typer.Exit(1)

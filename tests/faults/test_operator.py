@@ -157,6 +157,13 @@ CASES = [
         "Telegram refused the test alert",
         prepare=_bot_api("/bot"),
     ),
+    # The minimal config's telegram.api_base_url is a closed loopback port: nothing refused.
+    Case(
+        "telegram-test-bot-api-unreachable",
+        ("telegram", "test", "--chat", "5"),
+        1,
+        "telegram.api_base_url: could not reach the Bot API",
+    ),
     # Typer's own error path: a usage error, with the token in the environment.
     Case("usage-error", ("crawl", "--backfill", "many"), 2, "--backfill"),
     Case("port-in-use-run", ("run",), 1, "server.port", prepare=_busy_port),

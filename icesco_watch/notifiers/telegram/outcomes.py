@@ -185,12 +185,17 @@ _NEVER_SENT = (
 )
 
 
+def no_answer(exc: BaseException) -> bool:
+    """Whether the Bot API never answered: the request could not reach it, or left and nothing
+    came back (PTB wraps the transport error: TimedOut / NetworkError raised from an httpx
+    exception). A 4xx or 5xx has no httpx cause: Telegram answered."""
+    return isinstance(exc.__cause__, httpx.TransportError)
+
+
 def _left_without_answer(exc: Exception) -> bool:
-    """The request may have reached Telegram, but no answer came back (PTB wraps the transport
-    error: TimedOut / NetworkError raised from an httpx exception). A 5xx has no httpx cause:
-    Telegram answered, and did not send."""
-    cause = exc.__cause__
-    return isinstance(cause, httpx.TransportError) and not isinstance(cause, _NEVER_SENT)
+    """The request may have reached Telegram, but no answer came back. A 5xx has no httpx
+    cause: Telegram answered, and did not send."""
+    return no_answer(exc) and not isinstance(exc.__cause__, _NEVER_SENT)
 
 
 def ignore_retry_after_deprecation() -> None:

@@ -14,6 +14,7 @@ from telegram.request import HTTPXRequest
 from icesco_watch.config.schema import Settings
 from icesco_watch.models import NewsItem, summarize
 from icesco_watch.notifiers.telegram.format import format_alert
+from icesco_watch.notifiers.telegram.outcomes import no_answer
 from icesco_watch.notifiers.telegram.redact import (
     Redactor,
     install_log_redaction,
@@ -30,8 +31,9 @@ SAMPLE_BODY = (
 @dataclass(frozen=True, slots=True)
 class ProbeResult:
     message_id: int | None
-    error: str | None  # Telegram's answer when it refused (token scrubbed)
+    error: str | None  # why it was not sent (token scrubbed)
     item: NewsItem
+    answered: bool = True  # False: the Bot API never answered (unreachable, or no reply)
 
 
 def sample_item(engine: Engine) -> NewsItem:
@@ -54,7 +56,8 @@ def sample_item(engine: Engine) -> NewsItem:
 
 
 async def send_test_alert(settings: Settings, engine: Engine, chat: str) -> ProbeResult:
-    """Send the sample alert to `chat` and report Telegram's answer (never raises for it)."""
+    """Send the sample alert to `chat` and report Telegram's answer, or that none came (never
+    raises for either)."""
     assert settings.telegram_token is not None
     token = settings.telegram_token.get_secret_value()
     redact = Redactor(token)
@@ -71,5 +74,5 @@ async def send_test_alert(settings: Settings, engine: Engine, chat: str) -> Prob
                 chat_id, format_alert(item, settings.sectors), parse_mode=ParseMode.HTML
             )
     except TelegramError as exc:
-        return ProbeResult(None, redact(f"{type(exc).__name__}: {exc}"), item)
+        return ProbeResult(None, redact(f"{type(exc).__name__}: {exc}"), item, not no_answer(exc))
     return ProbeResult(sent.message_id, None, item)

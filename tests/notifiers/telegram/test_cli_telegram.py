@@ -6,7 +6,7 @@ import subprocess
 from pathlib import Path
 
 from icesco_watch.config.render import render_toml
-from tests.conftest import CLI, clean_env
+from tests.conftest import CLI, clean_env, free_port
 from tests.fakes.bot_api import FakeBotApi
 from tests.notifiers.telegram.helpers import make_settings
 
@@ -14,10 +14,10 @@ TOKEN_ENV = "ICESCO_WATCH_TELEGRAM_TOKEN"
 
 
 def run(
-    tmp_path: Path, api: FakeBotApi, *args: str, token: bool = True
+    tmp_path: Path, api: FakeBotApi, *args: str, token: bool = True, **telegram: str
 ) -> subprocess.CompletedProcess[str]:
     config = tmp_path / "icesco-watch.toml"
-    config.write_text(render_toml(make_settings(tmp_path, api)))
+    config.write_text(render_toml(make_settings(tmp_path, api, **telegram)))
     env = clean_env(**({TOKEN_ENV: api.token} if token else {}))
     return subprocess.run(
         [*CLI, "--config", str(config), "telegram", "test", *args],
@@ -44,6 +44,23 @@ def test_reports_telegram_refusal_without_the_token(tmp_path: Path, api: FakeBot
     assert "Forbidden" in result.stderr
     assert "blocked" in result.stderr
     assert api.token not in result.stdout + result.stderr
+
+
+def test_an_unreachable_bot_api_names_the_key_not_a_refusal(
+    tmp_path: Path, api: FakeBotApi
+) -> None:
+    """Nothing listens at telegram.api_base_url: Telegram refused nothing, the key is to fix."""
+    closed = f"http://127.0.0.1:{free_port()}/bot"
+    result = run(tmp_path, api, "--chat", "12345", api_base_url=closed)
+    assert result.returncode == 1
+    (line,) = result.stderr.splitlines()
+    assert line.startswith(
+        f"telegram.api_base_url: could not reach the Bot API at '{closed}' to send the test "
+        "alert to 12345: NetworkError: "
+    ), line
+    assert "refused" not in line
+    assert api.token not in result.stdout + result.stderr
+    assert api.sent == []
 
 
 def test_without_a_token_names_the_variable(tmp_path: Path, api: FakeBotApi) -> None:
