@@ -9,7 +9,7 @@ import sys
 from typing import Annotated, Any, Literal
 
 import typer
-from pydantic import BaseModel, ConfigDict, ValidationError, model_validator
+from pydantic import BaseModel, ConfigDict, ValidationError, field_validator, model_validator
 
 from icesco_watch.config.schema import Settings
 from icesco_watch.session import load
@@ -111,6 +111,12 @@ class _ClassifyInput(BaseModel):
             return {k: v for k, v in data.items() if k not in LABEL_KEYS}
         return data
 
+    @field_validator("categories", mode="before")
+    @classmethod
+    def _no_categories(cls, value: Any) -> Any:
+        """`"categories": null` is no categories, as `"lang": null` is no language."""
+        return [] if value is None else value
+
     @model_validator(mode="after")
     def _one_text(self) -> _ClassifyInput:
         if self.lead is None and self.body:
@@ -142,6 +148,8 @@ def classify(ctx: typer.Context) -> None:
     tagger = Tagger(_settings(ctx))
     bad = 0
     for number, line in enumerate(sys.stdin, start=1):
+        if number == 1:  # a byte order mark, as Windows editors save UTF-8, is not JSON
+            line = line.removeprefix("\ufeff")
         if not line.strip():
             continue
         try:

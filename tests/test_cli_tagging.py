@@ -64,6 +64,27 @@ def test_classify_of_good_input_exits_zero(tmp_path: Path) -> None:
     assert json.loads(done.stdout) == {"sectors": [], "evidence": {}, "topics": []}
 
 
+def test_classify_reads_null_categories_as_none(tmp_path: Path) -> None:
+    """`"categories": null` is no categories, as `"lang": null` is no language."""
+    line = {"title": "ICESCO Education Sector trains teachers", "categories": None, "lang": None}
+    done = run(["classify"], tmp_path, json.dumps(line) + "\n")
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert json.loads(done.stdout)["sectors"] == ["education"]
+
+
+def test_classify_skips_a_byte_order_mark_before_the_first_line(tmp_path: Path) -> None:
+    """A UTF-8 file saved with a byte order mark (Windows editors): its first line is read."""
+    lines = [
+        {"title": "ICESCO Education Sector trains teachers"},
+        {"title": "Nouvelles", "categories": ["executive-council"]},
+    ]
+    stdin = "\ufeff" + "".join(json.dumps(line) + "\n" for line in lines)
+    done = run(["classify"], tmp_path, stdin)
+    assert done.returncode == 0, done.stdout + done.stderr
+    answers = [json.loads(line) for line in done.stdout.splitlines()]
+    assert [answer["sectors"] for answer in answers] == [["education"], ["governance"]]
+
+
 def test_retag_applies_an_edited_taxonomy_to_stored_items(
     tmp_path: Path, replica: ReplicaServer
 ) -> None:
