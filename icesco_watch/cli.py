@@ -226,7 +226,8 @@ def doctor(
     ] = None,
 ) -> None:
     """Check live sources: robots.txt, which channels answer (REST API, feed, HTML) and which
-    is chosen, the newest items with date, categories and sectors, and plain warnings.
+    is chosen, the newest items with date, categories, sectors and where each field came from
+    (og:title, JSON-LD datePublished, trafilatura, REST date_gmt ...), and plain warnings.
     Stores nothing. Exit 0 when every checked source is usable, 1 otherwise."""
     from icesco_watch.doctor import run_doctor
 

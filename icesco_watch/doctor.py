@@ -4,13 +4,17 @@ whether each is usable. Nothing is stored.
 For each source, one spider run per channel (REST API, feed, HTML) reads the first listing
 page with nothing known, so every item on it is read: robots.txt is fetched afresh, each
 channel answers or says why not, the channel a cycle would choose is named, and the newest
-items are shown with their date, categories and sectors, and the channel that gave them.
+items are shown with their date, categories and sectors, the channel that gave them, and
+where each field came from (`from: title og:title, date JSON-LD datePublished, body
+trafilatura, ...` on an article page; `REST title.rendered`, `feed <published>` ... from the
+REST API or the feed). That last line is how a layout change shows: a field that moved onto a
+later fallback (a date from the URL, a body from trafilatura) is named as such.
 """
 
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
@@ -24,6 +28,8 @@ from icesco_watch.spiders.runner import Crawler, crawler_for
 from icesco_watch.tagging import Tagger
 
 NEWEST = 5
+# The fields whose source `doctor` names, in the order it names them.
+_FIELDS = ("title", "date", "body", "categories", "image")
 
 
 @dataclass
@@ -55,10 +61,19 @@ class Diagnosis:
                 f"      categories: {', '.join(item.site_categories) or '-'}"
                 f"  sectors: {', '.join(item.sectors) or '-'}"
             )
+            if item.provenance:
+                out.append(f"      from: {provenance_line(item.provenance)}")
             out.append(f"      {item.url}")
         out += [f"  warning: {w}" for w in self.warnings]
         out.append(f"  verdict: {'usable' if self.usable else 'NOT usable'}")
         return out
+
+
+def provenance_line(provenance: Mapping[str, str]) -> str:
+    """`title og:title, date JSON-LD datePublished, body trafilatura, ...`: the fields in a
+    fixed order, then any others the extractor named."""
+    names = [*_FIELDS, *sorted(k for k in provenance if k not in _FIELDS)]
+    return ", ".join(f"{name} {provenance[name]}" for name in names if provenance.get(name))
 
 
 def _channel_state(result: CrawlResult) -> str:

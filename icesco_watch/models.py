@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
@@ -59,6 +60,11 @@ class NewsItem:
     sector_evidence: dict[str, tuple[str, ...]] = field(default_factory=dict)
     topics: tuple[str, ...] = ()
     content_hash: str = ""
+    # Where each field came from, as the extractor chose it ("title" -> "og:title", "date" ->
+    # "JSON-LD datePublished", "body" -> "trafilatura" ...): what `doctor` shows, so a layout
+    # change that moves the crawl onto a fallback is seen. Only known while crawling: never
+    # stored, not part of the content hash, and ignored when items are compared.
+    provenance: Mapping[str, str] = field(default_factory=dict, compare=False)
 
     def __post_init__(self) -> None:
         if self.published.tzinfo is None:

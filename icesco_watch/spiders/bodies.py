@@ -20,7 +20,7 @@ from parsel import Selector
 
 from icesco_watch.spiders.boilerplate import clean_paragraphs
 from icesco_watch.spiders.dates import find_visible_date
-from icesco_watch.spiders.nodes import NOISE, node_text, select_first
+from icesco_watch.spiders.nodes import NOISE, first_match, node_text
 
 GenericMode = Literal["trafilatura", "densest"]
 _DATE_LINE = 40  # characters: longer lines with a date in them are sentences
@@ -38,20 +38,39 @@ def extract_body(
     sel: Selector, selectors: Sequence[str] = (), generic: GenericMode = "trafilatura"
 ) -> str:
     """The article's text: paragraphs separated by a blank line, boilerplate removed."""
-    return "\n\n".join(clean_paragraphs(body_paragraphs(sel, selectors, generic)))
+    return extract_body_from(sel, selectors, generic)[0]
+
+
+def extract_body_from(
+    sel: Selector, selectors: Sequence[str] = (), generic: GenericMode = "trafilatura"
+) -> tuple[str, str]:
+    """The article's text (as `extract_body`) and which step gave it (see `body_source`)."""
+    paragraphs, source = body_source(sel, selectors, generic)
+    return "\n\n".join(clean_paragraphs(paragraphs)), source
 
 
 def body_paragraphs(
     sel: Selector, selectors: Sequence[str] = (), generic: GenericMode = "trafilatura"
 ) -> list[str]:
-    container = select_first(sel, [*selectors, *BODY_CONTAINERS])
+    return body_source(sel, selectors, generic)[0]
+
+
+def body_source(
+    sel: Selector, selectors: Sequence[str] = (), generic: GenericMode = "trafilatura"
+) -> tuple[list[str], str]:
+    """The body's paragraphs and which step gave them: "configured selector '.x'", the
+    container ("container .entry-content"), "trafilatura", "densest block", or "none"."""
+    container = first_match(sel, [*selectors, *BODY_CONTAINERS])
     if container:
-        paragraphs = _paragraphs(container[0])
+        css, nodes = container
+        paragraphs = _paragraphs(nodes[0])
         if paragraphs:
-            return paragraphs
+            configured = css in selectors
+            return paragraphs, f"configured selector {css!r}" if configured else f"container {css}"
     if generic == "trafilatura" and (found := trafilatura_paragraphs(sel)):
-        return found
-    return densest_block(sel)
+        return found, "trafilatura"
+    densest = densest_block(sel)
+    return densest, "densest block" if densest else "none"
 
 
 def trafilatura_paragraphs(sel: Selector) -> list[str]:

@@ -300,6 +300,7 @@ class ChannelCrawl:
                 summary=summarize(entry.body),
                 body=entry.body,
                 site_categories=entry.categories,
+                provenance=entry.provenance,
             )
             result.items.append(item)
             yield item

@@ -284,6 +284,7 @@ class IcescoSpider(ChannelCrawl, Spider):
             body=fields.body,
             image=fields.image,
             site_categories=fields.site_categories,
+            provenance=fields.provenance,
         )
         self.results[key].items.append(item)
         yield item

@@ -2,13 +2,14 @@
 
 Nothing here depends on one WordPress theme: links are recognised by their permalink shape,
 fields come from structured data first and generic fallbacks after, and per-source CSS selectors
-(config) are tried before everything else so that a layout change is a config edit.
+(config) are tried before everything else so that a layout change is a config edit. Each field
+says which of its steps gave it (`ArticleFields.provenance`), which `doctor` shows.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from urllib.parse import unquote, urljoin, urlsplit
@@ -16,9 +17,9 @@ from zoneinfo import ZoneInfo
 
 from parsel import Selector
 
-from icesco_watch.spiders.bodies import BODY_CONTAINERS, extract_body
+from icesco_watch.spiders.bodies import BODY_CONTAINERS, extract_body_from
 from icesco_watch.spiders.boilerplate import strip_site_suffix
-from icesco_watch.spiders.nodes import node_text, select_first
+from icesco_watch.spiders.nodes import first_match, node_text, select_first
 from icesco_watch.spiders.published import find_published
 from icesco_watch.spiders.urls import canonical_key, is_article_url
 
@@ -41,6 +42,22 @@ class ArticleFields:
     body: str
     image: str | None
     site_categories: tuple[str, ...]
+    # Which step gave each of the other fields, as published_from does for the date.
+    title_from: str
+    body_from: str
+    image_from: str
+    categories_from: str
+
+    @property
+    def provenance(self) -> Mapping[str, str]:
+        """Where each field came from, keyed as `NewsItem.provenance` is."""
+        return {
+            "title": self.title_from,
+            "date": self.published_from,
+            "body": self.body_from,
+            "categories": self.categories_from,
+            "image": self.image_from,
+        }
 
 
 def listing_links(
@@ -105,45 +122,57 @@ def extract_article(
     body_selectors: Sequence[str] = (),
 ) -> ArticleFields:
     """Title, publication date, plain-text body, image and site categories of an article page."""
-    title = _title(sel, title_selectors)
+    title, title_from = _title(sel, title_selectors)
     if not title:
         raise ExtractionError(f"no title found on {url} (no og:title, <h1> or <title>)")
     found = find_published(sel, url, lang, zone, published_selectors)
     if found is None:
         raise ExtractionError(f"no publication date found on {url}")
     published, published_from = found
-    body = extract_body(sel, body_selectors)
+    body, body_from = extract_body_from(sel, body_selectors)
+    image, image_from = _image(sel, url)
+    categories = _categories(sel)
     return ArticleFields(
         title=title,
         published=published,
         published_from=published_from,
         body=body,
-        image=_image(sel, url),
-        site_categories=_categories(sel),
+        image=image,
+        site_categories=categories,
+        title_from=title_from,
+        body_from=body_from,
+        image_from=image_from,
+        categories_from="category links" if categories else "none",
     )
 
 
-def _title(sel: Selector, selectors: Sequence[str]) -> str:
-    configured = select_first(sel, selectors)
-    candidates = [node_text(configured[0])] if configured else []
+def _title(sel: Selector, selectors: Sequence[str]) -> tuple[str, str]:
+    """The title and which step gave it ("og:title", "<h1>" ...), or ("", "none")."""
+    configured = first_match(sel, selectors)
+    candidates = (
+        [(node_text(configured[1][0]), f"configured selector {configured[0]!r}")]
+        if configured
+        else []
+    )
     candidates += [
-        sel.css("meta[property='og:title']::attr(content)").get(""),
-        *(node_text(h1) for h1 in sel.css("h1")[:1]),
-        sel.css("title::text").get(""),
+        (sel.css("meta[property='og:title']::attr(content)").get(""), "og:title"),
+        *((node_text(h1), "<h1>") for h1 in sel.css("h1")[:1]),
+        (sel.css("title::text").get(""), "<title>"),
     ]
-    for candidate in candidates:
+    for candidate, source in candidates:
         cleaned = strip_site_suffix(" ".join(candidate.split()))
         if cleaned:
-            return cleaned
-    return ""
+            return cleaned, source
+    return "", "none"
 
 
-def _image(sel: Selector, url: str) -> str | None:
-    src = (
-        sel.css("meta[property='og:image']::attr(content)").get()
-        or sel.css(", ".join(f"{c} img::attr(src)" for c in BODY_CONTAINERS)).get()
-    )
-    return urljoin(url, src.strip()) if src else None
+def _image(sel: Selector, url: str) -> tuple[str | None, str]:
+    """The lead image's address and which step gave it: "og:image", "body <img>" or "none"."""
+    src, source = sel.css("meta[property='og:image']::attr(content)").get(), "og:image"
+    if not src:
+        css = ", ".join(f"{c} img::attr(src)" for c in BODY_CONTAINERS)
+        src, source = sel.css(css).get(), "body <img>"
+    return (urljoin(url, src.strip()), source) if src else (None, "none")
 
 
 _CATEGORY_PATH = re.compile(r"/category/(.+?)/?$")

@@ -44,7 +44,7 @@ from lxml.html import HtmlElement
 from parsel import Selector
 
 from icesco_watch.spiders.dates import at_midnight, find_visible_date, parse_iso
-from icesco_watch.spiders.nodes import NOISE, node_text, select_first
+from icesco_watch.spiders.nodes import NOISE, first_match, node_text
 from icesco_watch.spiders.urls import permalink_date
 
 HtmldateMode = Literal["off", "fast", "extensive"]
@@ -63,16 +63,18 @@ def find_published(
     selectors: Sequence[str] = (),
     htmldate: HtmldateMode = "extensive",
 ) -> tuple[datetime, str] | None:
-    """The publication date and which fallback gave it, or None when nothing does.
+    """The publication date and which fallback gave it (a configured selector is named:
+    "configured selector '.date'"), or None when nothing does.
     `htmldate` chooses htmldate's search: "fast" (markup only), "extensive" (free text too) or
     "off" (benchmarks compare the three)."""
-    configured = select_first(sel, selectors)
+    configured = first_match(sel, selectors)
     if configured:
-        node = configured[0]
+        css, nodes = configured
+        node = nodes[0]
         raw = node.attrib.get("datetime") or node.attrib.get("content") or node_text(node)
         found = parse_iso(raw, zone) or _visible(raw, lang, zone)
         if found:
-            return found, "configured selector"
+            return found, f"configured selector {css!r}"
     candidate = _from_page(sel, lang, zone)
     day = htmldate_day(sel, htmldate == "extensive") if htmldate != "off" else None
     if candidate is not None and (day is None or _ours_stands(candidate, day, sel, url, zone)):

@@ -3,12 +3,15 @@
 An entry is what a channel says about one article: its address, title, publication and
 modification times, categories and, when the channel carries it whole, the body. The spider
 turns an entry with a body into a NewsItem directly; without one it fetches the article page.
+Each entry names the element each of its fields came from (`Entry.provenance`), which `doctor`
+shows.
 """
 
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from html import unescape
 from typing import Any
@@ -36,6 +39,8 @@ class Entry:
     modified: str | None  # the channel's own modified time (UTC, ISO 8601): an edit changes it
     categories: tuple[str, ...]
     body: str | None  # None: the channel does not carry the body; fetch the article page
+    # Which element of the channel's answer gave each field (keyed as NewsItem.provenance).
+    provenance: Mapping[str, str] = field(default_factory=dict, compare=False)
 
 
 def html_text(fragment: str) -> str:
@@ -83,6 +88,7 @@ def parse_rest_posts(body: bytes, host: str, lang: str) -> list[Entry]:
         if not is_article_url(link, host, lang):
             continue
         whole = isinstance(content, dict) and not content.get("protected")
+        categories = _embedded_categories(post)
         entries.append(
             Entry(
                 url=link,
@@ -90,8 +96,14 @@ def parse_rest_posts(body: bytes, host: str, lang: str) -> list[Entry]:
                 title=html_text(str((post.get("title") or {}).get("rendered", ""))),
                 published=published,
                 modified=_iso_utc(post.get("modified_gmt")),
-                categories=_embedded_categories(post),
+                categories=categories,
                 body=html_body(str(content.get("rendered", ""))) if whole else None,
+                provenance={
+                    "title": "REST title.rendered",
+                    "date": "REST date_gmt",
+                    "body": "REST content.rendered" if whole else "none",
+                    "categories": "REST wp:term" if categories else "none",
+                },
             )
         )
     return entries
@@ -113,6 +125,8 @@ def parse_atom(body: bytes, host: str, lang: str) -> list[Entry]:
         if not is_article_url(link, host, lang) or not published:
             continue
         content = node.xpath("a:content/text()").get()
+        whole = bool(content and content.strip())
+        categories = tuple(dict.fromkeys(node.xpath("a:category/@term").getall()))
         entries.append(
             Entry(
                 url=link,
@@ -120,8 +134,14 @@ def parse_atom(body: bytes, host: str, lang: str) -> list[Entry]:
                 title=html_text(node.xpath("a:title/text()").get() or ""),
                 published=_utc(published),
                 modified=_iso_utc(node.xpath("a:updated/text()").get()),
-                categories=tuple(dict.fromkeys(node.xpath("a:category/@term").getall())),
-                body=html_body(content) if content and content.strip() else None,
+                categories=categories,
+                body=html_body(content) if content and whole else None,
+                provenance={
+                    "title": "feed <title>",
+                    "date": "feed <published>",
+                    "body": "feed <content>" if whole else "none",
+                    "categories": "feed <category>" if categories else "none",
+                },
             )
         )
     return entries

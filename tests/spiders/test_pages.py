@@ -1,4 +1,5 @@
-"""Extraction from saved pages, each with the expected result in a JSON file beside it."""
+"""Extraction from saved pages, each with the expected result in a JSON file beside it (and
+which step of each field's fallbacks gave it: what `doctor` shows)."""
 
 from __future__ import annotations
 
@@ -51,6 +52,7 @@ def test_article_extraction(case: Path) -> None:
     assert fields.published == datetime.fromisoformat(expected["published"])
     assert fields.published.tzinfo is not None
     assert fields.published_from == expected["published_from"]
+    assert fields.provenance == {"date": expected["published_from"], **expected["provenance"]}
     assert fields.body.startswith(expected["body_starts"])
     assert fields.body.endswith(expected.get("body_ends", ""))
     assert len(fields.body.split("\n\n")) == expected["paragraphs"]
@@ -72,8 +74,40 @@ def test_configured_selectors_win_over_the_fallbacks() -> None:
         body_selectors=["aside"],
     )
     assert fields.title == "Related"
-    assert fields.published_from == "configured selector"
+    assert fields.published_from == "configured selector 'aside span'"
     assert fields.published.date().isoformat() == "2024-05-10"
+    # Each field names the selector that matched, not the first one configured.
+    assert fields.provenance == {
+        "title": "configured selector 'aside h3'",
+        "date": "configured selector 'aside span'",
+        "body": "configured selector 'aside'",
+        "categories": "category links",
+        "image": "og:image",
+    }
+
+
+GENERIC = """<html><head><title>Fallback Title - ICESCO</title></head><body>
+<div class="entry-content"><img src="/wp-content/uploads/2024/05/lead.jpg">
+<p>The first paragraph of the story.</p></div>
+<time datetime="2024-05-14T10:00:00+00:00">14 May 2024</time>
+</body></html>"""
+
+
+def test_each_field_names_the_fallback_that_gave_it() -> None:
+    fields = extract_article(
+        Selector(text=GENERIC), "https://icesco.org/en/2024/05/14/x/", "en", CASABLANCA
+    )
+    assert (fields.title, fields.image) == (
+        "Fallback Title",
+        "https://icesco.org/wp-content/uploads/2024/05/lead.jpg",
+    )
+    assert fields.provenance == {
+        "title": "<title>",  # no og:title, no <h1>
+        "date": "<time datetime>",
+        "body": "container .entry-content",
+        "categories": "none",
+        "image": "body <img>",  # no og:image: the first image of the article's container
+    }
 
 
 def test_a_page_without_any_title_is_an_extraction_error() -> None:

@@ -49,7 +49,7 @@ def test_htmldate_fills_in_before_the_permalink_date() -> None:
 @pytest.mark.parametrize("mode", ["off", "fast", "extensive"])
 def test_a_configured_selector_wins_whatever_htmldate_says(mode: HtmldateMode) -> None:
     found = _published(RELATED_FIRST, mode, selectors=["div p"])
-    assert found == ("2021-03-03T00:00:00+01:00", "configured selector")
+    assert found == ("2021-03-03T00:00:00+01:00", "configured selector 'div p'")
 
 
 def test_no_date_anywhere_is_none() -> None:

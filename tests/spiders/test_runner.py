@@ -33,6 +33,10 @@ def test_the_subprocess_runner_matches_the_in_process_one(
     assert set(inside) == set(outside) == {s.key for s in settings.sources}
     for key in inside:
         assert outside[key].items == inside[key].items  # every field, dates with their zones
+        # and where each field came from, which items leave out of their comparison
+        provenance = [dict(i.provenance) for i in inside[key].items]
+        assert [dict(i.provenance) for i in outside[key].items] == provenance
+        assert all(p.get("title") and p.get("date") for p in provenance)
         assert outside[key].listing_keys == inside[key].listing_keys
         assert (outside[key].etag, outside[key].errors) == (inside[key].etag, inside[key].errors)
         assert outside[key].article_failures == inside[key].article_failures

@@ -30,6 +30,12 @@ def test_rest_category_and_posts() -> None:
     assert first.modified == "2025-03-02T09:30:00+00:00"
     assert first.categories == ("actualites",)
     assert first.body == "Premier paragraphe sur l’éducation.\n\nUn point"
+    assert first.provenance == {
+        "title": "REST title.rendered",
+        "date": "REST date_gmt",
+        "body": "REST content.rendered",
+        "categories": "REST wp:term",
+    }
 
 
 def test_atom_feed_carries_the_same_entries() -> None:
@@ -39,6 +45,12 @@ def test_atom_feed_carries_the_same_entries() -> None:
         (e.key, e.title, e.published, e.modified, e.body) for e in rest
     ]
     assert atom[0].categories == ("Actualités",)  # a feed names categories, it has no slugs
+    assert atom[0].provenance == {
+        "title": "feed <title>",
+        "date": "feed <published>",
+        "body": "feed <content>",
+        "categories": "feed <category>",
+    }
 
 
 def test_entries_of_another_language_or_host_are_left_out() -> None:
@@ -63,7 +75,9 @@ def test_a_feed_without_content_leaves_the_body_to_the_article_page() -> None:
     start, end = feed.index("<content"), feed.index("</content>") + len("</content>")
     entries = parse_atom((feed[:start] + feed[end:]).encode(), HOST, "fr")
     assert entries[0].body is None
+    assert entries[0].provenance["body"] == "none"
     assert entries[1].body == "Deuxième."
+    assert entries[1].provenance["body"] == "feed <content>"
 
 
 def test_html_body_drops_the_sites_boilerplate() -> None:

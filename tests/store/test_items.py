@@ -119,6 +119,28 @@ def test_whitespace_only_changes_are_not_edits(engine: Engine) -> None:
     }
 
 
+def test_where_fields_came_from_is_neither_stored_nor_hashed(
+    engine: Engine, tmp_path: Path
+) -> None:
+    plain = _item("a", 1)
+    traced = replace(plain, provenance={"title": "og:title", "date": "JSON-LD datePublished"})
+    assert traced.content_hash == plain.content_hash
+    assert traced == plain  # edit detection and tests compare items without it
+    assert "provenance" not in items.c  # no column: nothing to migrate
+    other = open_store(store_url(tmp_path / "other"))
+    assert _record(engine, [plain], first_run=True) == _record(other, [traced], first_run=True)
+    rows = []
+    for store in (engine, other):
+        with store.connect() as conn:
+            rows.append(conn.execute(select(items)).one()._asdict())
+            [stored] = latest_items(conn)
+        assert stored.item == plain
+        assert stored.item.provenance == {}
+    assert rows[0] == rows[1]
+    # Seen again with where its fields came from, a stored item is unchanged, not an edit.
+    assert _record(engine, [traced]) == {plain.key: Outcome.UNCHANGED}
+
+
 def test_a_key_repeated_in_one_crawl_is_one_row(engine: Engine) -> None:
     twice = [_item("a", 1), _item("a", 1)]
     assert len(_record(engine, twice, first_run=True)) == 1
