@@ -10,12 +10,15 @@ from typing import Any, Literal, get_args
 from sqlalchemy import Connection, delete, insert, select, update
 
 from icesco_watch.store.schema import chats, subscriptions
+from icesco_watch.tagging.text import phrase_key
 from icesco_watch.tagging.topics import clean_keyword, keyword_problem
 
 Kind = Literal["all", "sector", "topic", "keyword"]
 KINDS: tuple[str, ...] = get_args(Kind)
 LANGS = ("en", "ar", "fr")
 KEYWORDS_PER_CHAT = 50
+# Quotes typed around a keyword (`/watch "cultural heritage"`): not part of it.
+KEYWORD_QUOTES = "\"'\u201c\u201d\u00ab\u00bb\u2018\u2019\u201e"
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,7 +58,7 @@ def normalize_value(kind: str, value: str) -> str:
     if kind == "all":
         return ""
     if kind == "keyword":
-        flat = clean_keyword(value)
+        flat = clean_keyword(value).strip(KEYWORD_QUOTES + " ")
         if not flat:
             raise SubscriptionError("a keyword cannot be empty", "empty-keyword")
         problem = keyword_problem(flat)
@@ -112,20 +115,19 @@ def set_active(conn: Connection, chat: str, active: bool, now: datetime) -> None
 
 def add_subscription(conn: Connection, chat: str, kind: str, value: str = "") -> bool:
     """Subscribe; returns False when the chat already had it. Raises SubscriptionError."""
+    if kind == "keyword":
+        return add_keyword(conn, chat, value)[1]
     stored = normalize_value(kind, value)
     if _has(conn, chat, kind, stored):
         return False
-    if kind == "keyword":
-        count = len([s for s in list_subscriptions(conn, chat) if s.kind == "keyword"])
-        if count >= KEYWORDS_PER_CHAT:
-            message = f"at most {KEYWORDS_PER_CHAT} keywords per chat"
-            raise SubscriptionError(message, "too-many-keywords")
     conn.execute(insert(subscriptions).values(chat=chat, kind=kind, value=stored))
     return True
 
 
 def remove_subscription(conn: Connection, chat: str, kind: str, value: str = "") -> bool:
     """Unsubscribe; returns False when there was nothing to remove."""
+    if kind == "keyword":
+        return bool(remove_keyword(conn, chat, value))
     stored = normalize_value(kind, value)
     result = conn.execute(
         delete(subscriptions).where(
@@ -135,6 +137,44 @@ def remove_subscription(conn: Connection, chat: str, kind: str, value: str = "")
         )
     )
     return bool(result.rowcount)
+
+
+def add_keyword(conn: Connection, chat: str, typed: str) -> tuple[str, bool]:
+    """Watch `typed`; returns the keyword as the chat watches it (the spelling already stored
+    when it watched the same keyword, `watched_as`) and whether it was added."""
+    stored = normalize_value("keyword", typed)
+    same = watched_as(conn, chat, stored)
+    if same:
+        return same[0], False
+    count = len([s for s in list_subscriptions(conn, chat) if s.kind == "keyword"])
+    if count >= KEYWORDS_PER_CHAT:
+        message = f"at most {KEYWORDS_PER_CHAT} keywords per chat"
+        raise SubscriptionError(message, "too-many-keywords")
+    conn.execute(insert(subscriptions).values(chat=chat, kind="keyword", value=stored))
+    return stored, True
+
+
+def remove_keyword(conn: Connection, chat: str, typed: str) -> list[str]:
+    """Stop watching `typed`: every stored keyword that is the same keyword goes (a store may
+    hold several from before keywords were compared this way); returns their spellings."""
+    same = watched_as(conn, chat, normalize_value("keyword", typed))
+    if same:
+        conn.execute(
+            delete(subscriptions).where(
+                subscriptions.c.chat == chat,
+                subscriptions.c.kind == "keyword",
+                subscriptions.c.value.in_(same),
+            )
+        )
+    return same
+
+
+def watched_as(conn: Connection, chat: str, keyword: str) -> list[str]:
+    """The chat's stored keywords that are `keyword`: the same whatever their case, accents,
+    Arabic spelling variants and clitics or regular singular and plural (`phrase_key`)."""
+    key = phrase_key(keyword)
+    found = list_subscriptions(conn, chat)
+    return [s.value for s in found if s.kind == "keyword" and phrase_key(s.value) == key]
 
 
 def remove_all_subscriptions(conn: Connection, chat: str) -> int:

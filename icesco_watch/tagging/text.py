@@ -245,6 +245,15 @@ def phrase_forms(text: str) -> tuple[tuple[str, ...], ...]:
     return tuple(dict.fromkeys(itertools.product(*choices)))
 
 
+def phrase_key(text: str) -> tuple[tuple[str, ...], ...]:
+    """What identifies a keyword: two keywords are one when they are looked up in the same
+    forms (`phrase_forms`), that is when they match exactly the same texts: "teacher" and
+    "Teachers", "heritage" and "héritage", "معلم", "المعلم" and "مُعلّم" are one keyword;
+    "universal" and "university" are two, and so are "art" and "arts" ("art" meets "arts" too,
+    "arts" never meets "art")."""
+    return tuple(sorted(phrase_forms(text)))
+
+
 class PhraseIndex:
     """The n-grams of one text, for constant-time phrase lookups.
 

@@ -12,10 +12,12 @@ from icesco_watch.store.schema import open_store
 from icesco_watch.store.subscriptions import (
     KEYWORDS_PER_CHAT,
     SubscriptionError,
+    add_keyword,
     add_subscription,
     get_chat,
     list_subscriptions,
     remove_all_subscriptions,
+    remove_keyword,
     remove_subscription,
     set_active,
     set_lang,
@@ -93,6 +95,21 @@ def test_invisible_characters_typed_in_a_keyword_are_dropped(store: Engine) -> N
         assert [s.value for s in list_subscriptions(conn, "1")] == ["patrimoine"]
         with pytest.raises(SubscriptionError, match="cannot be empty"):
             add_subscription(conn, "1", "keyword", "\u200b\u2066")
+
+
+def test_a_keyword_is_stored_once_however_it_is_spelt(store: Engine) -> None:
+    # "heritage" and "Héritage" match the same news: two rows counted twice against the cap,
+    # and /unwatch of one spelling left the other sending alerts.
+    with store.begin() as conn:
+        upsert_chat(conn, "1", NOW)
+        assert add_keyword(conn, "1", "“Héritage”") == ("héritage", True)
+        assert add_keyword(conn, "1", "heritage") == ("héritage", False)
+        assert not add_subscription(conn, "1", "keyword", "HERITAGE")
+        assert add_keyword(conn, "1", "teachers") == ("teachers", True)
+        assert remove_keyword(conn, "1", "teacher") == ["teachers"]
+        assert remove_keyword(conn, "1", "teacher") == []
+        assert remove_subscription(conn, "1", "keyword", "'heritage'")
+        assert list_subscriptions(conn, "1") == []
 
 
 @pytest.mark.parametrize(

@@ -16,6 +16,7 @@ from icesco_watch.tagging.text import (
     fold,
     index_text,
     phrase,
+    phrase_key,
     tokens,
 )
 
@@ -76,6 +77,33 @@ def test_variants_normalise_alike(one: str, other: str) -> None:
 @pytest.mark.parametrize(("one", "other"), DIFFERENT, ids=[a for a, _ in DIFFERENT])
 def test_different_words_stay_apart(one: str, other: str) -> None:
     assert phrase(one) != phrase(other)
+
+
+ONE_KEYWORD = [
+    ("teacher", "Teachers"),
+    ("heritage", "Héritage"),
+    ("معلم", "المعلم"),
+    ("معلم", "مُعلّم"),
+    ("معلم", "المعلمين"),
+    ("university", "universities"),
+    ("journal", "journaux"),
+    ("cultural heritage", "“Cultural Héritage”"),
+]
+TWO_KEYWORDS = [
+    ("universal", "university"),
+    ("art", "arts"),  # "art" meets "arts" too, "arts" never meets "art": not one keyword
+    ("news", "new"),
+]
+
+
+@pytest.mark.parametrize(("one", "other"), ONE_KEYWORD, ids=[b for _, b in ONE_KEYWORD])
+def test_keywords_matching_the_same_texts_are_one(one: str, other: str) -> None:
+    assert phrase_key(one) == phrase_key(other)
+
+
+@pytest.mark.parametrize(("one", "other"), TWO_KEYWORDS, ids=[a for a, _ in TWO_KEYWORDS])
+def test_keywords_matching_other_texts_are_two(one: str, other: str) -> None:
+    assert phrase_key(one) != phrase_key(other)
 
 
 def test_fold_keeps_letters_and_removes_marks() -> None:

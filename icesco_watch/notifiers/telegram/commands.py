@@ -28,10 +28,13 @@ from icesco_watch.notifiers.telegram.status import store_status
 from icesco_watch.store.items import latest_items
 from icesco_watch.store.subscriptions import (
     SubscriptionError,
+    add_keyword,
     add_subscription,
     get_chat,
     list_subscriptions,
+    normalize_value,
     remove_all_subscriptions,
+    remove_keyword,
     remove_subscription,
     set_lang,
     set_paused,
@@ -239,22 +242,26 @@ class Commands(Conversation):
         try:
             with self.engine.begin() as conn:
                 upsert_chat(conn, chat, utcnow())
-                changed = (add_subscription if add else remove_subscription)(
-                    conn, chat, "keyword", keyword
-                )
+                if add:
+                    stored, added = add_keyword(conn, chat, keyword)
+                else:
+                    removed = remove_keyword(conn, chat, keyword)
         except SubscriptionError as exc:
             # Our own translated words (their isolates kept), not text to echo back.
             reason = html.escape(explain(t, exc), quote=False)
             await self._reply(update, context, t.gettext("Sorry: {reason}.", reason=reason))
             return
-        shown = echo(keyword.casefold(), 100)  # a watched keyword is at most 100 characters
-        if add and changed:
-            text = t.gettext("Watching “{keyword}”.", keyword=shown)
+        # Named as the chat watches it (a watched keyword is at most 100 characters).
+        if add and added:
+            text = t.gettext("Watching “{keyword}”.", keyword=echo(stored, 100))
         elif add:
-            text = t.gettext("Already watching “{keyword}”.", keyword=shown)
-        elif changed:
-            text = t.gettext("Stopped watching “{keyword}”.", keyword=shown)
+            text = t.gettext("Already watching “{keyword}”.", keyword=echo(stored, 100))
+        elif removed:
+            text = "\n".join(
+                t.gettext("Stopped watching “{keyword}”.", keyword=echo(k, 100)) for k in removed
+            )
         else:
+            shown = echo(normalize_value("keyword", keyword), 100)
             text = t.gettext("You were not watching “{keyword}”.", keyword=shown)
         await self._reply(update, context, text)
 

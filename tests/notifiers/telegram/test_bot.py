@@ -5,12 +5,21 @@ from __future__ import annotations
 import asyncio
 from pathlib import Path
 
+from sqlalchemy import insert
+
 from icesco_watch.notifiers.telegram.sender import Sender
 from icesco_watch.store.outbox import get_deliveries
-from icesco_watch.store.schema import open_store
-from icesco_watch.store.subscriptions import get_chat, list_subscriptions
+from icesco_watch.store.schema import open_store, subscriptions
+from icesco_watch.store.subscriptions import get_chat, list_subscriptions, upsert_chat
 from tests.fakes.bot_api import FakeBotApi
-from tests.notifiers.telegram.helpers import Chat, make_settings, news, store_new, with_bot
+from tests.notifiers.telegram.helpers import (
+    NOW,
+    Chat,
+    make_settings,
+    news,
+    store_new,
+    with_bot,
+)
 
 ADMIN = 4242
 
@@ -198,3 +207,61 @@ def test_a_press_on_an_older_keyboard_does_what_its_button_showed(
         assert [(s.kind, s.value) for s in list_subscriptions(conn, "1800")] == [
             ("sector", "education")
         ]
+
+
+def test_watch_and_unwatch_know_a_keyword_however_it_is_spelt(
+    tmp_path: Path, api: FakeBotApi
+) -> None:
+    # Matching took "Héritage" and "heritage" (or "teachers" and "teacher", "مُعلّم" and
+    # "معلم") for one keyword, /unwatch did not: "You were not watching" while its alerts came.
+    settings = make_settings(tmp_path, api)
+    engine = open_store(settings.storage.url)
+    user = Chat(api, 1900)
+
+    async def scenario(sender: Sender) -> None:
+        assert await user.ask("/watch Héritage") == "Watching “héritage”."
+        assert await user.ask("/watch heritage") == "Already watching “héritage”."
+        assert await user.ask("/unwatch heritage") == "Stopped watching “héritage”."
+        assert await user.ask("/watch teachers") == "Watching “teachers”."
+        assert await user.ask("/unwatch teacher") == "Stopped watching “teachers”."
+        assert await user.ask("/watch مُعلّم") == "Watching “مُعلّم”."
+        assert await user.ask("/watch المعلمين") == "Already watching “مُعلّم”."
+        assert await user.ask("/unwatch معلم") == "Stopped watching “مُعلّم”."
+        assert await user.ask('/watch "cultural heritage"') == "Watching “cultural heritage”."
+        assert await user.ask("/watch « Cultural Heritage »") == (
+            "Already watching “cultural heritage”."
+        )
+        assert await user.ask("/watch universal") == "Watching “universal”."
+        assert await user.ask("/unwatch university") == "You were not watching “university”."
+
+    with_bot(settings, engine, scenario)
+    with engine.connect() as conn:
+        assert [s.value for s in list_subscriptions(conn, "1900")] == [
+            "cultural heritage",
+            "universal",
+        ]
+
+
+def test_unwatch_removes_every_stored_spelling_of_the_keyword(
+    tmp_path: Path, api: FakeBotApi
+) -> None:
+    # A store written before keywords were compared by their forms may hold one keyword twice.
+    settings = make_settings(tmp_path, api)
+    engine = open_store(settings.storage.url)
+    with engine.begin() as conn:
+        upsert_chat(conn, "1901", NOW)
+        for spelling in ("heritage", "héritage", "education"):
+            conn.execute(insert(subscriptions).values(chat="1901", kind="keyword", value=spelling))
+    user = Chat(api, 1901)
+
+    async def scenario(sender: Sender) -> None:
+        listing = await user.ask("/list")
+        assert "“heritage”" in listing
+        assert "“héritage”" in listing
+        assert await user.ask("/unwatch HÉRITAGE") == (
+            "Stopped watching “heritage”.\nStopped watching “héritage”."
+        )
+
+    with_bot(settings, engine, scenario)
+    with engine.connect() as conn:
+        assert [s.value for s in list_subscriptions(conn, "1901")] == ["education"]
