@@ -4,9 +4,10 @@ topic stops receiving alerts (Telegram closed or deleted it).
 One notice per closed topic: `close_topic` records the topic once, and only that first record
 makes the sender queue a notice. It goes to the group itself, without a thread (its General
 topic, which admins see), and if the group refuses it too, to each of `telegram.admin_chats`.
-It says which topic, what Telegram answered, and the two ways back: `/here` in a topic, or a
-route's `thread` in the config. A notice carries no delivery; a crash before it leaves loses
-it, and the log line (a warning) and `closed_topics` in the store remain.
+It says which topic, that Telegram refused it (Telegram's own words go to the log line), and
+the two ways back: `/here` in a topic, or a route's `thread` in the config. A notice carries
+no delivery; a crash before it leaves loses it, and the log line (a warning) and
+`closed_topics` in the store remain.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from telegram import Update
 
 from icesco_watch.config.schema import Settings
 from icesco_watch.notifiers.telegram.i18n import Translator, translator
+from icesco_watch.notifiers.telegram.menu import HERE_ARGUMENTS
 from icesco_watch.notifiers.telegram.outcomes import Message, Verdict
 
 log = logging.getLogger(__name__)
@@ -34,24 +36,26 @@ def forum_thread(update: Update) -> int | None:
     return message.message_thread_id
 
 
-def topic_notice(t: Translator, chat: str, thread: int, error: str, routes: Sequence[int]) -> str:
-    """The notice's text (Telegram HTML) in the group's language. `routes`: the config routes'
-    indexes that name the topic, so the admin knows which `[[telegram.routes]]` entry to edit."""
+def topic_notice(t: Translator, chat: str, thread: int, routes: Sequence[int]) -> str:
+    """The notice's text (Telegram HTML) in the group's language (Telegram's own words stay in
+    the log). `routes`: the config routes' indexes that name the topic, so the admin knows which
+    `[[telegram.routes]]` entry to edit."""
     heading = t.gettext(
         "Alerts to forum topic {thread} of chat {chat} have stopped.",
         thread=thread,
         chat=html.escape(chat),
     )
+    here = "<code>" + t.gettext(HERE_ARGUMENTS) + "</code>"
     lines = [
         f"⚠️ <b>{heading}</b>",
-        t.gettext("Telegram refused to post there: {error}", error=html.escape(error)),
+        t.gettext("Telegram refused to post there: the topic is closed or was deleted."),
         t.gettext(
             "The alerts queued for it were not sent, and none will be queued for it any more."
         ),
         t.gettext(
             "To receive them again: type {command} in the topic that should get them (reopen "
             "this one, or create a new one).",
-            command="<code>/here &lt;sectors…&gt;</code>",
+            command=here,
         ),
     ]
     if routes:
@@ -80,7 +84,7 @@ def notice_message(
         extra={"fields": {"chat": chat, "thread": thread, "error": error}},
     )
     fallback = tuple(c for c in settings.telegram.admin_chats if c != chat)
-    text = topic_notice(t or translator(None), chat, thread, error, routes)
+    text = topic_notice(t or translator(None), chat, thread, routes)
     return Message(chat, text, (), fallback=fallback)
 
 

@@ -30,6 +30,8 @@ ADMIN_COMMANDS: list[tuple[str, str]] = [
     ("status", N_("Sources and delivery queue")),
     ("crawl", N_("Run a crawl cycle now")),
 ]
+# What /here takes, as the help writes it: every reply naming /here's argument shows this.
+HERE_ARGUMENTS = N_("/here &lt;sector…&gt;")
 HELP = N_(
     "<b>ICESCO news alerts</b>\n"
     "/sectors: choose sectors with buttons\n"

@@ -20,6 +20,7 @@ from icesco_watch.notifiers.telegram.choices import Choice
 from icesco_watch.notifiers.telegram.commands import Commands, Context
 from icesco_watch.notifiers.telegram.forum import forum_thread
 from icesco_watch.notifiers.telegram.i18n import N_, Translator
+from icesco_watch.notifiers.telegram.menu import HERE_ARGUMENTS
 from icesco_watch.notifiers.telegram.replies import ECHO, echo
 from icesco_watch.store.subscriptions import upsert_chat
 from icesco_watch.store.topics import (
@@ -74,7 +75,7 @@ class TopicCommands:
                 if removed
                 else t.gettext("Nothing was sent here.")
             )
-            again = t.gettext("{command} to start again.", command="/here &lt;sector…&gt;")
+            again = t.gettext("{command} to start again.", command=t.gettext(HERE_ARGUMENTS))
             await self._reply(update, f"{text} {again}")
             return
         sectors = await self._sectors(update, t, groups)
@@ -143,7 +144,7 @@ class TopicCommands:
                 t.gettext(
                     "Alerts here are suspended: Telegram refused to post into this topic. "
                     "Type {command} here to restart them.",
-                    command="/here &lt;sector…&gt;",
+                    command=t.gettext(HERE_ARGUMENTS),
                 )
             )
         return "\n".join(lines)
@@ -152,7 +153,7 @@ class TopicCommands:
     def _usage(t: Translator) -> str:
         return t.gettext(
             USAGE,
-            command="/here &lt;sector…&gt;",
+            command=t.gettext(HERE_ARGUMENTS),
             example="/here culture education",
             off="/here off",
         )

@@ -12,13 +12,22 @@ from sqlalchemy import Engine
 from telegram.error import BadRequest
 
 from icesco_watch.config.schema import Settings
+from icesco_watch.notifiers.telegram.i18n import FSI, PDI
 from icesco_watch.notifiers.telegram.outcomes import Backoff, DrainReport, Message, judge
 from icesco_watch.notifiers.telegram.sender import Sender
 from icesco_watch.notifiers.telegram.status import store_status
+from icesco_watch.store.chat_language import set_ui_lang
 from icesco_watch.store.schema import open_store
 from icesco_watch.store.topics import get_closed_topic
 from tests.fakes.bot_api import FakeBotApi
-from tests.notifiers.telegram.helpers import bot_for, deliveries, make_settings, news, store_new
+from tests.notifiers.telegram.helpers import (
+    NOW,
+    bot_for,
+    deliveries,
+    make_settings,
+    news,
+    store_new,
+)
 
 GROUP, ADMIN = -100777, -100999
 QUICK = Backoff(base=0.1, cap=0.5, max_attempts=6)
@@ -166,6 +175,39 @@ def test_the_notice_goes_to_the_admin_chats_when_the_group_refuses_it(
     assert api.messages_to(GROUP) == []
     [notice] = api.messages_to(ADMIN)
     assert f"Alerts to forum topic {culture} of chat {GROUP} have stopped" in notice.plain
+
+
+@pytest.mark.parametrize(
+    ("lang", "refused", "argument"),
+    [
+        ("fr", "Telegram a refusé d'y publier : le sujet est fermé ou a été supprimé.", "secteur…"),
+        ("ar", "رفض تيليغرام النشر فيه: الموضوع مغلق أو محذوف.", "قطاع…"),
+    ],
+    ids=["fr", "ar"],
+)
+def test_the_notice_speaks_the_groups_language_not_telegrams(
+    tmp_path: Path, api: FakeBotApi, lang: str, refused: str, argument: str
+) -> None:
+    # The notice showed "BadRequest: Topic_closed" and the English "/here <sectors…>".
+    culture = api.open_topic(GROUP)
+    routes = [{"chat": str(GROUP), "thread": culture, "sectors": ["culture"]}]
+    settings = make_settings(tmp_path, api, routes=routes)
+    engine = open_store(settings.storage.url)
+    with engine.begin() as conn:
+        set_ui_lang(conn, str(GROUP), lang, NOW)
+    api.close_topic(GROUP, culture)
+    store_new(engine, settings, [news("art", sectors=("culture",))])
+    drain(settings, engine)
+    [notice] = api.messages_in(GROUP, None)
+    shown = notice.plain.replace(FSI, "").replace(PDI, "")  # Arabic isolates "/here"
+    assert refused in shown
+    assert f"/here <{argument}>" in shown
+    assert "topic_closed" not in shown.casefold()
+    assert "sector" not in shown
+    with engine.connect() as conn:
+        closed = get_closed_topic(conn, str(GROUP), culture)
+    assert closed is not None
+    assert "topic_closed" in closed.reason.casefold()  # Telegram's words stay for the admins
 
 
 @pytest.mark.parametrize(

@@ -40,10 +40,12 @@ def api() -> Iterator[FakeBotApi]:
         yield fake
 
 
-async def ask(api: FakeBotApi, user: int, text: str, thread: int | None) -> str:
+async def ask(
+    api: FakeBotApi, user: int, text: str, thread: int | None, language_code: str = "en"
+) -> str:
     """`user` types `text` in `thread` of the group (None: General); the bot's reply there."""
     before = len(api.messages_in(GROUP, thread))
-    api.user_sends(GROUP, text, user, "supergroup", thread=thread)
+    api.user_sends(GROUP, text, user, "supergroup", thread=thread, language_code=language_code)
     await api.wait_for_async(lambda fake: len(fake.messages_in(GROUP, thread)) > before)
     return api.messages_in(GROUP, thread)[before].plain
 
@@ -139,3 +141,28 @@ def test_here_takes_several_sector_names_of_several_words_between_commas(
     with engine.connect() as conn:
         assert sectors_of_topic(conn, str(GROUP), culture) == ["culture", "education"]
         assert sectors_of_topic(conn, str(GROUP), other) == ["foresight-ai", "science"]
+
+
+@pytest.mark.parametrize(
+    ("lang", "argument"), [("fr", "secteur…"), ("ar", "قطاع…")], ids=["fr", "ar"]
+)
+def test_here_names_its_argument_in_the_chats_language(
+    tmp_path: Path, api: FakeBotApi, lang: str, argument: str
+) -> None:
+    # /help wrote "/here <secteur…>", the replies of /here itself "/here <sector…>".
+    culture = api.open_topic(GROUP)
+    settings = make_settings(tmp_path, api)
+    engine = open_store(settings.storage.url)
+
+    async def scenario(sender: Sender) -> None:
+        replies = [await ask(api, OWNER, "/here", culture, lang)]
+        replies.append(await ask(api, OWNER, "/here off", culture, lang))
+        with engine.begin() as conn:  # as the sender records a TOPIC_CLOSED answer
+            close_topic(conn, str(GROUP), culture, [], "closed", NOW)
+        replies.append(await ask(api, OWNER, "/here", culture, lang))
+        replies.append(await ask(api, OWNER, "/here cultur", culture, lang))
+        for reply in replies:
+            assert f"<{argument}>" in reply, reply
+            assert "sector" not in reply, reply
+
+    with_bot(settings, engine, scenario, budget=ROOMY)
