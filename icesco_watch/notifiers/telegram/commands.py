@@ -19,7 +19,11 @@ from icesco_watch.notifiers.telegram.choices import Choice
 from icesco_watch.notifiers.telegram.conversation import Context, Conversation
 from icesco_watch.notifiers.telegram.format import format_digest
 from icesco_watch.notifiers.telegram.i18n import LANGUAGE_NAMES, N_
-from icesco_watch.notifiers.telegram.language import language_reply
+from icesco_watch.notifiers.telegram.language import (
+    language_reply,
+    news_language_reply,
+    news_languages,
+)
 from icesco_watch.notifiers.telegram.menu import ADMIN_COMMANDS, PUBLIC_COMMANDS, help_text
 from icesco_watch.notifiers.telegram.overview import chat_overview, status_overview
 from icesco_watch.notifiers.telegram.reasons import explain
@@ -36,7 +40,6 @@ from icesco_watch.store.subscriptions import (
     remove_all_subscriptions,
     remove_keyword,
     remove_subscription,
-    set_lang,
     set_paused,
     upsert_chat,
 )
@@ -283,7 +286,7 @@ class Commands(Conversation):
         text = (
             "\n".join(lines) if lines else t.gettext("Nothing yet: try /sectors or /subscribe all.")
         )
-        news = LANGUAGE_NAMES[state.lang] if state and state.lang else t.gettext("all languages")
+        news = news_languages(t, state.lang if state else None)
         text += "\n" + t.gettext("News in: {languages}.", languages=news)
         text += "\n" + t.gettext("The bot speaks: {language}.", language=LANGUAGE_NAMES[t.locale])
         text += "\n" + "\n".join(delivery)
@@ -315,22 +318,11 @@ class Commands(Conversation):
             await self._reply(update, context, part)
 
     async def lang(self, update: Update, context: Context) -> None:
-        """/lang en|ar|fr|all: the news languages (not the bot's own language: /language)."""
-        if not await self._may_change(update, context):
+        """/lang [en|ar|fr|all]: show or set the news language (not the bot's own: /language)."""
+        if context.args and not await self._may_change(update, context):
             return
-        t = self._t(update)
-        wanted = (context.args or [""])[0].casefold()
-        if wanted not in ("en", "ar", "fr", "all"):
-            usage = t.gettext("Usage: /lang en, /lang ar, /lang fr or /lang all.")
-            hint = t.gettext("The bot's own language is /language.")
-            await self._reply(update, context, usage + " " + hint)
-            return
-        with self.engine.begin() as conn:
-            set_lang(conn, _chat(update), None if wanted == "all" else wanted, utcnow())
-        shown = t.gettext("every language") if wanted == "all" else LANGUAGE_NAMES[wanted]
-        await self._reply(
-            update, context, t.gettext("From now on, news in: {languages}.", languages=shown)
-        )
+        reply = news_language_reply(self.engine, update, context.args or [], utcnow())
+        await self._reply(update, context, reply)
 
     async def language(self, update: Update, context: Context) -> None:
         """/language [en|ar|fr]: show or change the language the bot speaks in this chat."""

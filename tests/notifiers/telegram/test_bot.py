@@ -265,3 +265,24 @@ def test_unwatch_removes_every_stored_spelling_of_the_keyword(
     with_bot(settings, engine, scenario)
     with engine.connect() as conn:
         assert [s.value for s in list_subscriptions(conn, "1901")] == ["education"]
+
+
+def test_lang_takes_one_language_and_alone_shows_it(tmp_path: Path, api: FakeBotApi) -> None:
+    # "/lang fr ar" set French and dropped "ar" without a word; "/lang" alone gave only usage.
+    settings = make_settings(tmp_path, api)
+    engine = open_store(settings.storage.url)
+    user, member = Chat(api, 1950), Chat(api, -1001950, user_id=77, chat_type="supergroup")
+    usage = "Usage: /lang en, /lang ar, /lang fr or /lang all. The bot's own language is /language."
+
+    async def scenario(sender: Sender) -> None:
+        assert await user.ask("/lang") == "News in: all languages.\n" + usage
+        assert await user.ask("/lang fr ar") == "I don't know the language “fr ar”.\n" + usage
+        assert await user.ask("/lang fr") == "From now on, news in: Français."
+        assert await user.ask("/lang") == "News in: Français.\n" + usage
+        assert await member.ask("/lang") == "News in: all languages.\n" + usage  # anyone asks
+
+    with_bot(settings, engine, scenario)
+    with engine.connect() as conn:
+        chat = get_chat(conn, "1950")
+    assert chat is not None
+    assert chat.lang == "fr"
