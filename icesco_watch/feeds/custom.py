@@ -9,6 +9,11 @@ bounded (length, number of terms); anything off answers 400 with one line saying
 Documents are cached in a bounded LRU keyed by the normalised query, the format and the store's
 last change (`store.items.last_change`), so a feed reader polling an unchanged query costs one
 small SQL aggregate and answers 304 to its ETag. The server module only mounts `CustomFeeds`.
+
+Uncached documents are built on `BUILDS_AT_ONCE` threads of their own, at most `BUILDS_WAITING`
+more queued behind them; beyond that a query answers 503 with Retry-After at once. A burst of
+distinct queries used to hold the event loop's default threads while they waited for a build,
+so `/healthz`, `/metrics` and cached feeds stopped answering (found by probing the server).
 """
 
 from __future__ import annotations
@@ -18,6 +23,7 @@ import gzip
 import hashlib
 import threading
 from collections import OrderedDict
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from urllib.parse import parse_qsl, urlencode
 
@@ -42,6 +48,9 @@ CACHE_ENTRIES = 256
 # few items a day per language: 1,000 items reach back months).
 SCAN_LIMIT = 1000
 BUILDS_AT_ONCE = 2  # uncached documents built at the same time; cached answers never wait
+BUILDS_WAITING = 8  # uncached queries queued behind those (each waits a few builds at most;
+# a build of 1,000 scanned items takes under a second); one more is told to retry (503)
+RETRY_AFTER = 5  # seconds, in the 503's Retry-After
 _BATCH = 500
 _PARAMS = ("lang", "sector", "topic", "q")
 _LANGS = ("en", "ar", "fr")
@@ -197,6 +206,9 @@ class Rendered:
         return self._gzipped
 
 
+_Key = tuple[str, str, int]  # normalised query, format, the store's last change
+
+
 class CustomFeeds:
     """The aiohttp handler for custom feeds, with its LRU of rendered documents."""
 
@@ -205,10 +217,12 @@ class CustomFeeds:
         self.engine = engine
         self.entries = entries
         self.renders = 0  # documents built (cache misses): a poll served from the cache adds none
-        self._cache: OrderedDict[tuple[str, str, int], Rendered] = OrderedDict()
+        self._cache: OrderedDict[_Key, Rendered] = OrderedDict()
         self._lock = threading.Lock()
-        # Distinct queries cannot keep every worker thread busy building documents.
-        self._builds = threading.BoundedSemaphore(BUILDS_AT_ONCE)
+        # Builds have threads of their own: however many distinct queries arrive, the loop's
+        # default threads (health, metrics, cache lookups) never wait behind them.
+        self.builders = ThreadPoolExecutor(BUILDS_AT_ONCE, thread_name_prefix="custom-feed")
+        self._queued = 0  # builds asked for and not yet done; touched on the event loop only
 
     async def handle(self, request: web.Request) -> web.StreamResponse:
         """GET /feed.rss|.atom?…: the document, 304 to a matching ETag, 400 with one line."""
@@ -219,7 +233,20 @@ class CustomFeeds:
             return web.Response(
                 status=400, text=f"{error}\n", headers={"Cache-Control": "no-store"}
             )
-        rendered = await asyncio.to_thread(self.rendered, feed, fmt)
+        key, rendered = await asyncio.to_thread(self.cached, feed, fmt)
+        if rendered is None:
+            if self._queued >= BUILDS_AT_ONCE + BUILDS_WAITING:
+                return web.Response(
+                    status=503,
+                    text="too many new custom feeds asked at once; retry in a few seconds\n",
+                    headers={"Retry-After": str(RETRY_AFTER), "Cache-Control": "no-store"},
+                )
+            self._queued += 1
+            try:
+                loop = asyncio.get_running_loop()
+                rendered = await loop.run_in_executor(self.builders, self.build, feed, fmt, key)
+            finally:
+                self._queued -= 1
         gzipped = accepts_gzip(request.headers.get("Accept-Encoding", ""))
         headers = {
             "ETag": rendered.gzip_etag if gzipped else rendered.etag,
@@ -240,22 +267,33 @@ class CustomFeeds:
 
     def rendered(self, feed: CustomFeed, fmt: Format) -> Rendered:
         """The document for `feed` as the store is now, from the cache when nothing changed."""
+        key, cached = self.cached(feed, fmt)
+        return cached if cached is not None else self.build(feed, fmt, key)
+
+    def cached(self, feed: CustomFeed, fmt: Format) -> tuple[_Key, Rendered | None]:
+        """The cache key of `feed` as the store is now, and its document if cached."""
         # The marker is read before the items: a change in between caches newer items under
         # the older marker, which the next request replaces; never older items under a newer.
         with self.engine.connect() as conn:
             marker = last_change(conn)
         key = (feed.canonical, fmt, marker)
         with self._lock:
-            cached = self._cache.get(key)
-            if cached is not None:
+            found = self._cache.get(key)
+            if found is not None:
                 self._cache.move_to_end(key)
-                return cached
-        with self._builds:
-            entries = custom_entries(self.engine, feed, self.settings.feeds.items)
-            with self.engine.connect() as conn:
-                versions = related_versions(conn, [item.key for item in entries])
-            base = base_url(self.settings)
-            body = render_feed(feed, fmt, entries, self.settings, base, versions=versions)
+            return key, found
+
+    def build(self, feed: CustomFeed, fmt: Format, key: _Key) -> Rendered:
+        """Build and cache the document under `key` (unless a build queued before this one
+        already did: the same query asked twice at once is built once)."""
+        with self._lock:
+            if (found := self._cache.get(key)) is not None:
+                return found
+        entries = custom_entries(self.engine, feed, self.settings.feeds.items)
+        with self.engine.connect() as conn:
+            versions = related_versions(conn, [item.key for item in entries])
+        base = base_url(self.settings)
+        body = render_feed(feed, fmt, entries, self.settings, base, versions=versions)
         rendered = Rendered(body, f'"{hashlib.blake2b(body, digest_size=12).hexdigest()}"')
         with self._lock:
             self.renders += 1
@@ -263,6 +301,10 @@ class CustomFeeds:
             while len(self._cache) > self.entries:
                 self._cache.popitem(last=False)
         return rendered
+
+    def close(self) -> None:
+        """Stop the build threads; queued builds are dropped (their requests are gone)."""
+        self.builders.shutdown(wait=False, cancel_futures=True)
 
 
 def accepts_gzip(header: str) -> bool:

@@ -97,6 +97,7 @@ class FeedServer:
         self.not_modified = 0  # 304 answers given
         self._cache: dict[str, CachedFile] = {}
         self._runner: web.AppRunner | None = None
+        self.custom: custom.CustomFeeds | None = None  # the custom feeds of the app served
 
     @property
     def url(self) -> str:
@@ -105,7 +106,10 @@ class FeedServer:
 
     def app(self) -> web.Application:
         app = web.Application()
-        app.router.add_get(custom.ROUTE, custom.CustomFeeds(self.settings, self.engine).handle)
+        if self.custom is not None:
+            self.custom.close()
+        self.custom = custom.CustomFeeds(self.settings, self.engine)
+        app.router.add_get(custom.ROUTE, self.custom.handle)
         app.router.add_get("/healthz", self._healthz)
         app.router.add_get("/metrics", self._metrics)
         app.router.add_get("/{path:.*}", self._file)
@@ -135,6 +139,8 @@ class FeedServer:
         if self._runner is not None:
             await self._runner.cleanup()
             self._runner = None
+        if self.custom is not None:
+            self.custom.close()
         logging.getLogger("asyncio").removeFilter(self._accept_errors)
 
     async def _file(self, request: web.Request) -> web.StreamResponse:

@@ -5,6 +5,8 @@ from __future__ import annotations
 import gzip
 import html.parser
 import http.client
+import threading
+from concurrent.futures import Future, ThreadPoolExecutor, as_completed
 from dataclasses import dataclass
 from urllib.parse import urlencode
 
@@ -14,6 +16,8 @@ from sqlalchemy import Engine
 
 from icesco_watch.config.schema import Settings
 from icesco_watch.feeds.custom import (
+    BUILDS_AT_ONCE,
+    BUILDS_WAITING,
     MAX_QUERY_CHARS,
     MAX_TERMS,
     CustomFeeds,
@@ -264,3 +268,45 @@ def test_a_client_that_refuses_gzip_gets_the_plain_custom_feed(
     assert reply.headers["Content-Encoding"] is None
     assert reply.body == plain.body
     assert reply.headers["ETag"] == plain.headers["ETag"]
+
+
+def test_a_burst_of_new_queries_never_holds_health_metrics_or_cached_feeds(
+    server: FeedServer, engine: Engine
+) -> None:
+    """Builds waited for a slot while holding the loop's default threads: sixty distinct
+    queries at once left /healthz, /metrics and already cached feeds unanswered until the
+    connection was cut. Builds now have threads of their own, a bounded queue behind them,
+    and a query beyond it is told to retry at once."""
+    store_items(engine, ITEMS)
+    assert get(server, "/feed.rss?q=patrimoine").status == 200  # cached from now on
+    assert server.custom is not None
+    gate = threading.Event()
+    busy = [server.custom.builders.submit(gate.wait, 30) for _ in range(BUILDS_AT_ONCE)]
+    queries = [f"/feed.rss?q=word{n}" for n in range(BUILDS_AT_ONCE + BUILDS_WAITING + 3)]
+    with ThreadPoolExecutor(len(queries)) as pool:
+        pending = [pool.submit(get, server, query) for query in queries]
+        try:
+            # Every build slot is taken and the queue is full: the extra queries answer now.
+            told = [future.result(timeout=20) for future in _first_done(pending, 3)]
+            assert [reply.status for reply in told] == [503] * 3
+            assert all(reply.headers["Retry-After"] for reply in told)
+            # Meanwhile the rest of the server answers as if nothing were happening.
+            assert get(server, "/healthz").status == 200
+            assert get(server, "/metrics").status == 200
+            assert get(server, "/feed.rss?q=patrimoine").status == 200
+            assert sum(future.done() for future in pending) == 3  # the queued still wait
+        finally:
+            gate.set()
+        replies = [future.result(timeout=30) for future in pending]
+    assert all(future.result() for future in busy)
+    assert sorted(reply.status for reply in replies).count(200) == len(queries) - 3
+
+
+def _first_done(futures: list[Future[Reply]], count: int) -> list[Future[Reply]]:
+    """The first `count` futures to finish (the others are still waiting)."""
+    done: list[Future[Reply]] = []
+    for future in as_completed(futures, timeout=20):
+        done.append(future)
+        if len(done) == count:
+            break
+    return done
