@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import re
 import traceback
 from collections.abc import Iterable
 from typing import Any
@@ -77,18 +78,20 @@ class Redactor:
             self.add_needles(token_needles(token))
 
     def add_needles(self, needles: dict[str, str]) -> None:
-        self._needles.update(needles)
+        self._needles.update({needle.lower(): hidden for needle, hidden in needles.items()})
         # Longest first, so a token is replaced whole before its secret half is looked for.
-        self._order = sorted(self._needles, key=len, reverse=True)
+        # Any case: python-telegram-bot lowercases an error description after "Bad Request:",
+        # and a Bot API (a proxy, a local server) may echo the request path in it.
+        order = sorted(self._needles, key=len, reverse=True)
+        self._pattern = re.compile("|".join(map(re.escape, order)), re.IGNORECASE)
 
     def __bool__(self) -> bool:
         return bool(self._needles)
 
     def __call__(self, text: str) -> str:
-        for needle in self._order if self._needles else ():
-            if needle in text:
-                text = text.replace(needle, self._needles[needle])
-        return text
+        if not self._needles:
+            return text
+        return self._pattern.sub(lambda found: self._needles.get(found[0].lower(), HIDDEN), text)
 
 
 # The process's secrets: logging and the streams it writes to belong to the whole process.

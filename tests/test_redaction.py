@@ -31,6 +31,20 @@ def test_every_form_of_the_token_is_scrubbed() -> None:
     )
 
 
+def test_the_token_is_scrubbed_in_any_case() -> None:
+    # python-telegram-bot capitalises an error description after "Bad Request:", which
+    # lowercases the rest: a Bot API (a proxy, a local server) that echoes the request path
+    # put the token, lowercased, into logs, `telegram test` and the notices table.
+    from telegram.error import BadRequest
+
+    echoed = BadRequest(f"Bad Request: no route for /bot{TOKEN}/sendMessage")
+    assert TOKEN.lower() in str(echoed)
+    scrub = Redactor(TOKEN)
+    assert scrub(str(echoed)) == f"No route for /bot{HIDDEN}/sendmessage"
+    assert scrub(TOKEN.upper() + " " + quote(TOKEN, safe="").lower()) == f"{HIDDEN} {HIDDEN}"
+    assert "secret" not in scrub(f"half={TOKEN.partition(':')[2].swapcase()}").lower()
+
+
 def test_nothing_known_changes_nothing() -> None:
     assert Redactor()("plain text") == "plain text"
     assert not Redactor("")
