@@ -329,6 +329,14 @@ def telegram_test(
             err=True,
         )
         raise typer.Exit(1)
+    if result.error is not None and not result.understood:
+        typer.echo(
+            f"telegram.api_base_url: the server at {redact(settings.telegram.api_base_url)!r} "
+            f"answered the test alert to {chat} with no Telegram answer ({result.error}); "
+            "is it the Bot API?",
+            err=True,
+        )
+        raise typer.Exit(1)
     if result.error is not None:
         typer.echo(f"Telegram refused the test alert to {chat}: {result.error}", err=True)
         raise typer.Exit(1)

@@ -26,7 +26,7 @@ from .bot_methods import GENERAL, MethodsMixin
 from .bot_objects import Call, CallbackAnswer, Edit, Fault, SentMessage
 from .rate_limits import FloodControl
 
-FAULT_KINDS = ("500", "502", "429", "timeout", "drop", "lost-reply", "late")
+FAULT_KINDS = ("500", "502", "429", "timeout", "drop", "lost-reply", "late", "garbled")
 _ERRORS = {
     500: "Internal Server Error",
     401: "Unauthorized",
@@ -212,7 +212,9 @@ class FakeBotApi(MethodsMixin):
         the connection unprocessed; "drop": close the connection at once, unprocessed;
         "lost-reply": process the call (a message IS sent), then close the connection unanswered;
         "late": hold the request `seconds` (or until stop), then process it (a message IS sent)
-        whether or not the client is still waiting: Telegram accepting after the client gave up.
+        whether or not the client is still waiting: Telegram accepting after the client gave up;
+        "garbled": answer 200 `{"ok": true}` with a result that is no Telegram object (a proxy
+        or a look-alike server), unprocessed.
         """
         if kind not in FAULT_KINDS:
             raise ValueError(f"unknown fault kind {kind!r}; expected one of {FAULT_KINDS}")
@@ -489,6 +491,8 @@ def _error(status: int) -> web.Response:
 
 
 def _injected(fault: Fault) -> tuple[int, Any]:
+    if fault.kind == "garbled":
+        return 200, {"ok": True, "result": {"message_id": 1}}  # no date, no chat
     if fault.kind == "502":
         return 502, _NGINX_502
     if fault.kind == "429":

@@ -34,6 +34,7 @@ class ProbeResult:
     error: str | None  # why it was not sent (token scrubbed)
     item: NewsItem
     answered: bool = True  # False: the Bot API never answered (unreachable, or no reply)
+    understood: bool = True  # False: an answer, but no Telegram answer (a proxy, a look-alike)
 
 
 def sample_item(engine: Engine) -> NewsItem:
@@ -75,4 +76,8 @@ async def send_test_alert(settings: Settings, engine: Engine, chat: str) -> Prob
             )
     except TelegramError as exc:
         return ProbeResult(None, redact(f"{type(exc).__name__}: {exc}"), item, not no_answer(exc))
+    except (KeyError, TypeError, ValueError, AttributeError) as exc:
+        # "ok" with a result python-telegram-bot cannot read: not Telegram's Bot API answering.
+        why = redact(f"{type(exc).__name__}: {exc}")
+        return ProbeResult(None, why, item, answered=True, understood=False)
     return ProbeResult(sent.message_id, None, item)

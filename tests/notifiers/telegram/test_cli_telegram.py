@@ -63,6 +63,24 @@ def test_an_unreachable_bot_api_names_the_key_not_a_refusal(
     assert api.sent == []
 
 
+def test_a_server_that_answers_no_telegram_answer_is_named_not_a_traceback(
+    tmp_path: Path, api: FakeBotApi
+) -> None:
+    """ "ok" with a result that is no Telegram message (a proxy, a look-alike server) ended in
+    "KeyError: 'date'" from inside python-telegram-bot: now one line naming the key."""
+    api.inject("sendMessage", "garbled")
+    result = run(tmp_path, api, "--chat", "12345")
+    assert result.returncode == 1
+    (line,) = result.stderr.splitlines()
+    assert line.startswith(
+        f"telegram.api_base_url: the server at '{api.base_url}' answered the test alert to "
+        "12345 with no Telegram answer ("
+    ), line
+    assert line.endswith("is it the Bot API?")
+    assert "refused" not in line
+    assert api.token not in result.stdout + result.stderr
+
+
 def test_without_a_token_names_the_variable(tmp_path: Path, api: FakeBotApi) -> None:
     result = run(tmp_path, api, "--chat", "779", token=False)
     assert result.returncode == 2
