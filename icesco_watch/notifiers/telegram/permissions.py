@@ -26,7 +26,8 @@ CACHE_SECONDS = 60.0
 GROUPS = frozenset({Chat.GROUP, Chat.SUPERGROUP})
 
 # Refusals are English msgids: the caller shows them in the chat's language.
-NOT_GROUP_ADMIN = N_("Only this group's administrators can change what it follows.")
+# One refusal for every change (what the group follows, its languages, digest, time zone, pause).
+NOT_GROUP_ADMIN = N_("Only this group's administrators can change its alerts and settings.")
 NOT_ADMIN_CHAT = N_("Sorry, that command is for the bot's admins.")
 NOT_ADMIN_HERE = N_("Only this group's administrators can use that command here.")
 CANNOT_CHECK = N_("I could not check who administers this group just now; please try again.")

@@ -204,7 +204,9 @@ def test_in_a_group_the_first_speaker_sets_the_language_and_only_admins_change_i
         assert (await owner.ask("/start")).startswith("Bienvenue")
         # The group speaks French now, whatever a member's own app language.
         refusal = await member.ask("/language ar")
-        assert refusal == "Seuls les administrateurs de ce groupe peuvent modifier ce qu'il suit."
+        assert refusal == (
+            "Seuls les administrateurs de ce groupe peuvent modifier ses alertes et ses réglages."
+        )
         assert "Langue du bot ici\u00a0: Français." in await member.ask("/language")
         assert await owner.ask("/language ar") == "أصبح البوت يتحدث العربية في هذه المحادثة."
         assert (await member.ask("/help")).startswith("تنبيهات أخبار الإيسيسكو")

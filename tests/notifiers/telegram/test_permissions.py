@@ -96,3 +96,37 @@ def test_status_and_crawl_in_admin_chats_for_their_admins(tmp_path: Path, api: F
 
     with_bot(settings, engine, scenario, budget=ROOMY, request_crawl=request_crawl)
     assert crawls == ["now"]
+
+
+@pytest.mark.parametrize(
+    ("language_code", "refusal"),
+    [
+        ("en", "Only this group's administrators can change its alerts and settings."),
+        (
+            "fr",
+            "Seuls les administrateurs de ce groupe peuvent modifier ses alertes et ses réglages.",
+        ),
+        ("ar", "لا يغيّر تنبيهات هذه المجموعة وإعداداتها إلا مشرفوها."),
+    ],
+    ids=["en", "fr", "ar"],
+)
+def test_a_members_refusal_fits_settings_as_well_as_subscriptions(
+    tmp_path: Path, api: FakeBotApi, language_code: str, refusal: str
+) -> None:
+    # A member's /language or /digest was told only admins "change what it follows".
+    settings = make_settings(tmp_path, api)
+    engine = open_store(settings.storage.url)
+    member = Chat(api, GROUP, MEMBER, "supergroup", language_code=language_code)
+
+    async def scenario(sender: Sender) -> None:
+        for command in (
+            "/language en",
+            "/lang fr",
+            "/digest daily 08:00",
+            "/timezone Africa/Casablanca",
+            "/pause",
+            "/watch heritage",
+        ):
+            assert await member.ask(command) == refusal, command
+
+    with_bot(settings, engine, scenario, budget=ROOMY)
