@@ -345,7 +345,7 @@ class FakeBotApi(MethodsMixin):
         chat_id: int,
         text: str,
         user_id: int | None = None,
-        chat_type: str = "private",
+        chat_type: str | None = None,
         anonymous: bool = False,
         thread: int | None = None,
         language_code: str | None = "en",
@@ -353,7 +353,10 @@ class FakeBotApi(MethodsMixin):
         """Queue a message from a user (a /command gets its bot_command entity); the update id.
         `anonymous`: a group admin writing on behalf of the group (`sender_chat` is the group);
         `thread`: written in that topic of a forum (`open_topic`); `language_code`: the
-        language of the user's Telegram app."""
+        language of the user's Telegram app; `chat_type`: as Telegram's ids say by default
+        (a negative id is a group: "supergroup"; a positive one a private chat)."""
+        if chat_type is None:
+            chat_type = "private" if chat_id > 0 else "supergroup"
         sender_id = user_id if user_id is not None else (chat_id if chat_id > 0 else 1001)
         sender = obj.user(sender_id, language_code)
         with self._lock:

@@ -116,7 +116,7 @@ class Chat:
         api: FakeBotApi,
         chat_id: int,
         user_id: int | None = None,
-        chat_type: str = "private",
+        chat_type: str | None = None,  # None: as the id says (FakeBotApi.user_sends)
         language_code: str | None = "en",
     ) -> None:
         self.api = api
