@@ -17,7 +17,7 @@ from telegram import CallbackQuery, Message, Update
 
 from icesco_watch.notifiers.telegram.choices import Choice
 from icesco_watch.notifiers.telegram.conversation import Context, Conversation
-from icesco_watch.notifiers.telegram.format import format_digest
+from icesco_watch.notifiers.telegram.format import format_latest
 from icesco_watch.notifiers.telegram.i18n import LANGUAGE_NAMES, N_
 from icesco_watch.notifiers.telegram.language import (
     language_reply,
@@ -80,7 +80,7 @@ class Commands(Conversation):
         )
         await self._reply(update, context, welcome + "\n\n" + help_text(t))
         if latest:
-            digest = format_digest([s.item for s in latest], self.settings.sectors, t.locale)
+            digest = format_latest([s.item for s in latest], self.settings.sectors, t.locale)
             await self._reply(update, context, digest[0])
 
     async def help(self, update: Update, context: Context) -> None:
@@ -314,7 +314,7 @@ class Commands(Conversation):
         if not found:
             await self._reply(update, context, t.gettext("Nothing stored yet for that."))
             return
-        for part in format_digest([s.item for s in found], self.settings.sectors, t.locale):
+        for part in format_latest([s.item for s in found], self.settings.sectors, t.locale):
             await self._reply(update, context, part)
 
     async def lang(self, update: Update, context: Context) -> None:

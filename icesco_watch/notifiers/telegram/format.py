@@ -135,10 +135,15 @@ def format_alert(
 
 
 def format_digest(
-    items: Sequence[NewsItem], sectors: Sequence[SectorConfig], lang: str | None = None
+    items: Sequence[NewsItem],
+    sectors: Sequence[SectorConfig],
+    lang: str | None = None,
+    header: str | None = None,
 ) -> list[str]:
     """Several items folded into as few messages as fit, split between items, never inside;
-    labels in `lang` (the reader's interface language), else in the first item's language."""
+    labels in `lang` (the reader's interface language), else in the first item's language.
+    `header` (plain text, translated): what heads each message, by default "N new ICESCO news
+    items"."""
     if not items:
         return []
     t = translator(lang or items[0].lang)
@@ -152,7 +157,8 @@ def format_digest(
             size = 0
         messages[-1].append(block)
         size += block_size
-    header = t.ngettext("{n} new ICESCO news item", "{n} new ICESCO news items", len(items))
+    if header is None:
+        header = t.ngettext("{n} new ICESCO news item", "{n} new ICESCO news items", len(items))
     total = len(messages)
     return [
         f"<b>{_esc(header)}</b>"
@@ -161,6 +167,18 @@ def format_digest(
         + "\n\n".join(part)
         for n, part in enumerate(messages, start=1)
     ]
+
+
+def format_latest(
+    items: Sequence[NewsItem], sectors: Sequence[SectorConfig], lang: str | None
+) -> list[str]:
+    """Stored items as /latest and a new chat's welcome show them: a digest headed as the
+    latest news, not as new news."""
+    t = translator(lang)
+    header = t.ngettext(
+        "The latest ICESCO news item", "The {n} latest ICESCO news items", len(items)
+    )
+    return format_digest(items, sectors, lang, header)
 
 
 def _digest_block(item: NewsItem, sectors: Sequence[SectorConfig], t: Translator) -> str:

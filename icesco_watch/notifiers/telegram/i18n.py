@@ -38,6 +38,7 @@ from __future__ import annotations
 
 import gettext
 import re
+from collections.abc import Iterable
 from functools import cache
 from importlib import resources
 
@@ -90,6 +91,11 @@ class Translator:
     def ngettext(self, singular: str, plural: str, n: int, /, **values: object) -> str:
         """The form of `singular`/`plural` for `n` in this language; `{n}` is filled in too."""
         return self._fill(self._catalog.ngettext(singular, plural, n), {"n": n, **values})
+
+    def join(self, items: Iterable[str]) -> str:
+        """`items` as a list in this language: separated by the Arabic comma "،" in Arabic,
+        by "," otherwise."""
+        return ("\u060c " if self.locale == "ar" else ", ").join(items)
 
     def isolate(self, text: str) -> str:
         """`text` isolated (FSI ... PDI) when this language is right to left and `text` holds

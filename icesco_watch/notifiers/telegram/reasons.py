@@ -62,4 +62,4 @@ def explain_schedule(t: Translator, error: ScheduleError) -> str:
 def _days(t: Translator) -> str:
     """The day names a reader of `t`'s language may write, Monday first (any of the bot's
     three languages is accepted; these are the ones to suggest)."""
-    return ("، " if t.rtl else ", ").join(day_names(t.locale))
+    return t.join(day_names(t.locale))

@@ -40,7 +40,7 @@ def store_status(engine: Engine, t: Translator | None = None) -> str:
             lines.append("  " + t.gettext("last error: {error}", error=state.last_error))
     if not lines:
         lines.append(t.gettext("no source has run yet"))
-    shown = ", ".join(
+    shown = t.join(
         t.gettext("{status} {count}", status=t.gettext(STATUS_NAMES.get(k, k)), count=v)
         for k, v in counts.items()
     )

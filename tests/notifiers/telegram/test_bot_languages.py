@@ -271,3 +271,51 @@ def test_sector_names_typed_without_accents_or_hamza_are_known(
     assert reply.startswith("تتابع الآن" if lang == "ar" else "Vous suivez maintenant"), reply
     with engine.connect() as conn:
         assert [(s.kind, s.value) for s in list_subscriptions(conn, "2400")] == [("sector", sector)]
+
+
+@pytest.mark.parametrize(
+    ("language_code", "heading", "topic"),
+    [
+        ("en", "The 2 latest ICESCO news items", "Following topic AI."),
+        ("fr", "Les 2 dernières nouvelles de l'ICESCO", "Vous suivez maintenant le thème AI."),
+        ("ar", "آخر خبرين من الإيسيسكو", "تتابع الآن موضوع AI."),
+    ],
+    ids=["en", "fr", "ar"],
+)
+def test_latest_is_headed_as_the_latest_and_a_topic_takes_its_article(
+    tmp_path: Path, api: FakeBotApi, language_code: str, heading: str, topic: str
+) -> None:
+    # /latest and the welcome headed stored items "2 new ICESCO news items"; French said
+    # "Vous suivez maintenant thème AI".
+    settings = make_settings(tmp_path, api)
+    engine = open_store(settings.storage.url)
+    store_new(engine, settings, [news("one", minutes_ago=20), news("two", minutes_ago=10)])
+    user = Chat(api, 2400, language_code=language_code)
+
+    async def scenario(sender: Sender) -> None:
+        await user.ask("/start")
+        await api.wait_for_async(lambda fake: len(fake.messages_to(2400)) == 2)
+        welcome_latest = api.messages_to(2400)[1].plain
+        latest = await user.ask("/latest")
+        for shown in (welcome_latest, latest):
+            assert shown.replace(FSI, "").replace(PDI, "").startswith(heading + "\n"), shown
+        assert (await user.ask("/subscribe ai")).replace(FSI, "").replace(PDI, "") == topic
+
+    with_bot(settings, engine, scenario)
+
+
+def test_arabic_status_separates_its_counts_with_the_arabic_comma(
+    tmp_path: Path, api: FakeBotApi
+) -> None:
+    # "قيد الانتظار 0, مُرسلة 0": a Latin comma in an Arabic line.
+    settings = make_settings(tmp_path, api, admin_chats=["2500"])
+    engine = open_store(settings.storage.url)
+    admin = Chat(api, 2500, language_code="ar")
+
+    async def scenario(sender: Sender) -> None:
+        status = await admin.ask("/status")
+        [counts] = [line for line in status.splitlines() if "قيد الانتظار" in line]
+        assert "\u060c " in counts
+        assert "," not in counts
+
+    with_bot(settings, engine, scenario)
