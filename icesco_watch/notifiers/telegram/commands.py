@@ -353,7 +353,11 @@ class Commands(Conversation):
         if not await self._admin(update, context):
             return
         t = self._t(update)
-        text = await self.status_text() if self.status_text else store_status(self.engine, t)
+        text = (
+            await self.status_text()
+            if self.status_text
+            else store_status(self.engine, self.settings, t)
+        )
         with self.engine.connect() as conn:
             text += "\n" + "\n".join(status_overview(conn, self.settings, t, _chat(update)))
         await self._reply(update, context, f"<pre>{html.escape(text)}</pre>")

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from sqlalchemy import Engine
 
+from icesco_watch.config.schema import Settings
 from icesco_watch.notifiers.telegram.i18n import N_, Translator, translator
-from icesco_watch.store.health import all_source_states
+from icesco_watch.store.health import SourceState, all_source_states, is_failing
 from icesco_watch.store.outbox import pending_counts
 from icesco_watch.store.topics import list_closed_topics
 
@@ -17,10 +18,13 @@ STATUS_NAMES = {
 }
 
 
-def store_status(engine: Engine, t: Translator | None = None) -> str:
+def store_status(engine: Engine, settings: Settings, t: Translator | None = None) -> str:
     """Plain text, one line per source, then the outbox counts and suspended forum topics, in
-    `t`'s language."""
+    `t`'s language. A source is FAILING where /healthz and `icesco-watch status` say so
+    (`store.health.is_failing`); failures short of that are shown as what they are."""
     t = t or translator(None)
+    enabled = {source.key: source.enabled for source in settings.sources}
+    threshold = settings.alerts.failure_threshold
     with engine.connect() as conn:
         states = all_source_states(conn)
         counts = pending_counts(conn)
@@ -28,8 +32,7 @@ def store_status(engine: Engine, t: Translator | None = None) -> str:
     lines = []
     for key in sorted(states):
         state = states[key]
-        failures = state.consecutive_failures
-        health = t.gettext("ok") if not failures else t.gettext("FAILING x{n}", n=failures)
+        health = _health(t, state, enabled.get(key), threshold)
         last_ok = state.last_ok.isoformat(timespec="minutes") if state.last_ok else "-"
         lines.append(
             t.gettext(
@@ -56,3 +59,17 @@ def store_status(engine: Engine, t: Translator | None = None) -> str:
         for topic in closed
     ]
     return "\n".join(lines)
+
+
+def _health(t: Translator, state: SourceState, enabled: bool | None, threshold: int) -> str:
+    """One source's health; `enabled` is None for a source no longer configured."""
+    failures = state.consecutive_failures
+    if not failures:
+        return t.gettext("ok")
+    if is_failing(state, threshold, bool(enabled)):
+        return t.gettext("FAILING x{n}", n=failures)
+    if enabled is None:
+        return t.gettext("failed x{n}, not configured", n=failures)
+    if not enabled:
+        return t.gettext("failed x{n}, disabled", n=failures)
+    return t.gettext("failed x{n} of {threshold} before alerting", n=failures, threshold=threshold)

@@ -157,7 +157,9 @@ def test_a_closed_topic_costs_one_call_and_one_notice(
     assert closed is not None
     expected = "TOPIC_CLOSED" if gone == "closed" else "thread not found"
     assert expected.casefold() in closed.reason.casefold()
-    assert f"forum topic {culture} of {GROUP} suspended since" in store_status(engine)  # /status
+    assert f"forum topic {culture} of {GROUP} suspended since" in store_status(
+        engine, settings
+    )  # /status
 
 
 def test_the_notice_goes_to_the_admin_chats_when_the_group_refuses_it(
