@@ -9,11 +9,12 @@ import contextlib
 import os
 import uuid
 from collections.abc import Iterator
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 import pytest
-from sqlalchemy import create_engine, event, text
+from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.pool import Pool
 
 from icesco_watch.store.engine import store_url as parse_store_url
@@ -77,3 +78,17 @@ def close_postgres_connections() -> Iterator[None]:
         for connection in opened:
             with contextlib.suppress(Exception):
                 connection.close()
+
+
+def record_failures(engine: Engine, failures: dict[str, int], threshold: int) -> None:
+    """Record, for each source, that many failed cycles in a row (its listing answering 500),
+    through the store's own `record_run` as a crawl does."""
+    from icesco_watch.models import CrawlResult, SourceReport
+    from icesco_watch.store.health import record_run
+
+    for source, times in failures.items():
+        for _ in range(times):
+            now = datetime.now(UTC)
+            report = SourceReport(source, now, now, errors=["listing: HTTP 500"], fatal=True)
+            with engine.begin() as conn:
+                record_run(conn, report, CrawlResult(source), threshold, baseline_complete=False)

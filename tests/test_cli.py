@@ -12,14 +12,13 @@ import pytest
 from icesco_watch.config.loader import load_config
 from icesco_watch.config.schema import Settings
 from icesco_watch.feeds.server import health_report
-from icesco_watch.models import CrawlResult, SourceReport
-from icesco_watch.store.health import all_source_states, record_run
+from icesco_watch.store.health import all_source_states
 from icesco_watch.store.leases import acquire
 from icesco_watch.store.schema import open_store
 from tests.conftest import CLI, LISTINGS, clean_env, replica_config, write_replica_config
 from tests.notifiers.telegram.helpers import subscribe
 from tests.replica import ReplicaServer
-from tests.stores import store_url
+from tests.stores import record_failures, store_url
 
 ITEM_FIELDS = {
     "key",
@@ -218,12 +217,7 @@ def test_status_says_failing_only_where_healthz_does(tmp_path: Path) -> None:
     )
     settings = load_config(config, {}).settings
     engine = open_store(settings.storage.url)
-    for source, times in {"dead-en": 1, "dead-fr": 3, "off-ar": 5, "gone": 4}.items():
-        for _ in range(times):
-            now = datetime.now(UTC)
-            report = SourceReport(source, now, now, errors=["listing: HTTP 500"], fatal=True)
-            with engine.begin() as conn:
-                record_run(conn, report, CrawlResult(source), 3, baseline_complete=False)
+    record_failures(engine, {"dead-en": 1, "dead-fr": 3, "off-ar": 5, "gone": 4}, threshold=3)
 
     done = cli(config, "status")
     assert done.returncode == 0, done.stdout + done.stderr

@@ -2,18 +2,15 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 
 from icesco_watch.config.schema import Settings
-from icesco_watch.models import CrawlResult, SourceReport
 from icesco_watch.notifiers.telegram.i18n import translator
 from icesco_watch.notifiers.telegram.status import store_status
-from icesco_watch.store.health import record_run
 from icesco_watch.store.schema import open_store
-from tests.conftest import store_url
+from tests.stores import record_failures, store_url
 
 
 @pytest.mark.parametrize(
@@ -59,12 +56,7 @@ def test_status_says_failing_only_from_the_threshold_on(
         }
     )
     engine = open_store(settings.storage.url)
-    for source, times in {"dead-en": 1, "dead-fr": 3, "off-ar": 5, "gone": 4}.items():
-        for _ in range(times):
-            now = datetime.now(UTC)
-            report = SourceReport(source, now, now, errors=["listing: HTTP 500"], fatal=True)
-            with engine.begin() as conn:
-                record_run(conn, report, CrawlResult(source), 3, baseline_complete=False)
+    record_failures(engine, {"dead-en": 1, "dead-fr": 3, "off-ar": 5, "gone": 4}, threshold=3)
     lines = store_status(engine, settings, translator(lang)).splitlines()
     colon = "\u00a0: " if lang == "fr" else ": "  # French sets a no-break space before ":"
     for source, health in expected.items():
