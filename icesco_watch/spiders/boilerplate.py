@@ -39,7 +39,9 @@ _LABELS = {
     "مشاركة",
 }
 _PHRASE_RE = re.compile("|".join(f"(?:{p})" for p in _PHRASES), re.IGNORECASE)
-_SITE_SUFFIX = re.compile(r"\s*[-–—|:]\s*(ICESCO|ISESCO|الإيسيسكو|الايسيسكو)\s*$", re.IGNORECASE)
+_SITE_NAME = r"(?:ICESCO|ISESCO|الإيسيسكو|الايسيسكو)"
+_SITE_SUFFIX = re.compile(rf"\s*[-–—|:]\s*{_SITE_NAME}\s*$", re.IGNORECASE)
+_SITE_NAME_ONLY = re.compile(rf"\s*[-–—|:]?\s*{_SITE_NAME}\s*", re.IGNORECASE)
 
 
 def strip_boilerplate(text: str) -> str:
@@ -58,5 +60,9 @@ def clean_paragraphs(paragraphs: Iterable[str]) -> list[str]:
 
 
 def strip_site_suffix(title: str) -> str:
-    """'Some News - ICESCO' -> 'Some News' (themes append the site name to <title>/og:title)."""
+    """'Some News - ICESCO' -> 'Some News' (themes append the site name to <title>/og:title);
+    the site's name alone is no title: a post saved without one has <title>ICESCO</title>,
+    and an alert headed "ICESCO" says nothing."""
+    if _SITE_NAME_ONLY.fullmatch(title):
+        return ""
     return _SITE_SUFFIX.sub("", title).strip()

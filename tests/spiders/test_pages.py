@@ -120,6 +120,23 @@ def test_a_page_without_any_title_is_an_extraction_error() -> None:
         )
 
 
+@pytest.mark.parametrize("site_name", ["ICESCO", "الإيسيسكو", " – ICESCO"])
+def test_the_site_name_alone_is_no_title(site_name: str) -> None:
+    # A post saved without a title: WordPress's <title> and og:title are the site's name, and
+    # the alert went out headed "ICESCO" (a probe against a real WordPress). No title: the
+    # article is held back and retried like any page that does not look like an article.
+    page = (
+        f'<html><head><title>{site_name}</title><meta property="og:title" '
+        f'content="{site_name}"></head><body><h1> </h1><time datetime="2024-05-14T10:00:00Z">'
+        "</time><div class='entry-content'><p>The text of a post saved without a title.</p>"
+        "</div></body></html>"
+    )
+    with pytest.raises(ExtractionError, match="no title"):
+        extract_article(
+            Selector(text=page), "https://icesco.org/en/2024/05/14/x/", "en", CASABLANCA
+        )
+
+
 LISTING = """
 <html><body>
 <nav><a href="/en/category/news/">News</a><a href="/fr/2024/05/15/en-francais/">FR</a>
