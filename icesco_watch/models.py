@@ -137,6 +137,8 @@ class CrawlResult:
     channel: str | None = None  # "rest" | "feed" | "html": the channel that answered
     category_id: int | None = None  # REST: the listing category's id
     validated_url: str | None = None  # the address `etag`/`last_modified` belong to
+    rest_total: int | None = None  # REST: the category's post count (X-WP-Total), ...
+    rest_newest_id: int | None = None  # ... and newest post id, saved with the validators
     modified: dict[str, str] = field(default_factory=dict)  # key -> channel's modified time
     warnings: list[str] = field(default_factory=list)  # worth a log line, not a failure
     robots: RobotsEntry | None = None  # robots.txt of the source's host, if (re)fetched

@@ -38,8 +38,9 @@ def plan_sources(
 ) -> list[SourcePlan]:
     """What each source's crawl needs from the store: known keys and their modified times, the
     channel that worked last (unless `rediscover`: the service's first cycle looks for the
-    cheapest channel again), the validators, the cached robots.txt of its host, and the
-    quarantined articles (due ones are retried; the others are left alone like known keys)."""
+    cheapest channel again), the validators and the REST census, the cached robots.txt of its
+    host, and the quarantined articles (due ones are retried; the others are left alone like
+    known keys)."""
     plans = []
     now = utcnow()
     with engine.connect() as conn:
@@ -64,6 +65,8 @@ def plan_sources(
                     validated_url=state.validated_url,
                     modified=known_modified(conn, source.lang),
                     robots=robots.get(urlsplit(source.start_urls[0]).netloc),
+                    rest_total=state.rest_total,
+                    rest_newest_id=state.rest_newest_id,
                 )
             )
     return plans

@@ -2,8 +2,13 @@
 
 Per source, `open_source` tries the channels `channel_order` gives, first to last:
 - **rest**: resolve the listing's category (`categories?slug=`, only while it is unknown), then
-  `posts?categories=ID` page by page. When the source's feed is known to answer validators, a
-  conditional HEAD on the feed goes first: 304 ends the source's cycle in one request.
+  the category's census (its post count and newest post id, one tiny request), then
+  `posts?categories=ID` page by page, and the newest posts by id when the census changed. When
+  the source's feed is known to answer validators, a conditional HEAD on the feed goes first:
+  a 304 there and an unchanged census end the source's cycle in two small requests. The feed's
+  validators follow WordPress's newest *modified* time, site-wide: an edit moves them, but a
+  post published with a date in the past (an import, the REST API, a late scheduled post) does
+  not; the census does, and the page by id finds that post however far back its date puts it.
   While discovering, the feed is read once too: its validators become that gate, and a
   warning is logged when it does not list the same newest items as the REST API.
 - **feed**: the category's Atom feed, conditionally (304 ends the cycle), `?paged=N` after.
@@ -33,6 +38,7 @@ from icesco_watch.spiders.channels import (
     disagreement,
     feed_url,
     rest_category_url,
+    rest_census_url,
     rest_posts_url,
 )
 from icesco_watch.spiders.plan import SourcePlan
@@ -41,6 +47,7 @@ from icesco_watch.spiders.wordpress import (
     Entry,
     parse_atom,
     parse_rest_category,
+    parse_rest_census,
     parse_rest_posts,
 )
 
@@ -57,6 +64,7 @@ class ChannelCrawl:
     _scheduled: set[str]
     _orders: dict[str, list[Channel]]
     _newest: dict[str, list[str]]
+    _listed: set[str]  # keys of the entries read this run: each is taken once
 
     if TYPE_CHECKING:  # provided by IcescoSpider, which mixes this class in
 
@@ -96,7 +104,7 @@ class ChannelCrawl:
             if headers:
                 yield self._request(key, gate, self.parse_gate, "gate", headers, method="HEAD")
             else:
-                yield self._posts_request(key, 1)
+                yield self._census_request(key, feed_unchanged=False)
 
     def _fall_back(self, key: str, reason: str) -> Iterator[Request]:
         """The current channel is unusable this cycle: the next one, or the source fails."""
@@ -135,11 +143,19 @@ class ChannelCrawl:
             cb_kwargs={"key": key, **cb_kwargs},
         )
 
-    def _posts_request(self, key: str, page: int) -> Request:
+    def _posts_request(self, key: str, page: int, by_id: bool = False) -> Request:
         plan, result = self.plans[key], self.results[key]
         assert result.category_id is not None
-        url = rest_posts_url(plan.source.start_urls[0], result.category_id, page)
-        return self._request(key, url, self.parse_rest_posts, "rest", page=page)
+        url = rest_posts_url(plan.source.start_urls[0], result.category_id, page, by_id)
+        return self._request(key, url, self.parse_rest_posts, "rest", page=page, by_id=by_id)
+
+    def _census_request(self, key: str, feed_unchanged: bool) -> Request:
+        plan, result = self.plans[key], self.results[key]
+        assert result.category_id is not None
+        url = rest_census_url(plan.source.start_urls[0], result.category_id)
+        return self._request(
+            key, url, self.parse_rest_census, "rest-census", feed_unchanged=feed_unchanged
+        )
 
     def channel_failed(self, failure: Failure) -> Iterator[Request]:
         """A channel request that could not be made or answered an HTTP error."""
@@ -153,7 +169,7 @@ class ChannelCrawl:
         page = request.cb_kwargs.get("page", 1)
         if kind == "feed-probe":
             self.results[key].warnings.append(f"feed probe {reason}")
-        elif page > 1:
+        elif page > 1 or request.cb_kwargs.get("by_id"):
             self.results[key].fail(f"{kind} {reason}", fatal=False)
         else:
             yield from self._fall_back(key, reason)
@@ -173,38 +189,71 @@ class ChannelCrawl:
             yield from self._fall_back(key, f"no such category at {response.url}")
             return
         self.results[key].category_id = found[0]
-        yield self._posts_request(key, 1)
+        yield self._census_request(key, feed_unchanged=False)
 
     def parse_gate(self, response: Response, key: str) -> Iterator[Request]:
-        """The feed's answer to a conditional HEAD: 304 means nothing changed anywhere."""
-        result = self.results[key]
+        """The feed's answer to a conditional HEAD: 304 means no post was edited or published
+        with a newer date anywhere on the site; the census says whether any was published."""
+        plan, result = self.plans[key], self.results[key]
         if response.status == 304:
-            result.not_modified = True
-            return
-        if response.status == 200:
+            # Kept as they were, should the census send the cycle on reading.
+            result.etag, result.last_modified = plan.etag, plan.last_modified
+            result.validated_url = plan.validated_url
+        elif response.status == 200:
             self._keep_validators(result, response)
-        yield self._posts_request(key, 1)
+        yield self._census_request(key, feed_unchanged=response.status == 304)
 
-    def parse_rest_posts(self, response: Response, key: str, page: int) -> Output:
+    def parse_rest_census(self, response: Response, key: str, feed_unchanged: bool) -> Output:
+        """The category's post count and newest id: unchanged after a 304 on the feed, the
+        cycle ends; otherwise the posts are read (and by id too, when the census moved)."""
         plan, result = self.plans[key], self.results[key]
         if response.status != 200:
-            if page == 1:
+            yield from self._fall_back(key, f"{response.url} answered {response.status}")
+            return
+        try:
+            census = parse_rest_census(response.body, response.headers.get(b"X-WP-Total"))
+        except ChannelError as exc:
+            yield from self._fall_back(key, f"{response.url}: {exc}")
+            return
+        result.rest_total, result.rest_newest_id = census.total, census.newest_id
+        moved = plan.rest_total is None or (census.total, census.newest_id) != (
+            plan.rest_total,
+            plan.rest_newest_id,
+        )
+        if feed_unchanged and not moved:
+            result.not_modified = True
+            return
+        yield self._posts_request(key, 1)
+        if moved and census.newest_id is not None:
+            yield self._posts_request(key, 1, by_id=True)
+
+    def parse_rest_posts(self, response: Response, key: str, page: int, by_id: bool) -> Output:
+        """A page of the category's posts by date (followed while new items continue), or the
+        page of its newest posts by id (read once: back-dated posts sit there)."""
+        plan, result = self.plans[key], self.results[key]
+        first = page == 1 and not by_id  # the page the channel stands or falls by
+        if response.status != 200:
+            if first:
                 yield from self._fall_back(key, f"{response.url} answered {response.status}")
+            elif by_id:
+                result.fail(f"rest {response.url} answered {response.status}", fatal=False)
             return
         try:
             entries = parse_rest_posts(response.body, plan.source.host, plan.source.lang)
         except ChannelError as exc:
-            if page == 1:
+            if first:
                 yield from self._fall_back(key, f"{response.url}: {exc}")
             else:
                 result.fail(f"rest {response.url}: {exc}", fatal=False)
             return
         result.pages += 1
         yield from self._take(key, entries)
+        if by_id:
+            return
         total = int(response.headers.get(b"X-WP-TotalPages", b"0") or 0)
         if self._more(plan, entries, page) and (total == 0 or page < total):
             yield self._posts_request(key, page + 1)
-        if page == 1 and plan.channel is None:
+        if first and plan.channel is None:
             self._newest[key] = [e.key for e in entries]
             probe = feed_url(plan.source.start_urls[0])
             yield self._request(key, probe, self.parse_feed, "feed-probe", page=1)
@@ -271,6 +320,9 @@ class ChannelCrawl:
         """New entries and edited known ones become items (or article requests)."""
         plan, result = self.plans[key], self.results[key]
         for entry in entries:
+            if entry.key in self._listed:
+                continue  # already read this run (by date and by id, or on two pages)
+            self._listed.add(entry.key)
             result.listing_keys.append(entry.key)
             if entry.modified:
                 result.modified[entry.key] = entry.modified

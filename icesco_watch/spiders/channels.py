@@ -76,16 +76,29 @@ def rest_category_url(start_url: str) -> str | None:
     return f"{root}wp-json/wp/v2/categories?{query}"
 
 
-def rest_posts_url(start_url: str, category_id: int, page: int) -> str:
-    """One page of the category's posts, newest first, with their categories embedded."""
+def rest_posts_url(start_url: str, category_id: int, page: int, by_id: bool = False) -> str:
+    """One page of the category's posts, newest first (by publication date, or `by_id`: the
+    newest created, whatever date they carry), with their categories embedded."""
+    root = site_root(start_url)
+    assert root is not None, "only called for category listings"
+    query: dict[str, str | int] = {"categories": category_id, "per_page": REST_PAGE_SIZE}
+    query.update({"orderby": "id", "order": "desc"} if by_id else {"page": page})
+    query.update({"_embed": "wp:term", "_fields": _POST_FIELDS})
+    return f"{root}wp-json/wp/v2/posts?{urlencode(query)}"
+
+
+def rest_census_url(start_url: str, category_id: int) -> str:
+    """The category's newest post id alone; the answer's X-WP-Total counts its posts. Together
+    they change on any publication, back-dated or late ones too, which the feed's validators
+    (WordPress's newest modified time, site-wide) miss."""
     root = site_root(start_url)
     assert root is not None, "only called for category listings"
     query = {
         "categories": category_id,
-        "per_page": REST_PAGE_SIZE,
-        "page": page,
-        "_embed": "wp:term",
-        "_fields": _POST_FIELDS,
+        "per_page": 1,
+        "orderby": "id",
+        "order": "desc",
+        "_fields": "id",
     }
     return f"{root}wp-json/wp/v2/posts?{urlencode(query)}"
 

@@ -73,6 +73,7 @@ class IcescoSpider(ChannelCrawl, Spider):
         self._scheduled: set[str] = set()
         self._orders: dict[str, list[Channel]] = {}
         self._newest: dict[str, list[str]] = {}
+        self._listed: set[str] = set()
 
     @classmethod
     def update_settings(cls, settings: BaseSettings) -> None:

@@ -25,6 +25,9 @@ class SourcePlan:
     modified: Mapping[str, str] = field(default_factory=dict)  # key -> stored modified time
     robots: RobotsEntry | None = None  # the cached robots.txt of the source's host
     retry: tuple[str, ...] = ()  # URLs of quarantined articles due again: fetched directly
+    # REST: the category's post count and newest post id when last read (see channel_crawl).
+    rest_total: int | None = None
+    rest_newest_id: int | None = None
 
     @property
     def page_limit(self) -> int:

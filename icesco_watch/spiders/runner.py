@@ -132,6 +132,8 @@ def _plan_to_json(plan: SourcePlan) -> dict[str, Any]:
         "modified": dict(plan.modified),
         "robots": _robots_to_json(plan.robots),
         "retry": list(plan.retry),
+        "rest_total": plan.rest_total,
+        "rest_newest_id": plan.rest_newest_id,
     }
 
 
@@ -149,6 +151,8 @@ def _plan_from_json(data: dict[str, Any]) -> SourcePlan:
         data["modified"],
         _robots_from_json(data["robots"]),
         tuple(data["retry"]),
+        data["rest_total"],
+        data["rest_newest_id"],
     )
 
 

@@ -71,6 +71,30 @@ def parse_rest_category(body: bytes) -> tuple[int, str] | None:
     return data[0]["id"], str(data[0].get("name", ""))
 
 
+@dataclass(frozen=True, slots=True)
+class Census:
+    """What the REST API says about a category as a whole: how many posts it publishes and the
+    newest one's id. A publication changes one or the other, whatever date the post carries."""
+
+    total: int | None  # X-WP-Total (None: the header was missing)
+    newest_id: int | None  # None: the category is empty
+
+
+def parse_rest_census(body: bytes, total: bytes | None) -> Census:
+    """The census from a `posts?per_page=1&orderby=id&order=desc&_fields=id` answer."""
+    data = _json(body)
+    if not isinstance(data, list):
+        raise ChannelError("the posts endpoint did not answer a JSON list")
+    newest = data[0].get("id") if data and isinstance(data[0], dict) else None
+    if data and not isinstance(newest, int):
+        raise ChannelError("a post without an id")
+    try:
+        count = int(total) if total else None
+    except ValueError:
+        raise ChannelError(f"X-WP-Total is not a number: {total!r}") from None
+    return Census(count, newest)
+
+
 def parse_rest_posts(body: bytes, host: str, lang: str) -> list[Entry]:
     """Entries from a `wp/v2/posts` page; posts that are not articles of `lang` on `host`
     (a page, another language's site) are left out."""

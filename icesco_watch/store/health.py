@@ -34,6 +34,9 @@ class SourceState:
     channel: str | None = None
     category_id: int | None = None
     validated_url: str | None = None
+    last_read: datetime | None = None
+    rest_total: int | None = None
+    rest_newest_id: int | None = None
 
 
 def is_failing(state: SourceState, failure_threshold: int, enabled: bool = True) -> bool:
@@ -63,10 +66,10 @@ def record_run(
     """Update the source's state from this cycle and log the run. Returns FAILING when the
     failure threshold is reached (once), RECOVERED on the first success after that, else None.
 
-    Listing validators are saved only after a clean cycle: an article that failed to download
-    must be retried next time, which a 304 on the listing would prevent. The channel that read
-    the source is kept after a success and forgotten after a listing failure, so the next
-    cycle discovers again.
+    Listing validators (and the REST census) are saved only after a clean cycle: an article that
+    failed to download must be retried next time, which a 304 on the listing would prevent. The
+    channel that read the source is kept after a success and forgotten after a listing failure,
+    so the next cycle discovers again.
     """
     assert report.finished is not None
     previous = source_state(conn, report.source)
@@ -86,6 +89,9 @@ def record_run(
                 etag=result.etag,
                 last_modified=result.last_modified,
                 validated_url=result.validated_url,
+                last_read=report.finished,
+                rest_total=result.rest_total,
+                rest_newest_id=result.rest_newest_id,
             )
         event = RECOVERED if is_failing(previous, failure_threshold) else None
     values["baseline_done"] = previous.baseline_done or baseline_complete

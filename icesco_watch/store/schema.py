@@ -131,6 +131,11 @@ sources = Table(
     Column("channel", String),
     Column("category_id", Integer),
     Column("validated_url", Text),
+    # When the source was last read rather than answered 304 (the feed channel reads the feed
+    # whole when it is old), and the REST category's post count and newest post id then.
+    Column("last_read", UTCDateTime),
+    Column("rest_total", Integer),
+    Column("rest_newest_id", Integer),
 )
 
 # robots.txt per host (host[:port]), kept a day, then refreshed with a conditional request.

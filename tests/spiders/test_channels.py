@@ -11,6 +11,7 @@ from icesco_watch.spiders.channels import (
     disagreement,
     feed_url,
     rest_category_url,
+    rest_census_url,
     rest_posts_url,
     site_root,
 )
@@ -52,6 +53,17 @@ def test_addresses_of_a_wordpress_category() -> None:
     assert feed_url(EN) == "https://icesco.org/en/category/news/feed/atom/"
     assert feed_url(AR, 3) == AR + "feed/atom/?paged=3"
     assert feed_url("https://icesco.org/en/category/news") == feed_url(EN)
+
+
+def test_the_rest_census_and_the_newest_posts_by_id() -> None:
+    assert rest_census_url(EN, 7) == (
+        "https://icesco.org/en/wp-json/wp/v2/posts?categories=7&per_page=1"
+        "&orderby=id&order=desc&_fields=id"
+    )
+    by_id = rest_posts_url(EN, 7, 1, by_id=True)
+    assert "&orderby=id&order=desc&" in by_id
+    assert "page=1" not in by_id.replace("per_page", "")
+    assert "_embed=wp%3Aterm" in by_id
 
 
 def test_channels_that_disagree_about_the_newest_items_are_reported() -> None:

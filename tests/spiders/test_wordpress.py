@@ -8,10 +8,12 @@ from pathlib import Path
 import pytest
 
 from icesco_watch.spiders.wordpress import (
+    Census,
     ChannelError,
     html_body,
     parse_atom,
     parse_rest_category,
+    parse_rest_census,
     parse_rest_posts,
 )
 
@@ -36,6 +38,26 @@ def test_rest_category_and_posts() -> None:
         "body": "REST content.rendered",
         "categories": "REST wp:term",
     }
+
+
+@pytest.mark.parametrize(
+    ("body", "total", "expected"),
+    [
+        (b'[{"id": 412}]', b"37", Census(37, 412)),
+        (b"[]", b"0", Census(0, None)),  # an empty category
+        (b'[{"id": 9}]', None, Census(None, 9)),  # a proxy that drops X-WP-Total
+    ],
+)
+def test_the_rest_census(body: bytes, total: bytes | None, expected: Census) -> None:
+    assert parse_rest_census(body, total) == expected
+
+
+@pytest.mark.parametrize(
+    ("body", "total"), [(b"<html>", b"1"), (b'{"id": 1}', b"1"), (b"[{}]", b"1"), (b"[]", b"x")]
+)
+def test_a_census_that_is_not_the_rest_apis_is_an_error(body: bytes, total: bytes) -> None:
+    with pytest.raises(ChannelError):
+        parse_rest_census(body, total)
 
 
 def test_atom_feed_carries_the_same_entries() -> None:

@@ -116,6 +116,27 @@ def test_a_store_at_0011_upgrades_to_the_notices_queue(tmp_path: Path) -> None:
     engine.dispose()
 
 
+def test_a_store_at_0012_upgrades_to_the_rest_census(tmp_path: Path) -> None:
+    url = store_url(tmp_path)
+    engine = create_store_engine(url)
+    upgrade(engine, "0012")
+    with engine.begin() as conn:
+        conn.execute(
+            text(
+                "INSERT INTO sources (key, baseline_done, consecutive_failures, etag, channel) "
+                "VALUES ('icesco-en', :yes, 0, '\"e\"', 'rest')"
+            ),
+            {"yes": True},
+        )
+    assert upgrade(engine, "0013") == ("0012", "0013")
+    with engine.connect() as conn:
+        row = conn.execute(select(sources)).one()
+    assert (row.etag, row.channel) == ('"e"', "rest")
+    # No census yet: the next cycle reads the listing once and keeps one.
+    assert (row.last_read, row.rest_total, row.rest_newest_id) == (None, None, None)
+    engine.dispose()
+
+
 def test_a_store_ahead_of_the_code_is_refused_with_advice(tmp_path: Path) -> None:
     url = store_url(tmp_path)
     open_store(url).dispose()

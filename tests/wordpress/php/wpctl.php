@@ -5,6 +5,9 @@
  *   {"op": "theme", "name": "twentytwentythree"}      every site
  *   {"op": "add", "lang": "en", "title": ..., "date": "2025-03-01 10:00:00", "content": ...,
  *    "category": "news" (slug; null: none)}           -> {"id", "link", "title", "date_gmt"}
+ *     A new post's modified time is its date, as wp_insert_post sets it. With "late": true the
+ *     post was scheduled for `date` (past) and WP-cron publishes it now, as cron does
+ *     (check_and_publish_future_post), leaving its modified time before the date.
  *   {"op": "edit", "lang": "en", "id": N, "title"?: ..., "content"?: ...}
  *   {"op": "delete", "lang": "en", "id": N}
  *   {"op": "category", "lang": "en", "slug": "events", "name": "Events", "parent": "news"}
@@ -69,18 +72,33 @@ foreach (json_decode(stream_get_contents(STDIN), true, 512, JSON_THROW_ON_ERROR)
             break;
         case 'add':
             $results[] = in_site($op['lang'], function () use ($op) {
+                global $wpdb;
                 $category = $op['category'] ?? null;
                 $terms = $category ? [get_category_by_slug($category)->term_id] : [];
+                $late = $op['late'] ?? false;
                 $id = wp_insert_post([
                     'post_title' => $op['title'],
                     'post_content' => $op['content'],
                     'post_excerpt' => $op['excerpt'] ?? '',
-                    'post_status' => 'publish',
+                    'post_status' => $late ? 'draft' : 'publish',
                     'post_date' => $op['date'],
+                    'post_date_gmt' => get_gmt_from_date($op['date']),
                     'post_category' => $terms,
                 ], true);
                 if (is_wp_error($id)) {
                     throw new RuntimeException($id->get_error_message());
+                }
+                if ($late) {
+                    // Scheduled when its time was still ahead (the editor's "Schedule"), then
+                    // missed: WordPress refuses to schedule a past date, so the status is set
+                    // directly; cron's own function publishes it.
+                    $modified = ['post_modified' => gmdate('Y-m-d H:i:s', strtotime($op['date']) - 600)];
+                    $modified['post_modified_gmt'] = get_gmt_from_date($modified['post_modified']);
+                    $modified['post_name'] = wp_unique_post_slug(sanitize_title($op['title']), $id, 'future', 'post', 0);
+                    $wpdb->update($wpdb->posts, ['post_status' => 'future'] + $modified, ['ID' => $id]);
+                    clean_post_cache($id);
+                    check_and_publish_future_post($id);
+                    clean_post_cache($id);
                 }
                 return describe($id);
             });
