@@ -15,6 +15,7 @@ from icesco_watch.config.schema import Settings, SourceConfig
 from icesco_watch.feeds.publish import publish_feeds
 from icesco_watch.models import CrawlResult, CycleReport, NewsItem, Outcome, SourceReport
 from icesco_watch.spiders.icesco import SourcePlan
+from icesco_watch.spiders.plan import feed_refresh_due
 from icesco_watch.spiders.runner import Crawler, ProgressCallback, crawler_for
 from icesco_watch.store.health import record_run, robots_entries, save_robots, source_state
 from icesco_watch.store.items import known_keys, known_modified, record_items
@@ -38,9 +39,9 @@ def plan_sources(
 ) -> list[SourcePlan]:
     """What each source's crawl needs from the store: known keys and their modified times, the
     channel that worked last (unless `rediscover`: the service's first cycle looks for the
-    cheapest channel again), the validators and the REST census, the cached robots.txt of its
-    host, and the quarantined articles (due ones are retried; the others are left alone like
-    known keys)."""
+    cheapest channel again), the validators and the REST census, whether the feed is due a
+    whole read, the cached robots.txt of its host, and the quarantined articles (due ones are
+    retried; the others are left alone like known keys)."""
     plans = []
     now = utcnow()
     with engine.connect() as conn:
@@ -67,6 +68,7 @@ def plan_sources(
                     robots=robots.get(urlsplit(source.start_urls[0]).netloc),
                     rest_total=state.rest_total,
                     rest_newest_id=state.rest_newest_id,
+                    feed_refresh_due=feed_refresh_due(state.last_read, now),
                 )
             )
     return plans

@@ -12,6 +12,7 @@ Per source, `open_source` tries the channels `channel_order` gives, first to las
   While discovering, the feed is read once too: its validators become that gate, and a
   warning is logged when it does not list the same newest items as the REST API.
 - **feed**: the category's Atom feed, conditionally (304 ends the cycle), `?paged=N` after.
+  The feed has no census: it is read whole when `plan.feed_refresh_due` (FEED_REFRESH).
 - **html**: the listing pages, in `IcescoSpider`.
 A channel that answers an error or something that is not WordPress's makes the next one run
 in the same cycle; when none is left the source fails. Entries carry bodies, so article pages
@@ -92,7 +93,8 @@ class ChannelCrawl:
             yield from self.html_start(key)
         elif channel is Channel.FEED:
             url = feed_url(start)
-            yield self._request(key, url, self.parse_feed, "feed", plan.validators_for(url), page=1)
+            headers = {} if plan.feed_refresh_due else plan.validators_for(url)
+            yield self._request(key, url, self.parse_feed, "feed", headers, page=1)
         elif plan.category_id is None or plan.channel != Channel.REST.value:
             category = rest_category_url(start)
             assert category is not None, "channel_order offers REST for category listings only"

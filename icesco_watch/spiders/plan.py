@@ -4,9 +4,22 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from datetime import datetime, timedelta
 
 from icesco_watch.config.schema import SourceConfig
 from icesco_watch.models import RobotsEntry
+
+# A post published with a date in the past (an import, the REST API, a late scheduled post)
+# leaves the feed's validators alone: WordPress derives them from the newest modified time,
+# which such a post does not move. On the feed channel, which cannot tell otherwise, the feed
+# is read whole at least this often, so such a post waits at most this long.
+FEED_REFRESH = timedelta(minutes=30)
+
+
+def feed_refresh_due(last_read: datetime | None, now: datetime) -> bool:
+    """Whether the feed channel reads the feed whole this cycle, even if a 304 would come:
+    FEED_REFRESH has passed since the source was last read (not answered 304)."""
+    return last_read is None or now - last_read >= FEED_REFRESH
 
 
 @dataclass(frozen=True)
@@ -28,6 +41,7 @@ class SourcePlan:
     # REST: the category's post count and newest post id when last read (see channel_crawl).
     rest_total: int | None = None
     rest_newest_id: int | None = None
+    feed_refresh_due: bool = False  # feed channel: read it whole, ignoring a 304 (see below)
 
     @property
     def page_limit(self) -> int:

@@ -134,6 +134,7 @@ def _plan_to_json(plan: SourcePlan) -> dict[str, Any]:
         "retry": list(plan.retry),
         "rest_total": plan.rest_total,
         "rest_newest_id": plan.rest_newest_id,
+        "feed_refresh_due": plan.feed_refresh_due,
     }
 
 
@@ -153,6 +154,7 @@ def _plan_from_json(data: dict[str, Any]) -> SourcePlan:
         tuple(data["retry"]),
         data["rest_total"],
         data["rest_newest_id"],
+        data["feed_refresh_due"],
     )
 
 

@@ -1,7 +1,8 @@
 """Posts published with a date in the past, against real WordPress: a post inserted with an
 older date (the REST API, WP-CLI, an import) and a scheduled post WP-cron publishes late keep a
 modified time older than the site's newest, so the feed's validators do not move. The REST
-channel's census (post count, newest id) sees them at once."""
+channel's census (post count, newest id) sees them at once; the feed channel within
+FEED_REFRESH."""
 
 from __future__ import annotations
 
@@ -9,11 +10,13 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, select
+from sqlalchemy import Engine, select, update
 
 from icesco_watch.config.schema import Settings
+from icesco_watch.spiders.plan import FEED_REFRESH
 from icesco_watch.spiders.urls import canonical_key
-from icesco_watch.store.schema import deliveries, items, open_store
+from icesco_watch.store.health import source_state
+from icesco_watch.store.schema import deliveries, items, open_store, sources
 from icesco_watch.store.subscriptions import add_subscription, upsert_chat
 from tests.wordpress.conftest import WordPress
 from tests.wordpress.test_wordpress import BODIES, TITLES, ZONE, cycle
@@ -102,3 +105,33 @@ def test_rest_sees_back_dated_and_late_scheduled_posts_at_once(
     assert all(r.not_modified for r in report.sources if r.source != "wp-en")
     # And the next cycle is idle again.
     assert all(len(hits) == 2 for hits in _idle_hits(wordpress, settings, engine).values())
+
+
+def test_the_feed_channel_reads_its_feed_whole_when_it_is_old(
+    wordpress: WordPress, tmp_path: Path
+) -> None:
+    _recent_site(wordpress)
+    settings, engine = _open(wordpress, tmp_path, "feed")
+    assert not cycle(settings, engine).failed
+    for hits in _idle_hits(wordpress, settings, engine).values():
+        assert [(method, status) for method, status, _ in hits] == [("GET", 304)]
+    (made,) = wordpress.run(_post("en", 20, _ago(hours=2.5)))
+    # The feed cannot tell: within FEED_REFRESH of the last read, 304 still ends the cycle.
+    assert all(len(hits) == 1 for hits in _idle_hits(wordpress, settings, engine).values())
+    with engine.begin() as conn:
+        last_read = source_state(conn, "wp-en").last_read
+        assert last_read is not None
+        conn.execute(
+            update(sources)
+            .where(sources.c.key == "wp-en")
+            .values(last_read=last_read - FEED_REFRESH)
+        )
+    wordpress.proxy.clear()
+    report = cycle(settings, engine)
+    assert not report.failed, [r.errors for r in report.sources]
+    english = next(r for r in report.sources if r.source == "wp-en")
+    assert english.new == [canonical_key(made["link"])]
+    feed_hits = [h for h in wordpress.hits if h.path.startswith("/en/category/news/feed/")]
+    assert (feed_hits[0].query, feed_hits[0].status, feed_hits[0].if_none_match) == ("", 200, None)
+    # Read whole, the feed is trusted for FEED_REFRESH again.
+    assert all(len(hits) == 1 for hits in _idle_hits(wordpress, settings, engine).values())
