@@ -21,7 +21,7 @@ import time
 from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass, replace
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import Connection, Engine, select
 from telegram import Bot
@@ -66,6 +66,7 @@ log = logging.getLogger(__name__)
 
 BATCH = 1000
 MAX_IN_FLIGHT = 32
+STORE_RETRY = 5.0  # seconds before the delivery loop tries again when a pass failed
 NOT_ADMIN = "the chat is no longer one of telegram.admin_chats"
 
 
@@ -127,9 +128,13 @@ class Sender:
             self._wake.clear()  # before draining, so a wake() during the drain is not lost
             try:
                 await self.drain()
+                due = self._next_due()
             except Exception as exc:  # a bug or a broken store must not end the service
+                # The store unreachable fails the next-due query too: outside this guard it
+                # ended the loop, and no alert left any instance until a restart (a probe
+                # with PostgreSQL down for 8 s). Retry after a short pause instead.
                 log.error("delivery pass failed: %s", self.redact(repr(exc)))
-            due = self._next_due()
+                due = self.now() + timedelta(seconds=min(idle, STORE_RETRY))
             pause = idle if due is None else (due - self.now()).total_seconds()
             waits = [asyncio.ensure_future(stop.wait()), asyncio.ensure_future(self._wake.wait())]
             timeout = min(max(pause, 0.05), idle)

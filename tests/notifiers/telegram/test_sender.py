@@ -31,6 +31,7 @@ from tests.notifiers.telegram.helpers import (
     store_new,
     subscribe,
 )
+from tests.stores import POSTGRES
 
 QUICK = Backoff(base=0.1, cap=0.5, max_attempts=6)
 LEASE = timedelta(minutes=2)
@@ -327,6 +328,45 @@ def test_run_forever_delivers_when_woken_and_stops(tmp_path: Path, api: FakeBotA
     asyncio.run(scenario())
     with engine.connect() as conn:
         assert pending_counts(conn)["sent"] == 1
+
+
+@pytest.mark.skipif(POSTGRES, reason="the outage is the SQLite store's folder moved away")
+def test_the_delivery_loop_outlives_a_store_outage(
+    tmp_path: Path, api: FakeBotApi, caplog: pytest.LogCaptureFixture
+) -> None:
+    """The store unreachable for a moment ended the delivery loop (its next-due query ran
+    outside the loop's guard): no alert left any instance until a restart. It now logs the
+    failed pass, retries, and delivers once the store is back."""
+    settings = make_settings(tmp_path, api)
+    engine = open_store(settings.storage.url)
+    subscribe(engine, "902")
+    folder, away = tmp_path / "store", tmp_path / "store-away"
+
+    async def scenario() -> None:
+        async with bot_for(settings) as bot:
+            sender = Sender(settings, engine, bot, QUICK)
+            stop = asyncio.Event()
+            loop = asyncio.create_task(sender.run_forever(stop, idle=0.5))
+            await asyncio.sleep(0.2)
+            folder.rename(away)  # the store is gone: every new connection fails
+            engine.dispose()
+            sender.wake()
+            deadline = time.monotonic() + 10
+            while "delivery pass failed" not in caplog.text and time.monotonic() < deadline:
+                await asyncio.sleep(0.05)
+            assert "delivery pass failed" in caplog.text
+            await asyncio.sleep(0.5)
+            assert not loop.done(), loop.exception() if loop.done() else None
+            away.rename(folder)  # back
+            engine.dispose()
+            store_new(engine, settings, [news("after-outage")])
+            sender.wake()
+            await api.wait_for_async(lambda fake: len(fake.messages_to(902)) == 1)
+            stop.set()
+            await asyncio.wait_for(loop, 10)
+
+    with caplog.at_level(logging.ERROR):
+        asyncio.run(scenario())
 
 
 def test_the_token_stays_out_of_logs_and_stored_errors(
