@@ -60,6 +60,9 @@ class NewsItem:
     sector_evidence: dict[str, tuple[str, ...]] = field(default_factory=dict)
     topics: tuple[str, ...] = ()
     content_hash: str = ""
+    # WordPress's id of the post on its site (REST `id`, the feed's guid, the page's shortlink):
+    # the article's identity when its address changes (slug or date). None: the site gave none.
+    wp_post_id: int | None = None
     # Where each field came from, as the extractor chose it ("title" -> "og:title", "date" ->
     # "JSON-LD datePublished", "body" -> "trafilatura" ...): what `doctor` shows, so a layout
     # change that moves the crawl onto a fallback is seen. Only known while crawling: never
@@ -140,6 +143,7 @@ class CrawlResult:
     rest_total: int | None = None  # REST: the category's post count (X-WP-Total), ...
     rest_newest_id: int | None = None  # ... and newest post id, saved with the validators
     modified: dict[str, str] = field(default_factory=dict)  # key -> channel's modified time
+    post_ids: dict[str, int] = field(default_factory=dict)  # key -> WordPress's post id
     warnings: list[str] = field(default_factory=list)  # worth a log line, not a failure
     robots: RobotsEntry | None = None  # robots.txt of the source's host, if (re)fetched
 

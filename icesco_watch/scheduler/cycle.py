@@ -147,6 +147,7 @@ def record_source(
             settings.alerts,
             baseline,
             result.modified,
+            result.post_ids,
         )
         if result.robots is not None:
             save_robots(conn, result.robots)

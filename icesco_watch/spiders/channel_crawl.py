@@ -328,6 +328,8 @@ class ChannelCrawl:
             result.listing_keys.append(entry.key)
             if entry.modified:
                 result.modified[entry.key] = entry.modified
+            if entry.post_id is not None:
+                result.post_ids[entry.key] = entry.post_id
             if entry.key in self._scheduled:
                 continue
             stored = plan.modified.get(entry.key)
@@ -354,6 +356,7 @@ class ChannelCrawl:
                 summary=summarize(entry.body),
                 body=entry.body,
                 site_categories=entry.categories,
+                wp_post_id=entry.post_id,
                 provenance=entry.provenance,
             )
             result.items.append(item)

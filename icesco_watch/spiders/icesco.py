@@ -285,6 +285,7 @@ class IcescoSpider(ChannelCrawl, Spider):
             body=fields.body,
             image=fields.image,
             site_categories=fields.site_categories,
+            wp_post_id=fields.post_id,
             provenance=fields.provenance,
         )
         self.results[key].items.append(item)

@@ -21,7 +21,7 @@ from icesco_watch.spiders.bodies import BODY_CONTAINERS, extract_body_from
 from icesco_watch.spiders.boilerplate import strip_site_suffix
 from icesco_watch.spiders.nodes import first_match, node_text, select_first
 from icesco_watch.spiders.published import find_published
-from icesco_watch.spiders.urls import canonical_key, is_article_url
+from icesco_watch.spiders.urls import canonical_key, is_article_url, shortlink_post_id
 
 
 class ExtractionError(ValueError):
@@ -47,6 +47,7 @@ class ArticleFields:
     body_from: str
     image_from: str
     categories_from: str
+    post_id: int | None = None  # WordPress's id of the post (its shortlink, or the body class)
 
     @property
     def provenance(self) -> Mapping[str, str]:
@@ -143,7 +144,21 @@ def extract_article(
         body_from=body_from,
         image_from=image_from,
         categories_from="category links" if categories else "none",
+        post_id=_post_id(sel),
     )
+
+
+_POSTID_CLASS = re.compile(r"(?:^|\s)postid-(?P<id>[1-9]\d{0,17})(?:\s|$)")
+
+
+def _post_id(sel: Selector) -> int | None:
+    """WordPress's post id: `<link rel="shortlink" href="…?p=ID">`, else `postid-ID` in the
+    body class (themes print one or both); None on a page that has neither."""
+    for href in sel.xpath("//link[@rel='shortlink']/@href").getall():
+        if (found := shortlink_post_id(href)) is not None:
+            return found
+    match = _POSTID_CLASS.search(sel.xpath("//body/@class").get() or "")
+    return int(match.group("id")) if match else None
 
 
 def _title(sel: Selector, selectors: Sequence[str]) -> tuple[str, str]:

@@ -85,3 +85,17 @@ def article_fetch_url(link: str, start_url: str) -> str:
     return urlunsplit(
         (start.scheme, start.netloc, path if path.endswith("/") else path + "/", "", "")
     )
+
+
+_SHORTLINK_QUERY = re.compile(r"^p=(?P<id>[1-9]\d{0,17})$")
+
+
+def shortlink_post_id(url: str | None) -> int | None:
+    """WordPress's post id from its shortlink or guid (`https://site/en/?p=123`), else None.
+
+    The id is WordPress's own identity of a post: unlike the permalink, a change of slug or date
+    leaves it. Any other address (a guid that is a permalink, as imports leave) gives None."""
+    if not url:
+        return None
+    found = _SHORTLINK_QUERY.match(urlsplit(url.strip()).query)
+    return int(found.group("id")) if found else None

@@ -20,7 +20,7 @@ from urllib.parse import unquote
 from parsel import Selector
 
 from icesco_watch.spiders.boilerplate import clean_paragraphs
-from icesco_watch.spiders.urls import canonical_key, is_article_url
+from icesco_watch.spiders.urls import canonical_key, is_article_url, shortlink_post_id
 
 _ATOM = "http://www.w3.org/2005/Atom"
 _BLOCKS = ".//p | .//li[not(.//p)] | .//h2 | .//h3 | .//h4 | .//blockquote[not(.//p)]"
@@ -39,6 +39,7 @@ class Entry:
     modified: str | None  # the channel's own modified time (UTC, ISO 8601): an edit changes it
     categories: tuple[str, ...]
     body: str | None  # None: the channel does not carry the body; fetch the article page
+    post_id: int | None = None  # WordPress's id of the post (REST `id`, the feed's guid)
     # Which element of the channel's answer gave each field (keyed as NewsItem.provenance).
     provenance: Mapping[str, str] = field(default_factory=dict, compare=False)
 
@@ -122,6 +123,7 @@ def parse_rest_posts(body: bytes, host: str, lang: str) -> list[Entry]:
                 modified=_iso_utc(post.get("modified_gmt")),
                 categories=categories,
                 body=html_body(str(content.get("rendered", ""))) if whole else None,
+                post_id=_rest_id(post.get("id")),
                 provenance={
                     "title": "REST title.rendered",
                     "date": "REST date_gmt",
@@ -160,6 +162,7 @@ def parse_atom(body: bytes, host: str, lang: str) -> list[Entry]:
                 modified=_iso_utc(node.xpath("a:updated/text()").get()),
                 categories=categories,
                 body=html_body(content) if content and whole else None,
+                post_id=shortlink_post_id(node.xpath("a:id/text()").get()),
                 provenance={
                     "title": "feed <title>",
                     "date": "feed <published>",
@@ -176,6 +179,10 @@ def _json(body: bytes) -> Any:
         return json.loads(body)
     except (ValueError, UnicodeDecodeError) as exc:
         raise ChannelError(f"not JSON: {exc}") from None
+
+
+def _rest_id(value: object) -> int | None:
+    return value if isinstance(value, int) and not isinstance(value, bool) and value > 0 else None
 
 
 def _embedded_categories(post: dict[str, Any]) -> tuple[str, ...]:

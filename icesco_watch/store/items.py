@@ -1,4 +1,16 @@
-"""Items in the store and the diff that decides what is new: insert, version, or leave alone."""
+"""Items in the store and the diff that decides what is new: insert, version, or leave alone.
+
+An item's key is its canonical URL, but WordPress's permalink holds the slug and the date, which
+editors change. So an item also keeps WordPress's post id (`wp_post_id`, per source: each
+language is its own site). An entry whose key is unknown while its source's post id is stored
+is the same article at a new address: an edit, never a new item nor a second alert. The stored
+item is *moved* to the new key (its row, tags, cross-language links and deliveries follow, in
+the cycle's transaction) and gets a new version with the new url. The key stays what it is
+everywhere else, the canonical form of the url the item holds: the spider's known keys and
+modified times match what the site lists now (so the post is not read again every cycle),
+feeds and `related` give the address that works, and deliveries, story alerts and links keep
+pointing at one item whatever address it had when they were written.
+"""
 
 from __future__ import annotations
 
@@ -25,7 +37,7 @@ from icesco_watch.config.schema import AlertsConfig
 from icesco_watch.models import NewsItem, Outcome
 from icesco_watch.routing import Interest, feed_interest
 from icesco_watch.store.links import link_items
-from icesco_watch.store.schema import item_tags, items
+from icesco_watch.store.schema import deliveries, item_links, item_tags, items
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,6 +70,7 @@ def record_items(
     alerts: AlertsConfig,
     baseline: bool,
     modified: Mapping[str, str] | None = None,
+    post_ids: Mapping[str, int] | None = None,
 ) -> dict[str, Outcome]:
     """Store what a crawl found and classify each item (call inside the cycle's transaction).
 
@@ -67,10 +80,14 @@ def record_items(
     Every key the listings showed gets `last_seen = now`. `modified` holds the channel's
     modified time per key (REST API, feed): stored with the item, it is how the next crawl
     tells an edit (a changed time) from an item it need not read again. An edit is UPDATED
-    only if what a reader sees changed (the content hash); it never alerts.
+    only if what a reader sees changed (the content hash); it never alerts. An unknown key whose
+    source's WordPress post id is stored is that item at a new address: it is moved to the new
+    key and UPDATED (see the module's docstring). `post_ids` holds the post id of every key the
+    channel listed: a stored item that has none adopts it.
     """
     modified = modified or {}
     latest = {item.key: item for item in found}  # one row per key, whatever the crawl repeated
+    moved = _follow_moves(conn, latest)
     existing = {
         row.key: row
         for row in conn.execute(
@@ -94,9 +111,10 @@ def record_items(
         row = existing.get(key)
         if row is None:
             continue
-        if row.content_hash == item.content_hash:
+        if row.content_hash == item.content_hash and key not in moved:
             outcomes[key] = Outcome.UNCHANGED
             continue
+        # A new address alone is a new version too: the url readers follow changed.
         conn.execute(
             update(items)
             .where(items.c.key == key)
@@ -120,12 +138,72 @@ def record_items(
         # edit whose article could not be read keeps the old time, to be noticed next cycle.
         if key in latest or stored_modified[key] is None:
             conn.execute(update(items).where(items.c.key == key).values(modified=value))
+    _adopt_post_ids(conn, {**(post_ids or {}), **_found_post_ids(latest)})
     seen = sorted(set(seen_keys) | set(existing))
     for start in range(0, len(seen), 500):
         conn.execute(
             update(items).where(items.c.key.in_(seen[start : start + 500])).values(last_seen=now)
         )
     return outcomes
+
+
+def _follow_moves(conn: Connection, latest: dict[str, NewsItem]) -> set[str]:
+    """Move each stored item whose post id an unknown key of `latest` carries to that key;
+    returns the keys moved to. A stored item also listed under its old key this crawl (a stale
+    listing) is moved all the same, and its old entry dropped from `latest`."""
+    wanted = {
+        (item.source, item.wp_post_id): key
+        for key, item in latest.items()
+        if item.wp_post_id is not None
+    }
+    if not wanted:
+        return set()
+    unknown = set(latest) - set(
+        conn.scalars(select(items.c.key).where(items.c.key.in_(list(latest))))
+    )
+    stored = conn.execute(
+        select(items.c.key, items.c.source, items.c.wp_post_id, items.c.first_seen)
+        .where(
+            items.c.source.in_(sorted({source for source, _ in wanted})),
+            items.c.wp_post_id.in_(sorted({post for _, post in wanted})),
+        )
+        .order_by(items.c.first_seen.desc(), items.c.key)
+    )
+    moved: set[str] = set()
+    for row in stored:
+        new = wanted.get((row.source, row.wp_post_id))
+        if new is None or new not in unknown or new in moved:
+            continue  # the post is stored under its current key, or already moved this crawl
+        _move(conn, row.key, new)
+        latest.pop(row.key, None)
+        moved.add(new)
+    return moved
+
+
+def _move(conn: Connection, old: str, new: str) -> None:
+    """Give the stored item `old` the key `new`, with everything that refers to it."""
+    row = conn.execute(select(items).where(items.c.key == old)).one()._mapping
+    conn.execute(insert(items).values({**row, "key": new}))
+    conn.execute(update(item_tags).where(item_tags.c.item_key == old).values(item_key=new))
+    conn.execute(update(item_links).where(item_links.c.item_key == old).values(item_key=new))
+    conn.execute(update(item_links).where(item_links.c.other_key == old).values(other_key=new))
+    conn.execute(update(deliveries).where(deliveries.c.item_key == old).values(item_key=new))
+    conn.execute(delete(items).where(items.c.key == old))
+
+
+def _found_post_ids(latest: Mapping[str, NewsItem]) -> dict[str, int]:
+    return {key: item.wp_post_id for key, item in latest.items() if item.wp_post_id is not None}
+
+
+def _adopt_post_ids(conn: Connection, post_ids: Mapping[str, int]) -> None:
+    """Stored items among `post_ids` that have no post id (stored before it was kept, or read
+    from a page without one) take the one the channel gives."""
+    keys = sorted(post_ids)
+    for start in range(0, len(keys), 500):
+        chunk = keys[start : start + 500]
+        query = select(items.c.key).where(items.c.key.in_(chunk), items.c.wp_post_id.is_(None))
+        for key in conn.scalars(query).all():
+            conn.execute(update(items).where(items.c.key == key).values(wp_post_id=post_ids[key]))
 
 
 def _classify_fresh(
@@ -165,7 +243,7 @@ def _row(item: NewsItem) -> dict[str, Any]:
         "sector_evidence": {k: list(v) for k, v in item.sector_evidence.items()},
         "topics": list(item.topics),
         "content_hash": item.content_hash,
-    }
+    } | ({"wp_post_id": item.wp_post_id} if item.wp_post_id is not None else {})
 
 
 def latest_items(
@@ -340,8 +418,26 @@ def backfill_item_tags(conn: Connection) -> int:
     """Write the item_tags rows of stored items that have none (a store from before the table
     existed: its migration calls this); returns how many items got rows. Idempotent."""
     tagged = select(item_tags.c.item_key).distinct()
-    rows = conn.execute(select(items).where(items.c.key.not_in(tagged))).all()
-    found = [_stored(row._mapping).item for row in rows]
+    # Only the columns the tags need: this runs inside migration 0005, before later columns exist.
+    query = select(
+        items.c.key, items.c.source, items.c.lang, items.c.url, items.c.title, items.c.published
+    )
+    query = query.add_columns(items.c.sectors, items.c.topics, items.c.content_hash)
+    rows = conn.execute(query.where(items.c.key.not_in(tagged))).all()
+    found = [
+        NewsItem(
+            key=row.key,
+            source=row.source,
+            lang=row.lang,
+            url=row.url,
+            title=row.title,
+            published=row.published,
+            sectors=tuple(row.sectors),
+            topics=tuple(row.topics),
+            content_hash=row.content_hash,
+        )
+        for row in rows
+    ]
     _write_tags(conn, found)
     return len(found)
 
@@ -375,6 +471,7 @@ def _stored(row: Any) -> StoredItem:
         sector_evidence={k: tuple(v) for k, v in row["sector_evidence"].items()},
         topics=tuple(row["topics"]),
         content_hash=row["content_hash"],
+        wp_post_id=row.get("wp_post_id"),
     )
     return StoredItem(
         item, row["first_seen"], row["last_seen"], row["version"], row.get("updated_at")

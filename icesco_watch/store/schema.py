@@ -77,7 +77,11 @@ items = Table(
     Column("updated_at", UTCDateTime),
     # The modified time the source's channel (REST API, feed) gives: a change is an edit.
     Column("modified", Text),
+    # WordPress's post id on the source's site: the same post under a new address (slug or date
+    # changed) is found by (source, wp_post_id) and moved, not stored twice (store/items.py).
+    Column("wp_post_id", Integer),
 )
+Index("items_source_wp_post_id", items.c.source, items.c.wp_post_id)
 
 # Each item's language, sector and topic tags, one row per tag, so feeds are filled by exact
 # joins (`items.sectors`/`topics` keep the ordered lists). Written in the transaction that writes

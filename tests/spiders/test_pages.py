@@ -183,3 +183,25 @@ def test_next_page_link_and_numbered_fallback() -> None:
     assert next_page_url(Selector(text="<a href='/x'>2</a>"), base) is None
     assert numbered_page_url(base, 3) == base + "page/3/"
     assert numbered_page_url("https://icesco.org/en/category/news", 2) == base + "page/2/"
+
+
+@pytest.mark.parametrize(
+    ("head", "body_class", "expected"),
+    [
+        ('<link rel="shortlink" href="https://icesco.org/en/?p=5012">', "single", 5012),
+        ("", "post-template-default single postid-77 single-format-standard", 77),
+        ('<link rel="shortlink" href="https://icesco.org/en/2024/05/14/x/">', "single", None),
+        ("", "page-id-3", None),  # the replica site gives neither
+    ],
+)
+def test_wordpress_post_id_from_the_shortlink_or_body_class(
+    head: str, body_class: str, expected: int | None
+) -> None:
+    html = (
+        f"<html><head><title>T</title>{head}</head><body class='{body_class}'>"
+        "<h1>T</h1><time datetime='2024-05-14T10:00:00+00:00'>x</time><p>text</p></body></html>"
+    )
+    fields = extract_article(
+        Selector(text=html), "https://icesco.org/en/2024/05/14/x/", "en", CASABLANCA
+    )
+    assert fields.post_id == expected

@@ -107,3 +107,17 @@ def test_html_body_drops_the_sites_boilerplate() -> None:
         "<p>News.</p><p>Your opinion</p><p>Extremely Dissatisfied Extremely Satisfied</p>"
     )
     assert text == "News."
+
+
+def test_entries_carry_wordpress_post_ids() -> None:
+    rest = parse_rest_posts((FIXTURES / "posts.json").read_bytes(), HOST, "fr")
+    assert [e.post_id for e in rest] == [87, 88]
+    feed = (FIXTURES / "feed.atom").read_bytes()
+    # As inserted through the API, a post's guid is its first permalink: no id to read.
+    assert [e.post_id for e in parse_atom(feed, HOST, "fr")] == [None, None]
+    # As the editor leaves it (an auto-draft first), the guid is the shortlink.
+    feed = feed.replace(
+        b"<id>http://icesco.test/fr/2025/03/02/licesco-la-culture/</id>",
+        b"<id>http://icesco.test/fr/?p=87</id>",
+    )
+    assert [e.post_id for e in parse_atom(feed, HOST, "fr")] == [87, None]

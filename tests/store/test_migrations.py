@@ -222,3 +222,28 @@ def test_postgres_without_its_driver_names_the_extra(tmp_path: Path) -> None:
         "storage.url: PostgreSQL needs the psycopg driver; install it with "
         "pip install 'icesco-watch[postgres]'"
     )
+
+
+def test_a_store_at_0013_upgrades_to_post_ids(tmp_path: Path) -> None:
+    url = store_url(tmp_path)
+    engine = create_store_engine(url)
+    upgrade(engine, "0013")
+    with engine.begin() as conn:
+        conn.execute(
+            text(
+                "INSERT INTO items (key, source, lang, url, title, published, summary, body, "
+                "site_categories, sectors, sector_evidence, topics, content_hash, first_seen, "
+                "last_seen, version) VALUES ('icesco.org/en/2026/12/01/kept', 'icesco-en', 'en', "
+                "'https://icesco.org/en/2026/12/01/kept/', 'Kept', :now, '', '', '[]', '[]', "
+                "'{}', '[]', :hash, :now, :now, 1)"
+            ),
+            {"now": NOW.replace(tzinfo=None), "hash": "0" * 64},
+        )
+    assert upgrade(engine, "0014") == ("0013", "0014")
+    with engine.connect() as conn:
+        row = conn.execute(select(items.c.title, items.c.wp_post_id)).one()
+        indexes = {i["name"]: i["column_names"] for i in inspect(conn).get_indexes("items")}
+    # No post id yet: the item adopts one the next time its channel lists it.
+    assert (row.title, row.wp_post_id) == ("Kept", None)
+    assert indexes["items_source_wp_post_id"] == ["source", "wp_post_id"]
+    engine.dispose()
