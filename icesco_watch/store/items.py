@@ -76,7 +76,8 @@ def record_items(
 
     Unknown keys are inserted: during a source's baseline they are BASELINE (silent, except the
     newest `alerts.baseline` "latest:N"), otherwise NEW, or STALE when published more than
-    `alerts.max_age_days` ago. Known keys with a new content hash become a new version (UPDATED).
+    `alerts.max_age_days` ago. Known keys with a new content hash become a new version (UPDATED);
+    with the same hash but other site categories, their categories and tags are updated in place.
     Every key the listings showed gets `last_seen = now`. `modified` holds the channel's
     modified time per key (REST API, feed): stored with the item, it is how the next crawl
     tells an edit (a changed time) from an item it need not read again. An edit is UPDATED
@@ -91,9 +92,13 @@ def record_items(
     existing = {
         row.key: row
         for row in conn.execute(
-            select(items.c.key, items.c.content_hash, items.c.version, items.c.modified).where(
-                items.c.key.in_(list(latest))
-            )
+            select(
+                items.c.key,
+                items.c.content_hash,
+                items.c.version,
+                items.c.modified,
+                items.c.site_categories,
+            ).where(items.c.key.in_(list(latest)))
         )
     }
     outcomes: dict[str, Outcome] = {}
@@ -113,6 +118,8 @@ def record_items(
             continue
         if row.content_hash == item.content_hash and key not in moved:
             outcomes[key] = Outcome.UNCHANGED
+            if list(row.site_categories or ()) != list(item.site_categories):
+                _recategorise(conn, item)
             continue
         # A new address alone is a new version too: the url readers follow changed.
         conn.execute(
@@ -145,6 +152,19 @@ def record_items(
             update(items).where(items.c.key.in_(seen[start : start + 500])).values(last_seen=now)
         )
     return outcomes
+
+
+def _recategorise(conn: Connection, item: NewsItem) -> None:
+    """A re-read item whose site categories changed while what a reader sees did not (an
+    editor filed it under another sector): its categories and the tags they decide are
+    updated in place, without a version or an alert. They were dropped, so the item kept the
+    sectors of its first categories for good (a probe against a real WordPress)."""
+    row = _row(item)
+    fields = ("site_categories", "sectors", "sector_evidence", "topics")
+    conn.execute(
+        update(items).where(items.c.key == item.key).values({name: row[name] for name in fields})
+    )
+    _write_tags(conn, [item], replace=True)
 
 
 def _follow_moves(conn: Connection, latest: dict[str, NewsItem]) -> set[str]:

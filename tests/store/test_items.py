@@ -213,6 +213,27 @@ def test_tags_are_written_with_the_item_and_follow_its_edits(engine: Engine) -> 
     assert _tag_rows(engine) == {("a", "lang", "en"), ("a", "sector", "culture")}
 
 
+def test_new_site_categories_alone_update_the_tags_without_a_version(engine: Engine) -> None:
+    # An editor filing a post under another category changes no text, so the content hash
+    # called it unchanged and the categories, and the sectors they decide, were dropped for
+    # good (a probe against a real WordPress: "culture" added, the item stayed "news" only).
+    first = replace(_tagged("a", sectors=("governance",)), site_categories=("news",))
+    _record(engine, [first], first_run=True)
+    with engine.connect() as conn:
+        before = last_change(conn)
+    filed = replace(first, site_categories=("news", "culture"), sectors=("culture", "governance"))
+    assert filed.content_hash == first.content_hash
+    assert _record(engine, [filed]) == {first.key: Outcome.UNCHANGED}  # no alert, no version
+    with engine.connect() as conn:
+        row = conn.execute(select(items).where(items.c.key == first.key)).one()
+        assert (row.version, row.site_categories) == (1, ["news", "culture"])
+        assert row.sectors == ["culture", "governance"]
+        assert [s.item.title for s in latest_items(conn, 10, sector="culture")] == ["a"]
+        assert last_change(conn) != before  # custom feeds see it
+    assert ("a", "sector", "culture") in _tag_rows(engine)
+    assert _record(engine, [filed]) == {first.key: Outcome.UNCHANGED}
+
+
 def test_retag_rewrites_changed_tags_and_repairs_missing_rows(engine: Engine) -> None:
     _record(
         engine, [_tagged("a", sectors=("education",)), _tagged("b", topics=("ai",))], first_run=True
