@@ -439,10 +439,18 @@ def backfill_item_tags(conn: Connection) -> int:
     existed: its migration calls this); returns how many items got rows. Idempotent."""
     tagged = select(item_tags.c.item_key).distinct()
     # Only the columns the tags need: this runs inside migration 0005, before later columns exist.
-    query = select(
-        items.c.key, items.c.source, items.c.lang, items.c.url, items.c.title, items.c.published
+    needed = (
+        "key",
+        "source",
+        "lang",
+        "url",
+        "title",
+        "published",
+        "sectors",
+        "topics",
+        "content_hash",
     )
-    query = query.add_columns(items.c.sectors, items.c.topics, items.c.content_hash)
+    query = select(*(items.c[name] for name in needed))
     rows = conn.execute(query.where(items.c.key.not_in(tagged))).all()
     found = [
         NewsItem(
@@ -463,9 +471,10 @@ def backfill_item_tags(conn: Connection) -> int:
 
 
 def last_change(conn: Connection) -> int:
-    """A marker that moves whenever an item is inserted, edited or re-tagged: the newest
-    item_tags id (each of those writes the item's tag rows anew, ids are never reused, and
-    items are never deleted). One primary-key lookup, cheap enough for every feed request."""
+    """A marker that moves whenever an item is inserted, edited, re-tagged or moved to a new
+    address: the newest item_tags id (each of those writes the item's tag rows anew, and ids
+    are never reused; a moved item's old row goes, its new one is written with new tag rows).
+    One primary-key lookup, cheap enough for every feed request."""
     newest: int | None = conn.execute(select(func.max(item_tags.c.id))).scalar()
     return newest or 0
 
